@@ -1,0 +1,101 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { config } from './config';
+import { AppError } from './http/errors';
+import { renderPage } from './http/render';
+import { actorFromRequest, csrf, installSessions, requireCsrf } from './http/web';
+import { mount, type RouteDef } from './http/route';
+import { audit } from './modules/audit/audit.repo';
+import { authPages } from './modules/auth/auth.routes';
+import { orgPages } from './modules/organisations/organisations.routes';
+import { memberPages } from './modules/members/members.routes';
+import { userPages } from './modules/users/users.routes';
+import { apiRoutes } from './modules/api/api.routes';
+import { Prisma } from './generated/prisma/client';
+
+export interface AppOptions {
+  sessionSecret?: string;
+}
+
+/** Builds the Express app without listening: the server and the tests both use it. */
+export function createApp(opts: AppOptions = {}): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY === '1' ? 1 : false);
+  app.set('query parser', 'simple');
+  app.use(helmet({
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'form-action': ["'self'"], 'upgrade-insecure-requests': null },
+    },
+    strictTransportSecurity: config.COOKIE_SECURE !== 'false',
+  }));
+  app.use('/static', express.static(path.resolve(__dirname, '../public'), { maxAge: config.NODE_ENV === 'production' ? '7d' : 0 }));
+  app.get('/favicon.ico', (_req, res) => res.status(204).end());
+
+  // API: JSON, bearer tokens, no cookies, so no CSRF.
+  const api = express.Router();
+  api.use(express.json({ limit: '1mb' }));
+  mount(api, { loadActor: actorFromRequest }, apiRoutes());
+  api.use((_req, _res, next) => next(new AppError('NOT_FOUND')));
+  app.use('/api/v1', api);
+
+  installSessions(app, opts.sessionSecret ?? config.SESSION_SECRET ?? crypto.randomBytes(32).toString('hex'));
+  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    res.locals.csrfToken = csrf.generateToken(req);
+    res.locals.path = req.path;
+    res.locals.flash = req.session.flash;
+    delete req.session.flash;
+    next();
+  });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method === 'GET' || req.method === 'HEAD') return next();
+    requireCsrf(req, res, next);
+  });
+  const pages = express.Router();
+  const defs: RouteDef[] = [...authPages(), ...orgPages(), ...memberPages(), ...userPages()];
+  mount(pages, { loadActor: actorFromRequest }, defs);
+  app.use(pages);
+  app.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'Страница не найдена')));
+  app.use(errorHandler);
+  return app;
+}
+
+function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const e = err as { type?: string; status?: number; code?: string };
+  if (e?.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE');
+  if (e?.type === 'entity.parse.failed') return new AppError('BAD_REQUEST', 'Тело запроса не является корректным JSON');
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new AppError('UNSUPPORTED_MEDIA_TYPE');
+  if (e?.status === 400 || e?.status === 413 || e?.status === 415) return new AppError(e.status === 413 ? 'PAYLOAD_TOO_LARGE' : e.status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST');
+  if (err instanceof Prisma.PrismaClientKnownRequestError) {
+    if (err.code === 'P2002') return new AppError('CONFLICT');
+    if (err.code === 'P2025') return new AppError('NOT_FOUND');
+  }
+  return new AppError('INTERNAL');
+}
+
+async function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): Promise<void> {
+  const e = toAppError(err);
+  if (e.code === 'INTERNAL' && config.LOG_LEVEL !== 'silent') {
+    // Only the error, never the request body: it may hold personal data.
+    // eslint-disable-next-line no-console
+    console.error(`[${new Date().toISOString()}] ${req.method} ${req.route?.path ?? '(no route)'}:`, err);
+  }
+  if (e.code === 'FORBIDDEN' && res.locals.actor) {
+    await audit(res.locals.actor, { action: 'access.denied', outcome: 'DENIED', details: { route: String(req.route?.path ?? ''), method: req.method } }).catch(() => undefined);
+  }
+  if (res.headersSent) return;
+  if (req.originalUrl.startsWith('/api/')) {
+    res.status(e.status).json({ error: { code: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}), ...(e.extra ?? {}) } });
+    return;
+  }
+  try {
+    await renderPage(res, 'error', { title: e.status === 404 ? 'Не найдено' : 'Ошибка', status: e.status, message: e.message }, e.status);
+  } catch {
+    res.status(e.status).type('text').send(e.message);
+  }
+}

@@ -1,0 +1,40 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+// The only reader of process.env: everything else imports `config`.
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  DATABASE_URL: z.string().url().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  SESSION_SECRET: z.string().min(16).optional(),
+  /** Cookies are `Secure` unless explicitly turned off for plain-HTTP local use. */
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  DATA_DIR: z.string().default(path.resolve(process.cwd(), 'data')),
+  EMBEDDED_PG_PORT: z.coerce.number().int().default(5433),
+  LOG_LEVEL: z.enum(['silent', 'error', 'info']).default('info'),
+  /** Set by the embedded start only: demo logins work on the embedded demo database and nowhere else. */
+  DEMO_MODE: z.enum(['0', '1']).default('0'),
+  TRUST_PROXY: z.enum(['0', '1']).default('0'),
+});
+
+const parsed = schema.safeParse(process.env);
+if (!parsed.success) {
+  // eslint-disable-next-line no-console
+  console.error('Неверные настройки окружения:', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  process.exit(1);
+}
+
+export const config = {
+  ...parsed.data,
+  isTest: parsed.data.NODE_ENV === 'test' || process.env.JEST_WORKER_ID !== undefined,
+  demoMode: parsed.data.DEMO_MODE === '1',
+};
+
+/** Lets the embedded start publish the database it started (before the app is built). */
+export function setDatabaseUrl(url: string): void {
+  config.DATABASE_URL = url;
+}
+export function setDemoMode(on: boolean): void {
+  config.demoMode = on;
+}

@@ -1,0 +1,26 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from './generated/prisma/client';
+import { config } from './config';
+
+export type Db = PrismaClient;
+export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
+
+let client: PrismaClient | undefined;
+
+/** The one Prisma client, created on first use so that the database URL can be settled first. */
+export function db(): PrismaClient {
+  if (!client) {
+    if (!config.DATABASE_URL) throw new Error('DATABASE_URL is not set');
+    const adapter = new PrismaPg({ connectionString: config.DATABASE_URL, max: 10 });
+    client = new PrismaClient({ adapter });
+  }
+  return client;
+}
+
+export async function disconnectDb(): Promise<void> {
+  if (client) {
+    const c = client;
+    client = undefined;
+    await c.$disconnect();
+  }
+}

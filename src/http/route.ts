@@ -1,0 +1,115 @@
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import { z } from 'zod';
+import type { Actor } from '../policy/actor';
+import { decide } from '../policy/actor';
+import type { Action, RouteAction } from '../policy/rules';
+import { AppError, fieldErrors } from './errors';
+
+export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
+
+export interface Ctx<P = any, Q = any, B = any> {
+  req: Request;
+  res: Response;
+  actor: Actor;
+  params: P;
+  query: Q;
+  body: B;
+  action: RouteAction;
+  /** Checks the route's declared action on an organisation: outside the scope 404, no right 403. */
+  authorize(orgPath: string): void;
+  /** Checks another action (e.g. to compute what the page may offer) without throwing. */
+  allows(action: Action, orgPath: string): boolean;
+}
+
+export interface RouteDef<P = any, Q = any, B = any> {
+  method: Method;
+  path: string;
+  /** The policy action. Required: a route without one is refused at boot. */
+  action: RouteAction;
+  kind: 'page' | 'api';
+  summary?: string;
+  tag?: string;
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  /** For API routes the body is validated before the handler (400 with every field). Pages validate
+   *  their forms themselves so that they can re-render with what was typed. */
+  body?: z.ZodType<B>;
+  response?: z.ZodType;
+  status?: number;
+  /** Extra middleware run before the handler (rate limits, uploads). */
+  before?: RequestHandler[];
+  handler(ctx: Ctx<P, Q, B>): Promise<void> | void;
+}
+
+/** Every route defined, for the OpenAPI document and for the test that each declares its action. */
+const registry = new Map<string, RouteDef>();
+export const ROUTES = {
+  all: (): RouteDef[] => [...registry.values()],
+  filter: (f: (r: RouteDef) => boolean): RouteDef[] => [...registry.values()].filter(f),
+};
+
+export interface RouteDeps {
+  loadActor(req: Request): Promise<Actor | null>;
+}
+
+export function mount(router: Router, deps: RouteDeps, defs: RouteDef[]): void {
+  for (const def of defs) {
+    if (!def.action) throw new Error(`Route ${def.method.toUpperCase()} ${def.path} declares no policy action`);
+    registry.set(`${def.kind} ${def.method} ${def.path}`, def);
+    router[def.method](def.path, ...(def.before ?? []), async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        let actor: Actor | null = null;
+        if (def.action !== 'public') {
+          actor = await deps.loadActor(req);
+          if (!actor) {
+            if (def.kind === 'page') {
+              if (req.method === 'GET') req.session.returnTo = req.originalUrl;
+              return res.redirect(303, '/login');
+            }
+            throw new AppError('UNAUTHENTICATED');
+          }
+        } else {
+          actor = (await deps.loadActor(req).catch(() => null)) ?? null;
+        }
+        res.locals.actor = actor;
+        const params = parse(def.params, req.params, 'params');
+        const query = parse(def.query, req.query, 'query');
+        const body = def.kind === 'api' && def.body ? parse(def.body, req.body ?? {}, 'body') : req.body;
+        let authorized = def.action === 'public' || def.action === 'self';
+        const ctx: Ctx = {
+          req, res, actor: actor as Actor, params, query, body, action: def.action,
+          authorize(orgPath) {
+            const verdict = decide(actor as Actor, def.action as Action, orgPath);
+            if (verdict === 'not_found') throw new AppError('NOT_FOUND');
+            if (verdict === 'forbidden') {
+              res.locals.auditDenied = { action: def.action, orgPath };
+              throw new AppError('FORBIDDEN');
+            }
+            authorized = true;
+          },
+          allows(action, orgPath) {
+            return decide(actor as Actor, action, orgPath) === 'allow';
+          },
+        };
+        await def.handler(ctx);
+        if (!authorized && !res.headersSent) throw new Error(`Route ${def.path} answered without checking ${def.action}`);
+        if (!authorized) {
+          // The response went out without a policy check: a programming error, loud in tests.
+          // eslint-disable-next-line no-console
+          console.error(`SECURITY: route ${def.method.toUpperCase()} ${def.path} did not authorize ${def.action}`);
+        }
+      } catch (e) {
+        next(e);
+      }
+    });
+  }
+}
+
+function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+  if (!schema) return value as T;
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  // A malformed id in the URL is just "not found".
+  if (where === 'params') throw new AppError('NOT_FOUND');
+  throw new AppError('BAD_REQUEST', undefined, fieldErrors(r.error));
+}

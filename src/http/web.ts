@@ -1,0 +1,112 @@
+import type { Express, NextFunction, Request, Response } from 'express';
+import session from 'express-session';
+import connectPg from 'connect-pg-simple';
+import passport from 'passport';
+import { Strategy as LocalStrategy } from 'passport-local';
+import pg from 'pg';
+import { csrfSync } from 'csrf-sync';
+import { config } from '../config';
+import { audit } from '../modules/audit/audit.repo';
+import { findUserForLogin, findValidToken, loadActor } from '../modules/auth/auth.repo';
+import { dummyHash, verifyPassword } from '../modules/auth/passwords';
+import type { Actor } from '../policy/actor';
+import { AppError } from './errors';
+
+declare module 'express-session' {
+  interface SessionData {
+    createdAt?: number;
+    returnTo?: string;
+    flash?: string;
+    loginValue?: string;
+  }
+}
+
+export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
+export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
+
+let sessionPool: pg.Pool | undefined;
+export function getSessionPool(): pg.Pool {
+  sessionPool ??= new pg.Pool({ connectionString: config.DATABASE_URL, max: 4 });
+  return sessionPool;
+}
+export async function closeSessionPool(): Promise<void> {
+  const p = sessionPool;
+  sessionPool = undefined;
+  await p?.end();
+}
+
+export function installSessions(app: Express, secret: string): void {
+  const PgStore = connectPg(session);
+  app.use(session({
+    name: 'reestr.sid',
+    store: new PgStore({ pool: getSessionPool(), tableName: 'session', createTableIfMissing: false, pruneSessionInterval: config.isTest ? false : 15 * 60 }),
+    secret,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.COOKIE_SECURE === 'auto' ? 'auto' : config.COOKIE_SECURE === 'true',
+      maxAge: IDLE_TIMEOUT_MS,
+    },
+  }));
+  // Absolute timeout: a session older than 12 h ends whatever the activity.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    if (req.session?.createdAt && Date.now() - req.session.createdAt > ABSOLUTE_TIMEOUT_MS) {
+      req.session.destroy(() => next());
+      return;
+    }
+    next();
+  });
+
+  passport.use(new LocalStrategy({ usernameField: 'login', passwordField: 'password' }, async (login, password, done) => {
+    try {
+      const user = await findUserForLogin(login);
+      const ok = user ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await dummyHash(), password), false);
+      // Demo accounts and their published password work only on the embedded demo database.
+      if (!user || !ok || !user.active || (user.isDemo && !config.demoMode)) {
+        await audit(user ? { kind: 'user', userId: user.id, login: '', fullName: '', ndaAcceptedAt: null, assignments: [], via: 'session' } : null,
+          { action: 'login.failed', outcome: 'FAILED', details: { known: !!user } });
+        return done(null, false);
+      }
+      return done(null, { id: user.id });
+    } catch (e) {
+      return done(e);
+    }
+  }));
+  passport.serializeUser((u: Express.User, done) => done(null, (u as { id: string }).id));
+  passport.deserializeUser((id: string, done) => done(null, { id }));
+  app.use(passport.session());
+}
+
+export const csrf = csrfSync({
+  getTokenFromRequest: (req) => (req.body && typeof req.body._csrf === 'string' ? req.body._csrf : req.get('x-csrf-token')),
+});
+
+/** Who is asking: the session's user for pages, the bearer token's user for the API. */
+export async function actorFromRequest(req: Request): Promise<Actor | null> {
+  if (req.path.startsWith('/api/') || req.baseUrl.startsWith('/api/')) {
+    const h = req.get('authorization');
+    if (!h) return null;
+    const m = /^Bearer\s+(\S+)$/i.exec(h);
+    if (!m) return null;
+    const token = await findValidToken(m[1]);
+    if (!token) return null;
+    return loadActor(token.userId, 'token');
+  }
+  const u = req.user as { id: string } | undefined;
+  if (!u) return null;
+  if (actorCache.has(req)) return actorCache.get(req)!;
+  const actor = await loadActor(u.id, 'session');
+  actorCache.set(req, actor);
+  return actor;
+}
+const actorCache = new WeakMap<Request, Actor | null>();
+
+export function requireCsrf(req: Request, res: Response, next: NextFunction): void {
+  csrf.csrfSynchronisedProtection(req, res, (err?: unknown) => {
+    if (err) return next(new AppError('CSRF'));
+    next();
+  });
+}

@@ -1,0 +1,169 @@
+import { db, type Tx } from '../../db';
+import type { Category, ConsentKind, MovementKind, Prisma } from '../../generated/prisma/client';
+import { toDate } from '../../lib/dates';
+import { identityKey, nameKey } from '../../lib/names';
+import { isVisible, type Actor } from '../../policy/actor';
+import type { ListQuery } from './members.input';
+
+const memberInclude = {
+  person: true,
+  organisation: { select: { id: true, name: true, shortName: true, path: true, kind: true, status: true } },
+  registrations: { orderBy: { validFrom: 'desc' as const } },
+  cards: { where: { status: { not: 'BLOCKED' as const } }, orderBy: { createdAt: 'desc' as const }, take: 1 },
+} satisfies Prisma.MemberInclude;
+export type MemberFull = Prisma.MemberGetPayload<{ include: typeof memberInclude }>;
+
+/** A member whose organisation the actor can see, else null (404). */
+export async function findMemberVisible(actor: Actor, id: string): Promise<MemberFull | null> {
+  const m = await db().member.findUnique({ where: { id }, include: memberInclude });
+  return m && isVisible(actor, m.organisation.path) ? m : null;
+}
+
+export async function loadMember(tx: Tx, id: string): Promise<MemberFull> {
+  return tx.member.findUniqueOrThrow({ where: { id }, include: memberInclude });
+}
+
+const activeOn = (d: Date): Prisma.RegistrationWhereInput => ({ validFrom: { lte: d }, OR: [{ validTo: null }, { validTo: { gt: d } }] });
+
+/** Members registered in the subtree at `path` on the date, searched, filtered, sorted and paged. */
+export async function listMembers(path: string, q: ListQuery & { asOf: string }) {
+  const d = toDate(q.asOf);
+  const search = q.q?.trim();
+  let memberWhere: Prisma.MemberWhereInput | undefined;
+  if (search && /^\d[\d\s]*$/.test(search)) {
+    memberWhere = { cards: { some: { number: { startsWith: search.replace(/\s/g, '') } } } };
+  } else if (search) {
+    const key = nameKey(search).replace(/[^А-ЯA-Z' -]/g, '');
+    memberWhere = { person: { lastNameKey: { startsWith: key } } };
+  }
+  const where: Prisma.RegistrationWhereInput = {
+    ...activeOn(d),
+    organisation: { path: { startsWith: path } },
+    ...(q.category ? { category: q.category } : {}),
+    ...(memberWhere ? { member: memberWhere } : {}),
+  };
+  const dir = q.sort.startsWith('-') ? 'desc' : 'asc';
+  const orderBy: Prisma.RegistrationOrderByWithRelationInput[] =
+    q.sort.endsWith('joined') ? [{ member: { joinedAt: dir } }, { member: { person: { lastNameKey: 'asc' } } }]
+      : q.sort.endsWith('birth') ? [{ member: { person: { birthDate: dir } } }, { member: { person: { lastNameKey: 'asc' } } }]
+        : [{ member: { person: { lastNameKey: dir } } }, { member: { person: { firstName: dir } } }, { member: { person: { middleName: dir } } }];
+  orderBy.push({ memberId: 'asc' });
+  const [rows, total] = await Promise.all([
+    db().registration.findMany({
+      where, orderBy, skip: (q.page - 1) * q.pageSize, take: q.pageSize,
+      include: {
+        organisation: { select: { id: true, name: true, shortName: true } },
+        member: { include: { person: true, cards: { where: { status: { not: 'BLOCKED' } }, take: 1, orderBy: { createdAt: 'desc' } } } },
+      },
+    }),
+    db().registration.count({ where }),
+  ]);
+  return { rows, total };
+}
+
+/** The person with this identity (normalised ФИО + birth date) or СНИЛС, with their active membership. */
+export async function findExistingPerson(tx: Tx | undefined, p: { lastName: string; firstName: string; middleName?: string | null; birthDate: string; snils?: string | null }) {
+  const key = identityKey(p);
+  const or: Prisma.PersonWhereInput[] = [{ identityKey: key }];
+  if (p.snils) or.push({ snils: p.snils });
+  return (tx ?? db()).person.findFirst({
+    where: { OR: or },
+    include: { members: { where: { status: 'ACTIVE' }, include: { organisation: { select: { id: true, name: true, shortName: true, path: true } } } } },
+  });
+}
+
+export interface PersonData {
+  lastName: string; firstName: string; middleName?: string | null; birthDate: string;
+  gender?: 'MALE' | 'FEMALE' | null; phone?: string | null; email?: string | null; snils?: string | null;
+}
+
+export function personColumns(p: PersonData) {
+  return {
+    lastName: p.lastName, firstName: p.firstName, middleName: p.middleName ?? null, birthDate: toDate(p.birthDate),
+    gender: p.gender ?? null, phone: p.phone ?? null, email: p.email ?? null, snils: p.snils ?? null,
+    lastNameKey: nameKey(p.lastName), identityKey: identityKey(p),
+  };
+}
+
+export async function insertPerson(tx: Tx, p: PersonData) {
+  return tx.person.create({ data: personColumns(p) });
+}
+
+export async function updatePerson(tx: Tx, id: string, p: PersonData) {
+  return tx.person.update({ where: { id }, data: { ...personColumns(p), version: { increment: 1 } } });
+}
+
+export async function insertMembership(tx: Tx, m: { personId: string; organisationId: string; category: Category; joinedAt: string; externalId?: string | null; registeredFrom?: string; startKind?: MovementKind; actorId: string | null }) {
+  const member = await tx.member.create({
+    data: { personId: m.personId, organisationId: m.organisationId, category: m.category, joinedAt: toDate(m.joinedAt), externalId: m.externalId ?? null },
+  });
+  const from = m.registeredFrom ?? m.joinedAt;
+  await tx.registration.create({ data: { memberId: member.id, organisationId: m.organisationId, category: m.category, validFrom: toDate(from), startKind: m.startKind ?? 'JOINED' } });
+  await tx.movement.create({ data: { memberId: member.id, kind: m.startKind ?? 'JOINED', date: toDate(from), organisationId: m.organisationId, createdById: m.actorId } });
+  return member;
+}
+
+export async function insertConsents(tx: Tx, personId: string, kinds: ConsentKind[], date: string, textVersion: string) {
+  if (!kinds.length) return;
+  await tx.consent.createMany({ data: kinds.map((kind) => ({ personId, kind, givenAt: toDate(date), textVersion })) });
+}
+
+/** Bumps the member's version if it still is `version`: the optimistic lock for every member edit. */
+export async function bumpVersion(tx: Tx, id: string, version: number, data: Prisma.MemberUncheckedUpdateManyInput = {}): Promise<boolean> {
+  const r = await tx.member.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } });
+  return r.count === 1;
+}
+
+export async function openRegistration(tx: Tx, memberId: string) {
+  return tx.registration.findFirst({ where: { memberId, validTo: null } });
+}
+
+export async function closeRegistration(tx: Tx, id: string, date: string, endKind: MovementKind) {
+  await tx.registration.update({ where: { id }, data: { validTo: toDate(date), endKind } });
+}
+
+export async function addRegistration(tx: Tx, r: { memberId: string; organisationId: string; category: Category; from: string; startKind: MovementKind }) {
+  await tx.registration.create({ data: { memberId: r.memberId, organisationId: r.organisationId, category: r.category, validFrom: toDate(r.from), startKind: r.startKind } });
+}
+
+export async function addMovement(tx: Tx, m: { memberId: string; kind: MovementKind; date: string; organisationId: string; otherOrganisationId?: string; note?: string; actorId: string | null }) {
+  await tx.movement.create({ data: { memberId: m.memberId, kind: m.kind, date: toDate(m.date), organisationId: m.organisationId, otherOrganisationId: m.otherOrganisationId, note: m.note, createdById: m.actorId } });
+}
+
+export async function movementsOf(memberId: string) {
+  return db().movement.findMany({ where: { memberId }, orderBy: [{ date: 'asc' }, { createdAt: 'asc' }] });
+}
+
+export async function orgNames(ids: string[]) {
+  if (!ids.length) return new Map<string, { name: string; path: string }>();
+  const rows = await db().organisation.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, shortName: true, path: true } });
+  return new Map(rows.map((r) => [r.id, { name: r.shortName ?? r.name, path: r.path }]));
+}
+
+export async function consentsOf(personId: string) {
+  return db().consent.findMany({ where: { personId }, orderBy: [{ kind: 'asc' }, { givenAt: 'desc' }] });
+}
+
+export async function currentConsent(tx: Tx, personId: string, kind: ConsentKind) {
+  return tx.consent.findFirst({ where: { personId, kind, withdrawnAt: null }, orderBy: { givenAt: 'desc' } });
+}
+
+export async function withdrawConsent(tx: Tx, id: string, date: string) {
+  await tx.consent.update({ where: { id }, data: { withdrawnAt: toDate(date) } });
+}
+
+export async function positionsOf(personId: string) {
+  return db().position.findMany({ where: { personId }, orderBy: [{ startDate: 'desc' }], include: { organisation: { select: { id: true, name: true, shortName: true, path: true } } } });
+}
+
+export async function insertPosition(tx: Tx, p: Prisma.PositionUncheckedCreateInput) {
+  return tx.position.create({ data: p });
+}
+
+export async function findPosition(id: string) {
+  return db().position.findUnique({ where: { id }, include: { organisation: { select: { path: true } } } });
+}
+
+export async function endPosition(tx: Tx, id: string, endDate: string) {
+  await tx.position.update({ where: { id }, data: { endDate: toDate(endDate) } });
+}

@@ -1,0 +1,212 @@
+import { db, type Tx } from '../../db';
+import { Prisma, type Category, type ConsentKind, type MovementKind } from '../../generated/prisma/client';
+import { AppError } from '../../http/errors';
+import { fromDate, today } from '../../lib/dates';
+import { isVisible, type Actor } from '../../policy/actor';
+import { audit } from '../audit/audit.repo';
+import { LEVELS } from '../organisations/levels';
+import type { OrgRow } from '../organisations/organisations.repo';
+import {
+  addMovement, addRegistration, bumpVersion, closeRegistration, currentConsent, endPosition, findExistingPerson, insertConsents,
+  insertMembership, insertPerson, insertPosition, loadMember, openRegistration, updatePerson, withdrawConsent,
+  type MemberFull, type PersonData,
+} from './members.repo';
+
+export const CONSENT_TEXT_VERSION = '2026-01';
+
+export interface NewMember extends PersonData {
+  category: Category;
+  joinedAt: string;
+  externalId?: string | null;
+  consents: { processing: boolean; bonusProgramme?: boolean; messaging?: boolean };
+}
+
+/** The duplicate as the caller may see it: the organisation only when it is inside their scope. */
+export function duplicateError(actor: Actor, existing: { memberId: string; organisation: { id: string; name: string; shortName: string | null; path: string } }) {
+  const visible = isVisible(actor, existing.organisation.path);
+  return new AppError('DUPLICATE_PERSON', visible
+    ? `Этот человек уже состоит на учёте в «${existing.organisation.shortName ?? existing.organisation.name}»`
+    : 'Этот человек уже состоит на учёте в другой первичной организации', undefined,
+  { existing: { memberId: existing.memberId, ...(visible ? { organisationId: existing.organisation.id, organisationName: existing.organisation.shortName ?? existing.organisation.name } : {}) } });
+}
+
+function assertHoldsMembers(org: OrgRow) {
+  if (!LEVELS[org.kind].holdsMembers) throw new AppError('BAD_REQUEST', 'Члены Профсоюза состоят на учёте в первичной организации, профбюро или профгруппе', { organisationId: 'Выберите первичную организацию' });
+  if (org.status !== 'ACTIVE') throw new AppError('UNPROCESSABLE', 'Организация исключена из реестра');
+}
+
+/** Unique violations that mean "this person already exists", raced past the check. */
+function isDuplicateRace(e: unknown): boolean {
+  return e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
+}
+
+/**
+ * Registers a member: one transaction for person, membership, registration period, movement, consents and
+ * the audit record. A person already registered anywhere is refused (the caller offers a transfer);
+ * a former member who rejoins keeps their person record.
+ */
+export async function createMember(actor: Actor, org: OrgRow, input: NewMember): Promise<MemberFull> {
+  assertHoldsMembers(org);
+  if (input.consents.processing !== true) throw new AppError('UNPROCESSABLE', 'Без согласия на обработку персональных данных поставить на учёт нельзя', { 'consents.processing': 'Нужно согласие на обработку персональных данных' });
+  try {
+    return await db().$transaction(async (tx) => {
+      const existing = await findExistingPerson(tx, input);
+      if (existing?.members.length) throw duplicateError(actor, { memberId: existing.members[0].id, organisation: existing.members[0].organisation });
+      const person = existing ? await updatePerson(tx, existing.id, input) : await insertPerson(tx, input);
+      const member = await insertMembership(tx, { personId: person.id, organisationId: org.id, category: input.category, joinedAt: input.joinedAt, externalId: input.externalId, actorId: actor.userId });
+      const kinds: ConsentKind[] = ['PROCESSING'];
+      if (input.consents.bonusProgramme) kinds.push('BONUS_PROGRAMME');
+      if (input.consents.messaging) kinds.push('MESSAGING');
+      await insertConsents(tx, person.id, kinds, input.joinedAt > today() ? today() : input.joinedAt, CONSENT_TEXT_VERSION);
+      await audit(actor, { action: 'member.created', entity: 'Member', entityId: member.id, organisationId: org.id, details: { rejoined: !!existing } }, tx);
+      return loadMember(tx, member.id);
+    });
+  } catch (e) {
+    if (isDuplicateRace(e)) {
+      const existing = await findExistingPerson(undefined, input);
+      if (existing?.members.length) throw duplicateError(actor, { memberId: existing.members[0].id, organisation: existing.members[0].organisation });
+      throw new AppError('CONFLICT', 'Человек с таким СНИЛС или с такими ФИО и датой рождения уже есть в реестре', { snils: 'Такой СНИЛС уже есть в реестре' });
+    }
+    throw e;
+  }
+}
+
+async function lockedMember(tx: Tx, id: string, version: number): Promise<MemberFull> {
+  if (!(await bumpVersion(tx, id, version))) throw new AppError('STALE_VERSION');
+  return loadMember(tx, id);
+}
+
+export async function updateMember(actor: Actor, member: MemberFull, version: number, input: Partial<PersonData> & { externalId?: string | null; category?: Category }): Promise<MemberFull> {
+  const p = member.person;
+  const merged: PersonData = {
+    lastName: input.lastName ?? p.lastName, firstName: input.firstName ?? p.firstName,
+    middleName: input.middleName !== undefined ? input.middleName : p.middleName,
+    birthDate: input.birthDate ?? fromDate(p.birthDate), gender: input.gender !== undefined ? input.gender : p.gender,
+    phone: input.phone !== undefined ? input.phone : p.phone, email: input.email !== undefined ? input.email : p.email,
+    snils: input.snils !== undefined ? input.snils : p.snils,
+  };
+  try {
+    return await db().$transaction(async (tx) => {
+      await lockedMember(tx, member.id, version);
+      const other = await findExistingPerson(tx, merged);
+      if (other && other.id !== p.id) throw new AppError('DUPLICATE_PERSON', 'В реестре уже есть другой человек с такими ФИО и датой рождения или СНИЛС');
+      await updatePerson(tx, p.id, merged);
+      if (input.externalId !== undefined) await tx.member.update({ where: { id: member.id }, data: { externalId: input.externalId } });
+      if (input.category && input.category !== member.category && member.status === 'ACTIVE') await changeCategoryTx(tx, actor, member, input.category, today());
+      await audit(actor, { action: 'member.updated', entity: 'Member', entityId: member.id, organisationId: member.organisationId }, tx);
+      return loadMember(tx, member.id);
+    });
+  } catch (e) {
+    if (isDuplicateRace(e)) throw new AppError('DUPLICATE_PERSON', 'В реестре уже есть другой человек с такими ФИО и датой рождения или СНИЛС');
+    throw e;
+  }
+}
+
+async function changeCategoryTx(tx: Tx, actor: Actor, member: MemberFull, category: Category, date: string) {
+  const reg = await openRegistration(tx, member.id);
+  if (!reg) throw new AppError('UNPROCESSABLE', 'Член Профсоюза снят с учёта');
+  const from = fromDate(reg.validFrom);
+  if (date < from) throw new AppError('BAD_REQUEST', undefined, { date: `Дата не раньше постановки на учёт (${from.split('-').reverse().join('.')})` });
+  if (date === from) {
+    await tx.registration.update({ where: { id: reg.id }, data: { category } });
+  } else {
+    await closeRegistration(tx, reg.id, date, 'CATEGORY_CHANGE');
+    await addRegistration(tx, { memberId: member.id, organisationId: reg.organisationId, category, from: date, startKind: 'CATEGORY_CHANGE' });
+  }
+  await tx.member.update({ where: { id: member.id }, data: { category } });
+  await addMovement(tx, { memberId: member.id, kind: 'CATEGORY_CHANGE', date, organisationId: reg.organisationId, note: category, actorId: actor.userId });
+}
+
+export async function changeCategory(actor: Actor, member: MemberFull, version: number, category: Category, date: string) {
+  return db().$transaction(async (tx) => {
+    const m = await lockedMember(tx, member.id, version);
+    if (m.status !== 'ACTIVE') throw new AppError('UNPROCESSABLE', 'Член Профсоюза снят с учёта');
+    await changeCategoryTx(tx, actor, m, category, date);
+    await audit(actor, { action: 'member.updated', entity: 'Member', entityId: member.id, organisationId: member.organisationId, details: { category } }, tx);
+    return loadMember(tx, member.id);
+  });
+}
+
+function checkDateAfterRegistration(reg: { validFrom: Date }, date: string, field = 'date') {
+  const from = fromDate(reg.validFrom);
+  if (date < from) throw new AppError('BAD_REQUEST', undefined, { [field]: `Дата не раньше постановки на учёт (${from.split('-').reverse().join('.')})` });
+  if (date > today()) throw new AppError('BAD_REQUEST', undefined, { [field]: 'Дата не может быть в будущем' });
+}
+
+/** Exit from the union: the registration period ends on `date`; the member no longer counts from that day. */
+export async function exitMember(actor: Actor, member: MemberFull, version: number | undefined, reason: MovementKind, date: string, note?: string) {
+  return db().$transaction(async (tx) => {
+    const m = version === undefined ? member : await lockedMember(tx, member.id, version);
+    if (m.status !== 'ACTIVE') throw new AppError('UNPROCESSABLE', 'Член Профсоюза уже снят с учёта');
+    const reg = await openRegistration(tx, m.id);
+    if (!reg) throw new AppError('UNPROCESSABLE', 'Член Профсоюза уже снят с учёта');
+    checkDateAfterRegistration(reg, date);
+    await closeRegistration(tx, reg.id, date, reason);
+    await tx.member.update({ where: { id: m.id }, data: { status: 'EXITED', exitedAt: new Date(`${date}T00:00:00Z`), exitKind: reason, exitNote: note ?? null, ...(version === undefined ? { version: { increment: 1 } } : {}) } });
+    // A card stops being valid with the membership (the cards capability adds its own history).
+    await tx.card.updateMany({ where: { memberId: m.id, status: { not: 'BLOCKED' } }, data: { status: 'BLOCKED', blockedAt: new Date(`${date}T00:00:00Z`), blockReason: 'EXIT' } });
+    await addMovement(tx, { memberId: m.id, kind: reason, date, organisationId: reg.organisationId, note, actorId: actor.userId });
+    await audit(actor, { action: 'member.exited', entity: 'Member', entityId: m.id, organisationId: reg.organisationId, details: { reason } }, tx);
+    return loadMember(tx, m.id);
+  });
+}
+
+/** Transfer to another organisation: снят с учёта here, поставлен на учёт there, on the same date. */
+export async function transferMember(actor: Actor, member: MemberFull, version: number | undefined, target: OrgRow, date: string) {
+  assertHoldsMembers(target);
+  if (target.id === member.organisationId) throw new AppError('BAD_REQUEST', undefined, { toOrgId: 'Член Профсоюза уже состоит на учёте в этой организации' });
+  return db().$transaction(async (tx) => {
+    const m = version === undefined ? await loadMember(tx, member.id) : await lockedMember(tx, member.id, version);
+    if (m.status !== 'ACTIVE') throw new AppError('UNPROCESSABLE', 'Член Профсоюза снят с учёта');
+    const reg = await openRegistration(tx, m.id);
+    if (!reg) throw new AppError('UNPROCESSABLE', 'Член Профсоюза снят с учёта');
+    checkDateAfterRegistration(reg, date);
+    if (fromDate(reg.validFrom) === date) {
+      // Registered and moved on the same day: the first period never counted, so it simply moves.
+      await tx.registration.update({ where: { id: reg.id }, data: { organisationId: target.id } });
+    } else {
+      await closeRegistration(tx, reg.id, date, 'TRANSFER_OUT');
+      await addRegistration(tx, { memberId: m.id, organisationId: target.id, category: reg.category, from: date, startKind: 'TRANSFER_IN' });
+    }
+    await tx.member.update({ where: { id: m.id }, data: { organisationId: target.id, ...(version === undefined ? { version: { increment: 1 } } : {}) } });
+    await addMovement(tx, { memberId: m.id, kind: 'TRANSFER_OUT', date, organisationId: reg.organisationId, otherOrganisationId: target.id, actorId: actor.userId });
+    await addMovement(tx, { memberId: m.id, kind: 'TRANSFER_IN', date, organisationId: target.id, otherOrganisationId: reg.organisationId, actorId: actor.userId });
+    await audit(actor, { action: 'member.transferred', entity: 'Member', entityId: m.id, organisationId: target.id, details: { from: reg.organisationId } }, tx);
+    return loadMember(tx, m.id);
+  });
+}
+
+export async function setConsent(actor: Actor, member: MemberFull, kind: ConsentKind, given: boolean, date: string) {
+  if (date > today()) throw new AppError('BAD_REQUEST', undefined, { date: 'Дата не может быть в будущем' });
+  await db().$transaction(async (tx) => {
+    const current = await currentConsent(tx, member.personId, kind);
+    if (given) {
+      if (current) throw new AppError('CONFLICT', 'Это согласие уже дано и не отозвано');
+      await insertConsents(tx, member.personId, [kind], date, CONSENT_TEXT_VERSION);
+    } else {
+      if (!current) throw new AppError('CONFLICT', 'Действующего согласия этого вида нет');
+      if (date < fromDate(current.givenAt)) throw new AppError('BAD_REQUEST', undefined, { date: 'Дата отзыва не раньше даты согласия' });
+      await withdrawConsent(tx, current.id, date);
+    }
+    await audit(actor, { action: 'consent.changed', entity: 'Member', entityId: member.id, organisationId: member.organisationId, details: { kind, given } }, tx);
+  });
+}
+
+export async function addPosition(actor: Actor, member: MemberFull, org: OrgRow, p: { kind: string; title?: string; startDate: string; endDate?: string; isPaid: boolean; isElected: boolean }) {
+  await db().$transaction(async (tx) => {
+    await insertPosition(tx, {
+      personId: member.personId, organisationId: org.id, kind: p.kind as never, title: p.title ?? null,
+      startDate: new Date(`${p.startDate}T00:00:00Z`), endDate: p.endDate ? new Date(`${p.endDate}T00:00:00Z`) : null, isPaid: p.isPaid, isElected: p.isElected,
+    });
+    await audit(actor, { action: 'position.changed', entity: 'Member', entityId: member.id, organisationId: org.id, details: { kind: p.kind } }, tx);
+  });
+}
+
+export async function closePosition(actor: Actor, member: MemberFull, position: { id: string; organisationId: string; startDate: Date; endDate: Date | null }, endDate: string) {
+  if (position.endDate) throw new AppError('CONFLICT', 'Должность уже завершена');
+  if (endDate < fromDate(position.startDate)) throw new AppError('BAD_REQUEST', undefined, { endDate: 'Окончание не раньше начала' });
+  await db().$transaction(async (tx) => {
+    await endPosition(tx, position.id, endDate);
+    await audit(actor, { action: 'position.changed', entity: 'Member', entityId: member.id, organisationId: position.organisationId, details: { ended: true } }, tx);
+  });
+}

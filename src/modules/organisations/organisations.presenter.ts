@@ -1,0 +1,62 @@
+import { fromDate } from '../../lib/dates';
+import type { Ctx } from '../../http/route';
+import { INSTITUTION_LABELS, KIND_LABELS, LEVELS, childKindsOf } from './levels';
+import type { OrgRow } from './organisations.repo';
+
+export function abilities(ctx: Ctx, org: OrgRow) {
+  return {
+    update: ctx.allows('org.update', org.path),
+    createChild: ctx.allows('org.createChild', org.path) && org.status === 'ACTIVE' && childKindsOf(org).length > 0,
+    exclude: ctx.allows('org.exclude', org.path) && org.status === 'ACTIVE' && org.kind !== 'CENTRAL',
+    listMembers: ctx.allows('member.list', org.path),
+    createMember: ctx.allows('member.create', org.path) && LEVELS[org.kind].holdsMembers && org.status === 'ACTIVE',
+    manageUsers: ctx.allows('user.manage', org.path),
+  };
+}
+
+export function presentOrg(org: OrgRow) {
+  return {
+    id: org.id,
+    kind: org.kind,
+    kindLabel: KIND_LABELS[org.kind],
+    level: LEVELS[org.kind],
+    name: org.name,
+    shortName: org.shortName,
+    title: org.shortName ?? org.name,
+    hasTerritorialRights: org.hasTerritorialRights,
+    institutionName: org.institutionName,
+    institutionInn: org.institutionInn,
+    institutionType: org.institutionType,
+    institutionTypeLabel: org.institutionType ? INSTITUTION_LABELS[org.institutionType] : '',
+    address: org.address,
+    phone: org.phone,
+    email: org.email,
+    employeesCount: org.employeesCount,
+    studentsCount: org.studentsCount,
+    foundedAt: org.foundedAt,
+    status: org.status,
+    excludedAt: org.excludedAt,
+    excludedReason: org.excludedReason,
+    version: org.version,
+  };
+}
+
+/** The passport as form values (strings), for the edit form. */
+export function passportFormValues(org: OrgRow): Record<string, string> {
+  return {
+    name: org.name, shortName: org.shortName ?? '', institutionName: org.institutionName ?? '', institutionInn: org.institutionInn ?? '',
+    institutionType: org.institutionType ?? '', address: org.address ?? '', phone: org.phone ?? '', email: org.email ?? '',
+    employeesCount: org.employeesCount?.toString() ?? '', studentsCount: org.studentsCount?.toString() ?? '',
+    foundedAt: org.foundedAt ? fromDate(org.foundedAt) : '', hasTerritorialRights: org.hasTerritorialRights ? 'on' : '',
+    version: String(org.version),
+  };
+}
+
+export function crumbs(ancestors: { id: string; name: string; shortName: string | null; visible: boolean }[], org?: OrgRow) {
+  const list = ancestors.map((a) => ({ name: a.shortName ?? a.name, href: a.visible ? `/orgs/${a.id}` : null }));
+  if (org) list.push({ name: org.shortName ?? org.name, href: `/orgs/${org.id}` });
+  return list;
+}
+
+export const institutionOptions = [{ value: '', label: '— не указан —' },
+  ...Object.entries(INSTITUTION_LABELS).map(([value, label]) => ({ value, label }))];

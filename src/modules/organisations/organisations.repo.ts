@@ -1,0 +1,121 @@
+import crypto from 'node:crypto';
+import { db, type Tx } from '../../db';
+import type { OrgKind, Prisma } from '../../generated/prisma/client';
+import { nameKey } from '../../lib/names';
+import { toDate } from '../../lib/dates';
+import { isVisible, visiblePaths, type Actor } from '../../policy/actor';
+import type { PassportInput } from './organisations.input';
+
+export type OrgRow = Prisma.OrganisationGetPayload<object>;
+
+/** Ids along a materialised path, root first. */
+export function pathIds(path: string): string[] {
+  return path.split('/').filter(Boolean);
+}
+
+/** The organisation if the actor may see it at all; otherwise null (the caller answers 404). */
+export async function findVisible(actor: Actor, id: string): Promise<OrgRow | null> {
+  const org = await db().organisation.findUnique({ where: { id } });
+  return org && isVisible(actor, org.path) ? org : null;
+}
+
+/** Ancestors (root first) with a flag telling whether the actor may open each. */
+export async function ancestors(actor: Actor, org: OrgRow) {
+  const ids = pathIds(org.path).slice(0, -1);
+  if (!ids.length) return [];
+  const rows = await db().organisation.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, shortName: true, kind: true, path: true } });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id)!).filter(Boolean).map((r) => ({ ...r, visible: isVisible(actor, r.path) }));
+}
+
+export async function childrenPage(actor: Actor, parent: OrgRow, opts: { page: number; pageSize: number; includeExcluded?: boolean }) {
+  const where: Prisma.OrganisationWhereInput = { parentId: parent.id, ...(opts.includeExcluded ? {} : { status: 'ACTIVE' }) };
+  if (!isVisible(actor, parent.path)) return { items: [], total: 0 };
+  const [items, total] = await Promise.all([
+    db().organisation.findMany({ where, orderBy: [{ nameKey: 'asc' }], skip: (opts.page - 1) * opts.pageSize, take: opts.pageSize }),
+    db().organisation.count({ where }),
+  ]);
+  return { items, total };
+}
+
+/** Organisations the actor's assignments sit at: their starting points in the tree. */
+export async function rootsOf(actor: Actor) {
+  const paths = visiblePaths(actor);
+  if (!paths.length) return [];
+  return db().organisation.findMany({ where: { path: { in: paths } }, orderBy: { nameKey: 'asc' } });
+}
+
+/** Search by name within the actor's visible subtree (for pickers: transfer target, role assignment). */
+export async function searchVisible(actor: Actor, q: string, kinds: OrgKind[] | undefined, take = 20) {
+  const paths = visiblePaths(actor);
+  if (!paths.length) return [];
+  return db().organisation.findMany({
+    where: {
+      status: 'ACTIVE',
+      OR: paths.map((p) => ({ path: { startsWith: p } })),
+      ...(kinds ? { kind: { in: kinds } } : {}),
+      ...(q ? { nameKey: { contains: nameKey(q) } } : {}),
+    },
+    orderBy: { nameKey: 'asc' },
+    take,
+  });
+}
+
+function passportData(input: PassportInput) {
+  return {
+    name: input.name,
+    shortName: input.shortName ?? null,
+    nameKey: nameKey(input.shortName ?? input.name),
+    institutionName: input.institutionName ?? null,
+    institutionInn: input.institutionInn ?? null,
+    institutionType: input.institutionType ?? null,
+    address: input.address ?? null,
+    phone: input.phone ?? null,
+    email: input.email ?? null,
+    employeesCount: input.employeesCount ?? null,
+    studentsCount: input.studentsCount ?? null,
+    foundedAt: input.foundedAt ? toDate(input.foundedAt) : null,
+    hasTerritorialRights: input.hasTerritorialRights ?? false,
+  };
+}
+
+export async function insertChild(tx: Tx, parent: { id: string; path: string; depth: number } | null, kind: OrgKind, input: PassportInput) {
+  const id = crypto.randomUUID();
+  return tx.organisation.create({
+    data: {
+      id, kind, parentId: parent?.id ?? null,
+      path: `${parent?.path ?? '/'}${id}/`, depth: (parent?.depth ?? -1) + 1,
+      ...passportData(input),
+    },
+  });
+}
+
+/** Optimistic update: false when the version moved on. */
+export async function updatePassport(tx: Tx, id: string, version: number, input: PassportInput): Promise<boolean> {
+  const r = await tx.organisation.updateMany({ where: { id, version }, data: { ...passportData(input), version: { increment: 1 } } });
+  return r.count === 1;
+}
+
+export async function markExcluded(tx: Tx, id: string, date: string, reason: string) {
+  await tx.organisation.update({ where: { id }, data: { status: 'EXCLUDED', excludedAt: toDate(date), excludedReason: reason, version: { increment: 1 } } });
+}
+
+export async function activeContent(tx: Tx, org: OrgRow) {
+  const [children, members] = await Promise.all([
+    tx.organisation.count({ where: { parentId: org.id, status: 'ACTIVE' } }),
+    tx.member.count({ where: { status: 'ACTIVE', organisation: { path: { startsWith: org.path } } } }),
+  ]);
+  return { children, members };
+}
+
+export async function memberCountsByOrg(ids: string[], asOf: string): Promise<Map<string, number>> {
+  if (!ids.length) return new Map();
+  const rows = await db().$queryRaw<{ id: string; n: bigint }[]>`
+    SELECT c.id::text AS id, count(r.id) AS n
+    FROM "Organisation" c
+    JOIN "Organisation" o ON o.path LIKE c.path || '%'
+    JOIN "Registration" r ON r."organisationId" = o.id
+    WHERE c.id = ANY(${ids}::uuid[]) AND r."validFrom" <= ${asOf}::date AND (r."validTo" IS NULL OR r."validTo" > ${asOf}::date)
+    GROUP BY c.id`;
+  return new Map(rows.map((r) => [r.id, Number(r.n)]));
+}

@@ -1,0 +1,70 @@
+import type { Role, OrgKind } from '../generated/prisma/enums';
+
+/**
+ * Every route and API endpoint names one of these. 'public' and 'self' are the only actions that do
+ * not check an organisation: 'public' needs no login, 'self' acts on the user's own account.
+ */
+export const ACTIONS = [
+  'org.view',
+  'org.update',
+  'org.createChild',
+  'org.exclude',
+  'member.list',
+  'member.view',
+  'member.create',
+  'member.update',
+  'member.exit',
+  'member.transfer',
+  'member.export',
+  'position.manage',
+  'user.manage',
+  'audit.view',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+export type RouteAction = Action | 'public' | 'self';
+
+const READ: Action[] = ['org.view', 'member.list', 'member.view'];
+const CHAIR: Action[] = [...READ, 'org.update', 'org.createChild', 'org.exclude', 'member.create', 'member.update',
+  'member.exit', 'member.transfer', 'member.export', 'position.manage', 'user.manage', 'audit.view'];
+
+/**
+ * Role × action, as data. `Record<Role, …>` makes a new role fail to compile until its rules exist.
+ * - Администратор ЦС: everything.
+ * - Председатель: everything in the subtree, including the users of the subtree.
+ * - Ответственный за работу в реестре: the chair's registry work, but not appointing users.
+ * - Председатель профбюро / профгрупорг: see and edit the members of their sub-unit.
+ * - Наблюдатель: read-only, no export of personal data.
+ */
+export const RULES: Record<Role, ReadonlySet<Action>> = {
+  ADMIN: new Set<Action>(ACTIONS),
+  CHAIR: new Set<Action>(CHAIR),
+  REGISTRAR: new Set<Action>(CHAIR.filter((a) => a !== 'user.manage')),
+  SUBUNIT_CHAIR: new Set<Action>([...READ, 'member.create', 'member.update']),
+  VIEWER: new Set<Action>(READ),
+};
+
+export const ROLE_LABELS: Record<Role, string> = {
+  ADMIN: 'Администратор ЦС',
+  CHAIR: 'Председатель',
+  REGISTRAR: 'Ответственный за работу в реестре',
+  SUBUNIT_CHAIR: 'Председатель профбюро / профгрупорг',
+  VIEWER: 'Наблюдатель',
+};
+
+/** Which roles can sit at which organisation kinds. */
+export const ROLE_KINDS: Record<Role, readonly OrgKind[]> = {
+  ADMIN: ['CENTRAL'],
+  CHAIR: ['CENTRAL', 'REGIONAL', 'TERRITORIAL', 'PRIMARY'],
+  REGISTRAR: ['CENTRAL', 'REGIONAL', 'TERRITORIAL', 'PRIMARY'],
+  SUBUNIT_CHAIR: ['PROFBURO', 'PROFGROUP'],
+  VIEWER: ['CENTRAL', 'REGIONAL', 'TERRITORIAL', 'PRIMARY', 'PROFBURO', 'PROFGROUP'],
+};
+
+/**
+ * Per-record conditions: small named functions, one per action that has one.
+ * `atRoot` is true when the target is the assignment's own organisation.
+ */
+export const CONDITIONS: Partial<Record<Action, (ctx: { atRoot: boolean }) => boolean>> = {
+  // An organisation is excluded by someone above it, never by its own chair.
+  'org.exclude': ({ atRoot }) => !atRoot,
+};

@@ -12,6 +12,7 @@ import { authPages } from './modules/auth/auth.routes';
 import { orgPages } from './modules/organisations/organisations.routes';
 import { memberPages } from './modules/members/members.routes';
 import { userPages } from './modules/users/users.routes';
+import { auditPages } from './modules/audit/audit.routes';
 import { apiRoutes } from './modules/api/api.routes';
 import { Prisma } from './generated/prisma/client';
 
@@ -56,7 +57,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     requireCsrf(req, res, next);
   });
   const pages = express.Router();
-  const defs: RouteDef[] = [...authPages(), ...orgPages(), ...memberPages(), ...userPages()];
+  const defs: RouteDef[] = [...authPages(), ...orgPages(), ...memberPages(), ...userPages(), ...auditPages()];
   mount(pages, { loadActor: actorFromRequest }, defs);
   app.use(pages);
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'Страница не найдена')));
@@ -86,7 +87,12 @@ async function errorHandler(err: unknown, req: Request, res: Response, _next: Ne
     console.error(`[${new Date().toISOString()}] ${req.method} ${req.route?.path ?? '(no route)'}:`, err);
   }
   if (e.code === 'FORBIDDEN' && res.locals.actor) {
-    await audit(res.locals.actor, { action: 'access.denied', outcome: 'DENIED', details: { route: String(req.route?.path ?? ''), method: req.method } }).catch(() => undefined);
+    const denied = res.locals.auditDenied as { action: string; orgPath: string } | undefined;
+    const orgId = denied?.orgPath.split('/').filter(Boolean).pop() ?? null;
+    await audit(res.locals.actor, {
+      action: 'access.denied', outcome: 'DENIED', organisationId: orgId,
+      details: { route: String(req.route?.path ?? ''), method: req.method, refused: denied?.action ?? null },
+    }).catch(() => undefined);
   }
   if (res.headersSent) return;
   if (req.originalUrl.startsWith('/api/')) {

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Actor } from '../policy/actor';
-import { decide } from '../policy/actor';
+import { decide, scopePaths } from '../policy/actor';
 import type { Action, RouteAction } from '../policy/rules';
 import { AppError, fieldErrors } from './errors';
 
@@ -72,6 +72,10 @@ export function mount(router: Router, deps: RouteDeps, defs: RouteDef[]): void {
           actor = (await deps.loadActor(req).catch(() => null)) ?? null;
         }
         res.locals.actor = actor;
+        if (actor) {
+          const users = scopePaths(actor, 'user.manage');
+          res.locals.nav = { users: users === 'all' || users.length > 0 };
+        }
         const params = parse(def.params, req.params, 'params');
         const query = parse(def.query, req.query, 'query');
         const body = def.kind === 'api' && def.body ? parse(def.body, req.body ?? {}, 'body') : req.body;

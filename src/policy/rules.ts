@@ -19,13 +19,25 @@ export const ACTIONS = [
   'position.manage',
   'user.manage',
   'audit.view',
+  'card.view',
+  'card.order',
+  'card.forward',
+  'card.batch',
+  'card.issue',
+  'card.block',
+  'card.progress',
+  'event.manage',
+  'event.checkin',
+  'bonus.export',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 export type RouteAction = Action | 'public' | 'self';
 
-const READ: Action[] = ['org.view', 'member.list', 'member.view'];
+const READ: Action[] = ['org.view', 'member.list', 'member.view', 'card.view', 'card.progress'];
+// 'card.batch' and 'bonus.export' act on the central council itself: only an assignment there covers it.
 const CHAIR: Action[] = [...READ, 'org.update', 'org.createChild', 'org.exclude', 'member.create', 'member.update',
-  'member.exit', 'member.transfer', 'member.export', 'position.manage', 'user.manage', 'audit.view'];
+  'member.exit', 'member.transfer', 'member.export', 'position.manage', 'user.manage', 'audit.view',
+  'card.order', 'card.forward', 'card.batch', 'card.issue', 'card.block', 'event.manage', 'event.checkin', 'bonus.export'];
 
 /**
  * Role × action, as data. `Record<Role, …>` makes a new role fail to compile until its rules exist.
@@ -39,7 +51,7 @@ export const RULES: Record<Role, ReadonlySet<Action>> = {
   ADMIN: new Set<Action>(ACTIONS),
   CHAIR: new Set<Action>(CHAIR),
   REGISTRAR: new Set<Action>(CHAIR.filter((a) => a !== 'user.manage')),
-  SUBUNIT_CHAIR: new Set<Action>([...READ, 'member.create', 'member.update']),
+  SUBUNIT_CHAIR: new Set<Action>([...READ, 'member.create', 'member.update', 'event.checkin']),
   VIEWER: new Set<Action>(READ),
 };
 

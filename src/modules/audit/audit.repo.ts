@@ -7,7 +7,11 @@ export type AuditAction =
   | 'org.created' | 'org.updated' | 'org.excluded'
   | 'member.viewed' | 'member.listed' | 'member.created' | 'member.updated' | 'member.exited' | 'member.transferred'
   | 'member.exported' | 'consent.changed' | 'position.changed'
-  | 'user.created' | 'user.updated' | 'role.assigned' | 'role.ended' | 'role.handover';
+  | 'user.created' | 'user.updated' | 'role.assigned' | 'role.ended' | 'role.handover'
+  | 'card.ordered' | 'card.order.forwarded' | 'card.order.returned' | 'card.order.resubmitted' | 'card.order.delivered'
+  | 'card.batch.created' | 'card.batch.produced' | 'card.batch.delivered' | 'card.batch.exported'
+  | 'card.issued' | 'card.virtual' | 'card.blocked' | 'card.reissued' | 'card.viewed'
+  | 'verify.checked' | 'event.created' | 'event.checkin' | 'event.exported' | 'bonus.exported' | 'report.exported';
 
 export interface AuditEntry {
   action: AuditAction;
@@ -36,14 +40,21 @@ export async function audit(actor: Actor | null, e: AuditEntry, tx?: Tx): Promis
   });
 }
 
-export async function auditPage(opts: { organisationIds?: string[] | 'all'; userId?: string; page: number; pageSize: number }) {
-  const where = {
-    ...(opts.organisationIds === 'all' || !opts.organisationIds ? {} : { organisationId: { in: opts.organisationIds } }),
-    ...(opts.userId ? { userId: opts.userId } : {}),
-  };
-  const [items, total] = await Promise.all([
-    db().auditLog.findMany({ where, orderBy: { id: 'desc' }, skip: (opts.page - 1) * opts.pageSize, take: opts.pageSize }),
-    db().auditLog.count({ where }),
-  ]);
-  return { items, total };
+/** Audit rows about organisations of a subtree (all rows for the whole union when `path` is the root's). */
+export async function auditPage(opts: { path: string; includeUnscoped: boolean; page: number; pageSize: number; action?: string }) {
+  const offset = (opts.page - 1) * opts.pageSize;
+  const action = opts.action ?? null;
+  const rows = await db().$queryRaw<{ id: bigint; at: Date; login: string | null; action: string; entity: string | null; entityId: string | null; orgName: string | null; rowCount: number | null; outcome: string }[]>`
+    SELECT a.id, a.at, u.login, a.action, a.entity, a."entityId", coalesce(o."shortName", o.name) AS "orgName", a."rowCount", a.outcome
+    FROM "AuditLog" a
+    LEFT JOIN "Organisation" o ON o.id = a."organisationId"
+    LEFT JOIN "User" u ON u.id = a."userId"
+    WHERE (o.path LIKE ${opts.path} || '%' OR (${opts.includeUnscoped} AND a."organisationId" IS NULL))
+      AND (${action}::text IS NULL OR a.action = ${action})
+    ORDER BY a.id DESC LIMIT ${opts.pageSize} OFFSET ${offset}`;
+  const [{ n }] = await db().$queryRaw<{ n: bigint }[]>`
+    SELECT count(*) AS n FROM "AuditLog" a LEFT JOIN "Organisation" o ON o.id = a."organisationId"
+    WHERE (o.path LIKE ${opts.path} || '%' OR (${opts.includeUnscoped} AND a."organisationId" IS NULL))
+      AND (${action}::text IS NULL OR a.action = ${action})`;
+  return { rows, total: Number(n) };
 }

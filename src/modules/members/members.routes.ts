@@ -325,7 +325,7 @@ async function renderTransfer(ctx: Ctx, m: MemberFull, values: Record<string, un
     .filter((o) => o.id !== m.organisationId && ctx.allows('member.transfer', o.path));
   await renderPage(ctx.res, 'members/transfer', {
     title: 'Перевод в другую организацию', member: memberView(m), values, errors,
-    options: [{ value: '', label: '— выберите —' }, ...candidates.map((o) => ({ value: o.id, label: o.shortName ?? o.name }))],
+    orgOptions: [{ value: '', label: '— выберите —' }, ...candidates.map((o) => ({ value: o.id, label: o.shortName ?? o.name }))],
   }, status);
 }
 

@@ -30,8 +30,8 @@ export function duplicateError(actor: Actor, existing: { memberId: string; organ
   { existing: { memberId: existing.memberId, ...(visible ? { organisationId: existing.organisation.id, organisationName: existing.organisation.shortName ?? existing.organisation.name } : {}) } });
 }
 
-function assertHoldsMembers(org: OrgRow) {
-  if (!LEVELS[org.kind].holdsMembers) throw new AppError('BAD_REQUEST', 'Члены Профсоюза состоят на учёте в первичной организации, профбюро или профгруппе', { organisationId: 'Выберите первичную организацию' });
+function assertHoldsMembers(org: OrgRow, field = 'organisationId') {
+  if (!LEVELS[org.kind].holdsMembers) throw new AppError('BAD_REQUEST', 'Члены Профсоюза состоят на учёте в первичной организации, профбюро или профгруппе', { [field]: 'Выберите первичную организацию, профбюро или профгруппу' });
   if (org.status !== 'ACTIVE') throw new AppError('UNPROCESSABLE', 'Организация исключена из реестра');
 }
 
@@ -107,6 +107,7 @@ async function changeCategoryTx(tx: Tx, actor: Actor, member: MemberFull, catego
   if (!reg) throw new AppError('UNPROCESSABLE', 'Член Профсоюза снят с учёта');
   const from = fromDate(reg.validFrom);
   if (date < from) throw new AppError('BAD_REQUEST', undefined, { date: `Дата не раньше постановки на учёт (${from.split('-').reverse().join('.')})` });
+  if (date > today()) throw new AppError('BAD_REQUEST', undefined, { date: 'Дата не может быть в будущем' });
   if (date === from) {
     await tx.registration.update({ where: { id: reg.id }, data: { category } });
   } else {
@@ -153,7 +154,7 @@ export async function exitMember(actor: Actor, member: MemberFull, version: numb
 
 /** Transfer to another organisation: снят с учёта here, поставлен на учёт there, on the same date. */
 export async function transferMember(actor: Actor, member: MemberFull, version: number | undefined, target: OrgRow, date: string) {
-  assertHoldsMembers(target);
+  assertHoldsMembers(target, 'toOrgId');
   if (target.id === member.organisationId) throw new AppError('BAD_REQUEST', undefined, { toOrgId: 'Член Профсоюза уже состоит на учёте в этой организации' });
   return db().$transaction(async (tx) => {
     const m = version === undefined ? await loadMember(tx, member.id) : await lockedMember(tx, member.id, version);

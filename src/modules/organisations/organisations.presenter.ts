@@ -11,6 +11,7 @@ export function abilities(ctx: Ctx, org: OrgRow) {
     listMembers: ctx.allows('member.list', org.path),
     createMember: ctx.allows('member.create', org.path) && LEVELS[org.kind].holdsMembers && org.status === 'ACTIVE',
     manageUsers: ctx.allows('user.manage', org.path),
+    audit: ctx.allows('audit.view', org.path),
   };
 }
 

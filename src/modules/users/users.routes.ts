@@ -66,7 +66,7 @@ export function userPages(): RouteDef[] {
       query: z.object({ org: uuid.optional().catch(undefined), page: z.coerce.number().int().min(1).catch(1).default(1) }),
       async handler(ctx) {
         const org = ctx.query.org ? await findVisible(ctx.actor, ctx.query.org) : await defaultManageOrg(ctx.actor);
-        if (!org) throw new AppError(ctx.actor.assignments.length ? 'FORBIDDEN' : 'NOT_FOUND');
+        if (!org) throw new AppError(!ctx.query.org && ctx.actor.assignments.length ? 'FORBIDDEN' : 'NOT_FOUND');
         ctx.authorize(org.path);
         const { items, total } = await usersInSubtree(org.path, ctx.query.page, 50);
         const t = today();
@@ -95,8 +95,9 @@ export function userPages(): RouteDef[] {
         if (org) ctx.authorize(org.path);
         else ctx.authorize(ctx.actor.assignments[0]?.orgPath ?? '/');
         if (!parsed.success) return renderNewUser(ctx, ctx.body, fieldErrors(parsed.error), 400);
+        if (!org || !ctx.allows('user.manage', org.path)) return renderNewUser(ctx, ctx.body, { organisationId: 'Выберите организацию из списка' }, 400);
         try {
-          const u = await createUserWithRole(ctx.actor, parsed.data, { role: parsed.data.role, org: org!, startsOn: parsed.data.startsOn, endsOn: parsed.data.endsOn });
+          const u = await createUserWithRole(ctx.actor, parsed.data, { role: parsed.data.role, org, startsOn: parsed.data.startsOn, endsOn: parsed.data.endsOn });
           ctx.req.session.flash = 'Пользователь создан. Сообщите ему логин и временный пароль лично.';
           ctx.res.redirect(303, `/users/${u.id}`);
         } catch (e) {

@@ -1,0 +1,125 @@
+import crypto from 'node:crypto';
+import { db, type Tx } from '../../db';
+import type { CardForm, CardOrderStatus, CardStatus, Prisma } from '../../generated/prisma/client';
+import { cardNumberFromSeq } from '../../lib/cardNumber';
+import { toDate } from '../../lib/dates';
+
+export async function nextCardNumbers(tx: Tx, n: number): Promise<string[]> {
+  if (n === 0) return [];
+  const rows = await tx.$queryRaw<{ v: bigint }[]>`SELECT nextval('card_number_seq') AS v FROM generate_series(1, ${n}::int)`;
+  return rows.map((r) => cardNumberFromSeq(r.v));
+}
+
+/** The key that signs QR codes, made on first use and kept in the database. */
+export async function cardSigningKey(): Promise<string> {
+  const found = await db().appSecret.findUnique({ where: { name: 'card-signing' } });
+  if (found) return found.value;
+  const value = crypto.randomBytes(32).toString('base64url');
+  await db().appSecret.upsert({ where: { name: 'card-signing' }, create: { name: 'card-signing', value }, update: {} });
+  return (await db().appSecret.findUniqueOrThrow({ where: { name: 'card-signing' } })).value;
+}
+
+export async function insertCards(tx: Tx, rows: { memberId: string; form: CardForm; status: CardStatus; printedName: string; orderId?: string | null; replacesId?: string | null; issuedAt?: string | null }[], date: string, userId: string | null) {
+  const numbers = await nextCardNumbers(tx, rows.length);
+  const data = rows.map((r, i) => ({
+    id: crypto.randomUUID(), number: numbers[i], memberId: r.memberId, form: r.form, status: r.status, printedName: r.printedName,
+    orderId: r.orderId ?? null, replacesId: r.replacesId ?? null, issuedAt: r.issuedAt ? toDate(r.issuedAt) : null,
+  }));
+  await tx.card.createMany({ data });
+  await tx.cardEvent.createMany({ data: data.map((c) => ({ cardId: c.id, status: c.status, date: toDate(date), userId })) });
+  return data;
+}
+
+export async function setCardsStatus(tx: Tx, where: Prisma.CardWhereInput, status: CardStatus, date: string, userId: string | null, extra: Prisma.CardUncheckedUpdateManyInput = {}, note?: string) {
+  const ids = (await tx.card.findMany({ where, select: { id: true } })).map((c) => c.id);
+  if (!ids.length) return 0;
+  await tx.card.updateMany({ where: { id: { in: ids } }, data: { status, ...extra } });
+  await tx.cardEvent.createMany({ data: ids.map((cardId) => ({ cardId, status, date: toDate(date), userId, note })) });
+  return ids.length;
+}
+
+/** Active members of a primary organisation (and its sub-units), with their non-blocked card if any. */
+export async function membersForOrder(primaryPath: string, memberIds?: string[]) {
+  return db().member.findMany({
+    where: { status: 'ACTIVE', organisation: { path: { startsWith: primaryPath } }, ...(memberIds ? { id: { in: memberIds } } : {}) },
+    include: { person: true, cards: { where: { status: { not: 'BLOCKED' } } }, organisation: { select: { name: true, shortName: true } } },
+    orderBy: [{ person: { lastNameKey: 'asc' } }, { person: { firstName: 'asc' } }],
+  });
+}
+
+const orderInclude = {
+  cards: { include: { member: { include: { person: true } } }, orderBy: { printedName: 'asc' as const } },
+} satisfies Prisma.CardOrderInclude;
+export type OrderFull = Prisma.CardOrderGetPayload<{ include: typeof orderInclude }>;
+
+export async function findOrder(id: string): Promise<OrderFull | null> {
+  return db().cardOrder.findUnique({ where: { id }, include: orderInclude });
+}
+
+/** Orders of primary organisations inside `path`, or held by an organisation inside it. */
+export async function ordersInSubtree(path: string, status: CardOrderStatus | undefined, page: number, pageSize: number) {
+  const where = await subtreeOrderWhere(path, status);
+  const [items, total] = await Promise.all([
+    db().cardOrder.findMany({ where, orderBy: { number: 'desc' }, skip: (page - 1) * pageSize, take: pageSize, include: { _count: { select: { cards: true } } } }),
+    db().cardOrder.count({ where }),
+  ]);
+  return { items, total };
+}
+
+async function subtreeOrderWhere(path: string, status?: CardOrderStatus): Promise<Prisma.CardOrderWhereInput> {
+  const ids = (await db().organisation.findMany({ where: { path: { startsWith: path }, kind: { in: ['PRIMARY', 'CENTRAL', 'REGIONAL', 'TERRITORIAL'] } }, select: { id: true } })).map((o) => o.id);
+  return { organisationId: { in: ids }, ...(status ? { status } : {}) };
+}
+
+export async function orgsById(ids: string[]) {
+  const rows = await db().organisation.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, name: true, shortName: true, path: true, kind: true, parentId: true } });
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+export async function cardsOfMember(memberId: string) {
+  return db().card.findMany({ where: { memberId }, orderBy: { createdAt: 'desc' }, include: { events: { orderBy: [{ date: 'asc' }, { createdAt: 'asc' }] } } });
+}
+
+export async function findCard(id: string) {
+  return db().card.findUnique({ where: { id }, include: { member: { include: { person: true, organisation: { select: { id: true, path: true, name: true, shortName: true } } } } } });
+}
+
+export async function findCardByNumber(number: string) {
+  return db().card.findUnique({ where: { number }, include: { member: { include: { person: true, organisation: { select: { id: true, path: true, name: true, shortName: true } } } } } });
+}
+
+export async function findBatch(id: string) {
+  return db().cardBatch.findUnique({ where: { id } });
+}
+
+export async function batches(page: number, pageSize: number) {
+  const [items, total] = await Promise.all([
+    db().cardBatch.findMany({ orderBy: { number: 'desc' }, skip: (page - 1) * pageSize, take: pageSize, include: { _count: { select: { cards: true, orders: true } } } }),
+    db().cardBatch.count(),
+  ]);
+  return { items, total };
+}
+
+/** Cards of a batch per region (the ancestor at depth 1 of the card's primary organisation), for reimbursement. */
+export async function batchByRegion(batchId: string, regionPaths?: string[]) {
+  const rows = await db().$queryRaw<{ id: string; name: string; path: string; n: bigint }[]>`
+    SELECT r.id::text AS id, r.name, r.path, count(*) AS n
+    FROM "Card" c JOIN "CardOrder" o ON o.id = c."orderId" JOIN "Organisation" p ON p.id = o."organisationId"
+    JOIN "Organisation" r ON r.depth = 1 AND p.path LIKE r.path || '%'
+    WHERE c."batchId" = ${batchId}::uuid AND c.form = 'PLASTIC'
+    GROUP BY r.id, r.name, r.path ORDER BY r."nameKey"`;
+  return rows.filter((r) => !regionPaths || regionPaths.some((p) => r.path.startsWith(p) || p.startsWith(r.path)))
+    .map((r) => ({ organisationId: r.id, name: r.name, count: Number(r.n) }));
+}
+
+/** Rows of the manufacturer's file: number, ФИО as printed, organisation path, region. */
+export async function batchFileRows(batchId: string) {
+  return db().$queryRaw<{ number: string; printedName: string; orgPath: string; region: string }[]>`
+    SELECT c.number, c."printedName",
+      (SELECT string_agg(coalesce(a."shortName", a.name), ' / ' ORDER BY a.depth) FROM "Organisation" a
+        WHERE p.path LIKE a.path || '%' AND a.depth >= 1) AS "orgPath",
+      (SELECT a.name FROM "Organisation" a WHERE a.depth = 1 AND p.path LIKE a.path || '%') AS region
+    FROM "Card" c JOIN "CardOrder" o ON o.id = c."orderId" JOIN "Organisation" p ON p.id = o."organisationId"
+    WHERE c."batchId" = ${batchId}::uuid AND c.status <> 'BLOCKED'
+    ORDER BY region, "orgPath", c."printedName"`;
+}

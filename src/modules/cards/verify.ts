@@ -1,0 +1,60 @@
+import crypto from 'node:crypto';
+import rateLimit from 'express-rate-limit';
+import type { Request } from 'express';
+import { db } from '../../db';
+import { AppError } from '../../http/errors';
+import { clientKey } from '../../http/limits';
+import { isValidCardNumber, normaliseCardNumber } from '../../lib/cardNumber';
+import { nameKey } from '../../lib/names';
+import { audit } from '../audit/audit.repo';
+import { findCardByNumber } from './cards.repo';
+
+const FLOOR_MS = 120;
+const DUMMY = '9600000000000000';
+
+/**
+ * The public membership check: "VALID" only when a card with this number is issued and not blocked, its
+ * member is in the union, and the surname and first name match (case and Ё ignored). Every miss looks the
+ * same and takes about the same time: one lookup always, then a floor on the answer time.
+ */
+export async function verifyMembership(q: { lastName: string; firstName: string; cardNumber: string }, partnerId: string | null): Promise<'VALID' | 'NOT_FOUND'> {
+  const started = Date.now();
+  const number = normaliseCardNumber(q.cardNumber);
+  const card = await findCardByNumber(isValidCardNumber(number) ? number : DUMMY);
+  const ok = !!card && card.number === number && card.status === 'ISSUED' && card.member.status === 'ACTIVE'
+    && nameKey(card.member.person.lastName) === nameKey(q.lastName) && nameKey(card.member.person.firstName) === nameKey(q.firstName);
+  const result = ok ? 'VALID' : 'NOT_FOUND';
+  await audit(null, { action: 'verify.checked', outcome: 'OK', details: { result, partner: partnerId } });
+  const wait = FLOOR_MS + crypto.randomInt(0, 30) - (Date.now() - started);
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  return result;
+}
+
+export async function partnerFromRequest(req: Request): Promise<string | null> {
+  const key = req.get('x-api-key');
+  if (!key) return null;
+  const hash = crypto.createHash('sha256').update(key).digest('hex');
+  const p = await db().partnerKey.findUnique({ where: { keyHash: hash } });
+  if (!p || p.revokedAt || p.scope !== 'verify') throw new AppError('UNAUTHENTICATED', 'Неверный ключ партнёра');
+  return p.id;
+}
+
+export async function createPartnerKey(name: string) {
+  const key = `pk_${crypto.randomBytes(24).toString('base64url')}`;
+  const row = await db().partnerKey.create({ data: { name, keyHash: crypto.createHash('sha256').update(key).digest('hex') } });
+  return { key, row };
+}
+
+const tooMany = (_req: Request, _res: unknown, next: (e: unknown) => void) => next(new AppError('TOO_MANY_REQUESTS'));
+
+/** Per address (partners with a key get their own, larger allowance) and for the whole service. */
+export function verifyLimiters() {
+  return [
+    rateLimit({ windowMs: 60_000, limit: 3000, keyGenerator: () => 'global', standardHeaders: false, legacyHeaders: false, handler: tooMany }),
+    rateLimit({
+      windowMs: 60_000, standardHeaders: 'draft-7', legacyHeaders: false, handler: tooMany,
+      limit: (req) => (req.get('x-api-key') ? 600 : 20),
+      keyGenerator: (req) => (req.get('x-api-key') ? `k:${crypto.createHash('sha256').update(req.get('x-api-key')!).digest('hex')}` : clientKey(req)),
+    }),
+  ];
+}

@@ -13,6 +13,11 @@ import { orgPages } from './modules/organisations/organisations.routes';
 import { memberPages } from './modules/members/members.routes';
 import { userPages } from './modules/users/users.routes';
 import { auditPages } from './modules/audit/audit.routes';
+import { cardApiRoutes } from './modules/cards/cards.api';
+import { cardPages } from './modules/cards/cards.routes';
+import { bonusPages } from './modules/cards/bonus.routes';
+import { verifyApi, verifyPages } from './modules/cards/public.routes';
+import { eventApiRoutes, eventPages } from './modules/events/events.routes';
 import { apiRoutes } from './modules/api/api.routes';
 import { Prisma } from './generated/prisma/client';
 
@@ -39,7 +44,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
   // API: JSON, bearer tokens, no cookies, so no CSRF.
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
-  mount(api, { loadActor: actorFromRequest }, apiRoutes());
+  mount(api, { loadActor: actorFromRequest }, [...apiRoutes(), ...cardApiRoutes(), ...eventApiRoutes(), ...verifyApi()]);
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND')));
   app.use('/api/v1', api);
 
@@ -57,7 +62,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     requireCsrf(req, res, next);
   });
   const pages = express.Router();
-  const defs: RouteDef[] = [...authPages(), ...orgPages(), ...memberPages(), ...userPages(), ...auditPages()];
+  const defs: RouteDef[] = [...authPages(), ...orgPages(), ...memberPages(), ...userPages(), ...auditPages(), ...cardPages(), ...bonusPages(), ...eventPages(), ...verifyPages()];
   mount(pages, { loadActor: actorFromRequest }, defs);
   app.use(pages);
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'Страница не найдена')));

@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client';
 import { config } from './config';
 
@@ -11,7 +12,10 @@ let client: PrismaClient | undefined;
 export function db(): PrismaClient {
   if (!client) {
     if (!config.DATABASE_URL) throw new Error('DATABASE_URL is not set');
-    const adapter = new PrismaPg({ connectionString: config.DATABASE_URL, max: 10 });
+    const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 10 });
+    // An idle connection cut by the server (restart, shutdown) must not crash the process.
+    pool.on('error', (e) => { if (config.LOG_LEVEL !== 'silent') console.error('PostgreSQL (пул приложения):', e.message); });
+    const adapter = new PrismaPg(pool);
     client = new PrismaClient({ adapter });
   }
   return client;

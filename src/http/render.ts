@@ -2,13 +2,18 @@ import path from 'node:path';
 import ejs from 'ejs';
 import type { Response } from 'express';
 import { config } from '../config';
-import { formatDateTime, formatDay } from '../lib/dates';
+import { formatDateTime, formatDay, parseDay } from '../lib/dates';
 
 export const VIEWS_DIR = path.resolve(__dirname, '../../views');
 
 const helpers = {
   formatDay,
   formatDateTime,
+  /** A date field's value: a valid ISO date from the server shown as ДД.ММ.ГГГГ; anything typed kept as typed. */
+  dayInput(v: unknown): string {
+    const s = v === null || v === undefined ? '' : String(v);
+    return /^\d{4}-\d{2}-\d{2}$/.test(s) && parseDay(s) ? formatDay(s) : s;
+  },
   plural(n: number, one: string, few: string, many: string): string {
     const m10 = n % 10;
     const m100 = n % 100;

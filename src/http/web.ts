@@ -26,7 +26,10 @@ export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
 
 let sessionPool: pg.Pool | undefined;
 export function getSessionPool(): pg.Pool {
-  sessionPool ??= new pg.Pool({ connectionString: config.DATABASE_URL, max: 4 });
+  if (!sessionPool) {
+    sessionPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 4 });
+    sessionPool.on('error', (e) => { if (config.LOG_LEVEL !== 'silent') console.error('PostgreSQL (сессии):', e.message); });
+  }
   return sessionPool;
 }
 export async function closeSessionPool(): Promise<void> {

@@ -5,14 +5,15 @@
 export type Day = string;
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
-const RU = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/;
+const RU = /^(\d{1,2})[.,/](\d{1,2})[.,/](\d{4})$/;
+const COMPACT = /^(\d{2})(\d{2})(\d{4})$/;
 
 export function parseDay(raw: string): Day | null {
   const s = raw.trim();
   let y: number, m: number, d: number;
   let match = ISO.exec(s);
   if (match) { y = +match[1]; m = +match[2]; d = +match[3]; } else {
-    match = RU.exec(s);
+    match = RU.exec(s) ?? COMPACT.exec(s);
     if (!match) return null;
     d = +match[1]; m = +match[2]; y = +match[3];
   }

@@ -11,6 +11,7 @@ import { addDays, today } from '../lib/dates';
 import { buildMembers, buildOrg, buildOrgsBulk, buildUser, type BuiltOrg, type MemberSpec } from './builders.repo';
 import { DOUBLE_SURNAMES, FEMALE_NAMES, INVARIANT_SURNAMES, MALE_NAMES, PATRONYMIC_ROOTS, SURNAMES, feminineSurname, patronymic } from './names.data';
 import { Rng } from './random';
+import { buildIssuedCards, buildOrdersInEveryState } from './cards.demo.repo';
 
 export const DEMO_PASSWORD = 'Reestr-demo-2026';
 export const DEMO_LOGINS = [
@@ -38,13 +39,13 @@ export function readRegions(): { name: string; members: number }[] {
 
 const CITY_PARTS = ['Центральная', 'Северная', 'Заречная', 'Приморская', 'Горная', 'Степная', 'Лесная', 'Озёрная'];
 const TYPES: { type: InstitutionType; label: (n: number) => string; weight: number; category: Category }[] = [
-  { type: 'OO', label: (n) => `МБОУ СОШ № ${n}`, weight: 40, category: 'WORKING' },
-  { type: 'DOO', label: (n) => `МБДОУ детский сад № ${n}`, weight: 30, category: 'WORKING' },
-  { type: 'UDO', label: (n) => `МБУ ДО Дом детского творчества № ${n}`, weight: 8, category: 'WORKING' },
-  { type: 'POO', label: (n) => `ГБПОУ педагогический колледж № ${n}`, weight: 8, category: 'STUDENT' },
+  { type: 'OO', label: (n) => `МБОУ СОШ №\u00a0${n}`, weight: 40, category: 'WORKING' },
+  { type: 'DOO', label: (n) => `МБДОУ детский сад №\u00a0${n}`, weight: 30, category: 'WORKING' },
+  { type: 'UDO', label: (n) => `МБУ ДО Дом детского творчества №\u00a0${n}`, weight: 8, category: 'WORKING' },
+  { type: 'POO', label: (n) => `ГБПОУ педагогический колледж №\u00a0${n}`, weight: 8, category: 'STUDENT' },
   { type: 'AUTHORITY', label: () => 'Управление образования администрации района', weight: 4, category: 'WORKING' },
-  { type: 'SCIENCE', label: (n) => `Научно-методический центр № ${n}`, weight: 2, category: 'WORKING' },
-  { type: 'OTHER', label: (n) => `Центр психолого-педагогической помощи № ${n}`, weight: 3, category: 'WORKING' },
+  { type: 'SCIENCE', label: (n) => `Научно-методический центр №\u00a0${n}`, weight: 2, category: 'WORKING' },
+  { type: 'OTHER', label: (n) => `Центр психолого-педагогической помощи №\u00a0${n}`, weight: 3, category: 'WORKING' },
 ];
 
 function pickType(rng: Rng) {
@@ -80,6 +81,8 @@ export async function seedDemo(log: (m: string) => void = () => {}): Promise<voi
   const regions = readRegions();
   const specs: MemberSpec[] = [];
   const chairsOf: Record<string, BuiltOrg> = {};
+  const primariesByRegion: BuiltOrg[][] = [];
+  let demoTerritorialPrimaries: BuiltOrg[] = [];
   let seq = 1;
   for (const [ri, reg] of regions.entries()) {
     const region = await buildOrg(central, 'REGIONAL', { id: rng.uuid(), name: reg.name, shortName: shortRegion(reg.name) });
@@ -98,6 +101,8 @@ export async function seedDemo(log: (m: string) => void = () => {}): Promise<voi
     const faculty = await buildOrg(uni, 'PROFBURO', { id: rng.uuid(), name: 'Профбюро педагогического факультета' });
     const group = await buildOrg(faculty, 'PROFGROUP', { id: rng.uuid(), name: 'Профгруппа 1 курса' });
     const primaries: { org: BuiltOrg; category: Category; size: number }[] = [];
+    const regionPrimaries: BuiltOrg[] = [uni];
+    primariesByRegion.push(regionPrimaries);
     let left = target;
     // Members of the university: about 15 % of the region, most of them students.
     const uniCount = Math.max(1, Math.round(target * 0.15));
@@ -115,6 +120,7 @@ export async function seedDemo(log: (m: string) => void = () => {}): Promise<voi
         return { id: rng.uuid(), parent: terr, kind: 'PRIMARY' as const, name: `Первичная профсоюзная организация ${tp.label(n)}`, shortName: `ППО ${tp.label(n)}`, institutionType: tp.type, institutionName: tp.label(n), employeesCount: rng.int(20, 120), studentsCount: tp.type === 'POO' ? rng.int(300, 900) : undefined, tp };
       });
       const built = await buildOrgsBulk(rows);
+      regionPrimaries.push(...built);
       // The last primary of each territorial has entered no members yet: "not started".
       for (let i = 0; i < nPrim; i++) {
         primaries.push({ org: built[i], category: rows[i].tp.category, size: Math.floor(share / nPrim) + (i < share % nPrim ? 1 : 0) });
@@ -122,6 +128,7 @@ export async function seedDemo(log: (m: string) => void = () => {}): Promise<voi
       if (ri === 0 && ti === 0) {
         const school = built.findIndex((b, i) => rows[i].tp.type === 'OO' && i < nPrim);
         chairsOf.primary = built[school >= 0 ? school : 0];
+        demoTerritorialPrimaries = [chairsOf.primary, ...built.slice(0, nPrim).filter((b) => b.id !== chairsOf.primary.id)];
       }
     }
     for (const p of primaries) {
@@ -146,6 +153,14 @@ export async function seedDemo(log: (m: string) => void = () => {}): Promise<voi
   }
   log(`Демо: ${specs.length} членов Профсоюза, запись…`);
   await buildMembers(specs, () => rng.uuid());
+  // The card exchange: the first pilot regions well advanced, the rest starting; the demo school's area in every state.
+  log('Демо: профсоюзные билеты…');
+  const busy = new Set(demoTerritorialPrimaries.map((p) => p.id));
+  for (const [ri, prims] of primariesByRegion.entries()) {
+    const share = ri < 10 ? 0.75 : ri < 25 ? 0.4 : 0.1;
+    await buildIssuedCards(rng, prims.filter((p) => !busy.has(p.id) && rng.chance(0.85)), share, addDays(t, -500), addDays(t, -30));
+  }
+  await buildOrdersInEveryState(central, demoTerritorialPrimaries);
   await buildUser({ login: 'demo-central', fullName: 'Администратор ЦС (демо)', password: DEMO_PASSWORD, isDemo: true, ndaAccepted: false, roles: [{ role: 'ADMIN', org: central }] });
   await buildUser({ login: 'demo-regional', fullName: 'Председатель краевой организации (демо)', password: DEMO_PASSWORD, isDemo: true, ndaAccepted: false, roles: [{ role: 'CHAIR', org: chairsOf.regional }] });
   await buildUser({ login: 'demo-territorial', fullName: 'Председатель районной организации (демо)', password: DEMO_PASSWORD, isDemo: true, ndaAccepted: false, roles: [{ role: 'CHAIR', org: chairsOf.territorial }] });

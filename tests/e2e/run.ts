@@ -465,6 +465,19 @@ async function primaryScenario(base: string): Promise<void> {
       assert(w <= PHONE.width, `страница с предупреждением шире экрана телефона: scrollWidth ${w} px > ${PHONE.width} px`);
     });
 
+    await check('предупреждение о дубликате не предлагает перевести человека в организацию, где он уже состоит', async () => {
+      const offer = page.locator('#duplicate').getByRole('button', { name: /^Перевести в/ });
+      if ((await offer.count()) === 0) return;
+      const label = ((await offer.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+      const posted = page.waitForResponse((r: Response) => r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith('/members/transfer-in'));
+      await offer.click();
+      const status = (await posted).status();
+      await page.waitForLoadState('load');
+      await shot(page, 'primary-duplicate-transfer-same-org-360');
+      const shown = (await page.locator('.error-box, .field-error').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim()).join(' | ');
+      throw new Error(`человек уже состоит на учёте в этой же организации, а предупреждение предлагает «${label}»; нажатие: HTTP ${status}${shown ? `, «${shown}»` : ''}`);
+    });
+
     await page.setViewportSize(DESKTOP);
     await check('после попытки дубликата в списке ровно один такой член', async () => {
       await page.goto(`${base}/members`);
@@ -563,17 +576,29 @@ async function main(): Promise<number> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reestr-e2e-data-'));
   fs.chmodSync(dataDir, 0o755); // the embedded PostgreSQL runs as its own user
   let app: AppProcess | undefined;
-  /** Stops the app (if it was started) and removes its data; true when SIGTERM alone stopped it cleanly. */
-  const cleanUp = async (): Promise<boolean | undefined> => {
-    let graceful: boolean | undefined;
+  let appLog: string[] | undefined;
+  /** Stops the app (if it was started), keeps its output in server.log, removes its data; says how it stopped. */
+  const cleanUp = async (): Promise<{ ok: boolean; detail: string } | undefined> => {
+    let stopped: { ok: boolean; detail: string } | undefined;
     if (app) {
       const a = app;
       app = undefined;
-      graceful = (await stopApp(a)) && a.log.some((l) => l.includes('Остановлено')) && !a.log.some((l) => /Unhandled|Не удалось/.test(l));
+      const bySigterm = await stopApp(a);
+      const code = a.child.exitCode;
+      const said = a.log.some((l) => l.includes('Остановлено'));
+      const crashAt = a.log.findIndex((l) => /Unhandled|Не удалось|^\S*Error\b/.test(l));
+      const problems = [
+        !bySigterm && 'процессы приложения пришлось завершать принудительно',
+        !said && 'нет строки «Остановлено»',
+        crashAt >= 0 && `ошибка при остановке: ${a.log.slice(crashAt, crashAt + 4).map((l) => l.trim()).filter((l) => l && l !== '^').join(' / ')}`,
+        code !== 0 && `код выхода ${code}`,
+      ].filter(Boolean);
+      stopped = { ok: problems.length === 0, detail: problems.join('; ') };
+      appLog = a.log;
       fs.writeFileSync(path.join(SHOTS, 'server.log'), a.log.join('\n') + '\n');
     }
     fs.rmSync(dataDir, { recursive: true, force: true });
-    return graceful;
+    return stopped;
   };
   const onSignal = (sig: NodeJS.Signals) => {
     console.log(`\n${sig}: остановка приложения…`);
@@ -599,10 +624,16 @@ async function main(): Promise<number> {
     await scenario('Сценарий 2: председатель территориальной организации (demo-territorial)', () => territorialScenario(app!.base));
     await scenario('Сценарий 3: наблюдатель региональной организации (demo-viewer)', () => viewerScenario(app!.base));
   } finally {
-    const graceful = await cleanUp();
-    if (graceful !== undefined) {
-      record('приложение останавливается по SIGTERM (веб-сервер и встроенная PostgreSQL, «Остановлено»)', graceful,
-        'после SIGTERM приложение не напечатало «Остановлено», упало с ошибкой или его процессы пришлось завершать принудительно (см. test-results/e2e/server.log)');
+    const stopped = await cleanUp();
+    if (appLog) {
+      // The app reports a response sent without a policy check as «SECURITY: …» (a programming error).
+      const security = [...new Set(appLog.filter((l) => l.includes('SECURITY')).map((l) => l.trim()))];
+      record('в выводе приложения нет сообщений SECURITY (каждый ответ прошёл проверку прав)', security.length === 0,
+        `приложение сообщило: ${security.join(' / ')}`);
+    }
+    if (stopped) {
+      record('приложение останавливается по SIGTERM чисто: «Остановлено», код выхода 0, без ошибок', stopped.ok,
+        `после SIGTERM: ${stopped.detail} (полный вывод: test-results/e2e/server.log)`);
     }
   }
   return results.some((r) => !r.ok) ? 1 : 0;

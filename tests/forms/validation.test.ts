@@ -429,12 +429,12 @@ describe('transfer form (/members/:id/transfer)', () => {
     expect((await db().member.findUniqueOrThrow({ where: { id: memberId } })).organisationId).toBe(t.primA1.id);
   });
 
-  it('renders the date as a date input prefilled with today and the search box as a text field', async () => {
+  it('renders the date as a ДД.ММ.ГГГГ text input prefilled with today and the search box as a text field', async () => {
     const { memberId } = await buildMember({ org: t.primA1 });
     const page = await chair.get(`/members/${memberId}/transfer`);
     expect(page.status).toBe(200);
-    expect(page.text).toMatch(/<input id="f-date" name="date" type="date" value="[^"]*"/);
-    expect(inputValue(formHtml(page.text, `/members/${memberId}/transfer" class="card`), 'date')).toBe(today());
+    expect(page.text).toMatch(/<input id="f-date" name="date" type="text" inputmode="decimal" placeholder="ДД.ММ.ГГГГ"/);
+    expect(inputValue(formHtml(page.text, `/members/${memberId}/transfer" class="card`), 'date')).toBe(today().split('-').reverse().join('.'));
     expect(page.text).toMatch(/<input id="f-q" name="q" type="search"/);
     expect(page.text).toMatch(/<select id="f-toOrgId" name="toOrgId"/);
   });

@@ -22,15 +22,7 @@ import {
 import { notStarted, cardProgress } from './progress.repo';
 import { db } from '../../db';
 
-export const CARD_STATUS_LABELS: Record<string, string> = {
-  ORDERED: 'заказан', IN_PRODUCTION: 'в производстве', DELIVERED_REGION: 'доставлен в регион', DELIVERED_PRIMARY: 'доставлен в ППО',
-  ISSUED: 'выдан', BLOCKED: 'заблокирован',
-};
-export const ORDER_STATUS_LABELS: Record<string, string> = {
-  SUBMITTED: 'подана', FORWARDED: 'передана выше', RETURNED: 'возвращена', IN_BATCH: 'в партии', PRODUCED: 'изготовлена',
-  DELIVERED: 'доставляется', CLOSED: 'закрыта',
-};
-const FORM_LABELS: Record<string, string> = { PLASTIC: 'пластиковый', VIRTUAL: 'виртуальный' };
+import { CARD_STATUS_LABELS, ORDER_STATUS_LABELS } from './labels';
 
 const ids = (v: unknown): string[] => (Array.isArray(v) ? v : v ? [v] : []).filter((x): x is string => typeof x === 'string' && z.string().uuid().safeParse(x).success);
 const asOfQuery = z.object({ asOf: optDay.catch(undefined), format: z.enum(['xlsx', 'pdf']).optional().catch(undefined) });

@@ -5,6 +5,10 @@ import type { Ctx, RouteDef } from '../../http/route';
 import { fromDate, today } from '../../lib/dates';
 import { fullName } from '../../lib/names';
 import { SYSTEM_ACTOR, scopePaths, type Actor } from '../../policy/actor';
+import { formatCardNumber } from '../../lib/cardNumber';
+import { cardsOfMember } from '../cards/cards.repo';
+import { BLOCK_REASONS } from '../cards/cards.service';
+import { CARD_STATUS_LABELS } from '../cards/labels';
 import type { Action } from '../../policy/rules';
 import { audit } from '../audit/audit.repo';
 import { LEVELS } from '../organisations/levels';
@@ -58,11 +62,11 @@ export function memberPages(): RouteDef[] {
     {
       method: 'get', path: '/members', kind: 'page', action: 'member.list', query: listQuery,
       async handler(ctx) {
-        if (!ndaGate(ctx)) return;
         const q = ctx.query;
         const org = q.org ? await findVisible(ctx.actor, q.org) : await defaultOrgFor(ctx.actor, 'member.list');
         if (!org) throw new AppError('NOT_FOUND');
         ctx.authorize(org.path);
+        if (!ndaGate(ctx)) return;
         const asOf = q.asOf ?? today();
         const { rows, total } = await listMembers(org.path, { ...q, asOf });
         await audit(ctx.actor, { action: 'member.listed', organisationId: org.id, rowCount: rows.length });
@@ -106,9 +110,13 @@ export function memberPages(): RouteDef[] {
           ctx.res.redirect(303, `/members/${m.id}`);
         } catch (e) {
           if (e instanceof AppError && e.code === 'DUPLICATE_PERSON') {
-            const existing = e.extra?.existing as { memberId: string; organisationName?: string };
+            const existing = e.extra?.existing as { memberId: string; organisationId?: string; organisationName?: string };
+            const here = existing.organisationId === org.id;
             return renderNew(ctx, org, ctx.body, {}, 409, {
-              message: e.message, memberId: existing.memberId, canTransfer: ctx.allows('member.transfer', org.path),
+              message: here ? 'Этот человек уже состоит на учёте в вашей организации' : e.message, memberId: existing.memberId,
+              canTransfer: !here && ctx.allows('member.transfer', org.path),
+              // A link to the card only when the caller may open it.
+              cardHref: existing.organisationId ? `/members/${existing.memberId}` : null,
             });
           }
           return renderNew(ctx, org, ctx.body, formErrors(e), 400);
@@ -304,7 +312,7 @@ async function findMemberVisibleUnscoped(id: string): Promise<MemberFull> {
 }
 
 async function renderNew(ctx: Ctx, org: OrgRow, values: Record<string, unknown>, errors: Record<string, string>, status = 200,
-  duplicate?: { message: string; memberId: string; canTransfer: boolean }) {
+  duplicate?: { message: string; memberId: string; canTransfer: boolean; cardHref: string | null }) {
   await renderPage(ctx.res, 'members/new', {
     title: 'Новый член Профсоюза', org: { id: org.id, name: org.shortName ?? org.name }, values, errors, duplicate,
     categoryOptions, genderOptions, crumbs: crumbs(await ancestors(ctx.actor, org), org), today: today(),
@@ -330,7 +338,7 @@ async function renderTransfer(ctx: Ctx, m: MemberFull, values: Record<string, un
 }
 
 async function renderCard(ctx: Ctx, m: MemberFull, errors: Record<string, Record<string, string>>, values: Record<string, unknown> = {}, status = 200) {
-  const [movements, consents, positions] = await Promise.all([movementsOf(m.id), consentsOf(m.personId), positionsOf(m.personId)]);
+  const [movements, consents, positions, cards] = await Promise.all([movementsOf(m.id), consentsOf(m.personId), positionsOf(m.personId), cardsOfMember(m.id)]);
   const names = await orgNames([...new Set(movements.flatMap((x) => [x.organisationId, x.otherOrganisationId].filter(Boolean) as string[]))]);
   const orgLabel = (id: string | null) => {
     if (!id) return '';
@@ -350,6 +358,16 @@ async function renderCard(ctx: Ctx, m: MemberFull, errors: Record<string, Record
     positionOptions, categoryOptions,
     positionOrgOptions: positionOrgs.map((o) => ({ value: o.id, label: o.shortName ?? o.name })),
     registeredAt: m.registrations.find((r) => !r.validTo)?.validFrom ?? null,
+    cards: cards.map((c) => ({
+      id: c.id, number: formatCardNumber(c.number), form: c.form, formLabel: c.form === 'VIRTUAL' ? 'виртуальный' : 'пластиковый',
+      status: CARD_STATUS_LABELS[c.status], statusCode: c.status, issuedAt: c.issuedAt, blockReason: c.blockReason,
+      history: c.events.map((e) => ({ date: e.date, status: CARD_STATUS_LABELS[e.status], note: e.note })),
+    })),
+    cardCan: {
+      virtual: m.status === 'ACTIVE' && ctx.allows('card.issue', m.organisation.path) && !cards.some((c) => c.status !== 'BLOCKED'),
+      block: ctx.allows('card.block', m.organisation.path),
+    },
+    blockReasons: Object.entries(BLOCK_REASONS).map(([value, label]) => ({ value, label })),
     fromDate,
   }, status);
 }

@@ -12,6 +12,8 @@ export function abilities(ctx: Ctx, org: OrgRow) {
     createMember: ctx.allows('member.create', org.path) && LEVELS[org.kind].holdsMembers && org.status === 'ACTIVE',
     manageUsers: ctx.allows('user.manage', org.path),
     audit: ctx.allows('audit.view', org.path),
+    cards: ctx.allows('card.view', org.path),
+    events: ctx.allows('event.manage', org.path),
   };
 }
 

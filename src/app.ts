@@ -16,6 +16,7 @@ import { auditPages } from './modules/audit/audit.routes';
 import { cardApiRoutes } from './modules/cards/cards.api';
 import { cardPages } from './modules/cards/cards.routes';
 import { bonusPages } from './modules/cards/bonus.routes';
+import { partnerPages } from './modules/cards/partners.routes';
 import { verifyApi, verifyPages } from './modules/cards/public.routes';
 import { eventApiRoutes, eventPages } from './modules/events/events.routes';
 import { apiRoutes } from './modules/api/api.routes';
@@ -62,7 +63,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     requireCsrf(req, res, next);
   });
   const pages = express.Router();
-  const defs: RouteDef[] = [...authPages(), ...orgPages(), ...memberPages(), ...userPages(), ...auditPages(), ...cardPages(), ...bonusPages(), ...eventPages(), ...verifyPages()];
+  const defs: RouteDef[] = [...authPages(), ...orgPages(), ...memberPages(), ...userPages(), ...auditPages(), ...cardPages(), ...bonusPages(), ...partnerPages(), ...eventPages(), ...verifyPages()];
   mount(pages, { loadActor: actorFromRequest }, defs);
   app.use(pages);
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'Страница не найдена')));

@@ -17,16 +17,17 @@ import type { Rng } from './random';
 type OrgLite = { id: string; path: string };
 
 /** Issued plastic (and a few virtual) cards for a share of the members of these primaries, through closed orders of one batch. */
-export async function buildIssuedCards(rng: Rng, primaries: OrgLite[], share: number, issuedFrom: string, issuedTo: string) {
-  const batch = await db().cardBatch.create({ data: { status: 'DELIVERED', producedAt: toDate(issuedFrom), deliveredAt: toDate(issuedFrom) } });
+export async function historicBatch(date: string) {
+  return db().cardBatch.create({ data: { status: 'DELIVERED', producedAt: toDate(date), deliveredAt: toDate(date) } });
+}
+
+export async function buildIssuedCards(rng: Rng, batch: { id: string }, primaries: OrgLite[], share: number, issuedFrom: string, issuedTo: string) {
   const cards: { id: string; number: string; memberId: string; form: 'PLASTIC' | 'VIRTUAL'; status: 'ISSUED'; printedName: string; orderId: string | null; batchId: string | null; issuedAt: Date }[] = [];
   for (const p of primaries) {
     const members = await db().member.findMany({ where: { status: 'ACTIVE', organisation: { path: { startsWith: p.path } }, joinedAt: { lt: toDate(issuedFrom) } }, include: { person: true }, orderBy: { id: 'asc' } });
     const chosen = members.filter(() => rng.chance(share));
     if (!chosen.length) continue;
-    const parent = await db().organisation.findUniqueOrThrow({ where: { id: p.id }, select: { parentId: true } });
     const order = await db().cardOrder.create({ data: { organisationId: p.id, holderId: p.id, status: 'CLOSED', batchId: batch.id, submittedAt: toDate(issuedFrom), comment: null } });
-    void parent;
     for (const m of chosen) {
       const virtual = rng.chance(0.05);
       cards.push({
@@ -59,7 +60,7 @@ export async function buildOrdersInEveryState(central: OrgLite, primaries: OrgLi
     return (await findOrder(r.id))!;
   };
   const forward = async (id: string) => { const o = (await findOrder(id))!; await forwardOrder(sys, o, await org(o.holderId)); };
-  const [school, p2, p3, p4, p5, p6] = primaries;
+  const [school, p2, p3, p4, p5, p6, p7, p8] = primaries;
   // The demo school: cards delivered to it, some issued, one virtual, one lost and reissued.
   const o1 = await order(school, 12);
   if (o1) {
@@ -82,5 +83,11 @@ export async function buildOrdersInEveryState(central: OrgLite, primaries: OrgLi
   if (p6) {
     const o = await order(p6, 10);
     if (o) { await forward(o.id); await forward(o.id); const b = await createBatch(sys, await org(central.id), { orderIds: [o.id] }); await markBatchProduced(sys, b.id); }
+  }
+  // In a batch not yet produced; and delivered to the region, not yet passed down.
+  if (p7) { const o = await order(p7, 6); if (o) { await forward(o.id); await forward(o.id); await createBatch(sys, await org(central.id), { orderIds: [o.id] }); } }
+  if (p8) {
+    const o = await order(p8, 4);
+    if (o) { await forward(o.id); await forward(o.id); const b = await createBatch(sys, await org(central.id), { orderIds: [o.id] }); await markBatchProduced(sys, b.id); await markBatchDelivered(sys, b.id); }
   }
 }

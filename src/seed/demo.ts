@@ -11,7 +11,7 @@ import { addDays, today } from '../lib/dates';
 import { buildMembers, buildOrg, buildOrgsBulk, buildUser, type BuiltOrg, type MemberSpec } from './builders.repo';
 import { DOUBLE_SURNAMES, FEMALE_NAMES, INVARIANT_SURNAMES, MALE_NAMES, PATRONYMIC_ROOTS, SURNAMES, feminineSurname, patronymic } from './names.data';
 import { Rng } from './random';
-import { buildIssuedCards, buildOrdersInEveryState } from './cards.demo.repo';
+import { buildIssuedCards, buildOrdersInEveryState, historicBatch } from './cards.demo.repo';
 
 export const DEMO_PASSWORD = 'Reestr-demo-2026';
 export const DEMO_LOGINS = [
@@ -156,9 +156,10 @@ export async function seedDemo(log: (m: string) => void = () => {}): Promise<voi
   // The card exchange: the first pilot regions well advanced, the rest starting; the demo school's area in every state.
   log('Демо: профсоюзные билеты…');
   const busy = new Set(demoTerritorialPrimaries.map((p) => p.id));
+  const pilotBatch = await historicBatch(addDays(t, -520));
   for (const [ri, prims] of primariesByRegion.entries()) {
     const share = ri < 10 ? 0.75 : ri < 25 ? 0.4 : 0.1;
-    await buildIssuedCards(rng, prims.filter((p) => !busy.has(p.id) && rng.chance(0.85)), share, addDays(t, -500), addDays(t, -30));
+    await buildIssuedCards(rng, pilotBatch, prims.filter((p) => !busy.has(p.id) && rng.chance(0.85)), share, addDays(t, -500), addDays(t, -30));
   }
   await buildOrdersInEveryState(central, demoTerritorialPrimaries);
   await buildUser({ login: 'demo-central', fullName: 'Администратор ЦС (демо)', password: DEMO_PASSWORD, isDemo: true, ndaAccepted: false, roles: [{ role: 'ADMIN', org: central }] });

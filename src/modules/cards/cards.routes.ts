@@ -22,7 +22,7 @@ import {
 import { notStarted, cardProgress } from './progress.repo';
 import { db } from '../../db';
 
-import { CARD_STATUS_LABELS, ORDER_STATUS_LABELS } from './labels';
+import { CARD_STATUS_LABELS, orderStatusLabel } from './labels';
 
 const ids = (v: unknown): string[] => (Array.isArray(v) ? v : v ? [v] : []).filter((x): x is string => typeof x === 'string' && z.string().uuid().safeParse(x).success);
 const asOfQuery = z.object({ asOf: optDay.catch(undefined), format: z.enum(['xlsx', 'pdf']).optional().catch(undefined) });
@@ -76,7 +76,7 @@ export function cardPages(): RouteDef[] {
         const atHolder = !!holder && ctx.allows('card.forward', holder.path);
         await renderPage(ctx.res, 'cards/order', {
           title: `Заявка № ${order.number}`, crumbs: crumbs(await ancestors(ctx.actor, primary), primary),
-          order: { id: order.id, number: order.number, status: ORDER_STATUS_LABELS[order.status], statusCode: order.status, comment: order.comment, submittedAt: order.submittedAt, holder: orgs.get(order.holderId)?.shortName ?? orgs.get(order.holderId)?.name ?? '', primaryId: primary.id },
+          order: { id: order.id, number: order.number, status: orderStatusLabel(order), statusCode: order.status, comment: order.comment, submittedAt: order.submittedAt, holder: orgs.get(order.holderId)?.shortName ?? orgs.get(order.holderId)?.name ?? '', primaryId: primary.id },
           cards: order.cards.map((c) => ({ id: c.id, number: formatCardNumber(c.number), printedName: c.printedName, status: CARD_STATUS_LABELS[c.status], statusCode: c.status, memberId: c.memberId })),
           can: {
             forward: atHolder && ['SUBMITTED', 'FORWARDED'].includes(order.status) && holder!.kind !== 'CENTRAL',
@@ -262,8 +262,8 @@ async function renderHub(ctx: Ctx, org: OrgRow) {
   await renderPage(ctx.res, 'cards/hub', {
     title: 'Профсоюзные билеты', crumbs: crumbs(await ancestors(ctx.actor, org), org), org: { id: org.id, name: org.shortName ?? org.name, kind: org.kind },
     canOrder, toOrder: members.slice(0, 500).map((m) => ({ id: m.id, name: fullName(m.person), printed: printedName(m.person), org: m.organisation.shortName ?? m.organisation.name })), toOrderTotal: members.length,
-    orders: items.map((o) => ({ id: o.id, number: o.number, org: oname(o.organisationId), holder: oname(o.holderId), status: ORDER_STATUS_LABELS[o.status], count: o._count.cards, submittedAt: o.submittedAt })),
-    held: held.map((o) => ({ id: o.id, number: o.number, org: oname(o.organisationId), status: ORDER_STATUS_LABELS[o.status], statusCode: o.status, count: o._count.cards })),
+    orders: items.map((o) => ({ id: o.id, number: o.number, org: oname(o.organisationId), holder: oname(o.holderId), status: orderStatusLabel(o), count: o._count.cards, submittedAt: o.submittedAt })),
+    held: held.map((o) => ({ id: o.id, number: o.number, org: oname(o.organisationId), status: orderStatusLabel(o), statusCode: o.status, count: o._count.cards })),
     page, pageSize: 30, total, central, forwardedCount,
     batches: batchList.items.map((b, i) => ({ id: b.id, number: b.number, status: b.status, count: b._count.cards, createdAt: b.createdAt, byRegion: byRegion[i] })),
     canProgress: ctx.allows('card.progress', org.path),

@@ -58,3 +58,11 @@ export function verifyLimiters() {
     }),
   ];
 }
+
+export async function listPartnerKeys() {
+  return db().partnerKey.findMany({ orderBy: { createdAt: 'desc' } });
+}
+
+export async function revokePartnerKey(id: string) {
+  await db().partnerKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+}

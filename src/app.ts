@@ -19,6 +19,7 @@ import { bonusPages } from './modules/cards/bonus.routes';
 import { partnerPages } from './modules/cards/partners.routes';
 import { verifyApi, verifyPages } from './modules/cards/public.routes';
 import { eventApiRoutes, eventPages } from './modules/events/events.routes';
+import { reportApi, reportPages } from './modules/reports/reports.routes';
 import { apiRoutes } from './modules/api/api.routes';
 import { Prisma } from './generated/prisma/client';
 
@@ -45,7 +46,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
   // API: JSON, bearer tokens, no cookies, so no CSRF.
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
-  mount(api, { loadActor: actorFromRequest }, [...apiRoutes(), ...cardApiRoutes(), ...eventApiRoutes(), ...verifyApi()]);
+  mount(api, { loadActor: actorFromRequest }, [...apiRoutes(), ...cardApiRoutes(), ...eventApiRoutes(), ...verifyApi(), ...reportApi()]);
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND')));
   app.use('/api/v1', api);
 
@@ -60,10 +61,12 @@ export function createApp(opts: AppOptions = {}): express.Express {
   });
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method === 'GET' || req.method === 'HEAD') return next();
+    // Multipart bodies are parsed by the upload route, which checks the token itself (see uploadOne).
+    if (req.is('multipart/form-data')) return next();
     requireCsrf(req, res, next);
   });
   const pages = express.Router();
-  const defs: RouteDef[] = [...authPages(), ...orgPages(), ...memberPages(), ...userPages(), ...auditPages(), ...cardPages(), ...bonusPages(), ...partnerPages(), ...eventPages(), ...verifyPages()];
+  const defs: RouteDef[] = [...authPages(), ...orgPages(), ...memberPages(), ...userPages(), ...auditPages(), ...cardPages(), ...bonusPages(), ...partnerPages(), ...eventPages(), ...verifyPages(), ...reportPages()];
   mount(pages, { loadActor: actorFromRequest }, defs);
   app.use(pages);
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'Страница не найдена')));

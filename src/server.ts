@@ -26,6 +26,9 @@ async function main() {
   const applied = await migrate(config.DATABASE_URL!, log);
   if (applied.length === 0) log('Схема базы данных актуальна');
   // Imported after the database URL is settled.
+  const { loadShippedTemplates } = await import('./modules/reports/reports.repo');
+  const forms = await loadShippedTemplates();
+  if (forms.length) log(`Загружены формы отчётов: ${forms.join(', ')}`);
   const { isEmpty } = await import('./seed/builders.repo');
   const { seedDemo, DEMO_LOGINS, DEMO_PASSWORD } = await import('./seed/demo');
   if (embedded && (await isEmpty())) {

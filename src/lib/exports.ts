@@ -5,7 +5,8 @@ import type { Response } from 'express';
 
 /** A text that a spreadsheet would run as a formula (= + - @, also tab/CR tricks) is prefixed with an apostrophe. */
 export function neutralise(v: unknown): unknown {
-  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(v)) return `'${v}`;
+  // A phone or a signed number (digits, spaces, brackets, dashes only) cannot carry a formula: left as is.
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(v) && !/^[+-][\d\s().-]*$/.test(v)) return `'${v}`;
   return v;
 }
 

@@ -29,15 +29,21 @@ export const ACTIONS = [
   'event.manage',
   'event.checkin',
   'bonus.export',
+  'report.view',
+  'report.fill',
+  'report.accept',
+  'report.campaign',
+  'report.template',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 export type RouteAction = Action | 'public' | 'self';
 
-const READ: Action[] = ['org.view', 'member.list', 'member.view', 'card.view', 'card.progress'];
+const READ: Action[] = ['org.view', 'member.list', 'member.view', 'card.view', 'card.progress', 'report.view'];
 // 'card.batch' and 'bonus.export' act on the central council itself: only an assignment there covers it.
 const CHAIR: Action[] = [...READ, 'org.update', 'org.createChild', 'org.exclude', 'member.create', 'member.update',
   'member.exit', 'member.transfer', 'member.export', 'position.manage', 'user.manage', 'audit.view',
-  'card.order', 'card.forward', 'card.batch', 'card.issue', 'card.block', 'event.manage', 'event.checkin', 'bonus.export'];
+  'card.order', 'card.forward', 'card.batch', 'card.issue', 'card.block', 'event.manage', 'event.checkin', 'bonus.export',
+  'report.fill', 'report.accept', 'report.campaign'];
 
 /**
  * Role × action, as data. `Record<Role, …>` makes a new role fail to compile until its rules exist.
@@ -49,6 +55,7 @@ const CHAIR: Action[] = [...READ, 'org.update', 'org.createChild', 'org.exclude'
  */
 export const RULES: Record<Role, ReadonlySet<Action>> = {
   ADMIN: new Set<Action>(ACTIONS),
+  // Form templates change the union's statistics for everyone: the central administrator only.
   CHAIR: new Set<Action>(CHAIR),
   REGISTRAR: new Set<Action>(CHAIR.filter((a) => a !== 'user.manage')),
   SUBUNIT_CHAIR: new Set<Action>([...READ, 'member.create', 'member.update', 'event.checkin']),
@@ -79,4 +86,6 @@ export const ROLE_KINDS: Record<Role, readonly OrgKind[]> = {
 export const CONDITIONS: Partial<Record<Action, (ctx: { atRoot: boolean }) => boolean>> = {
   // An organisation is excluded by someone above it, never by its own chair.
   'org.exclude': ({ atRoot }) => !atRoot,
+  // A report is accepted (or returned) by the organisation above, never by its own chair.
+  'report.accept': ({ atRoot }) => !atRoot,
 };

@@ -12,6 +12,8 @@ import { buildMembers, buildOrg, buildOrgsBulk, buildUser, type BuiltOrg, type M
 import { DOUBLE_SURNAMES, FEMALE_NAMES, INVARIANT_SURNAMES, MALE_NAMES, PATRONYMIC_ROOTS, SURNAMES, feminineSurname, patronymic } from './names.data';
 import { Rng } from './random';
 import { buildIssuedCards, buildOrdersInEveryState, historicBatch } from './cards.demo.repo';
+import { buildActivists, buildCampaign } from './reports.demo.repo';
+import { loadShippedTemplates } from '../modules/reports/reports.repo';
 
 export const DEMO_PASSWORD = 'Reestr-demo-2026';
 export const DEMO_LOGINS = [
@@ -162,6 +164,10 @@ export async function seedDemo(log: (m: string) => void = () => {}): Promise<voi
     await buildIssuedCards(rng, pilotBatch, prims.filter((p) => !busy.has(p.id) && rng.chance(0.85)), share, addDays(t, -500), addDays(t, -30));
   }
   await buildOrdersInEveryState(central, demoTerritorialPrimaries);
+  log('Демо: профсоюзный актив и отчётная кампания…');
+  await buildActivists(rng, chairsOf.regional.path);
+  await loadShippedTemplates();
+  await buildCampaign(Number(t.slice(0, 4)), chairsOf.regional, chairsOf.territorial);
   await buildUser({ login: 'demo-central', fullName: 'Администратор ЦС (демо)', password: DEMO_PASSWORD, isDemo: true, ndaAccepted: false, roles: [{ role: 'ADMIN', org: central }] });
   await buildUser({ login: 'demo-regional', fullName: 'Председатель краевой организации (демо)', password: DEMO_PASSWORD, isDemo: true, ndaAccepted: false, roles: [{ role: 'CHAIR', org: chairsOf.regional }] });
   await buildUser({ login: 'demo-territorial', fullName: 'Председатель районной организации (демо)', password: DEMO_PASSWORD, isDemo: true, ndaAccepted: false, roles: [{ role: 'CHAIR', org: chairsOf.territorial }] });

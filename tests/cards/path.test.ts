@@ -1,8 +1,8 @@
 import { api, buildTree, useDb, type Tree } from '../helpers';
-import { buildMember } from '../../src/seed/builders.repo';
+import { buildMember, buildOrg } from '../../src/seed/builders.repo';
 import { db } from '../../src/db';
 import { today } from '../../src/lib/dates';
-import { authOf, binary, cardsOf, expectStatus, xlsxRows } from './support';
+import { authOf, binary, cardsOf, createBatch, deliverDown, expectStatus, forwardUp, issueOrder, produceAndDeliver, submitOrder, xlsxRows } from './support';
 
 useDb();
 
@@ -196,5 +196,25 @@ describe('the whole path of a plastic card, from order to issue', () => {
   it("the member of the profburo got the card through the primary organisation's order as well", async () => {
     const cards = await cardsOf(t.primA1, oleg);
     expect(cards.map((c) => c.status)).toEqual(['ISSUED']);
+  });
+});
+
+describe('the path of a card for a primary organisation directly under the region', () => {
+  it('goes region → central council and back to the primary organisation, then is issued', async () => {
+    const central = await buildOrg(null, 'CENTRAL', { name: 'ЦС' });
+    const region = await buildOrg(central, 'REGIONAL', { name: 'Региональная В' });
+    const primary = await buildOrg(region, 'PRIMARY', { name: 'ППО вуза В', institutionType: 'OOVO' });
+    const m = (await buildMember({ org: primary, lastName: 'Прямова', firstName: 'Полина' })).memberId;
+    const id = await submitOrder(primary, [m]);
+    const first = expectStatus(await api().get(`/api/v1/card-orders/${id}`).set('Authorization', await authOf(primary)), 200).body;
+    expect(first.holderId).toBe(region.id);
+    await forwardUp(id, primary);
+    const batch = await createBatch(central);
+    expect(batch.byRegion).toEqual([{ organisationId: region.id, name: 'Региональная В', count: 1 }]);
+    await produceAndDeliver(central, batch.id);
+    await deliverDown(id, primary);
+    await issueOrder(primary, id);
+    const [card] = await cardsOf(primary, m);
+    expect(card.history.map((h) => h.status)).toEqual(['ORDERED', 'IN_PRODUCTION', 'DELIVERED_REGION', 'DELIVERED_PRIMARY', 'ISSUED']);
   });
 });

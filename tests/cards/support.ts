@@ -110,14 +110,15 @@ export async function virtualCard(org: { id: string }, memberId: string) {
 
 export async function cardsOf(org: { id: string }, memberId: string) {
   return expectStatus(await api().get(`/api/v1/members/${memberId}/cards`).set('Authorization', await authOf(org)), 200).body.items as
-    { id: string; number: string; form: string; status: string; blockReason: string | null; orderId: string | null; replacesId: string | null; issuedAt: string | null; history: { status: string; date: string; note: string | null }[] }[];
+    { id: string; number: string; form: string; status: string; blockReason: string | null; blockedAt: string | null; orderId: string | null; replacesId: string | null; issuedAt: string | null; history: { status: string; date: string; note: string | null }[] }[];
 }
 
 /** Makes supertest keep a binary response as a Buffer in res.body. */
-export function binary(res: NodeJS.ReadableStream, cb: (err: Error | null, body: Buffer) => void): void {
+export function binary(res: request.Response, cb: (err: Error | null, body: unknown) => void): void {
+  const stream = res as unknown as NodeJS.ReadableStream;
   const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
+  stream.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
+  stream.on('end', () => cb(null, Buffer.concat(chunks)));
 }
 
 /** The non-empty rows of the first sheet, each as an array of cell values (column A first). */

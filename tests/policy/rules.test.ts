@@ -23,12 +23,13 @@ const REGISTRY_WORK = [
   'position.manage', 'audit.view',
   'card.order', 'card.forward', 'card.batch', 'card.issue', 'card.block',
   'event.manage', 'event.checkin', 'bonus.export',
+  'report.fill', 'report.accept', 'report.campaign',
 ] as const;
-const READING = ['org.view', 'member.list', 'member.view', 'card.view', 'card.progress'] as const;
+const READING = ['org.view', 'member.list', 'member.view', 'card.view', 'card.progress', 'report.view'] as const;
 
 const MAY: Record<Role, readonly string[]> = {
   // Администратор ЦС: everything, including users.
-  ADMIN: [...READING, ...REGISTRY_WORK, 'user.manage'],
+  ADMIN: [...READING, ...REGISTRY_WORK, 'user.manage', 'report.template'],
   // Председатель: everything in the subtree, including its users.
   CHAIR: [...READING, ...REGISTRY_WORK, 'user.manage'],
   // Ответственный за работу в реестре: the chair's registry work, but does not appoint users.
@@ -39,7 +40,7 @@ const MAY: Record<Role, readonly string[]> = {
   VIEWER: [...READING],
 };
 /** Every action this file has an expectation for. */
-const EVERY_ACTION = [...READING, ...REGISTRY_WORK, 'user.manage'];
+const EVERY_ACTION = [...READING, ...REGISTRY_WORK, 'user.manage', 'report.template'];
 
 const ROLES: Role[] = ['ADMIN', 'CHAIR', 'REGISTRAR', 'SUBUNIT_CHAIR', 'VIEWER'];
 const LEVELS: OrgKind[] = ['CENTRAL', 'REGIONAL', 'TERRITORIAL', 'PRIMARY', 'PROFBURO'];
@@ -54,6 +55,8 @@ function expected(role: Role, action: string, relation: Relation): Decision {
   if (!MAY[role].includes(action)) return 'forbidden';
   // An organisation is excluded by someone above it, never by its own chair.
   if (action === 'org.exclude' && relation === 'own') return 'forbidden';
+  // A report is accepted by the organisation above it, never by its own chair.
+  if (action === 'report.accept' && relation === 'own') return 'forbidden';
   return 'allow';
 }
 

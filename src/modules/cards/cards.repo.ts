@@ -100,16 +100,19 @@ export async function batches(page: number, pageSize: number) {
   return { items, total };
 }
 
-/** Cards of a batch per region (the ancestor at depth 1 of the card's primary organisation), for reimbursement. */
-export async function batchByRegion(batchId: string, regionPaths?: string[]) {
-  const rows = await db().$queryRaw<{ id: string; name: string; path: string; n: bigint }[]>`
-    SELECT r.id::text AS id, r.name, r.path, count(*) AS n
+/**
+ * Cards of a batch per region (the ancestor at depth 1 of the card's primary organisation), for reimbursement.
+ * With `scope`, only the cards of primary organisations inside those subtrees are counted.
+ */
+export async function batchByRegion(batchId: string, scope?: string[]) {
+  const rows = await db().$queryRaw<{ id: string; name: string; n: bigint }[]>`
+    SELECT r.id::text AS id, r.name, count(*) AS n
     FROM "Card" c JOIN "CardOrder" o ON o.id = c."orderId" JOIN "Organisation" p ON p.id = o."organisationId"
     JOIN "Organisation" r ON r.depth = 1 AND p.path LIKE r.path || '%'
     WHERE c."batchId" = ${batchId}::uuid AND c.form = 'PLASTIC'
-    GROUP BY r.id, r.name, r.path ORDER BY r."nameKey"`;
-  return rows.filter((r) => !regionPaths || regionPaths.some((p) => r.path.startsWith(p) || p.startsWith(r.path)))
-    .map((r) => ({ organisationId: r.id, name: r.name, count: Number(r.n) }));
+      AND (${scope ?? null}::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest(${scope ?? null}::text[]) s WHERE p.path LIKE s || '%'))
+    GROUP BY r.id, r.name, r."nameKey" ORDER BY r."nameKey"`;
+  return rows.map((r) => ({ organisationId: r.id, name: r.name, count: Number(r.n) }));
 }
 
 /** Rows of the manufacturer's file: number, ФИО as printed, organisation path, region. */

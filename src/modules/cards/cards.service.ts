@@ -1,7 +1,7 @@
 import { db } from '../../db';
 import type { CardForm } from '../../generated/prisma/client';
 import { AppError } from '../../http/errors';
-import { today } from '../../lib/dates';
+import { toDate, today } from '../../lib/dates';
 import { fullName } from '../../lib/names';
 import type { Actor } from '../../policy/actor';
 import { audit } from '../audit/audit.repo';
@@ -84,7 +84,7 @@ export async function dropFromOrder(actor: Actor, order: OrderFull, cardId: stri
   if (order.status !== 'RETURNED' && order.status !== 'SUBMITTED') throw new AppError('UNPROCESSABLE', 'Из заявки в производстве карту не убрать');
   if (!order.cards.some((c) => c.id === cardId)) throw new AppError('NOT_FOUND');
   await db().$transaction(async (tx) => {
-    await setCardsStatus(tx, { id: cardId }, 'BLOCKED', today(), actor.userId, { blockedAt: new Date(), blockReason: 'ERROR' }, 'Исключена из заявки');
+    await setCardsStatus(tx, { id: cardId }, 'BLOCKED', today(), actor.userId, { blockedAt: toDate(today()), blockReason: 'ERROR' }, 'Исключена из заявки');
     await tx.card.update({ where: { id: cardId }, data: { orderId: null } });
     const left = await tx.card.count({ where: { orderId: order.id } });
     if (left === 0) await tx.cardOrder.update({ where: { id: order.id }, data: { status: 'CLOSED' } });
@@ -198,7 +198,7 @@ export async function issueVirtualCard(actor: Actor, member: { id: string; statu
 export async function blockCard(actor: Actor, card: { id: string; status: string; member: { organisationId: string } }, reason: BlockReason) {
   if (card.status === 'BLOCKED') throw new AppError('CONFLICT', 'Билет уже заблокирован');
   await db().$transaction(async (tx) => {
-    await setCardsStatus(tx, { id: card.id }, 'BLOCKED', today(), actor.userId, { blockedAt: new Date(), blockReason: reason }, BLOCK_REASONS[reason]);
+    await setCardsStatus(tx, { id: card.id }, 'BLOCKED', today(), actor.userId, { blockedAt: toDate(today()), blockReason: reason }, BLOCK_REASONS[reason]);
     await audit(actor, { action: 'card.blocked', entity: 'Card', entityId: card.id, organisationId: card.member.organisationId, details: { reason } }, tx);
   });
 }
@@ -214,7 +214,7 @@ export async function reissueCard(actor: Actor, card: { id: string; status: stri
   const primaryId = await primaryOf(card.member.organisation.path);
   return db().$transaction(async (tx) => {
     if (card.status !== 'BLOCKED') {
-      await setCardsStatus(tx, { id: card.id }, 'BLOCKED', today(), actor.userId, { blockedAt: new Date(), blockReason: reason }, BLOCK_REASONS[reason]);
+      await setCardsStatus(tx, { id: card.id }, 'BLOCKED', today(), actor.userId, { blockedAt: toDate(today()), blockReason: reason }, BLOCK_REASONS[reason]);
     }
     let orderId: string | null = null;
     if (card.form === 'PLASTIC') {

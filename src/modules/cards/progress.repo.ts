@@ -28,7 +28,8 @@ export async function cardProgress(org: { id: string; path: string }, asOf: stri
     SELECT m.child, count(*) AS members,
       count(*) FILTER (WHERE c.form = 'PLASTIC') AS plastic, count(*) FILTER (WHERE c.form = 'VIRTUAL') AS virtual
     FROM m LEFT JOIN c ON c."memberId" = m."memberId" GROUP BY m.child`;
-  const children = await db().organisation.findMany({ where: { parentId: org.id, status: 'ACTIVE' }, select: { id: true, name: true, shortName: true, kind: true }, orderBy: { nameKey: 'asc' } });
+  // The children that existed on the date, also those excluded since.
+  const children = await db().organisation.findMany({ where: { parentId: org.id, OR: [{ status: 'ACTIVE' }, { excludedAt: { gt: new Date(`${asOf}T00:00:00Z`) } }] }, select: { id: true, name: true, shortName: true, kind: true }, orderBy: { nameKey: 'asc' } });
   const by = new Map(rows.map((r) => [r.child, r]));
   const mk = (id: string, name: string, kind: string, r?: { members: bigint; plastic: bigint; virtual: bigint }): ProgressRow => {
     const members = Number(r?.members ?? 0); const plastic = Number(r?.plastic ?? 0); const virtual = Number(r?.virtual ?? 0);

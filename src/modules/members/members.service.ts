@@ -4,6 +4,7 @@ import { AppError } from '../../http/errors';
 import { fromDate, today } from '../../lib/dates';
 import { isVisible, type Actor } from '../../policy/actor';
 import { audit } from '../audit/audit.repo';
+import { setCardsStatus } from '../cards/cards.repo';
 import { LEVELS } from '../organisations/levels';
 import type { OrgRow } from '../organisations/organisations.repo';
 import {
@@ -145,7 +146,7 @@ export async function exitMember(actor: Actor, member: MemberFull, version: numb
     await closeRegistration(tx, reg.id, date, reason);
     await tx.member.update({ where: { id: m.id }, data: { status: 'EXITED', exitedAt: new Date(`${date}T00:00:00Z`), exitKind: reason, exitNote: note ?? null, ...(version === undefined ? { version: { increment: 1 } } : {}) } });
     // A card stops being valid with the membership (the cards capability adds its own history).
-    await tx.card.updateMany({ where: { memberId: m.id, status: { not: 'BLOCKED' } }, data: { status: 'BLOCKED', blockedAt: new Date(`${date}T00:00:00Z`), blockReason: 'EXIT' } });
+    await setCardsStatus(tx, { memberId: m.id, status: { not: 'BLOCKED' } }, 'BLOCKED', date, actor.userId, { blockedAt: new Date(`${date}T00:00:00Z`), blockReason: 'EXIT' }, 'Выход из Профсоюза');
     await addMovement(tx, { memberId: m.id, kind: reason, date, organisationId: reg.organisationId, note, actorId: actor.userId });
     await audit(actor, { action: 'member.exited', entity: 'Member', entityId: m.id, organisationId: reg.organisationId, details: { reason } }, tx);
     return loadMember(tx, m.id);

@@ -14,6 +14,7 @@ export function abilities(ctx: Ctx, org: OrgRow) {
     audit: ctx.allows('audit.view', org.path),
     cards: ctx.allows('card.view', org.path),
     events: ctx.allows('event.manage', org.path),
+    reports: ctx.allows('report.view', org.path) && org.kind !== 'PROFBURO' && org.kind !== 'PROFGROUP',
   };
 }
 

@@ -1,0 +1,79 @@
+/**
+ * npm run bench — speed of the statistical forms at the union's real scale (issue 4).
+ * Generates (once; kept in ./data/bench-pg, or uses BENCH_DATABASE_URL) a deterministic union of 4,000,000 members in
+ * 75,400 primary organisations (BENCH_MEMBERS to change), then prints the median of several runs of:
+ *   the union-wide consolidated form computed live as of a date, the same for one region, one primary's 5СП,
+ *   and the union-wide form served from rollups (after one rollup build, also timed).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { startEmbedded } from '../src/db/embedded';
+import { migrate } from '../src/db/migrate';
+
+const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 4_000_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const AS_OF = '2026-01-01';
+
+function median(xs: number[]) { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; }
+async function time<T>(fn: () => Promise<T>): Promise<[number, T]> { const t = process.hrtime.bigint(); const r = await fn(); return [Number(process.hrtime.bigint() - t) / 1e6, r]; }
+
+async function main() {
+  let url = process.env.BENCH_DATABASE_URL;
+  let stop: (() => Promise<void>) | undefined;
+  if (!url) {
+    const dir = path.resolve('data', 'bench-pg');
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    const db = await startEmbedded({ dir, port: 5477, persistent: true });
+    stop = () => db.stop();
+    const name = `bench_${MEMBERS}`;
+    if (!(await db.databaseExists(name))) await db.createDatabase(name);
+    url = db.url(name);
+  }
+  await migrate(url);
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const have = Number((await c.query('SELECT count(*) AS n FROM "Member"')).rows[0].n);
+  if (have === 0) {
+    console.log(`Генерация союза: ${MEMBERS.toLocaleString('ru-RU')} членов… (один раз)`);
+    const sql = fs.readFileSync(path.join(__dirname, 'generate.sql'), 'utf8').replace(/:members/g, String(MEMBERS));
+    const [ms] = await time(() => c.query(sql));
+    console.log(`  сгенерировано за ${(ms / 1000).toFixed(0)} с`);
+  } else console.log(`Данные уже есть: ${have.toLocaleString('ru-RU')} членов`);
+  await c.end();
+
+  process.env.DATABASE_URL = url;
+  process.env.LOG_LEVEL = 'silent';
+  const { db, disconnectDb } = await import('../src/db');
+  const { loadShippedTemplates, templateByCode } = await import('../src/modules/reports/reports.repo');
+  const { computeLive, definitionOf, buildRollup } = await import('../src/modules/reports/reports.service');
+  const { unitIndicators } = await import('../src/modules/reports/indicators.repo');
+  await loadShippedTemplates();
+  const union = definitionOf((await templateByCode('UNION'))!);
+  const f1 = definitionOf((await templateByCode('1SP'))!);
+  const f5 = definitionOf((await templateByCode('5SP'))!);
+  const central = await db().organisation.findFirstOrThrow({ where: { kind: 'CENTRAL' } });
+  const region = await db().organisation.findFirstOrThrow({ where: { kind: 'REGIONAL' }, orderBy: { nameKey: 'asc' } });
+  const primary = await db().organisation.findFirstOrThrow({ where: { kind: 'PRIMARY' }, orderBy: { nameKey: 'asc' } });
+
+  const cores = os.cpus().length;
+  console.log(`\nМашина: ${cores} ядра, ${(os.totalmem() / 2 ** 30).toFixed(0)} ГБ; дата расчёта ${AS_OF}; медиана из ${RUNS} прогонов\n`);
+  const bench = async (label: string, fn: () => Promise<unknown>) => {
+    await fn(); // warm-up
+    const xs: number[] = [];
+    for (let i = 0; i < RUNS; i++) xs.push((await time(fn))[0]);
+    console.log(`${label.padEnd(62)} ${median(xs).toFixed(0).padStart(7)} мс  (мин ${Math.min(...xs).toFixed(0)}, макс ${Math.max(...xs).toFixed(0)})`);
+  };
+  await bench('Сводная форма всего Профсоюза, живой расчёт', () => computeLive(central, union, AS_OF));
+  await bench('Форма 1СП одного региона, живой расчёт', () => computeLive(region, f1, AS_OF));
+  await bench('Форма 5СП одной ППО, живой расчёт', () => computeLive(primary, f5, AS_OF));
+  await bench('Показатели одной ППО (5 запросов SQL)', () => unitIndicators({ unitIds: [primary.id] }, AS_OF));
+  const [rollMs, n] = await time(() => buildRollup(central, AS_OF));
+  console.log(`${'Построение свёрток на дату (один раз)'.padEnd(62)} ${rollMs.toFixed(0).padStart(7)} мс  (${n} организаций)`);
+  await bench('Сводная форма всего Профсоюза из свёрток', () => computeLive(central, union, AS_OF, { fromRollup: true }));
+  await bench('Форма 1СП региона из свёрток', () => computeLive(region, f1, AS_OF, { fromRollup: true }));
+  await disconnectDb();
+  if (stop) await stop();
+}
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,206 @@
+import { db } from '../../db';
+import type { OrgKind } from '../../generated/prisma/client';
+import { AppError } from '../../http/errors';
+import { fromDate } from '../../lib/dates';
+import type { Actor } from '../../policy/actor';
+import { audit } from '../audit/audit.repo';
+import type { IndicatorValues } from './indicators';
+import { sumValues, unitIndicators } from './indicators.repo';
+import { activeTemplates, childUnits, createReport, findReport, readRollup, reportsFor, saveRollup, unitPaths, updateReport } from './reports.repo';
+import { cellsOf, failedChecks, fill, key, validateDefinition, type Definition, type Values } from './template';
+
+type Tpl = Awaited<ReturnType<typeof activeTemplates>>[number];
+export interface OrgLite { id: string; kind: OrgKind; path: string; name: string; shortName: string | null; hasTerritorialRights: boolean; institutionType: string | null }
+
+const LEVEL_OF: Partial<Record<OrgKind, string>> = { PRIMARY: 'PRIMARY', TERRITORIAL: 'TERRITORIAL', REGIONAL: 'REGIONAL', CENTRAL: 'CENTRAL' };
+
+export function definitionOf(t: { definition: unknown }): Definition {
+  const v = validateDefinition(t.definition);
+  if (!v.ok) throw new AppError('UNPROCESSABLE', `Шаблон формы повреждён: ${v.errors[0]}`);
+  return v.def;
+}
+
+/** The form an organisation fills: by level, then the most specific `appliesTo` (3СП, 4СП before 5СП). */
+export async function templateFor(org: OrgLite): Promise<Tpl> {
+  const level = LEVEL_OF[org.kind];
+  const candidates = (await activeTemplates()).filter((t) => t.level === level);
+  const fits = (t: Tpl) => {
+    const a = (t.appliesTo ?? {}) as { hasTerritorialRights?: boolean; institutionTypes?: string[] };
+    if (a.hasTerritorialRights !== undefined && a.hasTerritorialRights !== org.hasTerritorialRights) return false;
+    if (a.institutionTypes && !a.institutionTypes.includes(org.institutionType ?? '')) return false;
+    return true;
+  };
+  const score = (t: Tpl) => Object.keys((t.appliesTo ?? {}) as object).length;
+  const best = candidates.filter(fits).sort((a, b) => score(b) - score(a) || a.code.localeCompare(b.code))[0];
+  if (!best) throw new AppError('NOT_FOUND', 'Для этой организации нет формы отчёта');
+  return best;
+}
+
+/** Indicator and entered cells from registry values and typed values (formulas are filled later). */
+function baseFrom(def: Definition, indicators: IndicatorValues, entered: Values): Values {
+  const base: Values = {};
+  for (const [k, , , c] of cellsOf(def)) {
+    if ('indicator' in c) base[k] = indicators[c.indicator] ?? 0;
+    else if ('entered' in c) base[k] = entered[k] ?? null;
+  }
+  return base;
+}
+
+function addInto(def: Definition, into: Values, part: Values) {
+  for (const [k, , , c] of cellsOf(def)) {
+    if ('formula' in c) continue;
+    const v = part[k];
+    if (v === null || v === undefined) continue;
+    into[k] = (into[k] ?? 0) + v;
+  }
+}
+
+export interface ComputedReport {
+  template: { id: string; code: string; version: number; title: string };
+  def: Definition;
+  values: Values;
+  failed: string[];
+  children: { id: string; name: string; status: string | null; counted: boolean }[];
+}
+
+/**
+ * A report's figures in a campaign. A primary organisation: the registry's figures for it as of the
+ * reporting date plus its entered cells. A territorial, regional or central organisation: its own apparatus'
+ * figures and entered cells plus the sum of its children's ACCEPTED reports (returned or pending ones do not
+ * count); formulas are computed from the sums, so percentages are recomputed, never averaged.
+ * An accepted report returns its frozen figures.
+ */
+export async function computeReport(org: OrgLite, campaign: { id: string; reportDate: Date }, report: { templateId: string; entered: unknown; frozen: unknown; status: string } | null): Promise<ComputedReport> {
+  const tpl = report ? (await db().reportTemplate.findUniqueOrThrow({ where: { id: report.templateId } })) : await templateFor(org);
+  const def = definitionOf(tpl);
+  const asOf = fromDate(campaign.reportDate);
+  const entered = (report?.entered ?? {}) as Values;
+  const kids = org.kind === 'PRIMARY' ? [] : await childUnits(org.id);
+  const kidReports = kids.length ? await reportsFor(campaign.id, kids.map((k) => k.id)) : [];
+  const byOrg = new Map(kidReports.map((r) => [r.organisationId, r]));
+  const children = kids.map((k) => {
+    const r = byOrg.get(k.id);
+    return { id: k.id, name: k.shortName ?? k.name, status: r?.status ?? null, counted: r?.status === 'ACCEPTED' };
+  });
+  if (report?.status === 'ACCEPTED' && report.frozen) {
+    const values = report.frozen as Values;
+    return { template: tpl, def, values, failed: failedChecks(def, values), children };
+  }
+  const own = (await unitIndicators({ unitIds: [org.id] }, asOf)).get(org.id) ?? {};
+  const base = baseFrom(def, own, entered);
+  for (const r of kidReports) if (r.status === 'ACCEPTED' && r.frozen) addInto(def, base, r.frozen as Values);
+  const values = fill(def, base);
+  return { template: tpl, def, values, failed: failedChecks(def, values), children };
+}
+
+/**
+ * Any form computed live from the registry for a whole subtree as of any date (for comparison with the
+ * reports): the own parts of every reporting unit in the subtree, summed. Entered cells stay empty.
+ */
+export async function computeLive(org: OrgLite, def: Definition, asOf: string, opts: { fromRollup?: boolean } = {}): Promise<Values> {
+  let total: IndicatorValues | undefined;
+  if (opts.fromRollup) {
+    const row = await readRollup(asOf, org.id);
+    if (row) total = (row.values as { subtree: IndicatorValues }).subtree;
+  }
+  if (!total) total = sumValues((await unitIndicators({ path: org.path }, asOf)).values());
+  return fill(def, baseFrom(def, total, {}));
+}
+
+/**
+ * Rollups for a date: every reporting unit's own figures and its subtree's sums, computed in one pass over
+ * the registry and stored; a union-wide form is then read from one row.
+ */
+export async function buildRollup(root: { path: string }, asOf: string): Promise<number> {
+  const own = await unitIndicators({ path: root.path }, asOf);
+  const units = await unitPaths(root.path);
+  const subtree = new Map<string, IndicatorValues>();
+  for (const u of units) subtree.set(u.id, {});
+  const pathIds = (p: string) => p.split('/').filter(Boolean);
+  for (const u of units) {
+    const v = own.get(u.id);
+    if (!v) continue;
+    for (const anc of pathIds(u.path)) {
+      const s = subtree.get(anc);
+      if (!s) continue;
+      for (const [k, x] of Object.entries(v)) s[k] = (s[k] ?? 0) + x;
+    }
+  }
+  await saveRollup(asOf, units.map((u) => ({ organisationId: u.id, values: { own: own.get(u.id) ?? {}, subtree: subtree.get(u.id) ?? {} } })));
+  return units.length;
+}
+
+export async function ensureReport(campaignId: string, org: OrgLite) {
+  const found = await findReport(campaignId, org.id);
+  if (found) return found;
+  const tpl = await templateFor(org);
+  return createReport(undefined, campaignId, org.id, tpl.id);
+}
+
+function assertOpen(campaign: { status: string }) {
+  if (campaign.status !== 'OPEN') throw new AppError('UNPROCESSABLE', 'Отчётная кампания закрыта: отчёты не изменяются');
+}
+
+export function parseEntered(def: Definition, raw: Record<string, unknown>): { values: Values; errors: Record<string, string> } {
+  const values: Values = {};
+  const errors: Record<string, string> = {};
+  for (const [k, , , c] of cellsOf(def)) {
+    if (!('entered' in c)) continue;
+    const v = raw[k];
+    if (v === undefined || v === null || v === '') { values[k] = null; continue; }
+    const n = typeof v === 'number' ? v : Number(String(v).replace(/\s/g, '').replace(',', '.'));
+    if (!Number.isFinite(n) || n < 0 || !Number.isInteger(n)) errors[k] = 'Целое число не меньше 0';
+    else if (n > (c.max ?? 10_000_000)) errors[k] = 'Слишком большое число';
+    else values[k] = n;
+  }
+  return { values, errors };
+}
+
+export async function saveEntered(actor: Actor, campaign: { id: string; status: string }, report: { id: string; version: number; status: string; organisationId: string }, def: Definition, raw: Record<string, unknown>) {
+  assertOpen(campaign);
+  if (!['DRAFT', 'RETURNED'].includes(report.status)) throw new AppError('UNPROCESSABLE', 'Отчёт отправлен: изменить его можно, только если его вернут');
+  const { values, errors } = parseEntered(def, raw);
+  if (Object.keys(errors).length) throw new AppError('BAD_REQUEST', undefined, errors);
+  await db().$transaction(async (tx) => {
+    if (!(await updateReport(tx, report.id, report.version, { entered: values }))) throw new AppError('STALE_VERSION');
+    await audit(actor, { action: 'report.saved', entity: 'Report', entityId: report.id, organisationId: report.organisationId }, tx);
+  });
+}
+
+export async function submitReport(actor: Actor, campaign: { id: string; status: string; reportDate: Date }, org: OrgLite, report: { id: string; version: number; status: string; templateId: string; entered: unknown; frozen: unknown }) {
+  assertOpen(campaign);
+  if (!['DRAFT', 'RETURNED'].includes(report.status)) throw new AppError('UNPROCESSABLE', 'Отчёт уже отправлен');
+  const c = await computeReport(org, campaign, report);
+  if (c.failed.length) throw new AppError('UNPROCESSABLE', `Отчёт не прошёл проверки: ${c.failed.join('; ')}`, undefined, { checks: c.failed });
+  await db().$transaction(async (tx) => {
+    if (!(await updateReport(tx, report.id, report.version, { status: 'SUBMITTED', submittedAt: new Date(), comment: null }))) throw new AppError('STALE_VERSION');
+    await audit(actor, { action: 'report.submitted', entity: 'Report', entityId: report.id, organisationId: org.id }, tx);
+  });
+}
+
+/** The parent accepts: the figures are frozen as they are now, whatever happens in the registry later. */
+export async function acceptReport(actor: Actor, campaign: { id: string; status: string; reportDate: Date }, org: OrgLite, report: { id: string; version: number; status: string; templateId: string; entered: unknown; frozen: unknown }) {
+  assertOpen(campaign);
+  if (report.status !== 'SUBMITTED') throw new AppError('UNPROCESSABLE', 'Принять можно только отправленный отчёт');
+  const c = await computeReport(org, campaign, { ...report, status: 'SUBMITTED' });
+  await db().$transaction(async (tx) => {
+    if (!(await updateReport(tx, report.id, report.version, { status: 'ACCEPTED', frozen: c.values, acceptedAt: new Date() }))) throw new AppError('STALE_VERSION');
+    await audit(actor, { action: 'report.accepted', entity: 'Report', entityId: report.id, organisationId: org.id }, tx);
+  });
+}
+
+/** The parent returns a submitted (or accepted, while its own report is still open) report with a comment. */
+export async function returnReport(actor: Actor, campaign: { id: string; status: string }, org: OrgLite & { parentId?: string | null }, report: { id: string; version: number; status: string }, comment: string) {
+  assertOpen(campaign);
+  if (!['SUBMITTED', 'ACCEPTED'].includes(report.status)) throw new AppError('UNPROCESSABLE', 'Вернуть можно только отправленный или принятый отчёт');
+  if (report.status === 'ACCEPTED' && org.parentId) {
+    const parentReport = await findReport(campaign.id, org.parentId);
+    if (parentReport && ['SUBMITTED', 'ACCEPTED'].includes(parentReport.status)) throw new AppError('UNPROCESSABLE', 'Сводный отчёт вышестоящей организации уже отправлен: сначала его должны вернуть');
+  }
+  await db().$transaction(async (tx) => {
+    if (!(await updateReport(tx, report.id, report.version, { status: 'RETURNED', comment, frozen: null, acceptedAt: null }))) throw new AppError('STALE_VERSION');
+    await audit(actor, { action: 'report.returned', entity: 'Report', entityId: report.id, organisationId: org.id }, tx);
+  });
+}
+
+export { key };

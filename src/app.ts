@@ -20,6 +20,7 @@ import { partnerPages } from './modules/cards/partners.routes';
 import { verifyApi, verifyPages } from './modules/cards/public.routes';
 import { eventApiRoutes, eventPages } from './modules/events/events.routes';
 import { reportApi, reportPages } from './modules/reports/reports.routes';
+import { importApi, importPages } from './modules/imports/imports.routes';
 import { apiRoutes } from './modules/api/api.routes';
 import { Prisma } from './generated/prisma/client';
 
@@ -46,7 +47,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
   // API: JSON, bearer tokens, no cookies, so no CSRF.
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
-  mount(api, { loadActor: actorFromRequest }, [...apiRoutes(), ...cardApiRoutes(), ...eventApiRoutes(), ...verifyApi(), ...reportApi()]);
+  mount(api, { loadActor: actorFromRequest }, [...apiRoutes(), ...cardApiRoutes(), ...eventApiRoutes(), ...verifyApi(), ...reportApi(), ...importApi()]);
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND')));
   app.use('/api/v1', api);
 
@@ -66,7 +67,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     requireCsrf(req, res, next);
   });
   const pages = express.Router();
-  const defs: RouteDef[] = [...authPages(), ...orgPages(), ...memberPages(), ...userPages(), ...auditPages(), ...cardPages(), ...bonusPages(), ...partnerPages(), ...eventPages(), ...verifyPages(), ...reportPages()];
+  const defs: RouteDef[] = [...authPages(), ...orgPages(), ...memberPages(), ...userPages(), ...auditPages(), ...cardPages(), ...bonusPages(), ...partnerPages(), ...eventPages(), ...verifyPages(), ...reportPages(), ...importPages()];
   mount(pages, { loadActor: actorFromRequest }, defs);
   app.use(pages);
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'Страница не найдена')));

@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+// Every validation message a user or a program sees is in Russian, also zod's own.
+z.config(z.locales.ru());
+
 // The only reader of process.env: everything else imports `config`.
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),

@@ -39,6 +39,8 @@ async function main() {
   }
   const { createApp } = await import('./app');
   const app = createApp();
+  const { startQueue, stopQueue } = await import('./jobs/queue');
+  await startQueue(config.DATABASE_URL!, { work: true });
   const server: Server = await new Promise((resolve) => { const s = app.listen(config.PORT, config.HOST, () => resolve(s)); });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
@@ -56,6 +58,7 @@ async function main() {
     log(`\n${signal}: остановка…`);
     await new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections?.();
+    await stopQueue().catch(() => undefined);
     await disconnectDb().catch(() => undefined);
     await closeSessionPool().catch(() => undefined);
     if (embedded) await embedded.stop().catch(() => undefined);

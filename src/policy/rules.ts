@@ -34,6 +34,7 @@ export const ACTIONS = [
   'report.accept',
   'report.campaign',
   'report.template',
+  'member.import',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 export type RouteAction = Action | 'public' | 'self';
@@ -43,7 +44,7 @@ const READ: Action[] = ['org.view', 'member.list', 'member.view', 'card.view', '
 const CHAIR: Action[] = [...READ, 'org.update', 'org.createChild', 'org.exclude', 'member.create', 'member.update',
   'member.exit', 'member.transfer', 'member.export', 'position.manage', 'user.manage', 'audit.view',
   'card.order', 'card.forward', 'card.batch', 'card.issue', 'card.block', 'event.manage', 'event.checkin', 'bonus.export',
-  'report.fill', 'report.accept', 'report.campaign'];
+  'report.fill', 'report.accept', 'report.campaign', 'member.import'];
 
 /**
  * Role × action, as data. `Record<Role, …>` makes a new role fail to compile until its rules exist.

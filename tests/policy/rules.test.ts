@@ -23,7 +23,7 @@ const REGISTRY_WORK = [
   'position.manage', 'audit.view',
   'card.order', 'card.forward', 'card.batch', 'card.issue', 'card.block',
   'event.manage', 'event.checkin', 'bonus.export',
-  'report.fill', 'report.accept', 'report.campaign',
+  'report.fill', 'report.accept', 'report.campaign', 'member.import',
 ] as const;
 const READING = ['org.view', 'member.list', 'member.view', 'card.view', 'card.progress', 'report.view'] as const;
 

@@ -11,7 +11,7 @@ export type AuditAction =
   | 'card.ordered' | 'card.order.forwarded' | 'card.order.returned' | 'card.order.resubmitted' | 'card.order.delivered'
   | 'card.batch.created' | 'card.batch.produced' | 'card.batch.delivered' | 'card.batch.exported'
   | 'card.issued' | 'card.virtual' | 'card.blocked' | 'card.reissued' | 'card.viewed'
-  | 'verify.checked' | 'report.saved' | 'report.submitted' | 'report.accepted' | 'report.returned' | 'report.campaign' | 'report.template' | 'event.created' | 'event.checkin' | 'event.exported' | 'bonus.exported' | 'report.exported';
+  | 'verify.checked' | 'report.saved' | 'report.submitted' | 'report.accepted' | 'report.returned' | 'report.campaign' | 'report.template' | 'import.created' | 'import.run' | 'import.undone' | 'event.created' | 'event.checkin' | 'event.exported' | 'bonus.exported' | 'report.exported';
 
 export interface AuditEntry {
   action: AuditAction;

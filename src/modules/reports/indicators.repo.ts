@@ -1,5 +1,4 @@
-import { db } from '../../db';
-import { addDays } from '../../lib/dates';
+import { sqlPool } from '../../db';
 import type { IndicatorValues } from './indicators';
 
 export type Scope = { path: string } | { unitIds: string[] };
@@ -17,12 +16,15 @@ const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
  * (members, movements of the year before the date, organisations, positions, cards), whatever the size.
  * Raw SQL with the scope and the date bound as parameters.
  */
-export async function unitIndicators(scope: Scope, asOf: string): Promise<Map<string, IndicatorValues>> {
+export async function unitIndicators(scope: Scope, asOf: string, opts: { total?: boolean } = {}): Promise<Map<string, IndicatorValues>> {
   const w = where(scope, 'o');
-  const yearAgo = addDays(asOf, -365);
-  const [members, moves, orgs, positions, cards] = await Promise.all([
-    db().$queryRawUnsafe<Record<string, unknown>[]>(`
-      SELECT o."unitId" AS unit, count(*) AS members_total,
+  // Per unit, or (for a subtree's total) one row: the sums are made in SQL, not in Node.
+  const unit = opts.total ? `'total'` : 'o."unitId"';
+  const by = opts.total ? '' : 'GROUP BY o."unitId"';
+  const q = async (sql: string, ...params: unknown[]) => (await sqlPool().query(sql.replace('{{UNIT}}', unit).replace('{{BY}}', by), params)).rows as Record<string, unknown>[];
+  const [members, moves, orgs, positions, cards, small] = await Promise.all([
+    q(`
+      SELECT {{UNIT}} AS unit, count(*) AS members_total,
         count(*) FILTER (WHERE r.category = 'WORKING') AS members_working,
         count(*) FILTER (WHERE r.category = 'STUDENT') AS members_students,
         count(*) FILTER (WHERE r.category = 'PENSIONER') AS members_pensioners,
@@ -33,9 +35,9 @@ export async function unitIndicators(scope: Scope, asOf: string): Promise<Map<st
       FROM "Registration" r JOIN "Organisation" o ON o.id = r."organisationId"
       JOIN "Member" m ON m.id = r."memberId" JOIN "Person" p ON p.id = m."personId"
       WHERE ${w.sql} AND r."validFrom" <= $1::date AND (r."validTo" IS NULL OR r."validTo" > $1::date)
-      GROUP BY o."unitId"`, asOf, w.param),
-    db().$queryRawUnsafe<Record<string, unknown>[]>(`
-      SELECT o."unitId" AS unit,
+      {{BY}}`, asOf, w.param),
+    q(`
+      SELECT {{UNIT}} AS unit,
         count(*) FILTER (WHERE v.kind = 'JOINED') AS admitted,
         count(*) FILTER (WHERE v.kind::text LIKE 'EXIT_%') AS exits_total,
         count(*) FILTER (WHERE v.kind = 'EXIT_VOLUNTARY') AS exits_voluntary,
@@ -47,10 +49,10 @@ export async function unitIndicators(scope: Scope, asOf: string): Promise<Map<st
         count(*) FILTER (WHERE v.kind = 'TRANSFER_OUT' AND ot."unitId" IS DISTINCT FROM o."unitId") AS transfers_out
       FROM "Movement" v JOIN "Organisation" o ON o.id = v."organisationId"
       LEFT JOIN "Organisation" ot ON ot.id = v."otherOrganisationId"
-      WHERE ${w.sql} AND v.date >= $3::date AND v.date < $1::date
-      GROUP BY o."unitId"`, asOf, w.param, yearAgo),
-    db().$queryRawUnsafe<Record<string, unknown>[]>(`
-      SELECT o."unitId" AS unit,
+      WHERE ${w.sql} AND v.date >= ($1::date - interval '1 year') AND v.date < $1::date
+      {{BY}}`, asOf, w.param),
+    q(`
+      SELECT {{UNIT}} AS unit,
         count(*) FILTER (WHERE o.kind = 'PRIMARY' AND o.id = o."unitId") AS org_primary,
         count(*) FILTER (WHERE o.kind = 'PRIMARY' AND o.id = o."unitId" AND o."hasTerritorialRights") AS org_primary_territorial_rights,
         count(*) FILTER (WHERE o.kind = 'PRIMARY' AND o.id = o."unitId" AND o."institutionType" = 'DOO') AS org_primary_doo,
@@ -66,9 +68,9 @@ export async function unitIndicators(scope: Scope, asOf: string): Promise<Map<st
         count(*) FILTER (WHERE o.kind = 'PROFGROUP') AS org_profgroup
       FROM "Organisation" o
       WHERE ${w.sql} AND coalesce(o."foundedAt", o."createdAt"::date) <= $1::date AND (o.status = 'ACTIVE' OR o."excludedAt" > $1::date)
-      GROUP BY o."unitId"`, asOf, w.param),
-    db().$queryRawUnsafe<Record<string, unknown>[]>(`
-      SELECT o."unitId" AS unit,
+      {{BY}}`, asOf, w.param),
+    q(`
+      SELECT {{UNIT}} AS unit,
         count(*) FILTER (WHERE q.kind = 'CHAIR' AND o.id = o."unitId") AS chairs,
         count(*) FILTER (WHERE q.kind = 'CHAIR' AND o.id = o."unitId" AND p.gender = 'FEMALE') AS chairs_women,
         count(*) FILTER (WHERE q.kind = 'CHAIR' AND o.id = o."unitId" AND p.gender = 'MALE') AS chairs_men,
@@ -90,19 +92,28 @@ export async function unitIndicators(scope: Scope, asOf: string): Promise<Map<st
         count(*) FILTER (WHERE q.kind = 'STAFF' AND q."isPaid" AND q."isElected") AS paid_staff_elected
       FROM "Position" q JOIN "Organisation" o ON o.id = q."organisationId" JOIN "Person" p ON p.id = q."personId"
       WHERE ${w.sql} AND q."startDate" <= $1::date AND (q."endDate" IS NULL OR q."endDate" >= $1::date)
-      GROUP BY o."unitId"`, asOf, w.param),
-    db().$queryRawUnsafe<Record<string, unknown>[]>(`
-      SELECT o."unitId" AS unit,
+      {{BY}}`, asOf, w.param),
+    q(`
+      SELECT {{UNIT}} AS unit,
         count(DISTINCT c."memberId") FILTER (WHERE c.form = 'PLASTIC') AS cards_plastic,
         count(DISTINCT c."memberId") FILTER (WHERE c.form = 'VIRTUAL') AS cards_virtual,
         count(DISTINCT c."memberId") AS cards_total
       FROM "Card" c JOIN "Registration" r ON r."memberId" = c."memberId" AND r."validFrom" <= $1::date AND (r."validTo" IS NULL OR r."validTo" > $1::date)
       JOIN "Organisation" o ON o.id = r."organisationId"
       WHERE ${w.sql} AND c."issuedAt" <= $1::date AND (c."blockedAt" IS NULL OR c."blockedAt" > $1::date)
-      GROUP BY o."unitId"`, asOf, w.param),
+      {{BY}}`, asOf, w.param),
+    // Primary organisations with fewer than 15 members (or none) on the date, counted per unit in SQL.
+    q(`
+      WITH mc AS (
+        SELECT o."unitId" AS u, count(*) AS n FROM "Registration" r JOIN "Organisation" o ON o.id = r."organisationId"
+        WHERE ${w.sql} AND r."validFrom" <= $1::date AND (r."validTo" IS NULL OR r."validTo" > $1::date) GROUP BY o."unitId")
+      SELECT {{UNIT}} AS unit, count(*) FILTER (WHERE coalesce(mc.n, 0) < 15) AS org_primary_small, count(*) FILTER (WHERE mc.n IS NULL) AS org_primary_empty
+      FROM "Organisation" o LEFT JOIN mc ON mc.u = o.id
+      WHERE ${w.sql} AND o.kind = 'PRIMARY' AND o.id = o."unitId" AND coalesce(o."foundedAt", o."createdAt"::date) <= $1::date AND (o.status = 'ACTIVE' OR o."excludedAt" > $1::date)
+      {{BY}}`, asOf, w.param),
   ]);
   const out = new Map<string, IndicatorValues>();
-  for (const set of [members, moves, orgs, positions, cards]) {
+  for (const set of [members, moves, orgs, positions, cards, small]) {
     for (const row of set) {
       const unit = String(row.unit);
       const v = out.get(unit) ?? {};
@@ -110,18 +121,5 @@ export async function unitIndicators(scope: Scope, asOf: string): Promise<Map<st
       out.set(unit, v);
     }
   }
-  // Derived per unit: a primary with fewer than 15 members, or none at all yet.
-  for (const v of out.values()) {
-    if (v.org_primary) {
-      v.org_primary_small = (v.members_total ?? 0) < 15 ? 1 : 0;
-      v.org_primary_empty = (v.members_total ?? 0) === 0 ? 1 : 0;
-    }
-  }
   return out;
-}
-
-export function sumValues(parts: Iterable<IndicatorValues>): IndicatorValues {
-  const total: IndicatorValues = {};
-  for (const p of parts) for (const [k, v] of Object.entries(p)) total[k] = (total[k] ?? 0) + v;
-  return total;
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { db, type Tx } from '../../db';
+import { db, sqlPool, type Tx } from '../../db';
 import type { Prisma, ReportLevel, ReportStatus } from '../../generated/prisma/client';
 import { toDate } from '../../lib/dates';
 import type { Definition, Values } from './template';
@@ -112,13 +112,24 @@ export async function subtreeStatuses(campaignId: string, path: string) {
     ORDER BY o.depth, o."nameKey" LIMIT 5000`;
 }
 
+/** Replaces the rollups of a date in one transaction, in a few bulk statements (unnest of arrays). */
 export async function saveRollup(asOf: string, rows: { organisationId: string; values: object }[]) {
-  await db().$transaction(async (tx) => {
-    await tx.indicatorRollup.deleteMany({ where: { asOf: toDate(asOf) } });
-    for (let i = 0; i < rows.length; i += 5000) {
-      await tx.indicatorRollup.createMany({ data: rows.slice(i, i + 5000).map((r) => ({ organisationId: r.organisationId, asOf: toDate(asOf), values: r.values as Prisma.InputJsonValue })) });
+  const c = await sqlPool().connect();
+  try {
+    await c.query('BEGIN');
+    await c.query('DELETE FROM "IndicatorRollup" WHERE "asOf" = $1::date', [asOf]);
+    for (let i = 0; i < rows.length; i += 20000) {
+      const part = rows.slice(i, i + 20000);
+      await c.query(`INSERT INTO "IndicatorRollup" ("organisationId", "asOf", "values") SELECT u, $1::date, v FROM unnest($2::uuid[], $3::jsonb[]) AS t(u, v)`,
+        [asOf, part.map((r) => r.organisationId), part.map((r) => JSON.stringify(r.values))]);
     }
-  }, { timeout: 300_000 });
+    await c.query('COMMIT');
+  } catch (e) {
+    await c.query('ROLLBACK');
+    throw e;
+  } finally {
+    c.release();
+  }
 }
 
 export async function readRollup(asOf: string, organisationId: string) {

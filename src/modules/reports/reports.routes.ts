@@ -337,6 +337,8 @@ export function reportApi(): RouteDef[] {
       async handler(ctx) {
         const org = await loadOrg(ctx, ctx.params.id);
         const c = await campaignOf(ctx.body.campaign);
+        const expected = (await findReport(c.id, org.id))?.template.code ?? (await templateFor(org)).code;
+        if (expected !== ctx.params.form) throw new AppError('NOT_FOUND', `Эта организация сдаёт форму ${expected}, а не ${ctx.params.form}`);
         let report = await ensureReport(c.id, org);
         if (step === 'submit') {
           if (ctx.body.entered) {

@@ -5,7 +5,7 @@ import { fromDate } from '../../lib/dates';
 import type { Actor } from '../../policy/actor';
 import { audit } from '../audit/audit.repo';
 import type { IndicatorValues } from './indicators';
-import { sumValues, unitIndicators } from './indicators.repo';
+import { unitIndicators } from './indicators.repo';
 import { activeTemplates, childUnits, createReport, findReport, readRollup, reportsFor, saveRollup, unitPaths, updateReport } from './reports.repo';
 import { cellsOf, failedChecks, fill, key, validateDefinition, type Definition, type Values } from './template';
 
@@ -82,7 +82,8 @@ export async function computeReport(org: OrgLite, campaign: { id: string; report
     const r = byOrg.get(k.id);
     return { id: k.id, name: k.shortName ?? k.name, status: r?.status ?? null, counted: r?.status === 'ACCEPTED' };
   });
-  if (report?.status === 'ACCEPTED' && report.frozen) {
+  // Figures are fixed when the report is sent up: what the parent accepts is exactly what was submitted.
+  if ((report?.status === 'ACCEPTED' || report?.status === 'SUBMITTED') && report.frozen) {
     const values = report.frozen as Values;
     return { template: tpl, def, values, failed: failedChecks(def, values), children };
   }
@@ -103,7 +104,7 @@ export async function computeLive(org: OrgLite, def: Definition, asOf: string, o
     const row = await readRollup(asOf, org.id);
     if (row) total = (row.values as { subtree: IndicatorValues }).subtree;
   }
-  if (!total) total = sumValues((await unitIndicators({ path: org.path }, asOf)).values());
+  if (!total) total = (await unitIndicators({ path: org.path }, asOf, { total: true })).get('total') ?? {};
   return fill(def, baseFrom(def, total, {}));
 }
 
@@ -126,7 +127,9 @@ export async function buildRollup(root: { path: string }, asOf: string): Promise
       for (const [k, x] of Object.entries(v)) s[k] = (s[k] ?? 0) + x;
     }
   }
-  await saveRollup(asOf, units.map((u) => ({ organisationId: u.id, values: { own: own.get(u.id) ?? {}, subtree: subtree.get(u.id) ?? {} } })));
+  // Only the subtree sums are read back (a unit's own figures are computed live); zeros are left out.
+  const compact = (v: IndicatorValues) => Object.fromEntries(Object.entries(v).filter(([, x]) => x !== 0));
+  await saveRollup(asOf, units.map((u) => ({ organisationId: u.id, values: { subtree: compact(subtree.get(u.id) ?? {}) } })));
   return units.length;
 }
 
@@ -135,6 +138,11 @@ export async function ensureReport(campaignId: string, org: OrgLite) {
   if (found) return found;
   const tpl = await templateFor(org);
   return createReport(undefined, campaignId, org.id, tpl.id);
+}
+
+/** A report is accepted or returned from above: not by someone who also holds a role in the organisation itself. */
+function notOwn(actor: Actor, org: { id: string }) {
+  if (actor.assignments.some((a) => a.organisationId === org.id)) throw new AppError('FORBIDDEN', 'Свой отчёт принимает вышестоящая организация');
 }
 
 function assertOpen(campaign: { status: string }) {
@@ -173,7 +181,7 @@ export async function submitReport(actor: Actor, campaign: { id: string; status:
   const c = await computeReport(org, campaign, report);
   if (c.failed.length) throw new AppError('UNPROCESSABLE', `Отчёт не прошёл проверки: ${c.failed.join('; ')}`, undefined, { checks: c.failed });
   await db().$transaction(async (tx) => {
-    if (!(await updateReport(tx, report.id, report.version, { status: 'SUBMITTED', submittedAt: new Date(), comment: null }))) throw new AppError('STALE_VERSION');
+    if (!(await updateReport(tx, report.id, report.version, { status: 'SUBMITTED', submittedAt: new Date(), comment: null, frozen: c.values }))) throw new AppError('STALE_VERSION');
     await audit(actor, { action: 'report.submitted', entity: 'Report', entityId: report.id, organisationId: org.id }, tx);
   });
 }
@@ -181,8 +189,10 @@ export async function submitReport(actor: Actor, campaign: { id: string; status:
 /** The parent accepts: the figures are frozen as they are now, whatever happens in the registry later. */
 export async function acceptReport(actor: Actor, campaign: { id: string; status: string; reportDate: Date }, org: OrgLite, report: { id: string; version: number; status: string; templateId: string; entered: unknown; frozen: unknown }) {
   assertOpen(campaign);
+  notOwn(actor, org);
   if (report.status !== 'SUBMITTED') throw new AppError('UNPROCESSABLE', 'Принять можно только отправленный отчёт');
-  const c = await computeReport(org, campaign, { ...report, status: 'SUBMITTED' });
+  const c = await computeReport(org, campaign, report);
+  if (c.failed.length) throw new AppError('UNPROCESSABLE', `Отчёт не проходит проверки: ${c.failed.join('; ')}`);
   await db().$transaction(async (tx) => {
     if (!(await updateReport(tx, report.id, report.version, { status: 'ACCEPTED', frozen: c.values, acceptedAt: new Date() }))) throw new AppError('STALE_VERSION');
     await audit(actor, { action: 'report.accepted', entity: 'Report', entityId: report.id, organisationId: org.id }, tx);
@@ -192,6 +202,7 @@ export async function acceptReport(actor: Actor, campaign: { id: string; status:
 /** The parent returns a submitted (or accepted, while its own report is still open) report with a comment. */
 export async function returnReport(actor: Actor, campaign: { id: string; status: string }, org: OrgLite & { parentId?: string | null }, report: { id: string; version: number; status: string }, comment: string) {
   assertOpen(campaign);
+  notOwn(actor, org);
   if (!['SUBMITTED', 'ACCEPTED'].includes(report.status)) throw new AppError('UNPROCESSABLE', 'Вернуть можно только отправленный или принятый отчёт');
   if (report.status === 'ACCEPTED' && org.parentId) {
     const parentReport = await findReport(campaign.id, org.parentId);

@@ -41,9 +41,12 @@ export function validateDefinition(raw: unknown): { ok: true; def: Definition } 
   const def = parsed.data;
   const errors: string[] = [];
   const cols = new Set(def.columns.map((c) => c.code));
+  if (cols.size !== def.columns.length) errors.push('Коды граф повторяются');
   const cells = new Map<string, Cell>();
+  const rowCodes = new Set<string>();
   for (const s of def.sections) for (const r of s.rows) {
-    if ([...cells.keys()].some((k) => k.startsWith(`${r.code}.`))) errors.push(`Строка ${r.code} повторяется`);
+    if (rowCodes.has(r.code)) errors.push(`Строка ${r.code} повторяется`);
+    rowCodes.add(r.code);
     for (const [c, v] of Object.entries(r.cells)) {
       if (!cols.has(c)) errors.push(`Строка ${r.code}: неизвестная графа ${c}`);
       cells.set(key(r.code, c), v);

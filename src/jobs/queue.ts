@@ -1,0 +1,42 @@
+import PgBoss from 'pg-boss';
+import { config } from '../config';
+
+/**
+ * The background job queue: pg-boss, in the same PostgreSQL (schema "pgboss"). Long work (imports) runs here,
+ * survives restarts, and is retried once if the process dies mid-run (the run itself is one transaction,
+ * so a dead run leaves nothing behind).
+ */
+let boss: PgBoss | undefined;
+type Handler = (data: Record<string, unknown>) => Promise<void>;
+const handlers = new Map<string, Handler>();
+
+export function registerHandler(queue: string, fn: Handler) {
+  handlers.set(queue, fn);
+}
+
+export async function startQueue(url: string, opts: { work: boolean }): Promise<void> {
+  boss = new PgBoss({ connectionString: url, schema: 'pgboss', max: 3 });
+  boss.on('error', (e) => { if (config.LOG_LEVEL !== 'silent') console.error('Очередь задач:', e.message); });
+  await boss.start();
+  for (const [name, fn] of handlers) {
+    await boss.createQueue(name);
+    if (opts.work) await boss.work(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => { for (const j of jobs) await fn(j.data as Record<string, unknown>); });
+  }
+}
+
+export async function stopQueue(): Promise<void> {
+  const b = boss;
+  boss = undefined;
+  await b?.stop({ graceful: true, wait: true, timeout: 10_000 });
+}
+
+/** Enqueues a job; with no queue running (a test that did not start one) the job runs in this process at once. */
+export async function enqueue(queue: string, data: Record<string, unknown>): Promise<void> {
+  if (boss) {
+    await boss.send(queue, data, { retryLimit: 1, expireInSeconds: 30 * 60 });
+    return;
+  }
+  const fn = handlers.get(queue);
+  if (!fn) throw new Error(`No handler for queue ${queue}`);
+  setImmediate(() => { fn(data).catch((e) => { if (config.LOG_LEVEL !== 'silent') console.error(`Задача ${queue}:`, e); }); });
+}

@@ -1,0 +1,99 @@
+import iconv from 'iconv-lite';
+import { parse as parseCsv } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import yauzl from 'yauzl';
+import { AppError } from '../../http/errors';
+
+export const LIMITS = { bytes: 20 * 1024 * 1024, rows: 200_000, zipEntries: 2_000, zipUncompressed: 200 * 1024 * 1024, zipRatio: 200 };
+
+export type FileKind = 'xlsx' | 'csv';
+
+/** Zip bombs: the archive's directory is read first; too many entries or too much inflated data is refused. */
+function inspectZip(buf: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(buf, { lazyEntries: true, validateEntrySizes: true }, (err, zip) => {
+      if (err || !zip) return reject(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Файл повреждён: это не настоящий файл Excel (.xlsx)'));
+      let entries = 0;
+      let total = 0;
+      zip.on('entry', (e: yauzl.Entry) => {
+        entries += 1;
+        total += e.uncompressedSize;
+        if (entries > LIMITS.zipEntries || total > LIMITS.zipUncompressed || (e.compressedSize > 0 && e.uncompressedSize / e.compressedSize > LIMITS.zipRatio && e.uncompressedSize > 1024 * 1024)) {
+          zip.close();
+          return reject(new AppError('PAYLOAD_TOO_LARGE', 'Файл Excel слишком велик в распакованном виде (или повреждён). Сохраните список заново или разделите его'));
+        }
+        zip.readEntry();
+      });
+      zip.on('end', () => resolve());
+      zip.on('error', () => reject(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Файл повреждён: это не настоящий файл Excel (.xlsx)')));
+      zip.readEntry();
+    });
+  });
+}
+
+/** The real type by content, whatever the name says: a zip (xlsx) or text (csv); anything else is refused. */
+export async function checkFile(buf: Buffer, name: string): Promise<FileKind> {
+  if (buf.length === 0) throw new AppError('BAD_REQUEST', 'Файл пустой');
+  if (buf.length > LIMITS.bytes) throw new AppError('PAYLOAD_TOO_LARGE', 'Файл больше 20 МБ: разделите список на части');
+  if (buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04) {
+    await inspectZip(buf);
+    return 'xlsx';
+  }
+  if (buf[0] === 0xd0 && buf[1] === 0xcf) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Это файл старого формата Excel (.xls). Сохраните его как .xlsx или .csv');
+  if (buf[0] === 0x25 && buf[1] === 0x50 && buf[2] === 0x44 && buf[3] === 0x46) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Это PDF. Нужен список в формате .xlsx или .csv');
+  // Text: no NUL bytes in the first part.
+  if (buf.subarray(0, 8192).includes(0)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Файл «${name}» не похож на таблицу .xlsx или .csv`);
+  return 'csv';
+}
+
+/** UTF-8 (with or without BOM) when it decodes cleanly, otherwise Windows-1251 (what Russian Excel saves). */
+export function decodeText(buf: Buffer): string {
+  const b = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? buf.subarray(3) : buf;
+  const utf = new TextDecoder('utf-8', { fatal: false }).decode(b);
+  if (!utf.includes('\uFFFD')) return utf;
+  return iconv.decode(b, 'win1251');
+}
+
+export interface Table { headers: string[]; rows: string[][] }
+
+function cellText(v: ExcelJS.CellValue): string {
+  if (v === null || v === undefined) return '';
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'object') {
+    if ('richText' in v) return v.richText.map((t) => t.text).join('');
+    if ('result' in v) return cellText(v.result as ExcelJS.CellValue);
+    if ('text' in v) return String(v.text);
+  }
+  return String(v);
+}
+
+export async function readTable(buf: Buffer, kind: FileKind): Promise<Table> {
+  let all: string[][];
+  if (kind === 'csv') {
+    const text = decodeText(buf);
+    const first = text.split(/\r?\n/, 1)[0] ?? '';
+    const delimiter = (first.match(/;/g)?.length ?? 0) >= (first.match(/,/g)?.length ?? 0) ? ';' : ',';
+    try {
+      all = parseCsv(text, { delimiter, relax_column_count: true, skip_empty_lines: true, bom: true, trim: true }) as string[][];
+    } catch (e) {
+      throw new AppError('UNPROCESSABLE', `CSV не читается: ${(e as Error).message.split('\n')[0]}`);
+    }
+  } else {
+    const wb = new ExcelJS.Workbook();
+    try { await wb.xlsx.load(buf as unknown as ArrayBuffer); } catch { throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Файл Excel не читается: сохраните его заново как .xlsx'); }
+    const ws = wb.worksheets[0];
+    if (!ws) throw new AppError('UNPROCESSABLE', 'В файле нет листов');
+    all = [];
+    ws.eachRow({ includeEmpty: false }, (row) => {
+      const vals = (row.values as ExcelJS.CellValue[]).slice(1).map(cellText);
+      all.push(vals);
+    });
+  }
+  all = all.filter((r) => r.some((c) => String(c).trim() !== ''));
+  if (all.length < 2) throw new AppError('UNPROCESSABLE', 'В файле нет строк с данными: нужна строка заголовков и хотя бы одна строка');
+  if (all.length - 1 > LIMITS.rows) throw new AppError('PAYLOAD_TOO_LARGE', `В файле больше ${LIMITS.rows} строк: разделите его`);
+  const width = Math.max(...all.map((r) => r.length));
+  const headers = Array.from({ length: width }, (_, i) => String(all[0][i] ?? '').trim() || `Столбец ${i + 1}`);
+  return { headers, rows: all.slice(1).map((r) => Array.from({ length: width }, (_, i) => String(r[i] ?? '').trim())) };
+}

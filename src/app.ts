@@ -21,6 +21,7 @@ import { verifyApi, verifyPages } from './modules/cards/public.routes';
 import { eventApiRoutes, eventPages } from './modules/events/events.routes';
 import { reportApi, reportPages } from './modules/reports/reports.routes';
 import { importApi, importPages } from './modules/imports/imports.routes';
+import { bulkPages } from './modules/members/bulk.routes';
 import { apiRoutes } from './modules/api/api.routes';
 import { Prisma } from './generated/prisma/client';
 
@@ -67,7 +68,8 @@ export function createApp(opts: AppOptions = {}): express.Express {
     requireCsrf(req, res, next);
   });
   const pages = express.Router();
-  const defs: RouteDef[] = [...authPages(), ...orgPages(), ...memberPages(), ...userPages(), ...auditPages(), ...cardPages(), ...bonusPages(), ...partnerPages(), ...eventPages(), ...verifyPages(), ...reportPages(), ...importPages()];
+  // Fixed paths before parameterised ones: /members/bulk/exit must not be read as /members/:id/exit.
+  const defs: RouteDef[] = [...authPages(), ...orgPages(), ...bulkPages(), ...memberPages(), ...userPages(), ...auditPages(), ...cardPages(), ...bonusPages(), ...partnerPages(), ...eventPages(), ...verifyPages(), ...reportPages(), ...importPages()];
   mount(pages, { loadActor: actorFromRequest }, defs);
   app.use(pages);
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'Страница не найдена')));

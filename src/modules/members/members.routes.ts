@@ -83,6 +83,10 @@ export function memberPages(): RouteDef[] {
             card: r.member.cards[0]?.number ?? '',
           })),
           page: q.page, pageSize: q.pageSize, total,
+          bulkOps: [
+            ['transfer', 'Перевести', 'member.transfer'], ['exit', 'Снять с учёта', 'member.exit'], ['category', 'Изменить категорию', 'member.update'],
+            ['cards', 'Заказать билеты', 'card.order'], ['export', 'Выгрузить в Excel', 'member.export'],
+          ].filter(([v, , a]) => ctx.allows(a as Action, org.path) && (v !== 'cards' || org.kind === 'PRIMARY')).map(([value, label]) => ({ value, label })),
         });
       },
     },

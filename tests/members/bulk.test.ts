@@ -63,7 +63,7 @@ describe('group operations on the member list', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('spreadsheetml');
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(res.body as Buffer);
+    await wb.xlsx.load(res.body as unknown as ArrayBuffer);
     const ws = wb.worksheets[0];
     expect(ws.getRow(2).getCell(1).value).toBe('Выгрузкина');
     expect(String(ws.getRow(2).getCell(8).value)).toBe(`'=HYPERLINK("x")`);

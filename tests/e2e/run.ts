@@ -307,7 +307,7 @@ async function search(page: Page, q: string): Promise<void> {
 interface Row { name: string; href: string }
 
 async function resultRows(page: Page): Promise<Row[]> {
-  const links = page.locator('table tbody tr td:first-child a');
+  const links = page.locator('table tbody tr td[data-label="ФИО"] a');
   const n = await links.count();
   const rows: Row[] = [];
   for (let i = 0; i < n; i++) {

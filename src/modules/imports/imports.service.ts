@@ -102,10 +102,17 @@ async function applyPlan(c: pg.PoolClient, job: { id: string; organisationId: st
     await c.query(`INSERT INTO "Movement" (id, "memberId", kind, date, "organisationId", note, "createdById")
       SELECT gen_random_uuid(), m, 'JOINED', j, $2::uuid, 'Импорт', $4::uuid FROM unnest($1::uuid[], $3::date[]) AS t(m, j)`,
     [memberIds, job.organisationId, part.map((r) => r.joinedAt), userId]);
+    // Consent (1) for every new member: a plain insert for new persons; a returning person may still hold one.
+    const reused = part.map((r, k) => ({ r, id: personIds[k] })).filter((x) => x.r.personId);
     await c.query(`INSERT INTO "Consent" (id, "personId", kind, "givenAt", "textVersion")
-      SELECT gen_random_uuid(), p, 'PROCESSING', least(j, $3::date), $4 FROM unnest($1::uuid[], $2::date[]) AS t(p, j)
-      WHERE NOT EXISTS (SELECT 1 FROM "Consent" k WHERE k."personId" = t.p AND k.kind = 'PROCESSING' AND k."withdrawnAt" IS NULL)`,
-    [personIds, part.map((r) => r.joinedAt), t, CONSENT_TEXT_VERSION]);
+      SELECT gen_random_uuid(), p, 'PROCESSING', least(j, $3::date), $4 FROM unnest($1::uuid[], $2::date[]) AS t(p, j)`,
+    [fresh.map((x) => x.id), fresh.map((x) => x.r.joinedAt), t, CONSENT_TEXT_VERSION]);
+    if (reused.length) {
+      await c.query(`INSERT INTO "Consent" (id, "personId", kind, "givenAt", "textVersion")
+        SELECT gen_random_uuid(), p, 'PROCESSING', least(j, $3::date), $4 FROM unnest($1::uuid[], $2::date[]) AS t(p, j)
+        WHERE NOT EXISTS (SELECT 1 FROM "Consent" k WHERE k."personId" = t.p AND k.kind = 'PROCESSING' AND k."withdrawnAt" IS NULL)`,
+      [reused.map((x) => x.id), reused.map((x) => x.r.joinedAt), t, CONSENT_TEXT_VERSION]);
+    }
     memberIds.forEach((m) => changes.push({ memberId: m, kind: 'CREATED', before: null, versionAfter: 1 }));
     await progress(0.4 + 0.4 * ((i + part.length) / Math.max(1, plan.create.length)));
   }

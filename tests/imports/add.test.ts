@@ -174,13 +174,15 @@ describe('add mode with rows that cannot be added', () => {
     }), 200);
     expect(res.headers['content-type']).toContain('spreadsheetml');
     const rows = await readXlsx(res.body as Buffer);
-    const header = rows.findIndex((r) => r[0] === 'Строка файла');
+    // The file's own columns first, then the row number and the reasons.
+    const header = rows.findIndex((r) => r.includes('Строка файла'));
     expect(header).toBeGreaterThanOrEqual(0);
-    expect(rows[header][1]).toBe('Причины');
+    const at = rows[header].indexOf('Строка файла');
+    expect(rows[header][at + 1]).toBe('Причины');
     const data = rows.slice(header + 1);
-    expect(data.map((r) => Number(r[0])).sort()).toEqual([3, 4, 5, 6, 7]);
-    expect(data.find((r) => r[0] === '5')![1]).toBe('Дата рождения «31.02.1990»: нужна дата ДД.ММ.ГГГГ');
-    expect(data.find((r) => r[0] === '3')![1]).toMatch(/другой организации/);
+    expect(data.map((r) => Number(r[at])).sort()).toEqual([3, 4, 5, 6, 7]);
+    expect(data.find((r) => r[at] === '5')![at + 1]).toBe('Дата рождения «31.02.1990»: нужна дата ДД.ММ.ГГГГ');
+    expect(data.find((r) => r[at] === '3')![at + 1]).toMatch(/другой организации/);
   });
 
   it('puts the rejected rows\' own cells into the XLSX, so that they can be corrected and uploaded again', async () => {

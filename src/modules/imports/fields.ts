@@ -60,6 +60,15 @@ const CATEGORY_WORDS: Record<string, Category> = {
   пенсионер: 'PENSIONER', 'неработающий пенсионер': 'PENSIONER', pensioner: 'PENSIONER',
 };
 
+/** Who a row is about, even when the row is rejected: the number, or ФИО + birth date if they can be read. */
+export function looseIdentity(cells: string[], m: Mapping): { externalId: string | null; identityKey: string | null } {
+  const get = (f: Field) => (m[f] === undefined ? '' : String(cells[m[f]!] ?? '').trim());
+  let [l, f, mid] = [get('lastName'), get('firstName'), get('middleName')];
+  if (m.fullName !== undefined && get('fullName')) [l, f, mid] = [...cleanName(get('fullName')).split(' ').slice(0, 2), cleanName(get('fullName')).split(' ').slice(2).join(' ')];
+  const b = parseImportDate(get('birthDate'));
+  return { externalId: get('externalId') || null, identityKey: l && f && b ? identityKey({ lastName: l, firstName: f, middleName: mid || null, birthDate: b }) : null };
+}
+
 export interface ImportRow {
   row: number;
   lastName: string; firstName: string; middleName: string | null; birthDate: string; gender: Gender | null;
@@ -116,7 +125,7 @@ export function convertRow(cells: string[], m: Mapping, rowNo: number, defaults:
     if (p) errors.push(p); else snils = d;
   }
   let externalId: string | null = get('externalId') || null;
-  if (externalId && /^\d(\.\d+)?E\+\d+$/i.test(externalId)) { errors.push(`Номер «${externalId}» искажён Excel (экспоненциальная запись): сохраните столбец как текст`); externalId = null; }
+  if (externalId && /^\d([.,]\d+)?E\+\d+$/i.test(externalId)) { errors.push(`Номер «${externalId}» искажён Excel (экспоненциальная запись): сохраните столбец как текст`); externalId = null; }
   if (externalId && externalId.length > 50) errors.push('Табельный номер: не длиннее 50 символов');
   const email = get('email') || null;
   if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.push(`Эл. почта «${email}» записана неверно`);

@@ -120,11 +120,15 @@ export function importPages(): RouteDef[] {
       method: 'get', path: '/imports/:id/rejected.xlsx', kind: 'page', action: 'member.import', params: idParams,
       async handler(ctx) {
         const { job, org } = await loadJob(ctx, ctx.params.id);
-        const rejected = ((job.result as { rejected?: { row: number; errors: string[] }[] } | null)?.rejected) ?? [];
+        const res = job.result as { rejected?: { row: number; errors: string[]; cells?: string[] }[]; headers?: string[] } | null;
+        const rejected = res?.rejected ?? [];
+        const headers = res?.headers ?? [];
         await audit(ctx.actor, { action: 'member.exported', entity: 'ImportJob', entityId: job.id, organisationId: org.id, rowCount: rejected.length });
+        // The rows as they were in the file (to correct and upload again), with the reasons in the last columns.
         await sendXlsx(ctx.res, `otklonennye-${job.id.slice(0, 8)}.xlsx`, 'Отклонённые строки', [
-          { header: 'Строка файла', key: 'row', width: 14 }, { header: 'Причины', key: 'errors', width: 100 },
-        ], rejected.map((r) => ({ row: r.row, errors: r.errors.join('; ') })), { title: `Отклонённые строки файла «${job.fileName}»` });
+          ...headers.map((h, i) => ({ header: h, key: `c${i}`, width: 18 })),
+          { header: 'Строка файла', key: 'row', width: 12 }, { header: 'Причины', key: 'errors', width: 80 },
+        ], rejected.map((r) => ({ ...Object.fromEntries(headers.map((_, i) => [`c${i}`, r.cells?.[i] ?? ''])), row: r.row, errors: r.errors.join('; ') })));
       },
     },
     {
@@ -166,7 +170,7 @@ async function renderJob(ctx: Ctx, id: string, errors: Record<string, string>, s
     preview = {
       headers: table.headers, mappingErrors,
       rows: table.rows.slice(0, 20).map((cells, i) => ({ row: i + 2, cells, errors: rej.get(i + 2) ?? [] })),
-      plan: plan ? resultOf(plan) : { created: 0, updated: 0, exited: 0, unchanged: 0, rejected: [] },
+      plan: plan ? resultOf(plan) : { created: 0, updated: 0, exited: 0, unchanged: 0, rejected: [], headers: table.headers },
       exit: (plan?.exit ?? []).slice(0, 100),
     };
   }
@@ -200,7 +204,10 @@ export function importApi(): RouteDef[] {
           throw new AppError('UNPROCESSABLE', `Не удалось сопоставить столбцы: ${problems.join('; ')}. Заголовки файла: ${table.headers.join(', ')}`);
         }
         const exitDate = body.data.exitDate ? parseDay(body.data.exitDate) : today();
-        if (!exitDate) throw new AppError('BAD_REQUEST', undefined, { exitDate: 'Дата в формате YYYY-MM-DD' });
+        if (!exitDate || exitDate > today()) {
+          await updateImportJob(job.id, { status: 'FAILED', error: 'Неверная дата выбытия', file: null });
+          throw new AppError('BAD_REQUEST', undefined, { exitDate: 'Дата в формате YYYY-MM-DD, не позже сегодняшней' });
+        }
         await updateImportJob(job.id, { status: 'QUEUED', exitReason: body.data.mode === 'sync' ? (`EXIT_${body.data.exitReason ?? 'GRADUATED'}` as MovementKind) : null, exitDate: new Date(`${exitDate}T00:00:00Z`) });
         await enqueue('import', { importId: job.id });
         ctx.res.status(202).json({ jobId: job.id });

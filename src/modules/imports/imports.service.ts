@@ -7,7 +7,7 @@ import { nameKey } from '../../lib/names';
 import type { Actor } from '../../policy/actor';
 import { audit } from '../audit/audit.repo';
 import { CONSENT_TEXT_VERSION } from '../members/members.service';
-import { convertRow, mappingProblems, type ImportRow, type Mapping } from './fields';
+import { convertRow, looseIdentity, mappingProblems, type ImportRow, type Mapping } from './fields';
 import { checkFile, readTable } from './files';
 import { activeMembersOf, changesOf, existingPersons, findImportJob, setProgress, updateImportJob, withTransaction, type Existing } from './imports.repo';
 
@@ -16,7 +16,8 @@ export interface Plan {
   update: { row: ImportRow; memberId: string; personId: string; version: number; before: Existing; categoryChanged: boolean }[];
   exit: { memberId: string; version: number; name: string }[];
   unchanged: number;
-  rejected: { row: number; errors: string[] }[];
+  rejected: { row: number; errors: string[]; cells?: string[] }[];
+  headers?: string[];
 }
 
 const PERSON_FIELDS = ['lastName', 'firstName', 'middleName', 'birthDate', 'gender', 'phone', 'email', 'snils'] as const;
@@ -27,17 +28,25 @@ const PERSON_FIELDS = ['lastName', 'firstName', 'middleName', 'birthDate', 'gend
  * sync: the file is the full list — matched by the institution's own number, then by ФИО + birth date;
  * changed data is updated; members missing from the file will be exited.
  */
-export async function buildPlan(org: { id: string; path: string }, mode: 'ADD' | 'SYNC', table: { rows: string[][] }, mapping: Mapping, defaults: { category: Category; joinedAt: string }): Promise<Plan> {
+export async function buildPlan(org: { id: string; path: string }, mode: 'ADD' | 'SYNC', table: { headers?: string[]; rows: string[][] }, mapping: Mapping, defaults: { category: Category; joinedAt: string }): Promise<Plan> {
   const problems = mappingProblems(mapping);
   if (problems.length) throw new AppError('BAD_REQUEST', problems.join('; '), { mapping: problems.join('; ') });
-  const plan: Plan = { create: [], update: [], exit: [], unchanged: 0, rejected: [] };
+  const plan: Plan = { create: [], update: [], exit: [], unchanged: 0, rejected: [], headers: table.headers };
   const valid: ImportRow[] = [];
+  // People on the list whose row has an error are still on the list: a sync must not exit them.
+  const listedExt = new Set<string>();
+  const listedKeys = new Set<string>();
   const seenKey = new Map<string, number>();
   const seenExt = new Map<string, number>();
   table.rows.forEach((cells, i) => {
     const rowNo = i + 2; // the header is row 1
     const r = convertRow(cells, mapping, rowNo, defaults);
-    if (!r.ok) return void plan.rejected.push({ row: rowNo, errors: r.errors });
+    if (!r.ok) {
+      const who = looseIdentity(cells, mapping);
+      if (who.externalId) listedExt.add(who.externalId);
+      if (who.identityKey) listedKeys.add(who.identityKey);
+      return void plan.rejected.push({ row: rowNo, errors: r.errors, cells });
+    }
     const dupK = seenKey.get(r.value.identityKey);
     const dupE = r.value.externalId ? seenExt.get(r.value.externalId) : undefined;
     if (dupK) return void plan.rejected.push({ row: rowNo, errors: [`Этот человек уже есть в файле в строке ${dupK}`] });
@@ -71,7 +80,9 @@ export async function buildPlan(org: { id: string; path: string }, mode: 'ADD' |
     if (p && p.identityKey !== v.identityKey) { plan.rejected.push({ row: v.row, errors: ['Такой СНИЛС уже у другого человека в реестре'] }); continue; }
     plan.create.push({ ...v, personId: p?.personId ?? null });
   }
+  for (const r of plan.rejected) if (!r.cells) r.cells = table.rows[r.row - 2];
   if (mode === 'SYNC') {
+    for (const m of here) if ((m.externalId && listedExt.has(m.externalId)) || listedKeys.has(m.identityKey)) matched.add(m.memberId!);
     for (const m of here) if (!matched.has(m.memberId!)) plan.exit.push({ memberId: m.memberId!, version: m.version!, name: [m.lastName, m.firstName, m.middleName].filter(Boolean).join(' ') });
   }
   return plan;
@@ -173,7 +184,8 @@ async function applyPlan(c: pg.PoolClient, job: { id: string; organisationId: st
 }
 
 export function resultOf(plan: Plan) {
-  return { created: plan.create.length, updated: plan.update.length, exited: plan.exit.length, unchanged: plan.unchanged, rejected: plan.rejected };
+  plan.rejected.sort((a, b) => a.row - b.row);
+  return { created: plan.create.length, updated: plan.update.length, exited: plan.exit.length, unchanged: plan.unchanged, rejected: plan.rejected, headers: plan.headers ?? [] };
 }
 
 /**

@@ -10,6 +10,7 @@ export function abilities(ctx: Ctx, org: OrgRow) {
     exclude: ctx.allows('org.exclude', org.path) && org.status === 'ACTIVE' && org.kind !== 'CENTRAL',
     listMembers: ctx.allows('member.list', org.path),
     createMember: ctx.allows('member.create', org.path) && LEVELS[org.kind].holdsMembers && org.status === 'ACTIVE',
+    applications: ctx.allows('member.create', org.path) && org.status === 'ACTIVE' && org.kind !== 'PROFBURO' && org.kind !== 'PROFGROUP',
     importMembers: ctx.allows('member.import', org.path) && LEVELS[org.kind].holdsMembers && org.status === 'ACTIVE',
     manageUsers: ctx.allows('user.manage', org.path),
     audit: ctx.allows('audit.view', org.path),

@@ -23,6 +23,7 @@ import { reportApi, reportPages } from './modules/reports/reports.routes';
 import { importApi, importPages } from './modules/imports/imports.routes';
 import { bulkPages } from './modules/members/bulk.routes';
 import { applicationPages } from './modules/applications/applications.routes';
+import { customPages } from './modules/custom/custom.routes';
 import { apiRoutes } from './modules/api/api.routes';
 import { Prisma } from './generated/prisma/client';
 
@@ -70,7 +71,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
   });
   const pages = express.Router();
   // Fixed paths before parameterised ones: /members/bulk/exit must not be read as /members/:id/exit.
-  const defs: RouteDef[] = [...authPages(), ...orgPages(), ...bulkPages(), ...memberPages(), ...userPages(), ...auditPages(), ...cardPages(), ...bonusPages(), ...partnerPages(), ...eventPages(), ...verifyPages(), ...reportPages(), ...importPages(), ...applicationPages()];
+  const defs: RouteDef[] = [...authPages(), ...orgPages(), ...bulkPages(), ...memberPages(), ...userPages(), ...auditPages(), ...cardPages(), ...bonusPages(), ...partnerPages(), ...eventPages(), ...verifyPages(), ...reportPages(), ...importPages(), ...applicationPages(), ...customPages()];
   mount(pages, { loadActor: actorFromRequest }, defs);
   app.use(pages);
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'Страница не найдена')));

@@ -526,6 +526,74 @@ async function territorialScenario(base: string): Promise<void> {
   }
 }
 
+/** Check-in at a meeting through a lost connection: queued in the browser, sent when it returns, never twice. */
+async function checkinScenario(base: string): Promise<void> {
+  const s = await openBrowser();
+  const { page, context } = s;
+  try {
+    await step('demo-primary входит и выпускает новому члену виртуальный билет', async () => {
+      assert(shared.member, 'нового члена нет: сценарий demo-primary не дошёл до постановки на учёт');
+      await login(page, base, 'demo-primary');
+      await page.goto(`${base}/members/${shared.member.id}`);
+      if (pathOf(page) === '/nda') await acceptNda(page, 'checkin');
+      await page.getByRole('button', { name: 'Выпустить виртуальный билет' }).click();
+      await page.waitForLoadState('load');
+      await shot(page, 'checkin-virtual-card-issued');
+    });
+    let cardNumber = '';
+    await step('номер виртуального билета виден в карточке и на странице билета с QR-кодом', async () => {
+      const text = (await page.locator('#cards ~ .card').first().textContent()) ?? '';
+      const m = /№\s*([\d ]{16,19})/.exec(text);
+      assert(m, `в карточке нет номера билета: «${text.trim().slice(0, 120)}»`);
+      cardNumber = m[1].replace(/\s/g, '');
+      await page.getByRole('link', { name: 'Показать билет с QR-кодом' }).click();
+      await page.waitForLoadState('load');
+      assert(await page.locator('img[alt^="QR-код"]').count() === 1, 'на странице виртуального билета нет QR-кода');
+      await shot(page, 'checkin-virtual-card');
+    });
+    await step('председатель создаёт заседание профкома', async () => {
+      await page.goto(`${base}/`);
+      await page.getByRole('link', { name: 'Мероприятия' }).click();
+      await field(page, 'Название').fill('Заседание профкома (e2e)');
+      await page.getByRole('button', { name: 'Создать' }).click();
+      await page.waitForURL((u) => /^\/events\//.test(u.pathname));
+      await shot(page, 'checkin-event');
+    });
+    await step('без связи отметка встаёт в очередь браузера', async () => {
+      await context.setOffline(true);
+      await field(page, 'Номер билета или QR-код').fill(cardNumber);
+      await page.getByRole('button', { name: 'Отметить' }).click();
+      await page.locator('#queue-status', { hasText: 'Нет связи' }).waitFor();
+      await shot(page, 'checkin-offline-queued');
+    });
+    await step('когда связь возвращается, отметка уходит на сервер', async () => {
+      await context.setOffline(false);
+      await page.locator('#queue-status', { hasText: 'Отмечен' }).waitFor();
+      await page.reload();
+      const n = ((await page.locator('#stat-checked').textContent()) ?? '').trim();
+      assert(n === '1', `после восстановления связи отмечено ${n}, ожидалась 1 отметка`);
+      await shot(page, 'checkin-online-sent');
+    });
+    await check('тот же билет второй раз — «уже отмечен», без второй регистрации', async () => {
+      await field(page, 'Номер билета или QR-код').fill(cardNumber);
+      await page.getByRole('button', { name: 'Отметить' }).click();
+      await page.locator('#queue-status', { hasText: 'Уже отмечен' }).waitFor();
+      await page.reload();
+      const n = ((await page.locator('#stat-checked').textContent()) ?? '').trim();
+      assert(n === '1', `после повторной отметки отмечено ${n}, ожидалась 1`);
+    });
+    await check('неизвестный номер отклоняется с понятным сообщением', async () => {
+      await field(page, 'Номер билета или QR-код').fill('9600000000000000');
+      await page.getByRole('button', { name: 'Отметить' }).click();
+      await page.locator('#queue-status', { hasText: 'не найден' }).waitFor();
+      await shot(page, 'checkin-unknown');
+    });
+  } finally {
+    await context.setOffline(false).catch(() => undefined);
+    await s.close();
+  }
+}
+
 async function viewerScenario(base: string): Promise<void> {
   const s = await openBrowser();
   const { page } = s;
@@ -623,6 +691,7 @@ async function main(): Promise<number> {
     await scenario('Сценарий 1: председатель первичной организации (demo-primary)', () => primaryScenario(app!.base));
     await scenario('Сценарий 2: председатель территориальной организации (demo-territorial)', () => territorialScenario(app!.base));
     await scenario('Сценарий 3: наблюдатель региональной организации (demo-viewer)', () => viewerScenario(app!.base));
+    await scenario('Сценарий 4: регистрация на заседании без связи (demo-primary)', () => checkinScenario(app!.base));
   } finally {
     const stopped = await cleanUp();
     if (appLog) {

@@ -28,12 +28,11 @@ export async function unitIndicators(scope: Scope, asOf: string, opts: { total?:
         count(*) FILTER (WHERE r.category = 'WORKING') AS members_working,
         count(*) FILTER (WHERE r.category = 'STUDENT') AS members_students,
         count(*) FILTER (WHERE r.category = 'PENSIONER') AS members_pensioners,
-        count(*) FILTER (WHERE p.gender = 'FEMALE') AS members_women,
-        count(*) FILTER (WHERE p."birthDate" > $1::date - interval '35 years') AS members_youth,
-        count(*) FILTER (WHERE r.category = 'WORKING' AND p.gender = 'FEMALE') AS members_working_women,
-        count(*) FILTER (WHERE r.category = 'WORKING' AND p."birthDate" > $1::date - interval '35 years') AS members_working_youth
+        count(*) FILTER (WHERE r.gender = 'FEMALE') AS members_women,
+        count(*) FILTER (WHERE r."birthDate" > $1::date - interval '35 years') AS members_youth,
+        count(*) FILTER (WHERE r.category = 'WORKING' AND r.gender = 'FEMALE') AS members_working_women,
+        count(*) FILTER (WHERE r.category = 'WORKING' AND r."birthDate" > $1::date - interval '35 years') AS members_working_youth
       FROM "Registration" r JOIN "Organisation" o ON o.id = r."organisationId"
-      JOIN "Member" m ON m.id = r."memberId" JOIN "Person" p ON p.id = m."personId"
       WHERE ${w.sql} AND r."validFrom" <= $1::date AND (r."validTo" IS NULL OR r."validTo" > $1::date)
       {{BY}}`, asOf, w.param),
     q(`
@@ -90,17 +89,20 @@ export async function unitIndicators(scope: Scope, asOf: string, opts: { total?:
         count(*) FILTER (WHERE q.kind = 'REGISTRY_OFFICER') AS registry_officers,
         count(*) FILTER (WHERE q.kind = 'STAFF' AND q."isPaid") AS paid_staff,
         count(*) FILTER (WHERE q.kind = 'STAFF' AND q."isPaid" AND q."isElected") AS paid_staff_elected
-      FROM "Position" q JOIN "Organisation" o ON o.id = q."organisationId" JOIN "Person" p ON p.id = q."personId"
+      FROM "Position" q JOIN "Organisation" o ON o.id = q."organisationId"
+      -- Index lookups for the few position holders, not a hash of every person in the union.
+      CROSS JOIN LATERAL (SELECT pp.gender, pp."birthDate" FROM "Person" pp WHERE pp.id = q."personId") p
       WHERE ${w.sql} AND q."startDate" <= $1::date AND (q."endDate" IS NULL OR q."endDate" >= $1::date)
       {{BY}}`, asOf, w.param),
     q(`
+      -- A member holds at most one valid card on any date (a card is blocked before its reissue), so no DISTINCT.
       SELECT {{UNIT}} AS unit,
-        count(DISTINCT c."memberId") FILTER (WHERE c.form = 'PLASTIC') AS cards_plastic,
-        count(DISTINCT c."memberId") FILTER (WHERE c.form = 'VIRTUAL') AS cards_virtual,
-        count(DISTINCT c."memberId") AS cards_total
-      FROM "Card" c JOIN "Registration" r ON r."memberId" = c."memberId" AND r."validFrom" <= $1::date AND (r."validTo" IS NULL OR r."validTo" > $1::date)
-      JOIN "Organisation" o ON o.id = r."organisationId"
-      WHERE ${w.sql} AND c."issuedAt" <= $1::date AND (c."blockedAt" IS NULL OR c."blockedAt" > $1::date)
+        count(*) FILTER (WHERE c.form = 'PLASTIC') AS cards_plastic,
+        count(*) FILTER (WHERE c.form = 'VIRTUAL') AS cards_virtual,
+        count(*) AS cards_total
+      FROM "Registration" r JOIN "Organisation" o ON o.id = r."organisationId"
+      JOIN "Card" c ON c."memberId" = r."memberId" AND c."issuedAt" <= $1::date AND (c."blockedAt" IS NULL OR c."blockedAt" > $1::date)
+      WHERE ${w.sql} AND r."validFrom" <= $1::date AND (r."validTo" IS NULL OR r."validTo" > $1::date)
       {{BY}}`, asOf, w.param),
     // Primary organisations with fewer than 15 members (or none) on the date, counted per unit in SQL.
     q(`

@@ -39,3 +39,19 @@ export async function disconnectDb(): Promise<void> {
     await c.$disconnect();
   }
 }
+
+/** One transaction on a plain pool client, for set-based bulk statements (imports, group operations, rollups). */
+export async function withTransaction<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const c = await sqlPool().connect();
+  try {
+    await c.query('BEGIN');
+    const r = await fn(c);
+    await c.query('COMMIT');
+    return r;
+  } catch (e) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    c.release();
+  }
+}

@@ -12,7 +12,7 @@ import { dummyHash, verifyPassword } from '../auth/passwords';
 import { config } from '../../config';
 import { ancestors, childrenPage, findVisible, memberCountsByOrg, type OrgRow } from '../organisations/organisations.repo';
 import { createOrgInput, excludeOrgInput, idParams, optDay, passportFields, uuid } from '../organisations/organisations.input';
-import { createChild, excludeOrg } from '../organisations/organisations.service';
+import { createChild, excludeOrg, updateOrg } from '../organisations/organisations.service';
 import { subtreeSummary } from '../organisations/summary.repo';
 import { loadOrg } from '../organisations/organisations.routes';
 import { consentInput, createMemberApi, exitInput, listQuery, patchMemberApi, transferInput } from '../members/members.input';
@@ -114,7 +114,6 @@ export function apiRoutes(): RouteDef[] {
       params: idParams, body: passportFields.partial().extend({ version: z.number().int() }),
       async handler(ctx) {
         const org = await loadOrg(ctx, ctx.params.id);
-        const { updateOrg } = await import('../organisations/organisations.service');
         const merged = { ...passportFromOrg(org), ...stripUndefined(ctx.body) };
         const parsed = passportFields.safeParse(merged);
         if (!parsed.success) throw new AppError('BAD_REQUEST', undefined, Object.fromEntries(parsed.error.issues.map((i) => [i.path.join('.'), i.message])));

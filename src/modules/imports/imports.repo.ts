@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import { db, sqlPool } from '../../db';
 import type { Prisma } from '../../generated/prisma/client';
 
@@ -50,21 +49,6 @@ export async function activeMembersOf(path: string) {
     FROM "Member" m JOIN "Person" p ON p.id = m."personId" JOIN "Organisation" o ON o.id = m."organisationId"
     WHERE m.status = 'ACTIVE' AND o.path LIKE $1 || '%'`, [path]);
   return r.rows as (Existing & { memberId: string; version: number })[];
-}
-
-export async function withTransaction<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const c = await sqlPool().connect();
-  try {
-    await c.query('BEGIN');
-    const r = await fn(c);
-    await c.query('COMMIT');
-    return r;
-  } catch (e) {
-    await c.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    c.release();
-  }
 }
 
 export async function changesOf(importId: string) {

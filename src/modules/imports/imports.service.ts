@@ -9,7 +9,8 @@ import { audit } from '../audit/audit.repo';
 import { CONSENT_TEXT_VERSION } from '../members/members.service';
 import { convertRow, looseIdentity, mappingProblems, type ImportRow, type Mapping } from './fields';
 import { checkFile, readTable } from './files';
-import { activeMembersOf, changesOf, existingPersons, findImportJob, setProgress, updateImportJob, withTransaction, type Existing } from './imports.repo';
+import { withTransaction } from '../../db';
+import { activeMembersOf, changesOf, existingPersons, findImportJob, setProgress, updateImportJob, type Existing } from './imports.repo';
 
 export interface Plan {
   create: (ImportRow & { personId: string | null })[];

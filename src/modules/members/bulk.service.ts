@@ -2,7 +2,7 @@ import type { Category, MovementKind } from '../../generated/prisma/client';
 import { AppError } from '../../http/errors';
 import { today } from '../../lib/dates';
 import type { Actor } from '../../policy/actor';
-import { withTransaction } from '../imports/imports.repo';
+import { withTransaction } from '../../db';
 
 /**
  * Group operations on many members at once: each is ONE transaction of set-based statements, audited with the

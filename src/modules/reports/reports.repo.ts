@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { db, sqlPool, type Tx } from '../../db';
+import { db, withTransaction, type Tx } from '../../db';
 import type { Prisma, ReportLevel, ReportStatus } from '../../generated/prisma/client';
 import { toDate } from '../../lib/dates';
 import type { Definition, Values } from './template';
@@ -114,22 +114,14 @@ export async function subtreeStatuses(campaignId: string, path: string) {
 
 /** Replaces the rollups of a date in one transaction, in a few bulk statements (unnest of arrays). */
 export async function saveRollup(asOf: string, rows: { organisationId: string; values: object }[]) {
-  const c = await sqlPool().connect();
-  try {
-    await c.query('BEGIN');
+  await withTransaction(async (c) => {
     await c.query('DELETE FROM "IndicatorRollup" WHERE "asOf" = $1::date', [asOf]);
     for (let i = 0; i < rows.length; i += 20000) {
       const part = rows.slice(i, i + 20000);
       await c.query(`INSERT INTO "IndicatorRollup" ("organisationId", "asOf", "values") SELECT u, $1::date, v FROM unnest($2::uuid[], $3::jsonb[]) AS t(u, v)`,
         [asOf, part.map((r) => r.organisationId), part.map((r) => JSON.stringify(r.values))]);
     }
-    await c.query('COMMIT');
-  } catch (e) {
-    await c.query('ROLLBACK');
-    throw e;
-  } finally {
-    c.release();
-  }
+  });
 }
 
 export async function readRollup(asOf: string, organisationId: string) {

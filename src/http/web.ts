@@ -9,7 +9,7 @@ import { config } from '../config';
 import { audit } from '../modules/audit/audit.repo';
 import { findUserForLogin, findValidToken, loadActor } from '../modules/auth/auth.repo';
 import { dummyHash, verifyPassword } from '../modules/auth/passwords';
-import type { Actor } from '../policy/actor';
+import { userActor, type Actor } from '../policy/actor';
 import { AppError } from './errors';
 
 declare module 'express-session' {
@@ -69,7 +69,7 @@ export function installSessions(app: Express, secret: string): void {
       const ok = user ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await dummyHash(), password), false);
       // Demo accounts and their published password work only on the embedded demo database.
       if (!user || !ok || !user.active || (user.isDemo && !config.demoMode)) {
-        await audit(user ? { kind: 'user', userId: user.id, login: '', fullName: '', ndaAcceptedAt: null, assignments: [], via: 'session' } : null,
+        await audit(user ? userActor(user.id, 'session') : null,
           { action: 'login.failed', outcome: 'FAILED', details: { known: !!user } });
         return done(null, false);
       }

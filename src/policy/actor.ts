@@ -26,6 +26,11 @@ export const SYSTEM_ACTOR: Actor = {
   assignments: [], via: 'system',
 };
 
+/** The actor an audit row names when only the user id is known yet (at login, at token issue). */
+export function userActor(userId: string, via: Actor['via']): Actor {
+  return { kind: 'user', userId, login: '', fullName: '', ndaAcceptedAt: null, assignments: [], via };
+}
+
 export type Decision = 'allow' | 'forbidden' | 'not_found';
 
 /** The verdict for an action on an organisation given by its materialised path. */

@@ -6,6 +6,7 @@ import { ROUTES } from '../../http/route';
 import { fromDate, today } from '../../lib/dates';
 import { fullName } from '../../lib/names';
 import { ROLE_LABELS } from '../../policy/rules';
+import { userActor } from '../../policy/actor';
 import { audit } from '../audit/audit.repo';
 import { createToken, findUserForLogin } from '../auth/auth.repo';
 import { dummyHash, verifyPassword } from '../auth/passwords';
@@ -68,7 +69,7 @@ export function apiRoutes(): RouteDef[] {
           throw new AppError('UNAUTHENTICATED', 'Неверный логин или пароль');
         }
         const { token, row } = await createToken(user.id, 'API (выпущен по паролю)', 30);
-        await audit({ kind: 'user', userId: user.id, login: '', fullName: '', ndaAcceptedAt: null, assignments: [], via: 'token' }, { action: 'token.created', entity: 'ApiToken', entityId: row.id });
+        await audit(userActor(user.id, 'token'), { action: 'token.created', entity: 'ApiToken', entityId: row.id });
         res.status(201).json({ token, expiresAt: row.expiresAt.toISOString() });
       },
     },

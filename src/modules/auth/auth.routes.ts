@@ -9,6 +9,7 @@ import { audit } from '../audit/audit.repo';
 import { acceptNda, createToken, findUserForLogin, listTokens, revokeToken, setPassword } from './auth.repo';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords';
 import { ROLE_LABELS } from '../../policy/rules';
+import { userActor } from '../../policy/actor';
 
 function authenticate(req: Request, res: Response): Promise<{ id: string } | false> {
   return new Promise((resolve, reject) => {
@@ -52,7 +53,7 @@ export function authPages(): RouteDef[] {
         const returnTo = safeReturnTo(req.session.returnTo);
         await logIn(req, user);
         req.session.createdAt = Date.now();
-        await audit({ kind: 'user', userId: user.id, login: '', fullName: '', ndaAcceptedAt: null, assignments: [], via: 'session' }, { action: 'login' });
+        await audit(userActor(user.id, 'session'), { action: 'login' });
         res.redirect(303, returnTo);
       },
     },

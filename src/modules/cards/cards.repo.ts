@@ -66,15 +66,19 @@ export async function ordersInSubtree(path: string, status: CardOrderStatus | un
   return { items, total };
 }
 
+/** Orders of lower organisations waiting at this one: to forward, return or pass the cards down. */
+export async function ordersHeldBy(orgId: string) {
+  return db().cardOrder.findMany({
+    where: { holderId: orgId, status: { in: ['SUBMITTED', 'FORWARDED', 'DELIVERED'] }, organisationId: { not: orgId } },
+    orderBy: { number: 'asc' }, take: 200, include: { _count: { select: { cards: true } } },
+  });
+}
+
 async function subtreeOrderWhere(path: string, status?: CardOrderStatus): Promise<Prisma.CardOrderWhereInput> {
   const ids = (await db().organisation.findMany({ where: { path: { startsWith: path }, kind: { in: ['PRIMARY', 'CENTRAL', 'REGIONAL', 'TERRITORIAL'] } }, select: { id: true } })).map((o) => o.id);
   return { organisationId: { in: ids }, ...(status ? { status } : {}) };
 }
 
-export async function orgsById(ids: string[]) {
-  const rows = await db().organisation.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, name: true, shortName: true, path: true, kind: true, parentId: true } });
-  return new Map(rows.map((r) => [r.id, r]));
-}
 
 export async function cardsOfMember(memberId: string) {
   return db().card.findMany({ where: { memberId }, orderBy: { createdAt: 'desc' }, include: { events: { orderBy: [{ date: 'asc' }, { createdAt: 'asc' }] } } });

@@ -8,19 +8,18 @@ import { formatDay, today } from '../../lib/dates';
 import { pdfDoc, pdfTable, sendPdf, sendXlsx } from '../../lib/exports';
 import { fullName } from '../../lib/names';
 import { audit } from '../audit/audit.repo';
-import { ancestors, findVisible, type OrgRow } from '../organisations/organisations.repo';
+import { ancestors, findVisible, orgsById, type OrgRow } from '../organisations/organisations.repo';
 import { crumbs } from '../organisations/organisations.presenter';
 import { idParams, optDay, uuid } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
 import { findMemberVisible } from '../members/members.repo';
 import { holderFor, loadCardFor, loadCentral, loadOrderFor, sendBatchFile } from './cards.api';
-import { batches, batchByRegion, cardSigningKey, findBatch, findOrder, membersForOrder, orgsById, ordersInSubtree } from './cards.repo';
+import { batches, batchByRegion, cardSigningKey, findBatch, findOrder, membersForOrder, ordersHeldBy, ordersInSubtree } from './cards.repo';
 import {
   BLOCK_REASONS, blockCard, createBatch, dropFromOrder, forwardOrder, issueCards, issueVirtualCard, markBatchDelivered, markBatchProduced,
   markOrderDeliveredDown, printedName, reissueCard, resubmitOrder, returnOrder, submitOrder, type BlockReason,
 } from './cards.service';
 import { notStarted, cardProgress } from './progress.repo';
-import { db } from '../../db';
 
 import { CARD_STATUS_LABELS, orderStatusLabel } from './labels';
 
@@ -252,7 +251,7 @@ async function renderHub(ctx: Ctx, org: OrgRow) {
   const members = canOrder ? (await membersForOrder(org.path)).filter((m) => m.cards.length === 0) : [];
   const page = Math.max(1, Number(ctx.req.query.page) || 1);
   const { items, total } = await ordersInSubtree(org.path, undefined, page, 30);
-  const held = await db().cardOrder.findMany({ where: { holderId: org.id, status: { in: ['SUBMITTED', 'FORWARDED', 'DELIVERED'] }, organisationId: { not: org.id } }, orderBy: { number: 'asc' }, take: 200, include: { _count: { select: { cards: true } } } });
+  const held = await ordersHeldBy(org.id);
   const names = await orgsById([...items, ...held].flatMap((o) => [o.organisationId, o.holderId]));
   const central = org.kind === 'CENTRAL' && ctx.allows('card.batch', org.path);
   const batchList = central ? await batches(1, 20) : { items: [], total: 0 };

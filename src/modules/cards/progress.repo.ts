@@ -1,11 +1,11 @@
 import { db } from '../../db';
+import { pct } from '../reports/formula';
 
 export interface ProgressRow { id: string; name: string; kind: string; members: number; plastic: number; virtual: number; cards: number; percent: number }
 
-/** Rounded half up to one decimal, from the sums (never averaged). */
+/** Rounded half up to one decimal, from the sums (never averaged): the forms' own rule, 0 for no members. */
 export function percent(part: number, whole: number): number {
-  if (!whole) return 0;
-  return Math.round((part * 1000) / whole + 1e-9) / 10;
+  return pct(part, whole) ?? 0;
 }
 
 /**

@@ -9,7 +9,8 @@ import { audit } from '../audit/audit.repo';
 import { CONSENT_TEXT_VERSION } from '../members/members.service';
 import { convertRow, looseIdentity, mappingProblems, type ImportRow, type Mapping } from './fields';
 import { checkFile, readTable } from './files';
-import { withTransaction } from '../../db';
+import { db, withTransaction } from '../../db';
+import { exitMembers, registeredAfter, splitCategory } from '../members/bulk.repo';
 import { activeMembersOf, changesOf, existingPersons, findImportJob, setProgress, updateImportJob, type Existing } from './imports.repo';
 
 export interface Plan {
@@ -140,38 +141,21 @@ async function applyPlan(c: pg.PoolClient, job: { id: string; organisationId: st
       FROM unnest($1::uuid[], $2::int[], $3::text[], $4::"Category"[]) AS t(id, v, e, cat) WHERE m.id = t.id AND m.version = t.v RETURNING m.id`,
     [part.map((u) => u.memberId), part.map((u) => u.version), part.map((u) => u.row.externalId), part.map((u) => (u.categoryChanged ? u.row.category : u.before.category))]);
     if (r.rowCount !== part.length) throw new AppError('STALE_VERSION', 'Пока шёл импорт, часть записей изменили: запустите его ещё раз');
+    // A category change splits the registration period on the import's date.
     const cat = part.filter((u) => u.categoryChanged);
-    if (cat.length) {
-      // A category change splits the registration period on the import's date.
-      await c.query(`WITH closed AS (UPDATE "Registration" r SET "validTo" = $3::date, "endKind" = 'CATEGORY_CHANGE'
-          FROM unnest($1::uuid[]) AS t(id) WHERE r."memberId" = t.id AND r."validTo" IS NULL AND r."validFrom" < $3::date RETURNING r."memberId", r."organisationId")
-        INSERT INTO "Registration" (id, "memberId", "organisationId", category, "validFrom", "startKind")
-        SELECT gen_random_uuid(), closed."memberId", closed."organisationId", t.cat, $3::date, 'CATEGORY_CHANGE' FROM closed JOIN unnest($1::uuid[], $2::"Category"[]) AS t(id, cat) ON t.id = closed."memberId"`,
-      [cat.map((u) => u.memberId), cat.map((u) => u.row.category), t]);
-      await c.query(`UPDATE "Registration" r SET category = t.cat FROM unnest($1::uuid[], $2::"Category"[]) AS t(id, cat) WHERE r."memberId" = t.id AND r."validTo" IS NULL AND r."validFrom" = $3::date`,
-        [cat.map((u) => u.memberId), cat.map((u) => u.row.category), t]);
-    }
+    if (cat.length) await splitCategory(c, cat.map((u) => u.memberId), cat.map((u) => u.row.category), t);
     part.forEach((u) => changes.push({ memberId: u.memberId, kind: 'UPDATED', before: { ...u.before, categoryChanged: u.categoryChanged }, versionAfter: u.version + 1 }));
   }
   if (plan.exit.length) {
     const date = job.exitDate ?? t;
     const reason = job.exitReason ?? 'EXIT_GRADUATED';
     const ids = plan.exit.map((e) => e.memberId);
-    const bad = await c.query(`SELECT count(*)::int AS n FROM "Registration" WHERE "memberId" = ANY($1::uuid[]) AND "validTo" IS NULL AND "validFrom" > $2::date`, [ids, date]);
-    if (bad.rows[0].n > 0) throw new AppError('BAD_REQUEST', `Дата выбытия раньше постановки на учёт у ${bad.rows[0].n} человек`, { exitDate: 'Дата выбытия раньше постановки на учёт' });
-    const cards = await c.query(`SELECT id, "memberId", status::text FROM "Card" WHERE "memberId" = ANY($1::uuid[]) AND status <> 'BLOCKED'`, [ids]);
-    await c.query(`UPDATE "Registration" SET "validTo" = $2::date, "endKind" = $3::"MovementKind" WHERE "memberId" = ANY($1::uuid[]) AND "validTo" IS NULL`, [ids, date, reason]);
-    const r = await c.query(`UPDATE "Member" m SET status = 'EXITED', "exitedAt" = $3::date, "exitKind" = $4::"MovementKind", "exitNote" = 'Импорт: нет в списке', version = m.version + 1, "updatedAt" = now()
-      FROM unnest($1::uuid[], $2::int[]) AS t(id, v) WHERE m.id = t.id AND m.version = t.v RETURNING m.id`, [ids, plan.exit.map((e) => e.version), date, reason]);
-    if (r.rowCount !== ids.length) throw new AppError('STALE_VERSION', 'Пока шёл импорт, часть записей изменили: запустите его ещё раз');
-    await c.query(`INSERT INTO "Movement" (id, "memberId", kind, date, "organisationId", note, "createdById")
-      SELECT gen_random_uuid(), m.id, $2::"MovementKind", $3::date, m."organisationId", 'Импорт: нет в списке', $4::uuid FROM "Member" m WHERE m.id = ANY($1::uuid[])`, [ids, reason, date, userId]);
-    if (cards.rowCount) {
-      await c.query(`UPDATE "Card" SET status = 'BLOCKED', "blockedAt" = $2::date, "blockReason" = 'EXIT', "updatedAt" = now() WHERE id = ANY($1::uuid[])`, [cards.rows.map((x) => x.id), date]);
-      await c.query(`INSERT INTO "CardEvent" (id, "cardId", status, date, note, "userId") SELECT gen_random_uuid(), id, 'BLOCKED', $2::date, 'Выход из Профсоюза (импорт)', $3::uuid FROM unnest($1::uuid[]) AS id`, [cards.rows.map((x) => x.id), date, userId]);
-    }
+    const bad = await registeredAfter(c, ids, date);
+    if (bad > 0) throw new AppError('BAD_REQUEST', `Дата выбытия раньше постановки на учёт у ${bad} человек`, { exitDate: 'Дата выбытия раньше постановки на учёт' });
+    const { ids: exited, blocked } = await exitMembers(c, { ids, versions: plan.exit.map((e) => e.version), reason, date, userId, note: 'Импорт: нет в списке' });
+    if (exited.length !== ids.length) throw new AppError('STALE_VERSION', 'Пока шёл импорт, часть записей изменили: запустите его ещё раз');
     const cardsBy = new Map<string, { id: string; status: string }[]>();
-    for (const x of cards.rows) cardsBy.set(x.memberId, [...(cardsBy.get(x.memberId) ?? []), { id: x.id, status: x.status }]);
+    for (const x of blocked) cardsBy.set(x.memberId, [...(cardsBy.get(x.memberId) ?? []), { id: x.id, status: x.status }]);
     plan.exit.forEach((e) => changes.push({ memberId: e.memberId, kind: 'EXITED', before: { cards: cardsBy.get(e.memberId) ?? [] }, versionAfter: e.version + 1 }));
   }
   for (let i = 0; i < changes.length; i += 20000) {
@@ -199,7 +183,7 @@ export async function runImport(jobId: string): Promise<void> {
   if (job.status === 'DONE' || job.status === 'UNDONE') return;
   await updateImportJob(job.id, { status: 'RUNNING', startedAt: new Date(), progress: 0.05, error: null });
   try {
-    const org = await (await import('../../db')).db().organisation.findUniqueOrThrow({ where: { id: job.organisationId } });
+    const org = await db().organisation.findUniqueOrThrow({ where: { id: job.organisationId } });
     const kind = await checkFile(Buffer.from(job.file), job.fileName);
     const table = await readTable(Buffer.from(job.file), kind);
     await setProgress(job.id, 0.2);

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
-import { db } from '../../db';
+import { memberIdsWhere, membersForExport } from './members.repo';
 import type { Category, MovementKind } from '../../generated/prisma/client';
 import { AppError } from '../../http/errors';
 import { renderPage } from '../../http/render';
@@ -39,7 +39,7 @@ async function resolveSelection(org: OrgRow, body: Record<string, unknown>): Pro
       ? { ...(category ? { category } : {}), ...(q ? (/^\d+$/.test(q) ? { cards: { some: { number: { startsWith: q } } } } : { person: { lastNameKey: { startsWith: nameKey(q) } } }) : {}) }
       : { id: { in: ids } }),
   };
-  const rows = await db().member.findMany({ where, select: { id: true }, take: MAX + 1 });
+  const rows = await memberIdsWhere(where, MAX + 1);
   if (rows.length > MAX) throw new AppError('PAYLOAD_TOO_LARGE', `Выбрано больше ${MAX} человек: сузьте условия`);
   return rows.map((r) => r.id);
 }
@@ -120,7 +120,7 @@ async function exportMembers(ctx: Ctx, org: OrgRow, ids: string[]) {
     { header: 'Организация', key: 'o', width: 40 }, { header: 'Телефон', key: 'p', width: 18 }, { header: 'Эл. почта', key: 'e', width: 26 },
   ];
   for (let i = 0; i < ids.length; i += 2000) {
-    const part = await db().member.findMany({ where: { id: { in: ids.slice(i, i + 2000) } }, include: { person: true, organisation: { select: { name: true, shortName: true } } }, orderBy: [{ person: { lastNameKey: 'asc' } }] });
+    const part = await membersForExport(ids.slice(i, i + 2000));
     for (const m of part) {
       ws.addRow({ l: neutralise(m.person.lastName), f: neutralise(m.person.firstName), m: neutralise(m.person.middleName ?? ''), b: formatDay(m.person.birthDate), c: CATEGORY_LABELS[m.category], j: formatDay(m.joinedAt), o: neutralise(m.organisation.shortName ?? m.organisation.name), p: neutralise(m.person.phone ?? ''), e: neutralise(m.person.email ?? '') }).commit();
     }

@@ -3,6 +3,7 @@ import { AppError } from '../../http/errors';
 import { today } from '../../lib/dates';
 import type { Actor } from '../../policy/actor';
 import { withTransaction } from '../../db';
+import { exitMembers, registeredAfter, splitCategory } from './bulk.repo';
 
 /**
  * Group operations on many members at once: each is ONE transaction of set-based statements, audited with the
@@ -10,8 +11,8 @@ import { withTransaction } from '../../db';
  */
 async function guardDates(c: import('pg').PoolClient, ids: string[], date: string) {
   if (date > today()) throw new AppError('BAD_REQUEST', undefined, { date: 'Дата не может быть в будущем' });
-  const r = await c.query(`SELECT count(*)::int AS n FROM "Registration" WHERE "memberId" = ANY($1::uuid[]) AND "validTo" IS NULL AND "validFrom" > $2::date`, [ids, date]);
-  if (r.rows[0].n > 0) throw new AppError('BAD_REQUEST', undefined, { date: `Дата раньше постановки на учёт у ${r.rows[0].n} из выбранных` });
+  const n = await registeredAfter(c, ids, date);
+  if (n > 0) throw new AppError('BAD_REQUEST', undefined, { date: `Дата раньше постановки на учёт у ${n} из выбранных` });
 }
 
 async function auditBulk(c: import('pg').PoolClient, actor: Actor, action: string, orgId: string, n: number, details: object) {
@@ -22,13 +23,9 @@ async function auditBulk(c: import('pg').PoolClient, actor: Actor, action: strin
 export async function bulkExit(actor: Actor, orgId: string, ids: string[], reason: MovementKind, date: string) {
   return withTransaction(async (c) => {
     await guardDates(c, ids, date);
-    await c.query(`UPDATE "Registration" SET "validTo" = $2::date, "endKind" = $3::"MovementKind" WHERE "memberId" = ANY($1::uuid[]) AND "validTo" IS NULL`, [ids, date, reason]);
-    const r = await c.query(`UPDATE "Member" SET status = 'EXITED', "exitedAt" = $2::date, "exitKind" = $3::"MovementKind", version = version + 1, "updatedAt" = now() WHERE id = ANY($1::uuid[]) AND status = 'ACTIVE'`, [ids, date, reason]);
-    await c.query(`INSERT INTO "Movement" (id, "memberId", kind, date, "organisationId", "createdById") SELECT gen_random_uuid(), id, $2::"MovementKind", $3::date, "organisationId", $4::uuid FROM "Member" WHERE id = ANY($1::uuid[])`, [ids, reason, date, actor.userId]);
-    const cards = await c.query(`UPDATE "Card" SET status = 'BLOCKED', "blockedAt" = $2::date, "blockReason" = 'EXIT', "updatedAt" = now() WHERE "memberId" = ANY($1::uuid[]) AND status <> 'BLOCKED' RETURNING id`, [ids, date]);
-    if (cards.rowCount) await c.query(`INSERT INTO "CardEvent" (id, "cardId", status, date, note, "userId") SELECT gen_random_uuid(), id, 'BLOCKED', $2::date, 'Выход из Профсоюза', $3::uuid FROM unnest($1::uuid[]) AS id`, [cards.rows.map((x) => x.id), date, actor.userId]);
-    await auditBulk(c, actor, 'member.exited', orgId, r.rowCount ?? 0, { bulk: true, reason });
-    return r.rowCount ?? 0;
+    const { ids: exited } = await exitMembers(c, { ids, reason, date, userId: actor.userId });
+    await auditBulk(c, actor, 'member.exited', orgId, exited.length, { bulk: true, reason });
+    return exited.length;
   });
 }
 
@@ -57,9 +54,7 @@ export async function bulkCategory(actor: Actor, orgId: string, ids: string[], c
     const ch = await c.query(`SELECT id FROM "Member" WHERE id = ANY($1::uuid[]) AND status = 'ACTIVE' AND category <> $2::"Category"`, [ids, category]);
     const mids = ch.rows.map((x) => x.id);
     if (!mids.length) return 0;
-    await c.query(`UPDATE "Registration" SET category = $2::"Category" WHERE "memberId" = ANY($1::uuid[]) AND "validTo" IS NULL AND "validFrom" = $3::date`, [mids, category, date]);
-    await c.query(`WITH closed AS (UPDATE "Registration" SET "validTo" = $3::date, "endKind" = 'CATEGORY_CHANGE' WHERE "memberId" = ANY($1::uuid[]) AND "validTo" IS NULL AND "validFrom" < $3::date RETURNING "memberId", "organisationId")
-      INSERT INTO "Registration" (id, "memberId", "organisationId", category, "validFrom", "startKind") SELECT gen_random_uuid(), "memberId", "organisationId", $2::"Category", $3::date, 'CATEGORY_CHANGE' FROM closed`, [mids, category, date]);
+    await splitCategory(c, mids, mids.map(() => category), date);
     await c.query(`INSERT INTO "Movement" (id, "memberId", kind, date, "organisationId", note, "createdById") SELECT gen_random_uuid(), id, 'CATEGORY_CHANGE', $3::date, "organisationId", $2, $4::uuid FROM "Member" WHERE id = ANY($1::uuid[])`, [mids, category, date, actor.userId]);
     await c.query(`UPDATE "Member" SET category = $2::"Category", version = version + 1, "updatedAt" = now() WHERE id = ANY($1::uuid[])`, [mids, category]);
     await auditBulk(c, actor, 'member.updated', orgId, mids.length, { bulk: true, category });

@@ -134,11 +134,6 @@ export async function movementsOf(memberId: string) {
   return db().movement.findMany({ where: { memberId }, orderBy: [{ date: 'asc' }, { createdAt: 'asc' }] });
 }
 
-export async function orgNames(ids: string[]) {
-  if (!ids.length) return new Map<string, { name: string; path: string }>();
-  const rows = await db().organisation.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, shortName: true, path: true } });
-  return new Map(rows.map((r) => [r.id, { name: r.shortName ?? r.name, path: r.path }]));
-}
 
 export async function consentsOf(personId: string) {
   return db().consent.findMany({ where: { personId }, orderBy: [{ kind: 'asc' }, { givenAt: 'desc' }] });
@@ -166,4 +161,14 @@ export async function findPosition(id: string) {
 
 export async function endPosition(tx: Tx, id: string, endDate: string) {
   await tx.position.update({ where: { id }, data: { endDate: toDate(endDate) } });
+}
+
+/** Ids of members matching a selection (group operations), at most `limit`. */
+export async function memberIdsWhere(where: Prisma.MemberWhereInput, limit: number) {
+  return db().member.findMany({ where, select: { id: true }, take: limit });
+}
+
+/** One chunk of members with what an export shows, in Russian name order. */
+export async function membersForExport(ids: string[]) {
+  return db().member.findMany({ where: { id: { in: ids } }, include: { person: true, organisation: { select: { name: true, shortName: true } } }, orderBy: [{ person: { lastNameKey: 'asc' } }] });
 }

@@ -12,14 +12,14 @@ import { CARD_STATUS_LABELS } from '../cards/labels';
 import type { Action } from '../../policy/rules';
 import { audit } from '../audit/audit.repo';
 import { LEVELS } from '../organisations/levels';
-import { ancestors, findVisible, rootsOf, searchVisible, type OrgRow } from '../organisations/organisations.repo';
+import { ancestors, findVisible, orgsById, rootsOf, searchVisible, type OrgRow } from '../organisations/organisations.repo';
 import { crumbs } from '../organisations/organisations.presenter';
 import { idParams, uuid } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
 import {
   categoryChangeInput, consentInput, createMemberForm, endPositionInput, exitInput, listQuery, positionInput, transferInput, updateMemberInput,
 } from './members.input';
-import { consentsOf, findExistingPerson, findMemberVisible, findPosition, listMembers, movementsOf, orgNames, positionsOf, type MemberFull } from './members.repo';
+import { consentsOf, findExistingPerson, findMemberVisible, findPosition, listMembers, movementsOf, positionsOf, type MemberFull } from './members.repo';
 import {
   CATEGORY_LABELS, CONSENT_LABELS, MOVEMENT_LABELS, POSITION_LABELS, categoryOptions, exitOptions, genderOptions, memberAbilities, memberFormValues,
   memberView, positionOptions,
@@ -343,11 +343,11 @@ async function renderTransfer(ctx: Ctx, m: MemberFull, values: Record<string, un
 
 async function renderCard(ctx: Ctx, m: MemberFull, errors: Record<string, Record<string, string>>, values: Record<string, unknown> = {}, status = 200) {
   const [movements, consents, positions, cards] = await Promise.all([movementsOf(m.id), consentsOf(m.personId), positionsOf(m.personId), cardsOfMember(m.id)]);
-  const names = await orgNames([...new Set(movements.flatMap((x) => [x.organisationId, x.otherOrganisationId].filter(Boolean) as string[]))]);
+  const names = await orgsById([...new Set(movements.flatMap((x) => [x.organisationId, x.otherOrganisationId].filter(Boolean) as string[]))]);
   const orgLabel = (id: string | null) => {
     if (!id) return '';
     const o = names.get(id);
-    return o && ctx.allows('org.view', o.path) ? o.name : 'другая организация';
+    return o && ctx.allows('org.view', o.path) ? o.shortName ?? o.name : 'другая организация';
   };
   const can = memberAbilities(ctx, m);
   const positionOrgs = can.positions ? (await searchVisible(ctx.actor, '', undefined, 200)).filter((o) => m.organisation.path.startsWith(o.path) || o.path.startsWith(m.organisation.path)) : [];

@@ -19,6 +19,12 @@ export async function findVisible(actor: Actor, id: string): Promise<OrgRow | nu
   return org && isVisible(actor, org.path) ? org : null;
 }
 
+/** Organisations by id (names, paths, kinds), for lists that mention several. */
+export async function orgsById(ids: string[]) {
+  const rows = await db().organisation.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, name: true, shortName: true, path: true, kind: true, parentId: true } });
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
 /** Ancestors (root first) with a flag telling whether the actor may open each. */
 export async function ancestors(actor: Actor, org: OrgRow) {
   const ids = pathIds(org.path).slice(0, -1);

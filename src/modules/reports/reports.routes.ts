@@ -1,8 +1,7 @@
-import multer from 'multer';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { AppError, fieldErrors } from '../../http/errors';
-import { requireCsrf } from '../../http/web';
+import { uploadFile } from '../../http/upload';
 import { renderPage } from '../../http/render';
 import type { Ctx, RouteDef } from '../../http/route';
 import { formatDay, fromDate, today } from '../../lib/dates';
@@ -47,7 +46,6 @@ async function reportContext(ctx: Ctx, org: OrgRow, campaignId: string) {
   return { campaign, report, computed };
 }
 
-const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 512 * 1024, files: 1 } });
 
 export function reportPages(): RouteDef[] {
   return [
@@ -197,7 +195,7 @@ export function reportPages(): RouteDef[] {
       },
     },
     {
-      method: 'post', path: '/orgs/:id/report-templates', kind: 'page', action: 'report.template', params: idParams, before: [uploadOne],
+      method: 'post', path: '/orgs/:id/report-templates', kind: 'page', action: 'report.template', params: idParams, before: [uploadFile({ csrf: true, maxBytes: 512 * 1024, tooLarge: 'Файл шаблона не принят: не больше 512 КБ' })],
       async handler(ctx) {
         const org = await loadOrg(ctx, ctx.params.id);
         if (org.kind !== 'CENTRAL') throw new AppError('NOT_FOUND');
@@ -212,14 +210,6 @@ export function reportPages(): RouteDef[] {
       },
     },
   ];
-}
-
-/** Multipart forms are parsed here, so their CSRF token is checked here too (the global check skips them). */
-function uploadOne(req: import('express').Request, res: import('express').Response, next: import('express').NextFunction) {
-  upload.single('file')(req, res, (err: unknown) => {
-    if (err) return next(new AppError((err as { code?: string }).code === 'LIMIT_FILE_SIZE' ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', 'Файл шаблона не принят: не больше 512 КБ, один файл'));
-    requireCsrf(req, res, next);
-  });
 }
 
 /** A template file: JSON or YAML (by content), validated whole before anything is stored. */

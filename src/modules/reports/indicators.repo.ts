@@ -9,11 +9,58 @@ function where(scope: Scope, alias: string): { sql: string; param: string | stri
     : { sql: `${alias}."unitId" = ANY($2::uuid[])`, param: scope.unitIds };
 }
 
+const MEMBER_COLS = ['members_total', 'members_working', 'members_students', 'members_pensioners', 'members_women', 'members_youth',
+  'members_working_women', 'members_working_youth', 'cards_plastic', 'cards_virtual'];
+
+/** Registrations valid on $1 in the organisations of the scope, counted per organisation (int sums stay bigint). */
+const PER_ORG_SQL = (scopeSql: string) => `
+  per_org AS (
+    SELECT o."unitId" AS u, count(*)::int AS members_total,
+      count(*) FILTER (WHERE r.category = 'WORKING')::int AS members_working,
+      count(*) FILTER (WHERE r.category = 'STUDENT')::int AS members_students,
+      count(*) FILTER (WHERE r.category = 'PENSIONER')::int AS members_pensioners,
+      count(*) FILTER (WHERE r.gender = 'FEMALE')::int AS members_women,
+      count(*) FILTER (WHERE r."birthDate" > ($1::date - interval '35 years')::date)::int AS members_youth,
+      count(*) FILTER (WHERE r.category = 'WORKING' AND r.gender = 'FEMALE')::int AS members_working_women,
+      count(*) FILTER (WHERE r.category = 'WORKING' AND r."birthDate" > ($1::date - interval '35 years')::date)::int AS members_working_youth,
+      -- A member holds at most one valid card on any date (a card is blocked before its reissue): cards_total is
+      -- their sum.
+      count(*) FILTER (WHERE r."cardPlastic" @> $1::date)::int AS cards_plastic,
+      count(*) FILTER (WHERE r."cardVirtual" @> $1::date)::int AS cards_virtual
+    FROM "Organisation" o JOIN "Registration" r ON r."organisationId" = o.id
+    WHERE ${scopeSql} AND r."validFrom" <= $1::date AND (r."validTo" IS NULL OR r."validTo" > $1::date)
+    GROUP BY o.id),
+  -- The reporting units in scope; a primary organisation existing on the date is checked for size.
+  units AS (
+    SELECT o.id, (o.kind = 'PRIMARY' AND coalesce(o."foundedAt", o."createdAt"::date) <= $1::date
+                  AND (o.status = 'ACTIVE' OR o."excludedAt" > $1::date)) AS counted_primary
+    FROM "Organisation" o WHERE ${scopeSql} AND o.id = o."unitId")`;
+
+/** One row for the whole scope: sums over the organisations, and the small primaries from per-unit totals. */
+const MEMBERS_TOTAL_SQL = (scopeSql: string) => `
+  WITH ${PER_ORG_SQL(scopeSql)},
+  unit_n AS (SELECT u, sum(members_total) AS n FROM per_org GROUP BY u),
+  small AS (
+    SELECT count(*) FILTER (WHERE coalesce(n.n, 0) < 15) AS small, count(*) FILTER (WHERE n.u IS NULL) AS empty
+    FROM units un LEFT JOIN unit_n n ON n.u = un.id WHERE un.counted_primary)
+  SELECT 'total' AS unit, ${MEMBER_COLS.map((c) => `sum(${c}) AS ${c}`).join(', ')}, sum(cards_plastic + cards_virtual) AS cards_total,
+    (SELECT small FROM small) AS org_primary_small, (SELECT empty FROM small) AS org_primary_empty
+  FROM per_org`;
+
+/** A row per reporting unit: units without members on the date come from the FULL JOIN with the units in scope. */
+const MEMBERS_PER_UNIT_SQL = (scopeSql: string) => `
+  WITH ${PER_ORG_SQL(scopeSql)},
+  per_unit AS (SELECT u, ${MEMBER_COLS.map((c) => `sum(${c}) AS ${c}`).join(', ')} FROM per_org GROUP BY u)
+  SELECT coalesce(pu.u, un.id) AS unit, ${MEMBER_COLS.map((c) => `pu.${c}`).join(', ')}, pu.cards_plastic + pu.cards_virtual AS cards_total,
+    (un.counted_primary AND coalesce(pu.members_total, 0) < 15)::int AS org_primary_small,
+    (un.counted_primary AND pu.u IS NULL)::int AS org_primary_empty
+  FROM per_unit pu FULL JOIN units un ON un.id = pu.u`;
+
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 
 /**
- * Own-part indicators of every reporting unit in the scope, as of a date: five aggregate queries in SQL
- * (members, movements of the year before the date, organisations, positions, cards), whatever the size.
+ * Own-part indicators of every reporting unit in the scope, as of a date: four aggregate queries in SQL
+ * (members with their cards, movements of the year before the date, organisations, positions), whatever the size.
  * Raw SQL with the scope and the date bound as parameters.
  */
 export async function unitIndicators(scope: Scope, asOf: string, opts: { total?: boolean } = {}): Promise<Map<string, IndicatorValues>> {
@@ -22,19 +69,11 @@ export async function unitIndicators(scope: Scope, asOf: string, opts: { total?:
   const unit = opts.total ? `'total'` : 'o."unitId"';
   const by = opts.total ? '' : 'GROUP BY o."unitId"';
   const q = async (sql: string, ...params: unknown[]) => (await sqlPool().query(sql.replace('{{UNIT}}', unit).replace('{{BY}}', by), params)).rows as Record<string, unknown>[];
-  const [members, moves, orgs, positions, cards, small] = await Promise.all([
-    q(`
-      SELECT {{UNIT}} AS unit, count(*) AS members_total,
-        count(*) FILTER (WHERE r.category = 'WORKING') AS members_working,
-        count(*) FILTER (WHERE r.category = 'STUDENT') AS members_students,
-        count(*) FILTER (WHERE r.category = 'PENSIONER') AS members_pensioners,
-        count(*) FILTER (WHERE r.gender = 'FEMALE') AS members_women,
-        count(*) FILTER (WHERE r."birthDate" > $1::date - interval '35 years') AS members_youth,
-        count(*) FILTER (WHERE r.category = 'WORKING' AND r.gender = 'FEMALE') AS members_working_women,
-        count(*) FILTER (WHERE r.category = 'WORKING' AND r."birthDate" > $1::date - interval '35 years') AS members_working_youth
-      FROM "Registration" r JOIN "Organisation" o ON o.id = r."organisationId"
-      WHERE ${w.sql} AND r."validFrom" <= $1::date AND (r."validTo" IS NULL OR r."validTo" > $1::date)
-      {{BY}}`, asOf, w.param),
+  const [members, moves, orgs, positions] = await Promise.all([
+    // Members, card holders and small primary organisations in one pass over the registrations: for each
+    // organisation in scope, an index-only range of Registration_asof_idx (it covers category, gender, birth date
+    // and card periods, copies kept by triggers), counted per organisation in index order; then per reporting unit.
+    sqlPool().query(opts.total ? MEMBERS_TOTAL_SQL(w.sql) : MEMBERS_PER_UNIT_SQL(w.sql), [asOf, w.param]).then((r) => r.rows as Record<string, unknown>[]),
     q(`
       SELECT {{UNIT}} AS unit,
         count(*) FILTER (WHERE v.kind = 'JOINED') AS admitted,
@@ -71,11 +110,11 @@ export async function unitIndicators(scope: Scope, asOf: string, opts: { total?:
     q(`
       SELECT {{UNIT}} AS unit,
         count(*) FILTER (WHERE q.kind = 'CHAIR' AND o.id = o."unitId") AS chairs,
-        count(*) FILTER (WHERE q.kind = 'CHAIR' AND o.id = o."unitId" AND p.gender = 'FEMALE') AS chairs_women,
-        count(*) FILTER (WHERE q.kind = 'CHAIR' AND o.id = o."unitId" AND p.gender = 'MALE') AS chairs_men,
-        count(*) FILTER (WHERE q.kind = 'CHAIR' AND o.id = o."unitId" AND p."birthDate" > $1::date - interval '35 years') AS chairs_age_under35,
-        count(*) FILTER (WHERE q.kind = 'CHAIR' AND o.id = o."unitId" AND p."birthDate" <= $1::date - interval '35 years' AND p."birthDate" > $1::date - interval '55 years') AS chairs_age_35_55,
-        count(*) FILTER (WHERE q.kind = 'CHAIR' AND o.id = o."unitId" AND p."birthDate" <= $1::date - interval '55 years') AS chairs_age_over55,
+        count(*) FILTER (WHERE q.kind = 'CHAIR' AND o.id = o."unitId" AND q.gender = 'FEMALE') AS chairs_women,
+        count(*) FILTER (WHERE q.kind = 'CHAIR' AND o.id = o."unitId" AND q.gender = 'MALE') AS chairs_men,
+        count(*) FILTER (WHERE q.kind = 'CHAIR' AND o.id = o."unitId" AND q."birthDate" > $1::date - interval '35 years') AS chairs_age_under35,
+        count(*) FILTER (WHERE q.kind = 'CHAIR' AND o.id = o."unitId" AND q."birthDate" <= $1::date - interval '35 years' AND q."birthDate" > $1::date - interval '55 years') AS chairs_age_35_55,
+        count(*) FILTER (WHERE q.kind = 'CHAIR' AND o.id = o."unitId" AND q."birthDate" <= $1::date - interval '55 years') AS chairs_age_over55,
         count(*) FILTER (WHERE q.kind = 'CHAIR' AND o.id = o."unitId" AND q."startDate" > $1::date - interval '5 years') AS chairs_tenure_under5,
         count(*) FILTER (WHERE q.kind = 'CHAIR' AND o.id = o."unitId" AND q."startDate" <= $1::date - interval '5 years' AND q."startDate" > $1::date - interval '10 years') AS chairs_tenure_5_10,
         count(*) FILTER (WHERE q.kind = 'CHAIR' AND o.id = o."unitId" AND q."startDate" <= $1::date - interval '10 years') AS chairs_tenure_over10,
@@ -90,32 +129,11 @@ export async function unitIndicators(scope: Scope, asOf: string, opts: { total?:
         count(*) FILTER (WHERE q.kind = 'STAFF' AND q."isPaid") AS paid_staff,
         count(*) FILTER (WHERE q.kind = 'STAFF' AND q."isPaid" AND q."isElected") AS paid_staff_elected
       FROM "Position" q JOIN "Organisation" o ON o.id = q."organisationId"
-      -- Index lookups for the few position holders, not a hash of every person in the union.
-      CROSS JOIN LATERAL (SELECT pp.gender, pp."birthDate" FROM "Person" pp WHERE pp.id = q."personId") p
       WHERE ${w.sql} AND q."startDate" <= $1::date AND (q."endDate" IS NULL OR q."endDate" >= $1::date)
-      {{BY}}`, asOf, w.param),
-    q(`
-      -- A member holds at most one valid card on any date (a card is blocked before its reissue), so no DISTINCT.
-      SELECT {{UNIT}} AS unit,
-        count(*) FILTER (WHERE c.form = 'PLASTIC') AS cards_plastic,
-        count(*) FILTER (WHERE c.form = 'VIRTUAL') AS cards_virtual,
-        count(*) AS cards_total
-      FROM "Registration" r JOIN "Organisation" o ON o.id = r."organisationId"
-      JOIN "Card" c ON c."memberId" = r."memberId" AND c."issuedAt" <= $1::date AND (c."blockedAt" IS NULL OR c."blockedAt" > $1::date)
-      WHERE ${w.sql} AND r."validFrom" <= $1::date AND (r."validTo" IS NULL OR r."validTo" > $1::date)
-      {{BY}}`, asOf, w.param),
-    // Primary organisations with fewer than 15 members (or none) on the date, counted per unit in SQL.
-    q(`
-      WITH mc AS (
-        SELECT o."unitId" AS u, count(*) AS n FROM "Registration" r JOIN "Organisation" o ON o.id = r."organisationId"
-        WHERE ${w.sql} AND r."validFrom" <= $1::date AND (r."validTo" IS NULL OR r."validTo" > $1::date) GROUP BY o."unitId")
-      SELECT {{UNIT}} AS unit, count(*) FILTER (WHERE coalesce(mc.n, 0) < 15) AS org_primary_small, count(*) FILTER (WHERE mc.n IS NULL) AS org_primary_empty
-      FROM "Organisation" o LEFT JOIN mc ON mc.u = o.id
-      WHERE ${w.sql} AND o.kind = 'PRIMARY' AND o.id = o."unitId" AND coalesce(o."foundedAt", o."createdAt"::date) <= $1::date AND (o.status = 'ACTIVE' OR o."excludedAt" > $1::date)
       {{BY}}`, asOf, w.param),
   ]);
   const out = new Map<string, IndicatorValues>();
-  for (const set of [members, moves, orgs, positions, cards, small]) {
+  for (const set of [members, moves, orgs, positions]) {
     for (const row of set) {
       const unit = String(row.unit);
       const v = out.get(unit) ?? {};

@@ -61,9 +61,9 @@ SELECT md5('card' || m.id)::uuid, '96' || lpad(nextval('card_number_seq')::text,
   m.id, CASE WHEN abs(hashtext(m.id::text)) % 20 = 0 THEN 'VIRTUAL'::"CardForm" ELSE 'PLASTIC'::"CardForm" END, 'ISSUED', date '2024-01-01' + abs(hashtext(m.id::text)) % 600, now()
 FROM "Member" m WHERE m.status = 'ACTIVE' AND abs(hashtext(m.id::text)) % 2 = 0;
 
--- A chair in every primary organisation.
+-- A chair in every primary organisation (the first persons; with fewer members than organisations, some chair several).
 INSERT INTO "Position"(id, "personId", "organisationId", kind, "startDate", "isPaid", "isElected")
-SELECT md5('chair' || p)::uuid, md5('person' || p)::uuid, md5('p' || (1 + p % 75400))::uuid, 'CHAIR', date '2010-01-01' + (p % 5000), p % 10 = 0, true
+SELECT md5('chair' || p)::uuid, md5('person' || (1 + (p - 1) % (SELECT members FROM params)))::uuid, md5('p' || (1 + p % 75400))::uuid, 'CHAIR', date '2010-01-01' + (p % 5000), p % 10 = 0, true
 FROM generate_series(1, 75400) p;
 
 ANALYZE;

@@ -290,3 +290,32 @@ describe('idempotence', () => {
     expect((await membersOf(org.id)).map((m) => [m.id, m.version, m.status])).toEqual(versions);
   });
 });
+
+describe('add mode: a СНИЛС that already belongs to someone with another name', () => {
+  /** A valid СНИЛС from nine digits (the checksum rule of src/lib/snils.ts). */
+  const snils = (body: string) => {
+    let sum = 0;
+    for (let i = 0; i < 9; i++) sum += Number(body[i]) * (9 - i);
+    return body + String(sum % 101 === 100 ? 0 : sum % 101).padStart(2, '0');
+  };
+
+  it('names this organisation when the СНИЛС is a member of it, and says nothing of where the other person is otherwise', async () => {
+    const org = await newPrimary();
+    const mine = snils('731245896');
+    const elsewhere = snils('842356017');
+    await buildMember({ org, lastName: 'Гордеева', firstName: 'Нина', middleName: 'Павловна', birthDate: '1981-02-02', snils: mine });
+    await buildMember({ org: t.primB1, lastName: 'Лаптев', firstName: 'Олег', middleName: 'Юрьевич', birthDate: '1977-07-07', snils: elsewhere });
+    const file = csv([
+      ['Фамилия', 'Имя', 'Отчество', 'Дата рождения', 'СНИЛС'],
+      ['Гордеев', 'Никита', 'Павлович', '03.03.1983', mine],
+      ['Лаптева', 'Ольга', 'Юрьевна', '08.08.1978', elsewhere],
+    ]);
+    const job = await importViaPage(chair, org.id, file, 'snils.csv', { joinedAt: '01.09.2020' });
+    const byRow = Object.fromEntries(resultOf(job).rejected.map((x) => [x.row, x.errors.join('; ')]));
+    expect(byRow).toEqual({
+      2: 'Такой СНИЛС уже у другого члена этой организации: проверьте ФИО, дату рождения и СНИЛС',
+      3: 'Такой СНИЛС уже у другого человека в реестре',
+    });
+    expect((await membersOf(org.id)).map((m) => m.person.lastName)).toEqual(['Гордеева']);
+  });
+});

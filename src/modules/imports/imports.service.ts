@@ -78,8 +78,13 @@ export async function buildPlan(org: { id: string; path: string }, mode: 'ADD' |
       continue;
     }
     const p = byKey.get(v.identityKey) ?? (v.snils ? bySnils.get(v.snils) : undefined);
+    if (p && p.identityKey !== v.identityKey) {
+      // Found by СНИЛС only: another person (other ФИО or birth date). Someone of this organisation may be named.
+      const here = p.memberId && hereByKey.get(p.identityKey)?.memberId === p.memberId;
+      plan.rejected.push({ row: v.row, errors: [here ? 'Такой СНИЛС уже у другого члена этой организации: проверьте ФИО, дату рождения и СНИЛС' : 'Такой СНИЛС уже у другого человека в реестре'] });
+      continue;
+    }
     if (p?.memberId) { plan.rejected.push({ row: v.row, errors: ['Состоит на учёте в другой организации: оформите перевод'] }); continue; }
-    if (p && p.identityKey !== v.identityKey) { plan.rejected.push({ row: v.row, errors: ['Такой СНИЛС уже у другого человека в реестре'] }); continue; }
     plan.create.push({ ...v, personId: p?.personId ?? null });
   }
   for (const r of plan.rejected) if (!r.cells) r.cells = table.rows[r.row - 2];

@@ -18,6 +18,7 @@ import { cardPages } from './modules/cards/cards.routes';
 import { bonusPages } from './modules/cards/bonus.routes';
 import { partnerPages } from './modules/cards/partners.routes';
 import { verifyApi, verifyPages } from './modules/cards/public.routes';
+import { verifyLimiters } from './modules/cards/verify';
 import { eventApiRoutes, eventPages } from './modules/events/events.routes';
 import { reportApi, reportPages } from './modules/reports/reports.routes';
 import { importApi, importPages } from './modules/imports/imports.routes';
@@ -47,10 +48,13 @@ export function createApp(opts: AppOptions = {}): express.Express {
   app.use('/static', express.static(path.resolve(__dirname, '../public'), { maxAge: config.NODE_ENV === 'production' ? '7d' : 0 }));
   app.get('/favicon.ico', (_req, res) => res.status(204).end());
 
+  // One allowance for the public check, whether asked through the page or the API.
+  const verifyLimits = verifyLimiters();
+
   // API: JSON, bearer tokens, no cookies, so no CSRF.
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
-  mount(api, { loadActor: actorFromRequest }, [...apiRoutes(), ...cardApiRoutes(), ...eventApiRoutes(), ...verifyApi(), ...reportApi(), ...importApi()]);
+  mount(api, { loadActor: actorFromRequest }, [...apiRoutes(), ...cardApiRoutes(), ...eventApiRoutes(), ...verifyApi(verifyLimits), ...reportApi(), ...importApi()]);
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND')));
   app.use('/api/v1', api);
 
@@ -71,7 +75,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
   });
   const pages = express.Router();
   // Fixed paths before parameterised ones: /members/bulk/exit must not be read as /members/:id/exit.
-  const defs: RouteDef[] = [...authPages(), ...orgPages(), ...bulkPages(), ...memberPages(), ...userPages(), ...auditPages(), ...cardPages(), ...bonusPages(), ...partnerPages(), ...eventPages(), ...verifyPages(), ...reportPages(), ...importPages(), ...applicationPages(), ...customPages()];
+  const defs: RouteDef[] = [...authPages(), ...orgPages(), ...bulkPages(), ...memberPages(), ...userPages(), ...auditPages(), ...cardPages(), ...bonusPages(), ...partnerPages(), ...eventPages(), ...verifyPages(verifyLimits), ...reportPages(), ...importPages(), ...applicationPages(), ...customPages()];
   mount(pages, { loadActor: actorFromRequest }, defs);
   app.use(pages);
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'Страница не найдена')));

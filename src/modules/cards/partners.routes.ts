@@ -5,7 +5,8 @@ import type { Ctx, RouteDef } from '../../http/route';
 import { audit } from '../audit/audit.repo';
 import { idParams, uuid } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
-import { createPartnerKey, listPartnerKeys, revokePartnerKey } from './verify';
+import { listPartnerKeys, revokePartnerKey } from './partners.repo';
+import { createPartnerKey } from './verify';
 
 /** Keys for partners (e.g. a credit cooperative) scoped to the membership check only: the central office issues them. */
 async function central(ctx: Ctx, id: string) {

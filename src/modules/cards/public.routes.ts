@@ -1,11 +1,13 @@
 import { renderPage } from '../../http/render';
 import type { RouteDef } from '../../http/route';
 import { verifyQuery } from './cards.input';
-import { partnerFromRequest, verifyLimiters, verifyMembership } from './verify';
+import { partnerFromRequest, verifyMembership } from './verify';
 import { z } from 'zod';
 
-/** The public membership check: the page and the API answer the same and nothing more. */
-export function verifyPages(): RouteDef[] {
+type Limiters = RouteDef['before'];
+
+/** The public membership check: the page and the API answer the same and nothing more; they share `limits`. */
+export function verifyPages(limits: Limiters): RouteDef[] {
   return [
     {
       method: 'get', path: '/verify', kind: 'page', action: 'public',
@@ -15,7 +17,7 @@ export function verifyPages(): RouteDef[] {
     },
     {
       // A POST: names never travel in the URL (history, logs, referrers).
-      method: 'post', path: '/verify', kind: 'page', action: 'public', before: verifyLimiters(),
+      method: 'post', path: '/verify', kind: 'page', action: 'public', before: limits,
       async handler({ req, res }) {
         const q = verifyQuery.catch({ lastName: '', firstName: '', cardNumber: '' }).parse(req.body ?? {});
         const result = await verifyMembership(q, null);
@@ -26,10 +28,10 @@ export function verifyPages(): RouteDef[] {
   ];
 }
 
-export function verifyApi(): RouteDef[] {
+export function verifyApi(limits: Limiters): RouteDef[] {
   return [
     {
-      method: 'get', path: '/verify', kind: 'api', action: 'public', tag: 'Проверка членства', before: verifyLimiters(),
+      method: 'get', path: '/verify', kind: 'api', action: 'public', tag: 'Проверка членства', before: limits,
       summary: 'Проверка билета: только VALID или NOT_FOUND (без входа или с ключом партнёра X-Api-Key)',
       query: verifyQuery, response: z.object({ result: z.enum(['VALID', 'NOT_FOUND']) }),
       async handler({ req, res, query }) {

@@ -71,7 +71,15 @@ async function main() {
   ws.commit();
   await wb.commit();
   console.log(`Потоковая выгрузка XLSX: ${n.toLocaleString('ru-RU')} строк за ${((Date.now() - t) / 1000).toFixed(1)} с, прирост памяти процесса ${((peak - before) / 2 ** 20).toFixed(0)} МБ`);
+  // Undo of the first import: every member it added goes, with their history, in a few set-based statements.
+  const { undoImport } = await import('../src/modules/imports/imports.service');
+  const { userActor } = await import('../src/policy/actor');
+  t = Date.now();
+  const u = await undoImport(userActor(user.id, 'session'), job.id);
+  console.log(`Отмена импорта: ${((Date.now() - t) / 1000).toFixed(1)} с — отменено ${u.reversed.toLocaleString('ru-RU')}, пропущено ${u.skipped.length}; членов осталось ${await db().member.count()}`);
   await disconnectDb();
+  // Each run works in a database of its own: dropped at the end.
+  await pgdb.dropDatabase(name);
   await pgdb.stop();
 }
 main().catch((e) => { console.error(e); process.exit(1); });

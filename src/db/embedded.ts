@@ -5,6 +5,7 @@ import pg from 'pg';
 export interface EmbeddedDb {
   url(database: string): string;
   createDatabase(name: string, template?: string): Promise<void>;
+  dropDatabase(name: string): Promise<void>;
   databaseExists(name: string): Promise<boolean>;
   stop(): Promise<void>;
 }
@@ -73,6 +74,9 @@ export async function startEmbedded(opts: { dir: string; port: number; persisten
     },
     async createDatabase(name, template) {
       await admin((c) => c.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`));
+    },
+    async dropDatabase(name) {
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
     async stop() {
       await pgInstance.stop();

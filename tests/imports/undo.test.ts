@@ -2,6 +2,7 @@ import type request from 'supertest';
 import { db } from '../../src/db';
 import { buildMembers, buildOrg, type BuiltOrg } from '../../src/seed/builders.repo';
 import { api, bearer, buildTree, csrfFrom, loginAs, useDb, userWith, type Tree } from '../helpers';
+import { today } from '../../src/lib/dates';
 import { csv, expectStatus, importViaPage, jobRow, membersOf, pageText, resultOf, tableCounts } from './support';
 
 useDb();
@@ -126,6 +127,44 @@ describe('undo of a sync import', () => {
 
     const after = await tableCounts();
     for (const key of ['person', 'member', 'registration', 'movement', 'consent', 'card'] as const) expect(after[key]).toBe(before[key]);
+  });
+
+  it('puts back the categories a sync changed: the period it opened goes and the closed one reopens; a period begun that day gets its category back', async () => {
+    const org = await newPrimary();
+    const now = today();
+    const [old, fresh] = await buildMembers([
+      { org, lastName: 'Соболева', firstName: 'Софья', middleName: 'Петровна', birthDate: '1980-01-01', externalId: 'C1', category: 'WORKING', joinedAt: '2015-09-01' },
+      { org, lastName: 'Титов', firstName: 'Тимур', middleName: 'Олегович', birthDate: '1999-02-02', externalId: 'C2', category: 'STUDENT', joinedAt: now },
+    ]);
+    const periods = async (id: string) => (await db().registration.findMany({ where: { memberId: id }, orderBy: { validFrom: 'asc' } }))
+      .map((r) => [day(r.validFrom), day(r.validTo), r.category, r.startKind, r.endKind]);
+    const before = { old: await periods(old.memberId), fresh: await periods(fresh.memberId) };
+    const file = csv([[...HEAD, 'Категория'], ['Соболева', 'Софья', 'Петровна', '01.01.1980', '', 'C1', 'пенсионер'], ['Титов', 'Тимур', 'Олегович', '02.02.1999', '', 'C2', 'работающий']]);
+    const job = await importViaPage(chair, org.id, file, 'categories.csv', { mode: 'sync', joinedAt: '01.09.2020' }, { exitReason: 'EXIT_DISMISSED', exitDate: '31.08.2025' });
+    expect(resultOf(job)).toMatchObject({ created: 0, updated: 2, exited: 0 });
+    expect(await periods(old.memberId)).toEqual([
+      ['2015-09-01', now, 'WORKING', 'JOINED', 'CATEGORY_CHANGE'], [now, null, 'PENSIONER', 'CATEGORY_CHANGE', null]]);
+    expect(await periods(fresh.memberId)).toEqual([[now, null, 'WORKING', 'JOINED', null]]);
+
+    expectStatus(await undo(job.id), 303);
+    expect(resultOf(await jobRow(job.id)).undo).toMatchObject({ reversed: 2, skipped: [] });
+    expect({ old: await periods(old.memberId), fresh: await periods(fresh.memberId) }).toEqual(before);
+    const members = await db().member.findMany({ where: { id: { in: [old.memberId, fresh.memberId] } }, orderBy: { externalId: 'asc' } });
+    expect(members.map((m) => m.category)).toEqual(['WORKING', 'STUDENT']);
+  });
+
+  it('still reports, not guesses, a category changed by an import recorded before the change date was kept', async () => {
+    const org = await newPrimary();
+    const [m] = await buildMembers([{ org, lastName: 'Усова', firstName: 'Ульяна', middleName: 'Ильинична', birthDate: '1985-05-05', externalId: 'U1', category: 'WORKING', joinedAt: '2015-09-01' }]);
+    const file = csv([[...HEAD, 'Категория'], ['Усова', 'Ульяна', 'Ильинична', '05.05.1985', '', 'U1', 'пенсионер']]);
+    const job = await importViaPage(chair, org.id, file, 'legacy.csv', { mode: 'sync', joinedAt: '01.09.2020' }, { exitReason: 'EXIT_DISMISSED', exitDate: '31.08.2025' });
+    // An import of the earlier version kept only the flag.
+    const ch = await db().importChange.findFirstOrThrow({ where: { importId: job.id } });
+    const { categoryDate: _d, categorySplit: _s, ...legacy } = ch.before as Record<string, unknown>;
+    await db().importChange.update({ where: { id: ch.id }, data: { before: legacy as object } });
+    expectStatus(await undo(job.id), 303);
+    expect(resultOf(await jobRow(job.id)).undo).toMatchObject({ reversed: 0, skipped: [{ memberId: m.memberId, reason: 'смена категории не отменяется автоматически' }] });
+    expect((await db().member.findUniqueOrThrow({ where: { id: m.memberId } })).category).toBe('PENSIONER');
   });
 
   it('refuses to undo an import finished more than 30 days ago', async () => {

@@ -1,9 +1,7 @@
-import crypto from 'node:crypto';
 import type pg from 'pg';
 import type { Category, MovementKind } from '../../generated/prisma/client';
 import { AppError } from '../../http/errors';
 import { today } from '../../lib/dates';
-import { nameKey } from '../../lib/names';
 import type { Actor } from '../../policy/actor';
 import { audit } from '../audit/audit.repo';
 import { CONSENT_TEXT_VERSION } from '../members/members.service';
@@ -11,7 +9,14 @@ import { convertRow, looseIdentity, mappingProblems, type ImportRow, type Mappin
 import { checkFile, readTable } from './files';
 import { db, withTransaction } from '../../db';
 import { exitMembers, registeredAfter, splitCategory } from '../members/bulk.repo';
-import { activeMembersOf, changesOf, existingPersons, findImportJob, setProgress, updateImportJob, type Existing } from './imports.repo';
+import { activeMembersOf, existingPersons, findImportJob, setProgress, updateImportJob, type Existing } from './imports.repo';
+import {
+  auditRun, changesForUndo, deleteCreated, insertMembers, markUndone, recordChanges, registeredOn, reopenExited, restoreUpdated, withCards, writeMembers, writePersons,
+  type Change, type ExitedBefore, type UpdatedBefore,
+} from './writes.repo';
+
+/** The note of the exit movement written for members missing from a synced list (the undo finds it by this). */
+const EXIT_NOTE = 'Импорт: нет в списке';
 
 export interface Plan {
   create: (ImportRow & { personId: string | null })[];
@@ -95,61 +100,30 @@ export async function buildPlan(org: { id: string; path: string }, mode: 'ADD' |
   return plan;
 }
 
-/** Bulk statements: arrays bound as parameters and unnested, a few statements for any number of rows. */
+/** The plan written in the caller's transaction, in chunks (set-based statements in writes.repo.ts), with progress. */
 async function applyPlan(c: pg.PoolClient, job: { id: string; organisationId: string; exitReason: MovementKind | null; exitDate: string | null }, plan: Plan, userId: string | null, progress: (p: number) => Promise<void>) {
   const t = today();
-  const changes: { memberId: string; kind: string; before: unknown; versionAfter: number }[] = [];
+  const changes: Change[] = [];
   const CH = 5000;
   for (let i = 0; i < plan.create.length; i += CH) {
     const part = plan.create.slice(i, i + CH);
-    const personIds = part.map((r) => r.personId ?? crypto.randomUUID());
-    const fresh = part.map((r, k) => ({ r, id: personIds[k] })).filter((x) => !x.r.personId);
-    if (fresh.length) {
-      await c.query(`INSERT INTO "Person" (id, "lastName", "firstName", "middleName", "birthDate", gender, phone, email, snils, "lastNameKey", "identityKey", "updatedAt")
-        SELECT * , now() FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::date[], $6::"Gender"[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])`,
-      [fresh.map((x) => x.id), fresh.map((x) => x.r.lastName), fresh.map((x) => x.r.firstName), fresh.map((x) => x.r.middleName), fresh.map((x) => x.r.birthDate),
-        fresh.map((x) => x.r.gender), fresh.map((x) => x.r.phone), fresh.map((x) => x.r.email), fresh.map((x) => x.r.snils), fresh.map((x) => nameKey(x.r.lastName)), fresh.map((x) => x.r.identityKey)]);
-    }
-    const memberIds = part.map(() => crypto.randomUUID());
-    await c.query(`INSERT INTO "Member" (id, "personId", "organisationId", category, "joinedAt", "externalId", "updatedAt")
-      SELECT m, p, $3::uuid, cat, j, e, now() FROM unnest($1::uuid[], $2::uuid[], $4::"Category"[], $5::date[], $6::text[]) AS t(m, p, cat, j, e)`,
-    [memberIds, personIds, job.organisationId, part.map((r) => r.category), part.map((r) => r.joinedAt), part.map((r) => r.externalId)]);
-    await c.query(`INSERT INTO "Registration" (id, "memberId", "organisationId", category, "validFrom", "startKind")
-      SELECT gen_random_uuid(), m, $2::uuid, cat, j, 'JOINED' FROM unnest($1::uuid[], $3::"Category"[], $4::date[]) AS t(m, cat, j)`,
-    [memberIds, job.organisationId, part.map((r) => r.category), part.map((r) => r.joinedAt)]);
-    await c.query(`INSERT INTO "Movement" (id, "memberId", kind, date, "organisationId", note, "createdById")
-      SELECT gen_random_uuid(), m, 'JOINED', j, $2::uuid, 'Импорт', $4::uuid FROM unnest($1::uuid[], $3::date[]) AS t(m, j)`,
-    [memberIds, job.organisationId, part.map((r) => r.joinedAt), userId]);
-    // Consent (1) for every new member: a plain insert for new persons; a returning person may still hold one.
-    const reused = part.map((r, k) => ({ r, id: personIds[k] })).filter((x) => x.r.personId);
-    await c.query(`INSERT INTO "Consent" (id, "personId", kind, "givenAt", "textVersion")
-      SELECT gen_random_uuid(), p, 'PROCESSING', least(j, $3::date), $4 FROM unnest($1::uuid[], $2::date[]) AS t(p, j)`,
-    [fresh.map((x) => x.id), fresh.map((x) => x.r.joinedAt), t, CONSENT_TEXT_VERSION]);
-    if (reused.length) {
-      await c.query(`INSERT INTO "Consent" (id, "personId", kind, "givenAt", "textVersion")
-        SELECT gen_random_uuid(), p, 'PROCESSING', least(j, $3::date), $4 FROM unnest($1::uuid[], $2::date[]) AS t(p, j)
-        WHERE NOT EXISTS (SELECT 1 FROM "Consent" k WHERE k."personId" = t.p AND k.kind = 'PROCESSING' AND k."withdrawnAt" IS NULL)`,
-      [reused.map((x) => x.id), reused.map((x) => x.r.joinedAt), t, CONSENT_TEXT_VERSION]);
-    }
+    const memberIds = await insertMembers(c, { organisationId: job.organisationId, rows: part, userId, today: t, consentVersion: CONSENT_TEXT_VERSION });
     memberIds.forEach((m) => changes.push({ memberId: m, kind: 'CREATED', before: null, versionAfter: 1 }));
     await progress(0.4 + 0.4 * ((i + part.length) / Math.max(1, plan.create.length)));
   }
   for (let i = 0; i < plan.update.length; i += CH) {
     const part = plan.update.slice(i, i + CH);
-    await c.query(`UPDATE "Person" p SET "lastName" = t.ln, "firstName" = t.fn, "middleName" = t.mn, "birthDate" = t.bd, gender = coalesce(t.g, p.gender),
-        phone = coalesce(t.ph, p.phone), email = coalesce(t.em, p.email), snils = coalesce(t.sn, p.snils), "lastNameKey" = t.lk, "identityKey" = t.ik, version = p.version + 1, "updatedAt" = now()
-      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::date[], $6::"Gender"[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[]) AS t(id, ln, fn, mn, bd, g, ph, em, sn, lk, ik)
-      WHERE p.id = t.id`,
-    [part.map((u) => u.personId), part.map((u) => u.row.lastName), part.map((u) => u.row.firstName), part.map((u) => u.row.middleName), part.map((u) => u.row.birthDate),
-      part.map((u) => u.row.gender), part.map((u) => u.row.phone), part.map((u) => u.row.email), part.map((u) => u.row.snils), part.map((u) => nameKey(u.row.lastName)), part.map((u) => u.row.identityKey)]);
-    const r = await c.query(`UPDATE "Member" m SET "externalId" = coalesce(t.e, m."externalId"), category = t.cat, version = m.version + 1, "updatedAt" = now()
-      FROM unnest($1::uuid[], $2::int[], $3::text[], $4::"Category"[]) AS t(id, v, e, cat) WHERE m.id = t.id AND m.version = t.v RETURNING m.id`,
-    [part.map((u) => u.memberId), part.map((u) => u.version), part.map((u) => u.row.externalId), part.map((u) => (u.categoryChanged ? u.row.category : u.before.category))]);
-    if (r.rowCount !== part.length) throw new AppError('STALE_VERSION', 'Пока шёл импорт, часть записей изменили: запустите его ещё раз');
-    // A category change splits the registration period on the import's date.
+    await writePersons(c, part.map((u) => ({ personId: u.personId, v: u.row })), true);
+    const written = await writeMembers(c, part.map((u) => ({ memberId: u.memberId, version: u.version, externalId: u.row.externalId, category: u.categoryChanged ? u.row.category : u.before.category! })));
+    if (written !== part.length) throw new AppError('STALE_VERSION', 'Пока шёл импорт, часть записей изменили: запустите его ещё раз');
+    // A category change splits the registration period on the import's date (or edits one that began that day).
     const cat = part.filter((u) => u.categoryChanged);
+    const sameDay = cat.length ? await registeredOn(c, cat.map((u) => u.memberId), t) : new Set<string>();
     if (cat.length) await splitCategory(c, cat.map((u) => u.memberId), cat.map((u) => u.row.category), t);
-    part.forEach((u) => changes.push({ memberId: u.memberId, kind: 'UPDATED', before: { ...u.before, categoryChanged: u.categoryChanged }, versionAfter: u.version + 1 }));
+    part.forEach((u) => changes.push({
+      memberId: u.memberId, kind: 'UPDATED', versionAfter: u.version + 1,
+      before: { ...u.before, categoryChanged: u.categoryChanged, ...(u.categoryChanged ? { categoryDate: t, categorySplit: !sameDay.has(u.memberId) } : {}) } satisfies UpdatedBefore,
+    }));
   }
   if (plan.exit.length) {
     const date = job.exitDate ?? t;
@@ -157,20 +131,14 @@ async function applyPlan(c: pg.PoolClient, job: { id: string; organisationId: st
     const ids = plan.exit.map((e) => e.memberId);
     const bad = await registeredAfter(c, ids, date);
     if (bad > 0) throw new AppError('BAD_REQUEST', `Дата выбытия раньше постановки на учёт у ${bad} человек`, { exitDate: 'Дата выбытия раньше постановки на учёт' });
-    const { ids: exited, blocked } = await exitMembers(c, { ids, versions: plan.exit.map((e) => e.version), reason, date, userId, note: 'Импорт: нет в списке' });
+    const { ids: exited, blocked } = await exitMembers(c, { ids, versions: plan.exit.map((e) => e.version), reason, date, userId, note: EXIT_NOTE });
     if (exited.length !== ids.length) throw new AppError('STALE_VERSION', 'Пока шёл импорт, часть записей изменили: запустите его ещё раз');
     const cardsBy = new Map<string, { id: string; status: string }[]>();
     for (const x of blocked) cardsBy.set(x.memberId, [...(cardsBy.get(x.memberId) ?? []), { id: x.id, status: x.status }]);
-    plan.exit.forEach((e) => changes.push({ memberId: e.memberId, kind: 'EXITED', before: { cards: cardsBy.get(e.memberId) ?? [] }, versionAfter: e.version + 1 }));
+    plan.exit.forEach((e) => changes.push({ memberId: e.memberId, kind: 'EXITED', before: { cards: cardsBy.get(e.memberId) ?? [] } satisfies ExitedBefore, versionAfter: e.version + 1 }));
   }
-  for (let i = 0; i < changes.length; i += 20000) {
-    const part = changes.slice(i, i + 20000);
-    await c.query(`INSERT INTO "ImportChange" ("importId", "memberId", kind, before, "versionAfter")
-      SELECT $1::uuid, m, k::"ImportChangeKind", b, v FROM unnest($2::uuid[], $3::text[], $4::jsonb[], $5::int[]) AS t(m, k, b, v)`,
-    [job.id, part.map((x) => x.memberId), part.map((x) => x.kind), part.map((x) => (x.before === null ? null : JSON.stringify(x.before))), part.map((x) => x.versionAfter)]);
-  }
-  await c.query(`INSERT INTO "AuditLog" ("userId", action, entity, "entityId", "organisationId", "rowCount", outcome, details) VALUES ($1, 'import.run', 'ImportJob', $2, $3, $4, 'OK', $5)`,
-    [userId, job.id, job.organisationId, changes.length, JSON.stringify({ created: plan.create.length, updated: plan.update.length, exited: plan.exit.length })]);
+  await recordChanges(c, job.id, changes);
+  await auditRun(c, { userId, jobId: job.id, organisationId: job.organisationId, rows: changes.length, details: { created: plan.create.length, updated: plan.update.length, exited: plan.exit.length } });
 }
 
 export function resultOf(plan: Plan) {
@@ -213,44 +181,30 @@ export async function undoImport(actor: Actor, jobId: string) {
   if (!job) throw new AppError('NOT_FOUND');
   if (job.status !== 'DONE') throw new AppError('UNPROCESSABLE', 'Отменить можно только завершённый импорт');
   if (job.finishedAt && Date.now() - job.finishedAt.getTime() > 30 * 86_400_000) throw new AppError('UNPROCESSABLE', 'Импорт старше 30 дней: отмена невозможна');
-  const changes = await changesOf(job.id);
   const skipped: { memberId: string; reason: string }[] = [];
   let reversed = 0;
   await withTransaction(async (c) => {
-    for (const ch of changes) {
-      const cur = await c.query('SELECT version, status::text FROM "Member" WHERE id = $1 FOR UPDATE', [ch.memberId]);
-      if (!cur.rowCount || cur.rows[0].version !== ch.versionAfter) { skipped.push({ memberId: ch.memberId, reason: 'изменён после импорта' }); continue; }
-      if (ch.kind === 'CREATED') {
-        const cards = await c.query('SELECT 1 FROM "Card" WHERE "memberId" = $1', [ch.memberId]);
-        if (cards.rowCount) { skipped.push({ memberId: ch.memberId, reason: 'уже заказан билет' }); continue; }
-        const p = await c.query('SELECT "personId" FROM "Member" WHERE id = $1', [ch.memberId]);
-        await c.query('DELETE FROM "Movement" WHERE "memberId" = $1', [ch.memberId]);
-        await c.query('DELETE FROM "Registration" WHERE "memberId" = $1', [ch.memberId]);
-        await c.query('DELETE FROM "ImportChange" WHERE "memberId" = $1 AND "importId" = $2', [ch.memberId, job.id]);
-        await c.query('DELETE FROM "Member" WHERE id = $1', [ch.memberId]);
-        const personId = p.rows[0].personId;
-        const others = await c.query('SELECT 1 FROM "Member" WHERE "personId" = $1 UNION ALL SELECT 1 FROM "Position" WHERE "personId" = $1', [personId]);
-        if (!others.rowCount) { await c.query('DELETE FROM "Consent" WHERE "personId" = $1', [personId]); await c.query('DELETE FROM "Person" WHERE id = $1', [personId]); }
-      } else if (ch.kind === 'EXITED') {
-        const before = ch.before as { cards: { id: string; status: string }[] };
-        await c.query(`UPDATE "Registration" SET "validTo" = NULL, "endKind" = NULL WHERE id = (SELECT id FROM "Registration" WHERE "memberId" = $1 ORDER BY "validFrom" DESC LIMIT 1)`, [ch.memberId]);
-        await c.query(`DELETE FROM "Movement" WHERE id = (SELECT id FROM "Movement" WHERE "memberId" = $1 AND note = 'Импорт: нет в списке' ORDER BY "createdAt" DESC LIMIT 1)`, [ch.memberId]);
-        await c.query(`UPDATE "Member" SET status = 'ACTIVE', "exitedAt" = NULL, "exitKind" = NULL, "exitNote" = NULL, version = version + 1 WHERE id = $1`, [ch.memberId]);
-        for (const card of before.cards) {
-          await c.query(`UPDATE "Card" SET status = $2::"CardStatus", "blockedAt" = NULL, "blockReason" = NULL WHERE id = $1`, [card.id, card.status]);
-          await c.query(`INSERT INTO "CardEvent" (id, "cardId", status, date, note, "userId") VALUES (gen_random_uuid(), $1, $2::"CardStatus", $3::date, 'Отмена импорта', $4)`, [card.id, card.status, today(), actor.userId]);
-        }
-      } else {
-        const b = ch.before as unknown as Existing & { categoryChanged: boolean };
-        if (b.categoryChanged) { skipped.push({ memberId: ch.memberId, reason: 'смена категории не отменяется автоматически' }); continue; }
-        await c.query(`UPDATE "Person" SET "lastName" = $2, "firstName" = $3, "middleName" = $4, "birthDate" = $5::date, gender = $6::"Gender", phone = $7, email = $8, snils = $9,
-          "lastNameKey" = $10, "identityKey" = $11, version = version + 1 WHERE id = $1`,
-        [b.personId, b.lastName, b.firstName, b.middleName, b.birthDate, b.gender, b.phone, b.email, b.snils, nameKey(b.lastName), b.identityKey]);
-        await c.query(`UPDATE "Member" SET "externalId" = $2, version = version + 1 WHERE id = $1`, [ch.memberId, b.externalId]);
-      }
-      reversed += 1;
-    }
-    await c.query(`UPDATE "ImportJob" SET status = 'UNDONE', result = coalesce(result, '{}'::jsonb) || jsonb_build_object('undo', $2::jsonb) WHERE id = $1`, [job.id, JSON.stringify({ reversed, skipped })]);
+    const changes = await changesForUndo(c, job.id);
+    const fresh = changes.filter((ch) => {
+      if (ch.current === ch.versionAfter) return true;
+      skipped.push({ memberId: ch.memberId, reason: 'изменён после импорта' });
+      return false;
+    });
+    const created = fresh.filter((ch) => ch.kind === 'CREATED');
+    const carded = await withCards(c, created.map((ch) => ch.memberId));
+    for (const ch of created) if (carded.has(ch.memberId)) skipped.push({ memberId: ch.memberId, reason: 'уже заказан билет' });
+    const deletable = created.filter((ch) => !carded.has(ch.memberId)).map((ch) => ch.memberId);
+    await deleteCreated(c, job.id, deletable);
+    const exited = fresh.filter((ch) => ch.kind === 'EXITED').map((ch) => ({ memberId: ch.memberId, before: ch.before as ExitedBefore }));
+    await reopenExited(c, exited, { userId: actor.userId, today: today(), exitNote: EXIT_NOTE });
+    const updated = fresh.filter((ch) => ch.kind === 'UPDATED').map((ch) => ({ memberId: ch.memberId, before: ch.before as UpdatedBefore }));
+    // Imports made before the category's date was recorded cannot put the category back.
+    const oldCategory = updated.filter((u) => u.before.categoryChanged && !u.before.categoryDate);
+    for (const u of oldCategory) skipped.push({ memberId: u.memberId, reason: 'смена категории не отменяется автоматически' });
+    const restorable = updated.filter((u) => !oldCategory.includes(u));
+    await restoreUpdated(c, restorable);
+    reversed = deletable.length + exited.length + restorable.length;
+    await markUndone(c, job.id, { reversed, skipped });
   });
   await audit(actor, { action: 'import.undone', entity: 'ImportJob', entityId: job.id, organisationId: job.organisationId, rowCount: reversed, details: { skipped: skipped.length } });
   return { reversed, skipped };

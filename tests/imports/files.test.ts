@@ -78,8 +78,10 @@ describe('bad files are refused before parsing, each with a clear Russian messag
 
   it('a zip bomb that hides its size in the headers is refused as well', async () => {
     const liar = makeZip([{ name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(150 * 1024 * 1024, 0x20), declaredSize: 1000 }]);
-    const res = await uploadPage(chair, org.id, liar, 'spisok.xlsx');
-    expect([413, 415, 422]).toContain(res.status);
+    const started = Date.now();
+    // Caught while inflating as a stream, where the entry outgrows its declared size: not handed to Excel's reader.
+    await expectRefused(liar, 'spisok.xlsx', 413, /слишком велик в распакованном виде/);
+    expect(Date.now() - started).toBeLessThan(5000);
     expect(await db().member.count({ where: { organisationId: org.id } })).toBe(0);
   });
 

@@ -8,24 +8,42 @@ export const LIMITS = { bytes: 20 * 1024 * 1024, rows: 200_000, zipEntries: 2_00
 
 export type FileKind = 'xlsx' | 'csv';
 
-/** Zip bombs: the archive's directory is read first; too many entries or too much inflated data is refused. */
+const TOO_BIG = () => new AppError('PAYLOAD_TOO_LARGE', 'Файл Excel слишком велик в распакованном виде (или повреждён). Сохраните список заново или разделите его');
+const BROKEN = () => new AppError('UNSUPPORTED_MEDIA_TYPE', 'Файл повреждён: это не настоящий файл Excel (.xlsx)');
+
+/**
+ * Zip bombs: the archive's directory is read first (too many entries or too much declared data is refused), then
+ * every entry is inflated as a stream and its real bytes counted, so sizes that lie in the headers are caught
+ * at the limit (or where an entry outgrows its declared size) before anything is kept in memory.
+ */
 function inspectZip(buf: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(buf, { lazyEntries: true, validateEntrySizes: true }, (err, zip) => {
-      if (err || !zip) return reject(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Файл повреждён: это не настоящий файл Excel (.xlsx)'));
+      if (err || !zip) return reject(BROKEN());
       let entries = 0;
-      let total = 0;
+      let declared = 0;
+      let inflated = 0;
+      let failed = false;
+      const fail = (e: AppError) => { if (!failed) { failed = true; zip.close(); reject(e); } };
       zip.on('entry', (e: yauzl.Entry) => {
         entries += 1;
-        total += e.uncompressedSize;
-        if (entries > LIMITS.zipEntries || total > LIMITS.zipUncompressed || (e.compressedSize > 0 && e.uncompressedSize / e.compressedSize > LIMITS.zipRatio && e.uncompressedSize > 1024 * 1024)) {
-          zip.close();
-          return reject(new AppError('PAYLOAD_TOO_LARGE', 'Файл Excel слишком велик в распакованном виде (или повреждён). Сохраните список заново или разделите его'));
+        declared += e.uncompressedSize;
+        if (entries > LIMITS.zipEntries || declared > LIMITS.zipUncompressed || (e.compressedSize > 0 && e.uncompressedSize / e.compressedSize > LIMITS.zipRatio && e.uncompressedSize > 1024 * 1024)) {
+          return fail(TOO_BIG());
         }
-        zip.readEntry();
+        zip.openReadStream(e, (err2, stream) => {
+          if (err2 || !stream) return fail(BROKEN());
+          stream.on('data', (chunk: Buffer) => {
+            inflated += chunk.length;
+            if (inflated > LIMITS.zipUncompressed) { stream.destroy(); fail(TOO_BIG()); }
+          });
+          // An entry that inflates beyond its declared size (validateEntrySizes) is a lie: refused as too big.
+          stream.on('error', () => fail(TOO_BIG()));
+          stream.on('end', () => { if (!failed) zip.readEntry(); });
+        });
       });
-      zip.on('end', () => resolve());
-      zip.on('error', () => reject(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Файл повреждён: это не настоящий файл Excel (.xlsx)')));
+      zip.on('end', () => { if (!failed) resolve(); });
+      zip.on('error', () => fail(BROKEN()));
       zip.readEntry();
     });
   });

@@ -8,7 +8,7 @@ export type AuditAction =
   | 'member.viewed' | 'member.listed' | 'member.created' | 'member.updated' | 'member.exited' | 'member.transferred'
   | 'member.exported' | 'consent.changed' | 'position.changed'
   | 'user.created' | 'user.updated' | 'role.assigned' | 'role.ended' | 'role.handover'
-  | 'card.ordered' | 'card.order.forwarded' | 'card.order.returned' | 'card.order.resubmitted' | 'card.order.delivered'
+  | 'card.ordered' | 'card.order.forwarded' | 'card.order.returned' | 'card.order.resubmitted' | 'card.order.delivered' | 'card.order.closed'
   | 'card.batch.created' | 'card.batch.produced' | 'card.batch.delivered' | 'card.batch.exported'
   | 'card.issued' | 'card.virtual' | 'card.blocked' | 'card.reissued' | 'card.viewed'
   | 'verify.checked' | 'report.saved' | 'report.submitted' | 'report.accepted' | 'report.returned' | 'report.campaign' | 'report.template' | 'import.created' | 'import.run' | 'import.undone' | 'event.created' | 'event.checkin' | 'event.exported' | 'bonus.exported' | 'report.exported';

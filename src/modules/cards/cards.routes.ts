@@ -144,7 +144,7 @@ export function cardPages(): RouteDef[] {
         const central = await loadCentral(ctx);
         await act(ctx, `/orgs/${central.id}/cards`, async () => {
           const b = await createBatch(ctx.actor, central, { allForwarded: true });
-          return `Партия № ${b.number} сформирована: ${b.count} карт`;
+          return `Партия № ${b.number} сформирована: ${b.count} карт${b.closedEmpty ? `; закрыто заявок, где все карты заблокированы: ${b.closedEmpty}` : ''}`;
         });
       },
     },

@@ -92,14 +92,26 @@ export async function dropFromOrder(actor: Actor, order: OrderFull, cardId: stri
   });
 }
 
-/** The central office groups forwarded orders into a production batch. */
+/**
+ * The central office groups forwarded orders into a production batch. Only cards still ORDERED are made; an order
+ * whose cards were all blocked on the way (members who left) is closed instead of being sent to production.
+ */
 export async function createBatch(actor: Actor, central: OrgRow, o: { orderIds?: string[]; allForwarded?: boolean }) {
   const orders = await db().cardOrder.findMany({
-    where: { holderId: central.id, status: 'FORWARDED', ...(o.allForwarded ? {} : { id: { in: o.orderIds ?? [] } }) }, select: { id: true },
+    where: { holderId: central.id, status: 'FORWARDED', ...(o.allForwarded ? {} : { id: { in: o.orderIds ?? [] } }) },
+    select: { id: true, _count: { select: { cards: { where: { status: 'ORDERED' } } } } },
   });
   if (!o.allForwarded && orders.length !== (o.orderIds ?? []).length) throw new AppError('UNPROCESSABLE', 'В партию можно включить только заявки, переданные в ЦС');
   if (!orders.length) throw new AppError('UNPROCESSABLE', 'Нет заявок, переданных в ЦС');
-  const ids = orders.map((x) => x.id);
+  const ids = orders.filter((x) => x._count.cards > 0).map((x) => x.id);
+  const empty = orders.filter((x) => x._count.cards === 0).map((x) => x.id);
+  if (empty.length) {
+    await db().$transaction(async (tx) => {
+      await tx.cardOrder.updateMany({ where: { id: { in: empty }, status: 'FORWARDED' }, data: { status: 'CLOSED', version: { increment: 1 } } });
+      await audit(actor, { action: 'card.order.closed', entity: 'CardOrder', organisationId: central.id, rowCount: empty.length, details: { reason: 'all cards blocked' } }, tx);
+    });
+  }
+  if (!ids.length) throw new AppError('UNPROCESSABLE', 'Нечего изготавливать: все карты этих заявок заблокированы (члены выбыли), заявки закрыты');
   const batch = await db().$transaction(async (tx) => {
     const b = await tx.cardBatch.create({ data: { createdById: actor.userId } });
     await tx.cardOrder.updateMany({ where: { id: { in: ids } }, data: { status: 'IN_BATCH', batchId: b.id, version: { increment: 1 } } });
@@ -108,7 +120,7 @@ export async function createBatch(actor: Actor, central: OrgRow, o: { orderIds?:
     await audit(actor, { action: 'card.batch.created', entity: 'CardBatch', entityId: b.id, organisationId: central.id, rowCount: count }, tx);
     return { ...b, count };
   }, { timeout: 120_000 });
-  return { id: batch.id, number: batch.number, count: batch.count, byRegion: await batchByRegion(batch.id) };
+  return { id: batch.id, number: batch.number, count: batch.count, byRegion: await batchByRegion(batch.id), closedEmpty: empty.length };
 }
 
 export async function markBatchProduced(actor: Actor, batchId: string) {

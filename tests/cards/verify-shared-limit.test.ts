@@ -24,5 +24,8 @@ describe('one allowance for the page and the API of the public check', () => {
     expect(page.status).toBe(429);
     expect(page.text).not.toContain('role="status"');
     expect(page.text).toContain('Слишком много');
+    // The page reads no partner key: a made-up X-Api-Key header does not open a fresh allowance there.
+    const spoofed = await agent.post('/verify').set('X-Api-Key', `pk_${Date.now()}`).type('form').send({ _csrf: csrf, ...q });
+    expect(spoofed.status).toBe(429);
   });
 });

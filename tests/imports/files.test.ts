@@ -85,6 +85,13 @@ describe('bad files are refused before parsing, each with a clear Russian messag
     expect(await db().member.count({ where: { organisationId: org.id } })).toBe(0);
   });
 
+  it('a zip whose compressed data is damaged is refused as a damaged file (415), not as a big one', async () => {
+    const name = 'xl/worksheets/sheet1.xml';
+    const zip = makeZip([{ name, data: Buffer.from('<worksheet>' + 'x'.repeat(5000) + '</worksheet>') }]);
+    zip[30 + Buffer.byteLength(name)] = 0xff; // the first deflate block: BTYPE 11 does not exist
+    await expectRefused(zip, 'spisok.xlsx', 415, /Файл повреждён/);
+  });
+
   it('a file over 20 MB → 413 on the page', async () => {
     const big = Buffer.alloc(21 * 1024 * 1024, 'А;Б;01.01.1990\n');
     const res = await uploadPage(chair, org.id, big, 'ogromnyi.csv');

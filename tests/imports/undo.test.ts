@@ -167,6 +167,25 @@ describe('undo of a sync import', () => {
     expect((await db().member.findUniqueOrThrow({ where: { id: m.memberId } })).category).toBe('PENSIONER');
   });
 
+  it('gives back an exited member\'s ordered card only while its order is still open', async () => {
+    const org = await newPrimary();
+    const [stay, gone] = await buildMembers([
+      { org, lastName: 'Фомина', firstName: 'Фаина', middleName: 'Петровна', birthDate: '1982-02-02', externalId: 'F1', category: 'WORKING', joinedAt: '2015-09-01' },
+      { org, lastName: 'Харитонов', firstName: 'Харитон', middleName: 'Ильич', birthDate: '1983-03-03', externalId: 'F2', category: 'WORKING', joinedAt: '2015-09-01' },
+    ]);
+    const order = await db().cardOrder.create({ data: { organisationId: org.id, holderId: t.central.id, status: 'FORWARDED' } });
+    const card = await db().card.create({ data: { number: '9600000000000033', memberId: gone.memberId, form: 'PLASTIC', status: 'ORDERED', orderId: order.id } });
+    const job = await importViaPage(chair, org.id, csv([HEAD, ['Фомина', 'Фаина', 'Петровна', '02.02.1982', '', 'F1']]), 'list.csv',
+      { mode: 'sync', joinedAt: '01.09.2020' }, { exitReason: 'EXIT_DISMISSED', exitDate: '31.08.2025' });
+    expect(resultOf(job)).toMatchObject({ exited: 1 });
+    // Meanwhile the central office closed the order: every card in it was blocked.
+    await db().cardOrder.update({ where: { id: order.id }, data: { status: 'CLOSED' } });
+    expectStatus(await undo(job.id), 303);
+    expect((await db().member.findUniqueOrThrow({ where: { id: gone.memberId } })).status).toBe('ACTIVE');
+    expect(await db().card.findUniqueOrThrow({ where: { id: card.id } })).toMatchObject({ status: 'BLOCKED', blockReason: 'EXIT' });
+    expect((await db().member.findUniqueOrThrow({ where: { id: stay.memberId } })).status).toBe('ACTIVE');
+  });
+
   it('refuses to undo an import finished more than 30 days ago', async () => {
     const org = await newPrimary();
     const job = await importViaPage(chair, org.id, csv([HEAD, ['Мухина', 'Мария', 'Марковна', '12.12.1992', '', 'M1']]), 'old.csv', { joinedAt: '01.09.2020' });

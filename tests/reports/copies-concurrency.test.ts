@@ -33,7 +33,7 @@ describe('copies on registrations under concurrent changes of one member', () =>
   const issueCard = (c: pg.Client, memberId: string) => c.query(
     `INSERT INTO "Card" (number, "memberId", form, status, "issuedAt", "updatedAt") VALUES ($1, $2, 'VIRTUAL', 'ISSUED', '2025-01-01', now())`, [number(), memberId]);
   const copies = async (memberId: string) => (await a.query(
-    `SELECT "validFrom"::text AS "from", "cardVirtual"::text AS virtual, gender::text FROM "Registration" WHERE "memberId" = $1 ORDER BY "validFrom"`, [memberId])).rows;
+    `SELECT "validFrom"::text AS "from", "cardPlastic"::text AS plastic, "cardVirtual"::text AS virtual, gender::text FROM "Registration" WHERE "memberId" = $1 ORDER BY "validFrom"`, [memberId])).rows;
   /** Whether the promise is still pending after a while (the other transaction waits for the lock). */
   const pending = async (p: Promise<unknown>) => Promise.race([p.then(() => false), new Promise((r) => setTimeout(() => r(true), 300))]);
 
@@ -46,7 +46,7 @@ describe('copies on registrations under concurrent changes of one member', () =>
     await a.query('COMMIT');
     await card;
     expect(await copies(m.memberId)).toEqual([
-      { from: '2020-01-01', virtual: '{[2025-01-01,)}', gender: 'MALE' }, { from: '2025-06-01', virtual: '{[2025-01-01,)}', gender: 'MALE' }]);
+      { from: '2020-01-01', plastic: null, virtual: '{[2025-01-01,)}', gender: 'MALE' }, { from: '2025-06-01', plastic: null, virtual: '{[2025-01-01,)}', gender: 'MALE' }]);
   });
 
   it('a transfer made while a card is being issued copies that card once it is committed', async () => {
@@ -69,5 +69,42 @@ describe('copies on registrations under concurrent changes of one member', () =>
     await a.query('COMMIT');
     await fix;
     expect((await copies(m.memberId)).map((r) => r.gender)).toEqual(['FEMALE', 'FEMALE']);
+  });
+
+  it('a position written while its holder\'s gender is being corrected takes the corrected value', async () => {
+    const m = await buildMember({ org: t.primA3, joinedAt: '2020-01-01', gender: 'MALE' });
+    await a.query('BEGIN');
+    await a.query(`UPDATE "Person" SET gender = 'FEMALE' WHERE id = $1`, [m.personId]);
+    const pos = b.query(`INSERT INTO "Position" ("personId", "organisationId", kind, "startDate") VALUES ($1, $2, 'CHAIR', '2024-01-01') RETURNING id`, [m.personId, t.primA3.id]);
+    expect(await pending(pos)).toBe(true);
+    await a.query('COMMIT');
+    const id = (await pos).rows[0].id;
+    expect((await a.query(`SELECT gender::text FROM "Position" WHERE id = $1`, [id])).rows).toEqual([{ gender: 'FEMALE' }]);
+  });
+
+  it('a status change of cards (a batch in production) does not wait for the members: their periods cannot change', async () => {
+    const m = await buildMember({ org: t.primA1, joinedAt: '2020-01-01' });
+    const card = await b.query(`INSERT INTO "Card" (number, "memberId", form, status, "updatedAt") VALUES ($1, $2, 'PLASTIC', 'ORDERED', now()) RETURNING id`, [number(), m.memberId]);
+    await a.query('BEGIN');
+    await a.query(`UPDATE "Member" SET version = version + 1 WHERE id = $1`, [m.memberId]);
+    const status = b.query(`UPDATE "Card" SET status = 'IN_PRODUCTION' WHERE id = $1`, [card.rows[0].id]);
+    expect(await pending(status)).toBe(false);
+    await a.query('COMMIT');
+    // Issuing it does change the period: that waits for the member, then the copy has it.
+    await a.query('BEGIN');
+    await a.query(`UPDATE "Member" SET version = version + 1 WHERE id = $1`, [m.memberId]);
+    const issue = b.query(`UPDATE "Card" SET status = 'ISSUED', "issuedAt" = '2025-03-03' WHERE id = $1`, [card.rows[0].id]);
+    expect(await pending(issue)).toBe(true);
+    await a.query('COMMIT');
+    await issue;
+    expect((await copies(m.memberId)).map((r) => r.plastic)).toEqual(['{[2025-03-03,)}']);
+  });
+
+  it('emptying the card table empties the copies', async () => {
+    const m = await buildMember({ org: t.primB1, joinedAt: '2020-01-01' });
+    await issueCard(a, m.memberId);
+    expect((await copies(m.memberId))[0].virtual).toBe('{[2025-01-01,)}');
+    await a.query('TRUNCATE "Card" CASCADE');
+    expect((await a.query(`SELECT count(*)::int AS n FROM "Registration" WHERE "cardPlastic" IS NOT NULL OR "cardVirtual" IS NOT NULL`)).rows).toEqual([{ n: 0 }]);
   });
 });

@@ -98,29 +98,29 @@ export async function dropFromOrder(actor: Actor, order: OrderFull, cardId: stri
  */
 export async function createBatch(actor: Actor, central: OrgRow, o: { orderIds?: string[]; allForwarded?: boolean }) {
   const orders = await db().cardOrder.findMany({
-    where: { holderId: central.id, status: 'FORWARDED', ...(o.allForwarded ? {} : { id: { in: o.orderIds ?? [] } }) },
-    select: { id: true, _count: { select: { cards: { where: { status: 'ORDERED' } } } } },
+    where: { holderId: central.id, status: 'FORWARDED', ...(o.allForwarded ? {} : { id: { in: o.orderIds ?? [] } }) }, select: { id: true },
   });
   if (!o.allForwarded && orders.length !== (o.orderIds ?? []).length) throw new AppError('UNPROCESSABLE', 'В партию можно включить только заявки, переданные в ЦС');
   if (!orders.length) throw new AppError('UNPROCESSABLE', 'Нет заявок, переданных в ЦС');
-  const ids = orders.filter((x) => x._count.cards > 0).map((x) => x.id);
-  const empty = orders.filter((x) => x._count.cards === 0).map((x) => x.id);
-  if (empty.length) {
-    await db().$transaction(async (tx) => {
-      await tx.cardOrder.updateMany({ where: { id: { in: empty }, status: 'FORWARDED' }, data: { status: 'CLOSED', version: { increment: 1 } } });
-      await audit(actor, { action: 'card.order.closed', entity: 'CardOrder', organisationId: central.id, rowCount: empty.length, details: { reason: 'all cards blocked' } }, tx);
+  const all = orders.map((x) => x.id);
+  const made = await db().$transaction(async (tx) => {
+    // Closed in one statement with its condition, so an order that has an ORDERED card again is never closed.
+    const closed = await tx.cardOrder.updateMany({
+      where: { id: { in: all }, status: 'FORWARDED', cards: { none: { status: 'ORDERED' } } }, data: { status: 'CLOSED', version: { increment: 1 } },
     });
-  }
-  if (!ids.length) throw new AppError('UNPROCESSABLE', 'Нечего изготавливать: все карты этих заявок заблокированы (члены выбыли), заявки закрыты');
-  const batch = await db().$transaction(async (tx) => {
+    if (closed.count) await audit(actor, { action: 'card.order.closed', entity: 'CardOrder', organisationId: central.id, rowCount: closed.count, details: { reason: 'all cards blocked' } }, tx);
+    const ids = (await tx.cardOrder.findMany({ where: { id: { in: all }, status: 'FORWARDED' }, select: { id: true } })).map((x) => x.id);
+    if (!ids.length) return { closed: closed.count, batch: null };
     const b = await tx.cardBatch.create({ data: { createdById: actor.userId } });
     await tx.cardOrder.updateMany({ where: { id: { in: ids } }, data: { status: 'IN_BATCH', batchId: b.id, version: { increment: 1 } } });
     await setCardsStatus(tx, { orderId: { in: ids }, status: 'ORDERED' }, 'IN_PRODUCTION', today(), actor.userId, { batchId: b.id });
     const count = await tx.card.count({ where: { batchId: b.id } });
     await audit(actor, { action: 'card.batch.created', entity: 'CardBatch', entityId: b.id, organisationId: central.id, rowCount: count }, tx);
-    return { ...b, count };
+    return { closed: closed.count, batch: { ...b, count } };
   }, { timeout: 120_000 });
-  return { id: batch.id, number: batch.number, count: batch.count, byRegion: await batchByRegion(batch.id), closedEmpty: empty.length };
+  // The closed orders stay closed (committed) even when nothing is left to make.
+  if (!made.batch) throw new AppError('UNPROCESSABLE', 'Нечего изготавливать: все карты этих заявок заблокированы (члены выбыли), заявки закрыты');
+  return { id: made.batch.id, number: made.batch.number, count: made.batch.count, byRegion: await batchByRegion(made.batch.id), closedEmpty: made.closed };
 }
 
 export async function markBatchProduced(actor: Actor, batchId: string) {

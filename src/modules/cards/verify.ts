@@ -45,6 +45,8 @@ export async function createPartnerKey(name: string) {
   return { key, row };
 }
 
+const partnerHeader = (req: Request) => (req.originalUrl.startsWith('/api/') ? req.get('x-api-key') : undefined);
+
 const tooMany = (_req: Request, _res: unknown, next: (e: unknown) => void) => next(new AppError('TOO_MANY_REQUESTS'));
 
 /**
@@ -56,8 +58,9 @@ export function verifyLimiters() {
     rateLimit({ windowMs: 60_000, limit: 3000, keyGenerator: () => 'global', standardHeaders: false, legacyHeaders: false, handler: tooMany }),
     rateLimit({
       windowMs: 60_000, standardHeaders: 'draft-7', legacyHeaders: false, handler: tooMany,
-      limit: (req) => (req.get('x-api-key') ? 600 : 20),
-      keyGenerator: (req) => (req.get('x-api-key') ? `k:${sha256(req.get('x-api-key')!)}` : clientKey(req)),
+      // Only the API reads a partner key (an unknown key there gets 401); the page's allowance is always per address.
+      limit: (req) => (partnerHeader(req) ? 600 : 20),
+      keyGenerator: (req) => (partnerHeader(req) ? `k:${sha256(partnerHeader(req)!)}` : clientKey(req)),
     }),
   ];
 }

@@ -37,8 +37,9 @@ function inspectZip(buf: Buffer): Promise<void> {
             inflated += chunk.length;
             if (inflated > LIMITS.zipUncompressed) { stream.destroy(); fail(TOO_BIG()); }
           });
-          // An entry that inflates beyond its declared size (validateEntrySizes) is a lie: refused as too big.
-          stream.on('error', () => fail(TOO_BIG()));
+          // An entry that inflates beyond its declared size (validateEntrySizes) is a lie: refused as too big;
+          // any other stream error (bad deflate data, a short entry) is a damaged file.
+          stream.on('error', (e: Error) => fail(/too many bytes/i.test(e.message) ? TOO_BIG() : BROKEN()));
           stream.on('end', () => { if (!failed) zip.readEntry(); });
         });
       });

@@ -104,7 +104,7 @@ export type ExitedBefore = { cards: { id: string; status: string }[] };
 /** The import's changes with the member's current version (the members locked for the undo). */
 export async function changesForUndo(c: pg.PoolClient, importId: string) {
   const cur = await c.query<{ id: string; version: number }>(
-    `SELECT m.id, m.version FROM "Member" m WHERE m.id IN (SELECT "memberId" FROM "ImportChange" WHERE "importId" = $1) FOR UPDATE`, [importId]);
+    `SELECT m.id, m.version FROM "Member" m WHERE m.id IN (SELECT "memberId" FROM "ImportChange" WHERE "importId" = $1) ORDER BY m.id FOR UPDATE`, [importId]);
   const versions = new Map(cur.rows.map((r) => [r.id, r.version]));
   const r = await c.query<{ memberId: string; kind: Change['kind']; before: unknown; versionAfter: number }>(
     `SELECT "memberId", kind::text AS kind, before, "versionAfter" FROM "ImportChange" WHERE "importId" = $1 ORDER BY id DESC`, [importId]);
@@ -143,10 +143,13 @@ export async function reopenExited(c: pg.PoolClient, rows: { memberId: string; b
   await c.query(`UPDATE "Member" SET status = 'ACTIVE', "exitedAt" = NULL, "exitKind" = NULL, "exitNote" = NULL, version = version + 1 WHERE id = ANY($1::uuid[])`, [ids]);
   const cards = rows.flatMap((r) => r.before.cards);
   if (cards.length) {
-    await c.query(`UPDATE "Card" k SET status = t.s::"CardStatus", "blockedAt" = NULL, "blockReason" = NULL FROM unnest($1::uuid[], $2::text[]) AS t(id, s) WHERE k.id = t.id`,
-      [cards.map((x) => x.id), cards.map((x) => x.status)]);
-    await c.query(`INSERT INTO "CardEvent" (id, "cardId", status, date, note, "userId")
-      SELECT gen_random_uuid(), t.id, t.s::"CardStatus", $3::date, 'Отмена импорта', $4::uuid FROM unnest($1::uuid[], $2::text[]) AS t(id, s)`,
+    // A card comes back unless its order was closed meanwhile (then it stays blocked: a new card can be ordered).
+    await c.query(`WITH back AS (
+        UPDATE "Card" k SET status = t.s::"CardStatus", "blockedAt" = NULL, "blockReason" = NULL FROM unnest($1::uuid[], $2::text[]) AS t(id, s)
+        WHERE k.id = t.id AND (k."orderId" IS NULL OR EXISTS (SELECT 1 FROM "CardOrder" o WHERE o.id = k."orderId" AND o.status <> 'CLOSED'))
+        RETURNING k.id, t.s)
+      INSERT INTO "CardEvent" (id, "cardId", status, date, note, "userId")
+      SELECT gen_random_uuid(), back.id, back.s::"CardStatus", $3::date, 'Отмена импорта', $4::uuid FROM back`,
     [cards.map((x) => x.id), cards.map((x) => x.status), o.today, o.userId]);
   }
 }

@@ -32,7 +32,8 @@ export async function bulkExit(actor: Actor, orgId: string, ids: string[], reaso
 export async function bulkTransfer(actor: Actor, orgId: string, ids: string[], target: { id: string }, date: string) {
   return withTransaction(async (c) => {
     await guardDates(c, ids, date);
-    const moved = await c.query(`SELECT id, "organisationId" FROM "Member" WHERE id = ANY($1::uuid[]) AND status = 'ACTIVE' AND "organisationId" <> $2::uuid`, [ids, target.id]);
+    // Member rows are locked first, in id order (as the triggers on cards do), then the registrations are touched.
+    const moved = await c.query(`SELECT id, "organisationId" FROM "Member" WHERE id = ANY($1::uuid[]) AND status = 'ACTIVE' AND "organisationId" <> $2::uuid ORDER BY id FOR NO KEY UPDATE`, [ids, target.id]);
     const mids = moved.rows.map((x) => x.id);
     if (!mids.length) return 0;
     // Registered and moved on the same day: the period simply moves; otherwise it is closed and a new one opens.
@@ -51,7 +52,7 @@ export async function bulkTransfer(actor: Actor, orgId: string, ids: string[], t
 export async function bulkCategory(actor: Actor, orgId: string, ids: string[], category: Category, date: string) {
   return withTransaction(async (c) => {
     await guardDates(c, ids, date);
-    const ch = await c.query(`SELECT id FROM "Member" WHERE id = ANY($1::uuid[]) AND status = 'ACTIVE' AND category <> $2::"Category"`, [ids, category]);
+    const ch = await c.query(`SELECT id FROM "Member" WHERE id = ANY($1::uuid[]) AND status = 'ACTIVE' AND category <> $2::"Category" ORDER BY id FOR NO KEY UPDATE`, [ids, category]);
     const mids = ch.rows.map((x) => x.id);
     if (!mids.length) return 0;
     await splitCategory(c, mids, mids.map(() => category), date);

@@ -109,6 +109,14 @@ export async function insertConsents(tx: Tx, personId: string, kinds: ConsentKin
 }
 
 /** Bumps the member's version if it still is `version`: the optimistic lock for every member edit. */
+/**
+ * Locks the member row before its registrations are touched: the same order (member, then registrations) as the
+ * triggers that keep the registrations' copies, so concurrent writers wait instead of deadlocking.
+ */
+export async function lockMemberRow(tx: Tx, id: string): Promise<void> {
+  await tx.$queryRaw`SELECT 1 FROM "Member" WHERE id = ${id}::uuid FOR NO KEY UPDATE`;
+}
+
 export async function bumpVersion(tx: Tx, id: string, version: number, data: Prisma.MemberUncheckedUpdateManyInput = {}): Promise<boolean> {
   const r = await tx.member.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } });
   return r.count === 1;

@@ -8,7 +8,7 @@ import { setCardsStatus } from '../cards/cards.repo';
 import { LEVELS } from '../organisations/levels';
 import type { OrgRow } from '../organisations/organisations.repo';
 import {
-  addMovement, addRegistration, bumpVersion, closeRegistration, currentConsent, endPosition, findExistingPerson, insertConsents,
+  addMovement, addRegistration, bumpVersion, lockMemberRow, closeRegistration, currentConsent, endPosition, findExistingPerson, insertConsents,
   insertMembership, insertPerson, insertPosition, loadMember, openRegistration, updatePerson, withdrawConsent,
   type MemberFull, type PersonData,
 } from './members.repo';
@@ -70,6 +70,12 @@ export async function createMember(actor: Actor, org: OrgRow, input: NewMember):
     }
     throw e;
   }
+}
+
+/** Without a version from the caller: the member as it is now, its row locked. */
+async function unversioned(tx: Tx, id: string): Promise<MemberFull> {
+  await lockMemberRow(tx, id);
+  return loadMember(tx, id);
 }
 
 async function lockedMember(tx: Tx, id: string, version: number): Promise<MemberFull> {
@@ -138,7 +144,7 @@ function checkDateAfterRegistration(reg: { validFrom: Date }, date: string, fiel
 /** Exit from the union: the registration period ends on `date`; the member no longer counts from that day. */
 export async function exitMember(actor: Actor, member: MemberFull, version: number | undefined, reason: MovementKind, date: string, note?: string) {
   return db().$transaction(async (tx) => {
-    const m = version === undefined ? member : await lockedMember(tx, member.id, version);
+    const m = version === undefined ? await unversioned(tx, member.id) : await lockedMember(tx, member.id, version);
     if (m.status !== 'ACTIVE') throw new AppError('UNPROCESSABLE', 'Член Профсоюза уже снят с учёта');
     const reg = await openRegistration(tx, m.id);
     if (!reg) throw new AppError('UNPROCESSABLE', 'Член Профсоюза уже снят с учёта');
@@ -158,7 +164,7 @@ export async function transferMember(actor: Actor, member: MemberFull, version: 
   assertHoldsMembers(target, 'toOrgId');
   if (target.id === member.organisationId) throw new AppError('BAD_REQUEST', undefined, { toOrgId: 'Член Профсоюза уже состоит на учёте в этой организации' });
   return db().$transaction(async (tx) => {
-    const m = version === undefined ? await loadMember(tx, member.id) : await lockedMember(tx, member.id, version);
+    const m = version === undefined ? await unversioned(tx, member.id) : await lockedMember(tx, member.id, version);
     if (m.status !== 'ACTIVE') throw new AppError('UNPROCESSABLE', 'Член Профсоюза снят с учёта');
     const reg = await openRegistration(tx, m.id);
     if (!reg) throw new AppError('UNPROCESSABLE', 'Член Профсоюза снят с учёта');

@@ -4,7 +4,7 @@ import { AppError, fieldErrors } from '../../http/errors';
 import { uploadFile } from '../../http/upload';
 import { renderPage } from '../../http/render';
 import type { Ctx, RouteDef } from '../../http/route';
-import { formatDay, fromDate, today } from '../../lib/dates';
+import { formatDateTime, formatDay, fromDate, today } from '../../lib/dates';
 import { audit } from '../audit/audit.repo';
 import { ancestors, findVisible, type OrgRow } from '../organisations/organisations.repo';
 import { crumbs } from '../organisations/organisations.presenter';
@@ -13,7 +13,7 @@ import { loadOrg } from '../organisations/organisations.routes';
 import { INDICATORS } from './indicators';
 import { reportPdf, reportXlsx } from './export';
 import {
-  activeTemplates, campaigns, closeCampaignRow, findCampaign, findReport, insertCampaign, insertTemplateVersion, openCampaign, subtreeStatuses, templateByCode,
+  activeTemplates, campaigns, closeCampaignRow, findCampaign, findReport, insertCampaign, insertTemplateVersion, openCampaign, readRollup, subtreeStatuses, templateByCode,
 } from './reports.repo';
 import {
   acceptReport, buildRollup, computeLive, computeReport, definitionOf, ensureReport, returnReport, saveEntered, submitReport, templateFor,
@@ -170,19 +170,26 @@ export function reportPages(): RouteDef[] {
     },
     {
       method: 'get', path: '/orgs/:id/stat', kind: 'page', action: 'report.view', params: idParams,
-      query: z.object({ form: z.string().max(20).optional().catch(undefined), asOf: optDay.catch(undefined), format: z.enum(['xlsx', 'pdf']).optional().catch(undefined) }),
+      query: z.object({
+        form: z.string().max(20).optional().catch(undefined), asOf: optDay.catch(undefined), format: z.enum(['xlsx', 'pdf']).optional().catch(undefined),
+        fresh: z.literal('1').optional().catch(undefined),
+      }),
       async handler(ctx) {
         const org = await loadOrg(ctx, ctx.params.id);
         const tpl = ctx.query.form ? await templateByCode(ctx.query.form) : await templateFor(org);
         if (!tpl) throw new AppError('NOT_FOUND');
         const def = definitionOf(tpl);
         const asOf = ctx.query.asOf ?? today();
-        const values = await computeLive(org, def, asOf);
-        const heading = [def.title, org.name, `расчёт по реестру на ${formatDay(asOf)}`];
-        if (ctx.query.format) return sendReport(ctx, org, def, values, heading, `${def.code}-live-${asOf}`, ctx.query.format);
+        // On a campaign's date the figures saved when it closed (the ones the accepted reports add up to) are shown
+        // at once; «пересчитать» computes them from the registry as it is now.
+        const saved = ctx.query.fresh ? null : await readRollup(asOf, org.id);
+        const values = await computeLive(org, def, asOf, { fromRollup: !!saved });
+        const source = saved ? `свёртка на ${formatDay(asOf)}, сохранённая ${formatDateTime(saved.computedAt)}` : `расчёт по реестру на ${formatDay(asOf)}`;
+        if (ctx.query.format) return sendReport(ctx, org, def, values, [def.title, org.name, source], `${def.code}-${saved ? 'rollup' : 'live'}-${asOf}`, ctx.query.format);
         await renderPage(ctx.res, 'reports/live', {
           title: 'Расчёт по реестру', crumbs: crumbs(await ancestors(ctx.actor, org), org), org: { id: org.id, name: org.shortName ?? org.name },
           def, rows: rowsOf(def, values), asOf, form: tpl.code, forms: (await activeTemplates()).map((t) => ({ value: t.code, label: `${t.code} — ${t.title}` })),
+          saved: saved ? formatDateTime(saved.computedAt) : null, fresh: !!ctx.query.fresh,
         });
       },
     },

@@ -3,6 +3,7 @@
  * Generates (once; kept in ./data/bench-pg, or uses BENCH_DATABASE_URL) a deterministic union of 4,000,000 members in
  * 75,400 primary organisations (BENCH_MEMBERS to change), then prints the median of several runs of:
  *   the union-wide consolidated form computed live as of a date, the same for one region, one primary's 5СП,
+ *   the dashboard's summary of the central council and of a region,
  *   and the union-wide form served from rollups (after one rollup build, also timed).
  * The embedded server gets shared_buffers=2GB (BENCH_SHARED_BUFFERS to change), as a server for the whole union would.
  */
@@ -64,6 +65,7 @@ async function main() {
   const { loadShippedTemplates, templateByCode } = await import('../src/modules/reports/reports.repo');
   const { computeLive, definitionOf, buildRollup } = await import('../src/modules/reports/reports.service');
   const { unitIndicators } = await import('../src/modules/reports/indicators.repo');
+  const { subtreeSummary } = await import('../src/modules/organisations/summary.repo');
   await loadShippedTemplates();
   const union = definitionOf((await templateByCode('UNION'))!);
   const f1 = definitionOf((await templateByCode('1SP'))!);
@@ -85,6 +87,8 @@ async function main() {
   await bench('Форма 1СП одного региона, живой расчёт', () => computeLive(region, f1, AS_OF));
   await bench('Форма 5СП одной ППО, живой расчёт', () => computeLive(primary, f5, AS_OF));
   await bench('Показатели одной ППО (4 запроса SQL)', () => unitIndicators({ unitIds: [primary.id] }, AS_OF));
+  await bench('Главная страница ЦС: сводка по регионам и ППО без членов', () => subtreeSummary(central, AS_OF, { emptyList: 30 }));
+  await bench('Главная страница региона', () => subtreeSummary(region, AS_OF, { emptyList: 30 }));
   const [rollMs, n] = await time(() => buildRollup(central, AS_OF));
   console.log(`${'Построение свёрток на дату (один раз)'.padEnd(62)} ${rollMs.toFixed(0).padStart(7)} мс  (${n} организаций)`);
   await bench('Сводная форма всего Профсоюза из свёрток', () => computeLive(central, union, AS_OF, { fromRollup: true }));

@@ -8,7 +8,7 @@ import { createOrgInput, excludeOrgInput, idParams, optDay, updateOrgInput } fro
 import { createChild, excludeOrg, updateOrg } from './organisations.service';
 import { abilities, crumbs, institutionOptions, passportFormValues, presentOrg } from './organisations.presenter';
 import { childKindsOf, KIND_LABELS } from './levels';
-import { emptyPrimaries, subtreeSummary } from './summary.repo';
+import { subtreeSummary } from './summary.repo';
 
 /** Loads an organisation the actor may see (else 404) and checks the route's action on it (else 403). */
 export async function loadOrg(ctx: Ctx, id: string): Promise<OrgRow> {
@@ -39,11 +39,10 @@ export function orgPages(): RouteDef[] {
         const org = await loadOrg(ctx, ctx.params.id);
         const asOf = ctx.query.asOf ?? today();
         const pageSize = 50;
-        const [anc, summary, kids, empty] = await Promise.all([
+        const [anc, summary, kids] = await Promise.all([
           ancestors(ctx.actor, org),
-          subtreeSummary(org, asOf),
+          subtreeSummary(org, asOf, { emptyList: 30 }),
           childrenPage(ctx.actor, org, { page: ctx.query.page, pageSize }),
-          emptyPrimaries(org, asOf, 30),
         ]);
         const byId = new Map(summary.children.map((c) => [c.id, c]));
         // Sub-units of a primary organisation are listed with their own member counts.
@@ -57,7 +56,7 @@ export function orgPages(): RouteDef[] {
           summary,
           children: kids.items.map((k) => ({ ...presentOrg(k), stats: byId.get(k.id), members: byId.get(k.id)?.members.total ?? direct.get(k.id) ?? 0 })),
           page: ctx.query.page, pageSize, total: kids.total,
-          emptyPrimaries: empty.filter((e) => e.id !== org.id),
+          emptyPrimaries: summary.emptyPrimaries,
         });
       },
     },

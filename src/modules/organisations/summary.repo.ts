@@ -6,60 +6,51 @@ export interface SummaryRow { id: string; name: string; kind: string; members: C
 const zero = (): CategoryCounts => ({ WORKING: 0, STUDENT: 0, PENSIONER: 0, total: 0 });
 
 /**
- * The dashboard's figures for an organisation's subtree as of a date, aggregated in SQL in three
- * queries whatever the size of the subtree: members by category, per child; primary organisations and
- * those with no member registered on the date, per child. Raw SQL with the subtree bound as a parameter.
+ * The dashboard's figures for an organisation's subtree as of a date, in ONE pass over the registrations whatever
+ * the size of the subtree (the covering as-of index, counted per organisation in index order): members by
+ * category per child; primary organisations and those with no member registered on the date (in their whole
+ * subtree) per child; and, with `emptyList`, the first of those by name. Raw SQL with the subtree bound.
  */
-export async function subtreeSummary(org: { id: string; path: string }, asOf: string) {
+export async function subtreeSummary(org: { id: string; path: string }, asOf: string, opts: { emptyList?: number } = {}) {
   const prefixLen = org.path.length;
-  // Members by category, grouped by the child of `org` they sit under ('' = registered in org itself).
-  const members = await db().$queryRaw<{ child: string; category: string; n: bigint }[]>`
-    SELECT split_part(substr(o.path, ${prefixLen + 1}::int), '/', 1) AS child, r.category::text AS category, count(*) AS n
-    FROM "Registration" r JOIN "Organisation" o ON o.id = r."organisationId"
-    WHERE o.path LIKE ${org.path} || '%' AND r."validFrom" <= ${asOf}::date AND (r."validTo" IS NULL OR r."validTo" > ${asOf}::date)
-    GROUP BY 1, 2`;
-  // Primary organisations existing on the date, and those of them with no member registered then.
-  const prim = await db().$queryRaw<{ child: string; total: bigint; empty: bigint }[]>`
-    WITH p AS (
-      SELECT o.id, o.path FROM "Organisation" o
+  const rows = await db().$queryRaw<{ part: string; child: string; name: string | null; w: bigint | null; s: bigint | null; p: bigint | null; n: bigint | null; total: bigint | null; empty: bigint | null }[]>`
+    WITH per_org AS MATERIALIZED (
+      SELECT o.path, count(*) FILTER (WHERE r.category = 'WORKING') AS w, count(*) FILTER (WHERE r.category = 'STUDENT') AS s,
+             count(*) FILTER (WHERE r.category = 'PENSIONER') AS p, count(*) AS n
+      FROM "Organisation" o JOIN "Registration" r ON r."organisationId" = o.id
+      WHERE o.path LIKE ${org.path} || '%' AND r."validFrom" <= ${asOf}::date AND (r."validTo" IS NULL OR r."validTo" > ${asOf}::date)
+      GROUP BY o.id),
+    -- Every organisation above (and including) one with members has members in its subtree.
+    busy AS (SELECT DISTINCT a::uuid AS id FROM per_org CROSS JOIN LATERAL unnest(string_to_array(trim(both '/' from per_org.path), '/')) AS a),
+    prims AS (
+      SELECT o.id, o.path, coalesce(o."shortName", o.name) AS name, o."nameKey", o.status, b.id IS NULL AS empty
+      FROM "Organisation" o LEFT JOIN busy b ON b.id = o.id
       WHERE o.path LIKE ${org.path} || '%' AND o.kind = 'PRIMARY' AND coalesce(o."foundedAt", o."createdAt"::date) <= ${asOf}::date
-        AND (o.status = 'ACTIVE' OR o."excludedAt" > ${asOf}::date)
-    ), busy AS (
-      SELECT DISTINCT p.id FROM p
-      JOIN "Organisation" o ON o.path LIKE p.path || '%'
-      JOIN "Registration" r ON r."organisationId" = o.id
-      WHERE r."validFrom" <= ${asOf}::date AND (r."validTo" IS NULL OR r."validTo" > ${asOf}::date)
-    )
-    SELECT split_part(substr(p.path, ${prefixLen + 1}::int), '/', 1) AS child, count(*) AS total,
-           count(*) FILTER (WHERE busy.id IS NULL) AS empty
-    FROM p LEFT JOIN busy ON busy.id = p.id GROUP BY 1`;
+        AND (o.status = 'ACTIVE' OR o."excludedAt" > ${asOf}::date))
+    SELECT 'm' AS part, split_part(substr(path, ${prefixLen + 1}::int), '/', 1) AS child, NULL AS name, sum(w)::bigint AS w, sum(s)::bigint AS s, sum(p)::bigint AS p, sum(n)::bigint AS n,
+           NULL::bigint AS total, NULL::bigint AS empty
+    FROM per_org GROUP BY 2
+    UNION ALL
+    SELECT 'p', split_part(substr(path, ${prefixLen + 1}::int), '/', 1), NULL, NULL, NULL, NULL, NULL, count(*), count(*) FILTER (WHERE empty)
+    FROM prims GROUP BY 2
+    UNION ALL
+    (SELECT 'e', id::text, name, NULL, NULL, NULL, NULL, NULL, NULL FROM prims
+     WHERE empty AND status = 'ACTIVE' AND id <> ${org.id}::uuid ORDER BY "nameKey" LIMIT ${opts.emptyList ?? 0})`;
   const children = await db().organisation.findMany({ where: { parentId: org.id, OR: [{ status: 'ACTIVE' }, { excludedAt: { gt: new Date(asOf) } }] }, select: { id: true, name: true, shortName: true, kind: true, nameKey: true }, orderBy: { nameKey: 'asc' } });
   const total = zero();
   const byChild = new Map<string, SummaryRow>(children.map((c) => [c.id, { id: c.id, name: c.shortName ?? c.name, kind: c.kind, members: zero(), primaryOrgs: 0, primaryOrgsWithoutMembers: 0 }]));
-  for (const r of members) {
-    const n = Number(r.n);
-    const cat = r.category as keyof Omit<CategoryCounts, 'total'>;
-    total[cat] += n; total.total += n;
-    const c = byChild.get(r.child);
-    if (c) { c.members[cat] += n; c.members.total += n; }
-  }
   let primaryOrgs = 0;
   let primaryOrgsWithoutMembers = 0;
-  for (const r of prim) {
-    primaryOrgs += Number(r.total); primaryOrgsWithoutMembers += Number(r.empty);
+  const emptyList: { id: string; name: string }[] = [];
+  for (const r of rows) {
     const c = byChild.get(r.child);
-    if (c) { c.primaryOrgs += Number(r.total); c.primaryOrgsWithoutMembers += Number(r.empty); }
+    if (r.part === 'm') {
+      const add = { WORKING: Number(r.w), STUDENT: Number(r.s), PENSIONER: Number(r.p), total: Number(r.n) };
+      for (const k of Object.keys(add) as (keyof CategoryCounts)[]) { total[k] += add[k]; if (c) c.members[k] += add[k]; }
+    } else if (r.part === 'p') {
+      primaryOrgs += Number(r.total); primaryOrgsWithoutMembers += Number(r.empty);
+      if (c) { c.primaryOrgs += Number(r.total); c.primaryOrgsWithoutMembers += Number(r.empty); }
+    } else emptyList.push({ id: r.child, name: r.name ?? '' });
   }
-  return { members: total, primaryOrgs, primaryOrgsWithoutMembers, children: [...byChild.values()] };
-}
-
-/** Primary organisations of the subtree with no member registered as of the date (for the dashboard list). */
-export async function emptyPrimaries(org: { path: string }, asOf: string, limit = 50) {
-  return db().$queryRaw<{ id: string; name: string }[]>`
-    SELECT p.id::text AS id, coalesce(p."shortName", p.name) AS name FROM "Organisation" p
-    WHERE p.path LIKE ${org.path} || '%' AND p.kind = 'PRIMARY' AND p.status = 'ACTIVE'
-      AND NOT EXISTS (
-        SELECT 1 FROM "Organisation" o JOIN "Registration" r ON r."organisationId" = o.id
-        WHERE o.path LIKE p.path || '%' AND r."validFrom" <= ${asOf}::date AND (r."validTo" IS NULL OR r."validTo" > ${asOf}::date))
-    ORDER BY p."nameKey" LIMIT ${limit}`;
+  return { members: total, primaryOrgs, primaryOrgsWithoutMembers, children: [...byChild.values()], emptyPrimaries: emptyList };
 }

@@ -1,5 +1,5 @@
 import { db, type Tx } from '../../db';
-import type { Category, ConsentKind, MovementKind, Prisma } from '../../generated/prisma/client';
+import { Prisma, type Category, type ConsentKind, type MovementKind } from '../../generated/prisma/client';
 import { toDate } from '../../lib/dates';
 import { identityKey, nameKey } from '../../lib/names';
 import { isVisible, type Actor } from '../../policy/actor';
@@ -23,42 +23,47 @@ export async function loadMember(tx: Tx, id: string): Promise<MemberFull> {
   return tx.member.findUniqueOrThrow({ where: { id }, include: memberInclude });
 }
 
-const activeOn = (d: Date): Prisma.RegistrationWhereInput => ({ validFrom: { lte: d }, OR: [{ validTo: null }, { validTo: { gt: d } }] });
 
-/** Members registered in the subtree at `path` on the date, searched, filtered, sorted and paged. */
-export async function listMembers(path: string, q: ListQuery & { asOf: string }) {
-  const d = toDate(q.asOf);
+/** Above this many registrations in scope, the page is found by walking the sort's index rather than sorting them all. */
+const WALK_FROM = 100_000;
+
+/**
+ * Members registered in the subtree at `path` on the date, searched, filtered, sorted and paged: raw SQL for the
+ * count and the page of ids (the rows are then loaded by id). A small scope (a region, a school) or a search is
+ * filtered first and then sorted; the whole union is paged by walking the name (join date, birth date) index in
+ * order, which stops after the page. Everything the user typed is bound as a parameter.
+ */
+export async function listMembers(path: string, q: ListQuery & { asOf: string }, walkFrom = WALK_FROM) {
   const search = q.q?.trim();
-  let memberWhere: Prisma.MemberWhereInput | undefined;
-  if (search && /^\d[\d\s]*$/.test(search)) {
-    memberWhere = { cards: { some: { number: { startsWith: search.replace(/\s/g, '') } } } };
-  } else if (search) {
-    const key = nameKey(search).replace(/[^А-ЯA-Z' -]/g, '');
-    memberWhere = { person: { lastNameKey: { startsWith: key } } };
-  }
-  const where: Prisma.RegistrationWhereInput = {
-    ...activeOn(d),
-    organisation: { path: { startsWith: path } },
-    ...(q.category ? { category: q.category } : {}),
-    ...(memberWhere ? { member: memberWhere } : {}),
-  };
-  const dir = q.sort.startsWith('-') ? 'desc' : 'asc';
-  const orderBy: Prisma.RegistrationOrderByWithRelationInput[] =
-    q.sort.endsWith('joined') ? [{ member: { joinedAt: dir } }, { member: { person: { lastNameKey: 'asc' } } }]
-      : q.sort.endsWith('birth') ? [{ member: { person: { birthDate: dir } } }, { member: { person: { lastNameKey: 'asc' } } }]
-        : [{ member: { person: { lastNameKey: dir } } }, { member: { person: { firstName: dir } } }, { member: { person: { middleName: dir } } }];
-  orderBy.push({ memberId: 'asc' });
-  const [rows, total] = await Promise.all([
-    db().registration.findMany({
-      where, orderBy, skip: (q.page - 1) * q.pageSize, take: q.pageSize,
-      include: {
-        organisation: { select: { id: true, name: true, shortName: true } },
-        member: { include: { person: true, cards: { where: { status: { not: 'BLOCKED' } }, take: 1, orderBy: { createdAt: 'desc' } } } },
-      },
-    }),
-    db().registration.count({ where }),
-  ]);
-  return { rows, total };
+  const byCard = !!search && /^\d[\d\s]*$/.test(search);
+  const cardPrefix = byCard ? search!.replace(/\s/g, '') : null;
+  const namePrefix = search && !byCard ? nameKey(search).replace(/[^А-ЯA-Z' -]/g, '') : null;
+  const regWhere = Prisma.sql`o.path LIKE ${path} || '%' AND r."validFrom" <= ${q.asOf}::date AND (r."validTo" IS NULL OR r."validTo" > ${q.asOf}::date)
+    ${q.category ? Prisma.sql`AND r.category = ${q.category}::"Category"` : Prisma.empty}
+    ${cardPrefix !== null ? Prisma.sql`AND EXISTS (SELECT 1 FROM "Card" k WHERE k."memberId" = r."memberId" AND k.number LIKE ${cardPrefix} || '%')` : Prisma.empty}`;
+  const nameWhere = namePrefix !== null ? Prisma.sql`AND p."lastNameKey" LIKE ${namePrefix} || '%'` : Prisma.empty;
+  const regFrom = Prisma.sql`"Registration" r JOIN "Organisation" o ON o.id = r."organisationId"`;
+  const people = Prisma.sql`JOIN "Member" m ON m.id = r."memberId" JOIN "Person" p ON p.id = m."personId"`;
+  const [{ n }] = await db().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM ${regFrom} ${namePrefix !== null ? people : Prisma.empty} WHERE ${regWhere} ${nameWhere}`;
+  const total = Number(n);
+  const dir = q.sort.startsWith('-') ? Prisma.sql`DESC` : Prisma.sql`ASC`;
+  const order = q.sort.endsWith('joined') ? Prisma.sql`m."joinedAt" ${dir}, p."lastNameKey" ASC, r."memberId" ASC`
+    : q.sort.endsWith('birth') ? Prisma.sql`p."birthDate" ${dir}, p."lastNameKey" ASC, r."memberId" ASC`
+      : Prisma.sql`p."lastNameKey" ${dir}, p."firstName" ${dir}, p."middleName" ${dir}, r."memberId" ASC`;
+  const limit = Prisma.sql`LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`;
+  const page = total === 0 ? [] : total > walkFrom
+    ? await db().$queryRaw<{ id: string }[]>`SELECT r.id::text AS id FROM ${regFrom} ${people} WHERE ${regWhere} ${nameWhere} ORDER BY ${order} ${limit}`
+    : await db().$queryRaw<{ id: string }[]>`WITH hit AS MATERIALIZED (SELECT r.id, r."memberId" FROM ${regFrom} WHERE ${regWhere})
+        SELECT r.id::text AS id FROM hit r ${people} WHERE true ${nameWhere} ORDER BY ${order} ${limit}`;
+  const found = await db().registration.findMany({
+    where: { id: { in: page.map((x) => x.id) } },
+    include: {
+      organisation: { select: { id: true, name: true, shortName: true } },
+      member: { include: { person: true, cards: { where: { status: { not: 'BLOCKED' } }, take: 1, orderBy: { createdAt: 'desc' } } } },
+    },
+  });
+  const byId = new Map(found.map((r) => [r.id, r]));
+  return { rows: page.map((x) => byId.get(x.id)).filter((r) => r !== undefined), total };
 }
 
 /** The person with this identity (normalised ФИО + birth date) or СНИЛС, with their active membership. */

@@ -66,6 +66,8 @@ async function main() {
   const { computeLive, definitionOf, buildRollup } = await import('../src/modules/reports/reports.service');
   const { unitIndicators } = await import('../src/modules/reports/indicators.repo');
   const { subtreeSummary } = await import('../src/modules/organisations/summary.repo');
+  const { cardProgress, notStarted } = await import('../src/modules/cards/progress.repo');
+  const { listMembers } = await import('../src/modules/members/members.repo');
   await loadShippedTemplates();
   const union = definitionOf((await templateByCode('UNION'))!);
   const f1 = definitionOf((await templateByCode('1SP'))!);
@@ -89,6 +91,12 @@ async function main() {
   await bench('Показатели одной ППО (4 запроса SQL)', () => unitIndicators({ unitIds: [primary.id] }, AS_OF));
   await bench('Главная страница ЦС: сводка по регионам и ППО без членов', () => subtreeSummary(central, AS_OF, { emptyList: 30 }));
   await bench('Главная страница региона', () => subtreeSummary(region, AS_OF, { emptyList: 30 }));
+  await bench('Ход обмена билетов по Профсоюзу (таблица регионов)', () => cardProgress(central, AS_OF));
+  await bench('ППО, не начавшие обмен билетов (по Профсоюзу)', () => notStarted(central, AS_OF));
+  const list = (path: string, q: object) => listMembers(path, { page: 1, pageSize: 50, sort: 'name', asOf: AS_OF, ...q } as never);
+  await bench('Список членов всего Профсоюза, первая страница', () => list(central.path, {}));
+  await bench('Поиск по фамилии по всему Профсоюзу', () => list(central.path, { q: 'Смирнова' }));
+  await bench('Список членов региона, первая страница', () => list(region.path, {}));
   const [rollMs, n] = await time(() => buildRollup(central, AS_OF));
   console.log(`${'Построение свёрток на дату (один раз)'.padEnd(62)} ${rollMs.toFixed(0).padStart(7)} мс  (${n} организаций)`);
   await bench('Сводная форма всего Профсоюза из свёрток', () => computeLive(central, union, AS_OF, { fromRollup: true }));

@@ -9,25 +9,23 @@ export function percent(part: number, whole: number): number {
 }
 
 /**
- * Card exchange progress as of a date for an organisation and each child, in one SQL aggregation:
- * members registered on the date and, of them, those holding a card issued on or before the date and not
- * blocked by then, by form.
+ * Card exchange progress as of a date for an organisation and each child, in one pass over the registrations (the
+ * covering as-of index with the card periods copied onto each registration): members registered on the date and,
+ * of them, those holding a card issued on or before the date and not blocked by then, by form.
  */
 export async function cardProgress(org: { id: string; path: string }, asOf: string) {
   const prefixLen = org.path.length;
   const rows = await db().$queryRaw<{ child: string; members: bigint; plastic: bigint; virtual: bigint }[]>`
-    WITH m AS (
-      SELECT r."memberId", split_part(substr(o.path, ${prefixLen + 1}::int), '/', 1) AS child
-      FROM "Registration" r JOIN "Organisation" o ON o.id = r."organisationId"
+    WITH per_org AS (
+      SELECT o.path, count(*) AS members,
+        -- One card per member on any date (the older is blocked before a reissue); a virtual one wins a tie.
+        count(*) FILTER (WHERE r."cardPlastic" @> ${asOf}::date AND NOT coalesce(r."cardVirtual" @> ${asOf}::date, false)) AS plastic,
+        count(*) FILTER (WHERE r."cardVirtual" @> ${asOf}::date) AS virtual
+      FROM "Organisation" o JOIN "Registration" r ON r."organisationId" = o.id
       WHERE o.path LIKE ${org.path} || '%' AND r."validFrom" <= ${asOf}::date AND (r."validTo" IS NULL OR r."validTo" > ${asOf}::date)
-    ), c AS (
-      SELECT DISTINCT ON (c."memberId") c."memberId", c.form FROM "Card" c JOIN m ON m."memberId" = c."memberId"
-      WHERE c."issuedAt" <= ${asOf}::date AND (c."blockedAt" IS NULL OR c."blockedAt" > ${asOf}::date)
-      ORDER BY c."memberId", c."issuedAt" DESC
-    )
-    SELECT m.child, count(*) AS members,
-      count(*) FILTER (WHERE c.form = 'PLASTIC') AS plastic, count(*) FILTER (WHERE c.form = 'VIRTUAL') AS virtual
-    FROM m LEFT JOIN c ON c."memberId" = m."memberId" GROUP BY m.child`;
+      GROUP BY o.id)
+    SELECT split_part(substr(path, ${prefixLen + 1}::int), '/', 1) AS child, sum(members)::bigint AS members, sum(plastic)::bigint AS plastic, sum(virtual)::bigint AS virtual
+    FROM per_org GROUP BY 1`;
   // The children that existed on the date, also those excluded since.
   const children = await db().organisation.findMany({ where: { parentId: org.id, OR: [{ status: 'ACTIVE' }, { excludedAt: { gt: new Date(`${asOf}T00:00:00Z`) } }] }, select: { id: true, name: true, shortName: true, kind: true }, orderBy: { nameKey: 'asc' } });
   const by = new Map(rows.map((r) => [r.child, r]));
@@ -47,15 +45,25 @@ export async function cardProgress(org: { id: string; path: string }, asOf: stri
   };
 }
 
-/** Primary organisations with members registered on the date but no card ordered or issued at all. */
+/**
+ * Primary organisations with members registered on the date (anywhere in their subtree) but no card ordered or
+ * issued at all by then, set-based: organisations with members and organisations with cards are each found once,
+ * and every organisation above one of them is marked through its path.
+ */
 export async function notStarted(org: { path: string }, asOf: string, limit = 100) {
   return db().$queryRaw<{ id: string; name: string; members: bigint }[]>`
-    SELECT p.id::text AS id, coalesce(p."shortName", p.name) AS name, count(r.id) AS members
-    FROM "Organisation" p
-    JOIN "Organisation" o ON o.path LIKE p.path || '%'
-    JOIN "Registration" r ON r."organisationId" = o.id AND r."validFrom" <= ${asOf}::date AND (r."validTo" IS NULL OR r."validTo" > ${asOf}::date)
-    WHERE p.path LIKE ${org.path} || '%' AND p.kind = 'PRIMARY' AND p.status = 'ACTIVE'
-      AND NOT EXISTS (SELECT 1 FROM "Card" c JOIN "Member" mm ON mm.id = c."memberId" JOIN "Organisation" o2 ON o2.id = mm."organisationId"
-                      WHERE o2.path LIKE p.path || '%' AND c."createdAt"::date <= ${asOf}::date)
-    GROUP BY p.id, p."shortName", p.name, p."nameKey" ORDER BY p."nameKey" LIMIT ${limit}`;
+    WITH per_org AS (
+      SELECT o.path, count(*) AS n FROM "Organisation" o JOIN "Registration" r ON r."organisationId" = o.id
+      WHERE o.path LIKE ${org.path} || '%' AND r."validFrom" <= ${asOf}::date AND (r."validTo" IS NULL OR r."validTo" > ${asOf}::date)
+      GROUP BY o.id),
+    members_in AS (
+      SELECT a::uuid AS id, sum(n)::bigint AS n FROM per_org CROSS JOIN LATERAL unnest(string_to_array(trim(both '/' from path), '/')) AS a GROUP BY 1),
+    carded_orgs AS (
+      SELECT DISTINCT o2.path FROM "Organisation" o2 JOIN "Member" mm ON mm."organisationId" = o2.id JOIN "Card" c ON c."memberId" = mm.id
+      WHERE o2.path LIKE ${org.path} || '%' AND c."createdAt"::date <= ${asOf}::date),
+    started AS (SELECT DISTINCT a::uuid AS id FROM carded_orgs CROSS JOIN LATERAL unnest(string_to_array(trim(both '/' from path), '/')) AS a)
+    SELECT p.id::text AS id, coalesce(p."shortName", p.name) AS name, mi.n AS members
+    FROM "Organisation" p JOIN members_in mi ON mi.id = p.id
+    WHERE p.path LIKE ${org.path} || '%' AND p.kind = 'PRIMARY' AND p.status = 'ACTIVE' AND NOT EXISTS (SELECT 1 FROM started s WHERE s.id = p.id)
+    ORDER BY p."nameKey" LIMIT ${limit}`;
 }

@@ -68,6 +68,7 @@ async function main() {
   const { subtreeSummary } = await import('../src/modules/organisations/summary.repo');
   const { cardProgress, notStarted } = await import('../src/modules/cards/progress.repo');
   const { listMembers } = await import('../src/modules/members/members.repo');
+  const { countAndGroups } = await import('../src/modules/custom/custom.repo');
   await loadShippedTemplates();
   const union = definitionOf((await templateByCode('UNION'))!);
   const f1 = definitionOf((await templateByCode('1SP'))!);
@@ -97,6 +98,8 @@ async function main() {
   await bench('Список членов всего Профсоюза, первая страница', () => list(central.path, {}));
   await bench('Поиск по фамилии по всему Профсоюзу', () => list(central.path, { q: 'Смирнова' }));
   await bench('Список членов региона, первая страница', () => list(region.path, {}));
+  await bench('Отчёт по параметрам по Профсоюзу: все, по регионам', () => countAndGroups(central.path, central.depth, { subject: 'members', asOf: AS_OF, columns: [], group: true }));
+  await bench('Отчёт по параметрам: женщины до 35 лет с билетом', () => countAndGroups(central.path, central.depth, { subject: 'members', asOf: AS_OF, columns: [], group: true, gender: 'FEMALE', age: 'under35', card: 'yes' }));
   const [rollMs, n] = await time(() => buildRollup(central, AS_OF));
   console.log(`${'Построение свёрток на дату (один раз)'.padEnd(62)} ${rollMs.toFixed(0).padStart(7)} мс  (${n} организаций)`);
   await bench('Сводная форма всего Профсоюза из свёрток', () => computeLive(central, union, AS_OF, { fromRollup: true }));

@@ -13,7 +13,7 @@ export const COLUMNS: Record<string, { label: string; sql: string }> = {
   name: { label: 'ФИО', sql: `concat_ws(' ', p."lastName", p."firstName", p."middleName")` },
   birthDate: { label: 'Дата рождения', sql: `to_char(p."birthDate", 'DD.MM.YYYY')` },
   gender: { label: 'Пол', sql: `CASE p.gender WHEN 'FEMALE' THEN 'Ж' WHEN 'MALE' THEN 'М' ELSE '' END` },
-  category: { label: 'Категория', sql: `CASE m.category WHEN 'WORKING' THEN 'работающий' WHEN 'STUDENT' THEN 'обучающийся' ELSE 'пенсионер' END` },
+  category: { label: 'Категория', sql: `CASE coalesce(r.category, m.category) WHEN 'WORKING' THEN 'работающий' WHEN 'STUDENT' THEN 'обучающийся' ELSE 'пенсионер' END` },
   organisation: { label: 'Организация', sql: `coalesce(o."shortName", o.name)` },
   joinedAt: { label: 'В Профсоюзе с', sql: `to_char(m."joinedAt", 'DD.MM.YYYY')` },
   exitedAt: { label: 'Выбыл', sql: `coalesce(to_char(m."exitedAt", 'DD.MM.YYYY'), '')` },
@@ -35,11 +35,11 @@ export function build(path: string, prm: Params): { from: string; params: unknow
   let from: string;
   if (prm.subject === 'activists') {
     from = `"Position" q JOIN "Organisation" o ON o.id = q."organisationId" JOIN "Person" p ON p.id = q."personId"
-      LEFT JOIN "Member" m ON m."personId" = p.id AND m.status = 'ACTIVE'`;
+      LEFT JOIN "Member" m ON m."personId" = p.id AND m.status = 'ACTIVE' LEFT JOIN "Registration" r ON false`;
     where.push(`q."startDate" <= $2::date AND (q."endDate" IS NULL OR q."endDate" >= $2::date)`);
     if (prm.position) where.push(`q.kind = ${add(prm.position)}::"PositionKind"`);
   } else if (prm.exitedFrom || prm.exitedTo) {
-    from = `"Member" m JOIN "Person" p ON p.id = m."personId" JOIN "Organisation" o ON o.id = m."organisationId" LEFT JOIN "Position" q ON false`;
+    from = `"Member" m JOIN "Person" p ON p.id = m."personId" JOIN "Organisation" o ON o.id = m."organisationId" LEFT JOIN "Position" q ON false LEFT JOIN "Registration" r ON false`;
     where.push(`m.status = 'EXITED'`, `$2::date IS NOT NULL`); // every parameter must be typed, also the unused date
     if (prm.exitedFrom) where.push(`m."exitedAt" >= ${add(prm.exitedFrom)}::date`);
     if (prm.exitedTo) where.push(`m."exitedAt" <= ${add(prm.exitedTo)}::date`);
@@ -47,7 +47,8 @@ export function build(path: string, prm: Params): { from: string; params: unknow
     from = `"Registration" r JOIN "Member" m ON m.id = r."memberId" JOIN "Person" p ON p.id = m."personId" JOIN "Organisation" o ON o.id = r."organisationId" LEFT JOIN "Position" q ON false`;
     where.push(`r."validFrom" <= $2::date AND (r."validTo" IS NULL OR r."validTo" > $2::date)`);
   }
-  if (prm.category) where.push(`m.category = ${add(prm.category)}::"Category"`);
+  // The category on the date for members registered then (a later change does not move them); the current one otherwise.
+  if (prm.category) where.push(`coalesce(r.category, m.category) = ${add(prm.category)}::"Category"`);
   if (prm.gender) where.push(`p.gender = ${add(prm.gender)}::"Gender"`);
   if (prm.age === 'under35') where.push(`p."birthDate" > $2::date - interval '35 years'`);
   if (prm.age === '35to55') where.push(`p."birthDate" <= $2::date - interval '35 years' AND p."birthDate" > $2::date - interval '55 years'`);
@@ -61,12 +62,42 @@ export function build(path: string, prm: Params): { from: string; params: unknow
   return { from: `${from} WHERE ${where.join(' AND ')}`, params };
 }
 
+/**
+ * The FROM/WHERE for counting members registered on the date, without Member or Person unless a filter needs them:
+ * gender, birth date and card periods are read from their copies on Registration, so a union-wide count is one
+ * pass over the as-of index. The same rows as build() (tests compare them).
+ */
+function countFrom(path: string, prm: Params): { from: string; params: unknown[] } {
+  const params: unknown[] = [path, prm.asOf];
+  const add = (v: unknown) => { params.push(v); return `$${params.length}`; };
+  const where = [`o.path LIKE $1 || '%'`, `r."validFrom" <= $2::date AND (r."validTo" IS NULL OR r."validTo" > $2::date)`];
+  const needMember = !!(prm.joinedFrom || prm.joinedTo || prm.consent);
+  let from = `"Registration" r JOIN "Organisation" o ON o.id = r."organisationId"`;
+  if (needMember) from += ` JOIN "Member" m ON m.id = r."memberId"`;
+  if (prm.institutionType) from += ` JOIN "Organisation" u ON u.id = o."unitId"`;
+  if (prm.category) where.push(`r.category = ${add(prm.category)}::"Category"`);
+  if (prm.gender) where.push(`r.gender = ${add(prm.gender)}::"Gender"`);
+  if (prm.age === 'under35') where.push(`r."birthDate" > $2::date - interval '35 years'`);
+  if (prm.age === '35to55') where.push(`r."birthDate" <= $2::date - interval '35 years' AND r."birthDate" > $2::date - interval '55 years'`);
+  if (prm.age === 'over55') where.push(`r."birthDate" <= $2::date - interval '55 years'`);
+  if (prm.institutionType) where.push(`u."institutionType" = ${add(prm.institutionType)}::"InstitutionType"`);
+  const holds = `coalesce(r."cardPlastic" @> $2::date OR r."cardVirtual" @> $2::date, false)`;
+  if (prm.card === 'yes') where.push(holds);
+  if (prm.card === 'no') where.push(`NOT ${holds}`);
+  if (prm.consent) where.push(`EXISTS (SELECT 1 FROM "Consent" k WHERE k."personId" = m."personId" AND k.kind = ${add(prm.consent === 'bonus' ? 'BONUS_PROGRAMME' : 'MESSAGING')}::"ConsentKind" AND k."givenAt" <= $2::date AND (k."withdrawnAt" IS NULL OR k."withdrawnAt" > $2::date))`);
+  if (prm.joinedFrom) where.push(`m."joinedAt" >= ${add(prm.joinedFrom)}::date`);
+  if (prm.joinedTo) where.push(`m."joinedAt" <= ${add(prm.joinedTo)}::date`);
+  return { from: `${from} WHERE ${where.join(' AND ')}`, params };
+}
+
+/** How many, and (with `group`) how many under each child organisation: one grouped query, the total its sum. */
 export async function countAndGroups(path: string, depth: number, prm: Params) {
-  const { from, params } = build(path, prm);
-  const total = Number((await sqlPool().query(`SELECT count(*) AS n FROM ${from}`, params)).rows[0].n);
+  const onDate = prm.subject === 'members' && !prm.exitedFrom && !prm.exitedTo;
+  const { from, params } = onDate ? countFrom(path, prm) : build(path, prm);
+  const r = await sqlPool().query(`SELECT split_part(o.path, '/', ${depth + 3}) AS child, count(*) AS n FROM ${from} GROUP BY 1`, params);
+  const total = r.rows.reduce((s, x) => s + Number(x.n), 0);
   let groups: { id: string; name: string; n: number }[] = [];
   if (prm.group) {
-    const r = await sqlPool().query(`SELECT split_part(o.path, '/', ${depth + 3}) AS child, count(*) AS n FROM ${from} GROUP BY 1`, params);
     const ids = r.rows.map((x) => x.child).filter(Boolean);
     const names = await db().organisation.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, shortName: true, nameKey: true } });
     const by = new Map(r.rows.map((x) => [x.child, Number(x.n)]));

@@ -8,6 +8,7 @@ import { renderPage } from './http/render';
 import { actorFromRequest, csrf, installSessions, requireCsrf } from './http/web';
 import { mount, type RouteDef } from './http/route';
 import { audit } from './modules/audit/audit.repo';
+import { pathIds } from './modules/organisations/organisations.repo';
 import { authPages } from './modules/auth/auth.routes';
 import { orgPages } from './modules/organisations/organisations.routes';
 import { memberPages } from './modules/members/members.routes';
@@ -106,7 +107,7 @@ async function errorHandler(err: unknown, req: Request, res: Response, _next: Ne
   }
   if (e.code === 'FORBIDDEN' && res.locals.actor) {
     const denied = res.locals.auditDenied as { action: string; orgPath: string } | undefined;
-    const orgId = denied?.orgPath.split('/').filter(Boolean).pop() ?? null;
+    const orgId = denied ? pathIds(denied.orgPath).pop() ?? null : null;
     await audit(res.locals.actor, {
       action: 'access.denied', outcome: 'DENIED', organisationId: orgId,
       details: { route: String(req.route?.path ?? ''), method: req.method, refused: denied?.action ?? null },

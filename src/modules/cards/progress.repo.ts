@@ -1,3 +1,5 @@
+import { Prisma } from '../../generated/prisma/client';
+import { childrenOn, pathIdsSql, perOrgSql } from '../organisations/organisations.repo';
 import { db } from '../../db';
 import { pct } from '../reports/formula';
 
@@ -16,18 +18,14 @@ export function percent(part: number, whole: number): number {
 export async function cardProgress(org: { id: string; path: string }, asOf: string) {
   const prefixLen = org.path.length;
   const rows = await db().$queryRaw<{ child: string; members: bigint; plastic: bigint; virtual: bigint }[]>`
-    WITH per_org AS (
-      SELECT o.path, count(*) AS members,
-        -- One card per member on any date (the older is blocked before a reissue); a virtual one wins a tie.
-        count(*) FILTER (WHERE r."cardPlastic" @> ${asOf}::date AND NOT coalesce(r."cardVirtual" @> ${asOf}::date, false)) AS plastic,
-        count(*) FILTER (WHERE r."cardVirtual" @> ${asOf}::date) AS virtual
-      FROM "Organisation" o JOIN "Registration" r ON r."organisationId" = o.id
-      WHERE o.path LIKE ${org.path} || '%' AND r."validFrom" <= ${asOf}::date AND (r."validTo" IS NULL OR r."validTo" > ${asOf}::date)
-      GROUP BY o.id)
+    -- One card per member on any date (the older is blocked before a reissue); a virtual one wins a tie.
+    WITH per_org AS (${perOrgSql(org.path, asOf, Prisma.sql`count(*) AS members,
+      count(*) FILTER (WHERE r."cardPlastic" @> ${asOf}::date AND NOT coalesce(r."cardVirtual" @> ${asOf}::date, false)) AS plastic,
+      count(*) FILTER (WHERE r."cardVirtual" @> ${asOf}::date) AS virtual`)})
     SELECT split_part(substr(path, ${prefixLen + 1}::int), '/', 1) AS child, sum(members)::bigint AS members, sum(plastic)::bigint AS plastic, sum(virtual)::bigint AS virtual
     FROM per_org GROUP BY 1`;
   // The children that existed on the date, also those excluded since.
-  const children = await db().organisation.findMany({ where: { parentId: org.id, OR: [{ status: 'ACTIVE' }, { excludedAt: { gt: new Date(`${asOf}T00:00:00Z`) } }] }, select: { id: true, name: true, shortName: true, kind: true }, orderBy: { nameKey: 'asc' } });
+  const children = await childrenOn(org.id, asOf);
   const by = new Map(rows.map((r) => [r.child, r]));
   const mk = (id: string, name: string, kind: string, r?: { members: bigint; plastic: bigint; virtual: bigint }): ProgressRow => {
     const members = Number(r?.members ?? 0); const plastic = Number(r?.plastic ?? 0); const virtual = Number(r?.virtual ?? 0);
@@ -52,16 +50,12 @@ export async function cardProgress(org: { id: string; path: string }, asOf: stri
  */
 export async function notStarted(org: { path: string }, asOf: string, limit = 100) {
   return db().$queryRaw<{ id: string; name: string; members: bigint }[]>`
-    WITH per_org AS (
-      SELECT o.path, count(*) AS n FROM "Organisation" o JOIN "Registration" r ON r."organisationId" = o.id
-      WHERE o.path LIKE ${org.path} || '%' AND r."validFrom" <= ${asOf}::date AND (r."validTo" IS NULL OR r."validTo" > ${asOf}::date)
-      GROUP BY o.id),
-    members_in AS (
-      SELECT a::uuid AS id, sum(n)::bigint AS n FROM per_org CROSS JOIN LATERAL unnest(string_to_array(trim(both '/' from path), '/')) AS a GROUP BY 1),
+    WITH per_org AS (${perOrgSql(org.path, asOf, Prisma.sql`count(*) AS n`)}),
+    members_in AS (SELECT a AS id, sum(n)::bigint AS n FROM per_org CROSS JOIN LATERAL ${pathIdsSql('per_org.path')} AS a GROUP BY 1),
     carded_orgs AS (
       SELECT DISTINCT o2.path FROM "Organisation" o2 JOIN "Member" mm ON mm."organisationId" = o2.id JOIN "Card" c ON c."memberId" = mm.id
       WHERE o2.path LIKE ${org.path} || '%' AND c."createdAt"::date <= ${asOf}::date),
-    started AS (SELECT DISTINCT a::uuid AS id FROM carded_orgs CROSS JOIN LATERAL unnest(string_to_array(trim(both '/' from path), '/')) AS a)
+    started AS (SELECT DISTINCT a AS id FROM carded_orgs CROSS JOIN LATERAL ${pathIdsSql('carded_orgs.path')} AS a)
     SELECT p.id::text AS id, coalesce(p."shortName", p.name) AS name, mi.n AS members
     FROM "Organisation" p JOIN members_in mi ON mi.id = p.id
     WHERE p.path LIKE ${org.path} || '%' AND p.kind = 'PRIMARY' AND p.status = 'ACTIVE' AND NOT EXISTS (SELECT 1 FROM started s WHERE s.id = p.id)

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { db, type Tx } from '../../db';
-import type { OrgKind, Prisma } from '../../generated/prisma/client';
+import { Prisma, type OrgKind } from '../../generated/prisma/client';
 import { nameKey } from '../../lib/names';
 import { toDate } from '../../lib/dates';
 import { isVisible, visiblePaths, type Actor } from '../../policy/actor';
@@ -11,6 +11,29 @@ export type OrgRow = Prisma.OrganisationGetPayload<object>;
 /** Ids along a materialised path, root first. */
 export function pathIds(path: string): string[] {
   return path.split('/').filter(Boolean);
+}
+
+/** SQL: the ids along the materialised path in `column` (the organisation and everything above it), as uuid rows. */
+export function pathIdsSql(column: string): Prisma.Sql {
+  return Prisma.raw(`unnest(string_to_array(trim(both '/' from ${column}), '/')::uuid[])`);
+}
+
+/**
+ * SQL: the registrations valid on `asOf` in the subtree at `path`, counted per organisation (one row per
+ * organisation with its path and the given `counts` over r); an index-only pass over Registration_asof_idx.
+ */
+export function perOrgSql(path: string, asOf: string, counts: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`SELECT o.path, ${counts} FROM "Organisation" o JOIN "Registration" r ON r."organisationId" = o.id
+    WHERE o.path LIKE ${path} || '%' AND r."validFrom" <= ${asOf}::date AND (r."validTo" IS NULL OR r."validTo" > ${asOf}::date)
+    GROUP BY o.id`;
+}
+
+/** The organisation's children that existed on the date (also those excluded since), by name. */
+export function childrenOn(orgId: string, asOf: string) {
+  return db().organisation.findMany({
+    where: { parentId: orgId, OR: [{ status: 'ACTIVE' }, { excludedAt: { gt: toDate(asOf) } }] },
+    select: { id: true, name: true, shortName: true, kind: true }, orderBy: { nameKey: 'asc' },
+  });
 }
 
 /** The organisation if the actor may see it at all; otherwise null (the caller answers 404). */

@@ -1,3 +1,5 @@
+import { Prisma } from '../../generated/prisma/client';
+import { childrenOn, pathIdsSql, perOrgSql } from './organisations.repo';
 import { db } from '../../db';
 
 export interface CategoryCounts { WORKING: number; STUDENT: number; PENSIONER: number; total: number }
@@ -14,14 +16,10 @@ const zero = (): CategoryCounts => ({ WORKING: 0, STUDENT: 0, PENSIONER: 0, tota
 export async function subtreeSummary(org: { id: string; path: string }, asOf: string, opts: { emptyList?: number } = {}) {
   const prefixLen = org.path.length;
   const rows = await db().$queryRaw<{ part: string; child: string; name: string | null; w: bigint | null; s: bigint | null; p: bigint | null; n: bigint | null; total: bigint | null; empty: bigint | null }[]>`
-    WITH per_org AS MATERIALIZED (
-      SELECT o.path, count(*) FILTER (WHERE r.category = 'WORKING') AS w, count(*) FILTER (WHERE r.category = 'STUDENT') AS s,
-             count(*) FILTER (WHERE r.category = 'PENSIONER') AS p, count(*) AS n
-      FROM "Organisation" o JOIN "Registration" r ON r."organisationId" = o.id
-      WHERE o.path LIKE ${org.path} || '%' AND r."validFrom" <= ${asOf}::date AND (r."validTo" IS NULL OR r."validTo" > ${asOf}::date)
-      GROUP BY o.id),
+    WITH per_org AS MATERIALIZED (${perOrgSql(org.path, asOf, Prisma.sql`count(*) FILTER (WHERE r.category = 'WORKING') AS w,
+      count(*) FILTER (WHERE r.category = 'STUDENT') AS s, count(*) FILTER (WHERE r.category = 'PENSIONER') AS p, count(*) AS n`)}),
     -- Every organisation above (and including) one with members has members in its subtree.
-    busy AS (SELECT DISTINCT a::uuid AS id FROM per_org CROSS JOIN LATERAL unnest(string_to_array(trim(both '/' from per_org.path), '/')) AS a),
+    busy AS (SELECT DISTINCT a AS id FROM per_org CROSS JOIN LATERAL ${pathIdsSql('per_org.path')} AS a),
     prims AS (
       SELECT o.id, o.path, coalesce(o."shortName", o.name) AS name, o."nameKey", o.status, b.id IS NULL AS empty
       FROM "Organisation" o LEFT JOIN busy b ON b.id = o.id
@@ -36,7 +34,7 @@ export async function subtreeSummary(org: { id: string; path: string }, asOf: st
     UNION ALL
     (SELECT 'e', id::text, name, NULL, NULL, NULL, NULL, NULL, NULL FROM prims
      WHERE empty AND status = 'ACTIVE' AND id <> ${org.id}::uuid ORDER BY "nameKey" LIMIT ${opts.emptyList ?? 0})`;
-  const children = await db().organisation.findMany({ where: { parentId: org.id, OR: [{ status: 'ACTIVE' }, { excludedAt: { gt: new Date(asOf) } }] }, select: { id: true, name: true, shortName: true, kind: true, nameKey: true }, orderBy: { nameKey: 'asc' } });
+  const children = await childrenOn(org.id, asOf);
   const total = zero();
   const byChild = new Map<string, SummaryRow>(children.map((c) => [c.id, { id: c.id, name: c.shortName ?? c.name, kind: c.kind, members: zero(), primaryOrgs: 0, primaryOrgsWithoutMembers: 0 }]));
   let primaryOrgs = 0;

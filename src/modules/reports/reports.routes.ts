@@ -13,10 +13,10 @@ import { loadOrg } from '../organisations/organisations.routes';
 import { INDICATORS } from './indicators';
 import { reportPdf, reportXlsx } from './export';
 import {
-  activeTemplates, campaigns, closeCampaignRow, findCampaign, findReport, insertCampaign, insertTemplateVersion, openCampaign, readRollup, subtreeStatuses, templateByCode,
+  activeTemplates, campaigns, closeCampaignRow, findCampaign, findReport, insertCampaign, insertTemplateVersion, openCampaign, subtreeStatuses, templateByCode,
 } from './reports.repo';
 import {
-  acceptReport, buildRollup, computeLive, computeReport, definitionOf, ensureReport, returnReport, saveEntered, submitReport, templateFor,
+  acceptReport, buildRollup, computeLive, computeReport, savedOrLive, definitionOf, ensureReport, returnReport, saveEntered, submitReport, templateFor,
 } from './reports.service';
 import { cellsOf, key, validateDefinition, type Definition, type Values } from './template';
 
@@ -182,14 +182,14 @@ export function reportPages(): RouteDef[] {
         const asOf = ctx.query.asOf ?? today();
         // On a campaign's date the figures saved when it closed (the ones the accepted reports add up to) are shown
         // at once; «пересчитать» computes them from the registry as it is now.
-        const saved = ctx.query.fresh ? null : await readRollup(asOf, org.id);
-        const values = await computeLive(org, def, asOf, { fromRollup: !!saved });
-        const source = saved ? `свёртка на ${formatDay(asOf)}, сохранённая ${formatDateTime(saved.computedAt)}` : `расчёт по реестру на ${formatDay(asOf)}`;
+        const { values, savedAt } = await savedOrLive(org, def, asOf, { saved: !ctx.query.fresh });
+        const saved = savedAt ? formatDateTime(savedAt) : null;
+        const source = saved ? `свёртка на ${formatDay(asOf)}, сохранённая ${saved}` : `расчёт по реестру на ${formatDay(asOf)}`;
         if (ctx.query.format) return sendReport(ctx, org, def, values, [def.title, org.name, source], `${def.code}-${saved ? 'rollup' : 'live'}-${asOf}`, ctx.query.format);
         await renderPage(ctx.res, 'reports/live', {
           title: 'Расчёт по реестру', crumbs: crumbs(await ancestors(ctx.actor, org), org), org: { id: org.id, name: org.shortName ?? org.name },
           def, rows: rowsOf(def, values), asOf, form: tpl.code, forms: (await activeTemplates()).map((t) => ({ value: t.code, label: `${t.code} — ${t.title}` })),
-          saved: saved ? formatDateTime(saved.computedAt) : null, fresh: !!ctx.query.fresh,
+          saved, fresh: !!ctx.query.fresh,
         });
       },
     },

@@ -6,6 +6,7 @@ import type { Actor } from '../../policy/actor';
 import { audit } from '../audit/audit.repo';
 import type { IndicatorValues } from './indicators';
 import { unitIndicators } from './indicators.repo';
+import { pathIds } from '../organisations/organisations.repo';
 import { activeTemplates, childUnits, createReport, findReport, readRollup, reportsFor, saveRollup, unitPaths, updateReport } from './reports.repo';
 import { cellsOf, failedChecks, fill, key, validateDefinition, type Definition, type Values } from './template';
 
@@ -99,13 +100,18 @@ export async function computeReport(org: OrgLite, campaign: { id: string; report
  * reports): the own parts of every reporting unit in the subtree, summed. Entered cells stay empty.
  */
 export async function computeLive(org: OrgLite, def: Definition, asOf: string, opts: { fromRollup?: boolean } = {}): Promise<Values> {
-  let total: IndicatorValues | undefined;
-  if (opts.fromRollup) {
-    const row = await readRollup(asOf, org.id);
-    if (row) total = (row.values as { subtree: IndicatorValues }).subtree;
-  }
-  if (!total) total = (await unitIndicators({ path: org.path }, asOf, { total: true })).get('total') ?? {};
-  return fill(def, baseFrom(def, total, {}));
+  return (await savedOrLive(org, def, asOf, { saved: !!opts.fromRollup })).values;
+}
+
+/**
+ * The form for a subtree on a date: from the rollup saved for that date when `saved` and one exists (with the time
+ * it was saved), otherwise computed live from the registry.
+ */
+export async function savedOrLive(org: OrgLite, def: Definition, asOf: string, o: { saved: boolean }): Promise<{ values: Values; savedAt: Date | null }> {
+  const row = o.saved ? await readRollup(asOf, org.id) : null;
+  const total = row ? (row.values as { subtree: IndicatorValues }).subtree
+    : (await unitIndicators({ path: org.path }, asOf, { total: true })).get('total') ?? {};
+  return { values: fill(def, baseFrom(def, total, {})), savedAt: row?.computedAt ?? null };
 }
 
 /**
@@ -117,7 +123,6 @@ export async function buildRollup(root: { path: string }, asOf: string): Promise
   const units = await unitPaths(root.path);
   const subtree = new Map<string, IndicatorValues>();
   for (const u of units) subtree.set(u.id, {});
-  const pathIds = (p: string) => p.split('/').filter(Boolean);
   for (const u of units) {
     const v = own.get(u.id);
     if (!v) continue;

@@ -24,36 +24,84 @@ async function main() {
   const { runImport } = await import('../src/modules/imports/imports.service');
   const central = await buildOrg(null, 'CENTRAL', { name: 'ЦС' });
   const region = await buildOrg(central, 'REGIONAL', { name: 'Регион' });
-  const uni = await buildOrg(region, 'PRIMARY', { name: 'ППО университета', institutionType: 'OOVO', hasTerritorialRights: true });
+  const uni = await buildOrg(region, 'PRIMARY', {
+    name: 'ППО университета',
+    institutionType: 'OOVO',
+    hasTerritorialRights: true,
+  });
   const user = await buildUser({ roles: [{ role: 'CHAIR', org: uni }] });
   const L = ['Иванова', 'Смирнов', 'Кузнецова', 'Попов', 'Соколова', 'Лебедев', 'Новикова', 'Морозов'];
   const F = ['Анна', 'Иван', 'Мария', 'Пётр', 'Елена', 'Сергей', 'Ольга', 'Дмитрий'];
   const lines = ['Фамилия;Имя;Отчество;Дата рождения;Категория;Номер студенческого'];
   for (let i = 0; i < ROWS; i++) {
-    const d = new Date(Date.UTC(1998, 0, 1) + (i * 7919 % 3000) * 86_400_000).toISOString().slice(0, 10).split('-').reverse().join('.');
+    const d = new Date(Date.UTC(1998, 0, 1) + ((i * 7919) % 3000) * 86_400_000)
+      .toISOString()
+      .slice(0, 10)
+      .split('-')
+      .reverse()
+      .join('.');
     const abc = 'абвгдежзиклмнопрстуфхцчшэюя';
-    let n = i; let suffix = '';
-    do { suffix += abc[n % abc.length]; n = Math.floor(n / abc.length); } while (n > 0);
+    let n = i;
+    let suffix = '';
+    do {
+      suffix += abc[n % abc.length];
+      n = Math.floor(n / abc.length);
+    } while (n > 0);
     lines.push(`${L[i % 8]}-${suffix};${F[(i >> 3) % 8]};Петровна;${d};студент;S${i}`);
   }
   const file = Buffer.from(`\uFEFF${lines.join('\r\n')}`, 'utf8');
   console.log(`Файл: ${ROWS.toLocaleString('ru-RU')} строк, ${(file.length / 2 ** 20).toFixed(1)} МБ`);
-  const job = await db().importJob.create({ data: { organisationId: uni.id, userId: user.id, mode: 'ADD', fileName: 'bench.csv', fileHash: 'x', file: new Uint8Array(file), mapping: { columns: { lastName: 0, firstName: 1, middleName: 2, birthDate: 3, category: 4, externalId: 5 }, category: 'STUDENT', joinedAt: '2024-09-01' } } });
+  const job = await db().importJob.create({
+    data: {
+      organisationId: uni.id,
+      userId: user.id,
+      mode: 'ADD',
+      fileName: 'bench.csv',
+      fileHash: 'x',
+      file: new Uint8Array(file),
+      mapping: {
+        columns: { lastName: 0, firstName: 1, middleName: 2, birthDate: 3, category: 4, externalId: 5 },
+        category: 'STUDENT',
+        joinedAt: '2024-09-01',
+      },
+    },
+  });
   let t = Date.now();
   await runImport(job.id);
   const done = await db().importJob.findUniqueOrThrow({ where: { id: job.id } });
   const r = done.result as { created: number; rejected: unknown[] };
-  console.log(`Импорт (добавление): ${((Date.now() - t) / 1000).toFixed(1)} с — статус ${done.status}, добавлено ${r?.created}, отклонено ${r?.rejected?.length}${done.error ? `, ошибка: ${done.error}` : ''}`);
-  const job2 = await db().importJob.create({ data: { organisationId: uni.id, userId: user.id, mode: 'SYNC', fileName: 'bench.csv', fileHash: 'x', file: new Uint8Array(file), mapping: done.mapping as object, exitReason: 'EXIT_GRADUATED', exitDate: new Date() } });
+  console.log(
+    `Импорт (добавление): ${((Date.now() - t) / 1000).toFixed(1)} с — статус ${done.status}, добавлено ${r?.created}, отклонено ${r?.rejected?.length}${done.error ? `, ошибка: ${done.error}` : ''}`,
+  );
+  const job2 = await db().importJob.create({
+    data: {
+      organisationId: uni.id,
+      userId: user.id,
+      mode: 'SYNC',
+      fileName: 'bench.csv',
+      fileHash: 'x',
+      file: new Uint8Array(file),
+      mapping: done.mapping as object,
+      exitReason: 'EXIT_GRADUATED',
+      exitDate: new Date(),
+    },
+  });
   t = Date.now();
   await runImport(job2.id);
   const d2 = await db().importJob.findUniqueOrThrow({ where: { id: job2.id } });
-  console.log(`Повторная сверка того же файла: ${((Date.now() - t) / 1000).toFixed(1)} с — ${JSON.stringify({ ...(d2.result as object), rejected: undefined })}`);
+  console.log(
+    `Повторная сверка того же файла: ${((Date.now() - t) / 1000).toFixed(1)} с — ${JSON.stringify({ ...(d2.result as object), rejected: undefined })}`,
+  );
   // The streamed export of the same 100,000 members (the custom report's XLSX): rows fetched 5,000 at a time.
   const ExcelJS = (await import('exceljs')).default;
   const { rows } = await import('../src/modules/custom/custom.repo');
   const org = await db().organisation.findUniqueOrThrow({ where: { id: uni.id } });
-  const params = { subject: 'members' as const, asOf: new Date().toISOString().slice(0, 10), columns: ['name', 'birthDate', 'category', 'organisation', 'joinedAt'], group: false };
+  const params = {
+    subject: 'members' as const,
+    asOf: new Date().toISOString().slice(0, 10),
+    columns: ['name', 'birthDate', 'category', 'organisation', 'joinedAt'],
+    group: false,
+  };
   t = Date.now();
   const before = process.memoryUsage().rss;
   let peak = before;
@@ -65,21 +113,31 @@ async function main() {
   for (let off = 0; ; off += 5000) {
     const part = await rows(org.path, params, 5000, off);
     if (!part.length) break;
-    for (const r of part) { ws.addRow(r).commit(); n += 1; }
+    for (const r of part) {
+      ws.addRow(r).commit();
+      n += 1;
+    }
     peak = Math.max(peak, process.memoryUsage().rss);
   }
   ws.commit();
   await wb.commit();
-  console.log(`Потоковая выгрузка XLSX: ${n.toLocaleString('ru-RU')} строк за ${((Date.now() - t) / 1000).toFixed(1)} с, прирост памяти процесса ${((peak - before) / 2 ** 20).toFixed(0)} МБ`);
+  console.log(
+    `Потоковая выгрузка XLSX: ${n.toLocaleString('ru-RU')} строк за ${((Date.now() - t) / 1000).toFixed(1)} с, прирост памяти процесса ${((peak - before) / 2 ** 20).toFixed(0)} МБ`,
+  );
   // Undo of the first import: every member it added goes, with their history, in a few set-based statements.
   const { undoImport } = await import('../src/modules/imports/imports.service');
   const { userActor } = await import('../src/policy/actor');
   t = Date.now();
   const u = await undoImport(userActor(user.id, 'session'), job.id);
-  console.log(`Отмена импорта: ${((Date.now() - t) / 1000).toFixed(1)} с — отменено ${u.reversed.toLocaleString('ru-RU')}, пропущено ${u.skipped.length}; членов осталось ${await db().member.count()}`);
+  console.log(
+    `Отмена импорта: ${((Date.now() - t) / 1000).toFixed(1)} с — отменено ${u.reversed.toLocaleString('ru-RU')}, пропущено ${u.skipped.length}; членов осталось ${await db().member.count()}`,
+  );
   await disconnectDb();
   // Each run works in a database of its own: dropped at the end.
   await pgdb.dropDatabase(name);
   await pgdb.stop();
 }
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

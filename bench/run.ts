@@ -19,8 +19,15 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const AS_OF = '2026-01-01';
 const SERVER_SETTINGS = { shared_buffers: process.env.BENCH_SHARED_BUFFERS ?? '2GB' };
 
-function median(xs: number[]) { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; }
-async function time<T>(fn: () => Promise<T>): Promise<[number, T]> { const t = process.hrtime.bigint(); const r = await fn(); return [Number(process.hrtime.bigint() - t) / 1e6, r]; }
+function median(xs: number[]) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const t = process.hrtime.bigint();
+  const r = await fn();
+  return [Number(process.hrtime.bigint() - t) / 1e6, r];
+}
 
 async function main() {
   let url = process.env.BENCH_DATABASE_URL;
@@ -49,14 +56,21 @@ async function main() {
   // that lets the as-of index answer without reading the table.
   const [vacMs] = await time(() => c.query('VACUUM (ANALYZE)'));
   console.log(`  VACUUM ANALYZE: ${(vacMs / 1000).toFixed(1)} с`);
-  const settings = (await c.query(`SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) AS s FROM pg_settings
-    WHERE name IN ('shared_buffers', 'work_mem', 'random_page_cost', 'max_parallel_workers_per_gather')`)).rows[0].s;
+  const settings = (
+    await c.query(`SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) AS s FROM pg_settings
+    WHERE name IN ('shared_buffers', 'work_mem', 'random_page_cost', 'max_parallel_workers_per_gather')`)
+  ).rows[0].s;
   // A region of typical size: the one with the most members on the date.
-  const regionId = (await c.query(`
+  const regionId = (
+    await c.query(
+      `
     SELECT o.id FROM "Organisation" o WHERE o.kind = 'REGIONAL'
     ORDER BY (SELECT count(*) FROM "Organisation" s JOIN "Registration" r ON r."organisationId" = s.id
               WHERE s.path LIKE o.path || '%' AND r."validFrom" <= $1 AND (r."validTo" IS NULL OR r."validTo" > $1)) DESC, o."nameKey"
-    LIMIT 1`, [AS_OF])).rows[0].id as string;
+    LIMIT 1`,
+      [AS_OF],
+    )
+  ).rows[0].id as string;
   await c.end();
 
   process.env.DATABASE_URL = url;
@@ -84,27 +98,51 @@ async function main() {
     await fn(); // warm-up
     const xs: number[] = [];
     for (let i = 0; i < RUNS; i++) xs.push((await time(fn))[0]);
-    console.log(`${label.padEnd(62)} ${median(xs).toFixed(0).padStart(7)} мс  (мин ${Math.min(...xs).toFixed(0)}, макс ${Math.max(...xs).toFixed(0)})`);
+    console.log(
+      `${label.padEnd(62)} ${median(xs).toFixed(0).padStart(7)} мс  (мин ${Math.min(...xs).toFixed(0)}, макс ${Math.max(...xs).toFixed(0)})`,
+    );
   };
   await bench('Сводная форма всего Профсоюза, живой расчёт', () => computeLive(central, union, AS_OF));
   await bench('Форма 1СП одного региона, живой расчёт', () => computeLive(region, f1, AS_OF));
   await bench('Форма 5СП одной ППО, живой расчёт', () => computeLive(primary, f5, AS_OF));
   await bench('Показатели одной ППО (4 запроса SQL)', () => unitIndicators({ unitIds: [primary.id] }, AS_OF));
-  await bench('Главная страница ЦС: сводка по регионам и ППО без членов', () => subtreeSummary(central, AS_OF, { emptyList: 30 }));
+  await bench('Главная страница ЦС: сводка по регионам и ППО без членов', () =>
+    subtreeSummary(central, AS_OF, { emptyList: 30 }),
+  );
   await bench('Главная страница региона', () => subtreeSummary(region, AS_OF, { emptyList: 30 }));
   await bench('Ход обмена билетов по Профсоюзу (таблица регионов)', () => cardProgress(central, AS_OF));
   await bench('ППО, не начавшие обмен билетов (по Профсоюзу)', () => notStarted(central, AS_OF));
-  const list = (path: string, q: object) => listMembers(path, { page: 1, pageSize: 50, sort: 'name', asOf: AS_OF, ...q } as never);
+  const list = (path: string, q: object) =>
+    listMembers(path, { page: 1, pageSize: 50, sort: 'name', asOf: AS_OF, ...q } as never);
   await bench('Список членов всего Профсоюза, первая страница', () => list(central.path, {}));
   await bench('Поиск по фамилии по всему Профсоюзу', () => list(central.path, { q: 'Смирнова' }));
   await bench('Список членов региона, первая страница', () => list(region.path, {}));
-  await bench('Отчёт по параметрам по Профсоюзу: все, по регионам', () => countAndGroups(central.path, central.depth, { subject: 'members', asOf: AS_OF, columns: [], group: true }));
-  await bench('Отчёт по параметрам: женщины до 35 лет с билетом', () => countAndGroups(central.path, central.depth, { subject: 'members', asOf: AS_OF, columns: [], group: true, gender: 'FEMALE', age: 'under35', card: 'yes' }));
+  await bench('Отчёт по параметрам по Профсоюзу: все, по регионам', () =>
+    countAndGroups(central.path, central.depth, { subject: 'members', asOf: AS_OF, columns: [], group: true }),
+  );
+  await bench('Отчёт по параметрам: женщины до 35 лет с билетом', () =>
+    countAndGroups(central.path, central.depth, {
+      subject: 'members',
+      asOf: AS_OF,
+      columns: [],
+      group: true,
+      gender: 'FEMALE',
+      age: 'under35',
+      card: 'yes',
+    }),
+  );
   const [rollMs, n] = await time(() => buildRollup(central, AS_OF));
-  console.log(`${'Построение свёрток на дату (один раз)'.padEnd(62)} ${rollMs.toFixed(0).padStart(7)} мс  (${n} организаций)`);
-  await bench('Сводная форма всего Профсоюза из свёрток', () => computeLive(central, union, AS_OF, { fromRollup: true }));
+  console.log(
+    `${'Построение свёрток на дату (один раз)'.padEnd(62)} ${rollMs.toFixed(0).padStart(7)} мс  (${n} организаций)`,
+  );
+  await bench('Сводная форма всего Профсоюза из свёрток', () =>
+    computeLive(central, union, AS_OF, { fromRollup: true }),
+  );
   await bench('Форма 1СП региона из свёрток', () => computeLive(region, f1, AS_OF, { fromRollup: true }));
   await disconnectDb();
   if (stop) await stop();
 }
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -12,12 +12,24 @@
   var key = 'checkin-queue:' + form.action;
   var sending = false;
 
-  function load() { try { return JSON.parse(localStorage.getItem(key) || '[]'); } catch (e) { return []; } }
-  function save(q) { localStorage.setItem(key, JSON.stringify(q)); }
-  function id() { return (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2); }
+  function load() {
+    try {
+      return JSON.parse(localStorage.getItem(key) || '[]');
+    } catch (e) {
+      return [];
+    }
+  }
+  function save(q) {
+    localStorage.setItem(key, JSON.stringify(q));
+  }
+  function id() {
+    return window.crypto && crypto.randomUUID
+      ? crypto.randomUUID()
+      : String(Date.now()) + Math.random().toString(16).slice(2);
+  }
   function say(text, ok) {
     status.textContent = text;
-    status.className = ok === undefined ? '' : ('result ' + (ok ? 'ok' : 'bad'));
+    status.className = ok === undefined ? '' : 'result ' + (ok ? 'ok' : 'bad');
   }
   function showQueue() {
     var n = load().length;
@@ -34,30 +46,52 @@
     body.set('_csrf', form.querySelector('[name="_csrf"]').value);
     body.set('cardNumber', item.cardNumber);
     body.set('clientId', item.clientId);
-    fetch(form.action, { method: 'POST', body: body, credentials: 'same-origin', headers: { 'Accept': 'application/json' } })
+    fetch(form.action, {
+      method: 'POST',
+      body: body,
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json' },
+    })
       .then(function (res) {
         if (res.status >= 500 || res.status === 429 || res.status === 403) throw new Error('retry');
         return res.json().then(function (data) {
-          var rest = load().filter(function (x) { return x.clientId !== item.clientId; });
+          var rest = load().filter(function (x) {
+            return x.clientId !== item.clientId;
+          });
           save(rest);
           say(data.message || (data.ok ? 'Отмечен' : 'Не принято'), !!data.ok);
           if (data.ok && data.status === 'CREATED' && list) {
-            var li = document.createElement('li'); li.textContent = data.message.replace(/^Отмечен\(а\): /, ''); list.insertBefore(li, list.firstChild);
+            var li = document.createElement('li');
+            li.textContent = data.message.replace(/^Отмечен\(а\): /, '');
+            list.insertBefore(li, list.firstChild);
           }
           if (counter && typeof data.checkedIn === 'number') counter.textContent = String(data.checkedIn);
         });
       })
-      .then(function () { sending = false; if (load().length) flush(); })
-      .catch(function () { sending = false; showQueue(); });
+      .then(function () {
+        sending = false;
+        if (load().length) flush();
+      })
+      .catch(function () {
+        sending = false;
+        showQueue();
+      });
   }
 
   form.addEventListener('submit', function (ev) {
     ev.preventDefault();
     var v = (input.value || '').trim();
-    if (!v) { say('Введите номер билета', false); return; }
-    var q = load(); q.push({ cardNumber: v, clientId: id() }); save(q);
-    input.value = ''; input.focus();
-    if (navigator.onLine === false) showQueue(); else flush();
+    if (!v) {
+      say('Введите номер билета', false);
+      return;
+    }
+    var q = load();
+    q.push({ cardNumber: v, clientId: id() });
+    save(q);
+    input.value = '';
+    input.focus();
+    if (navigator.onLine === false) showQueue();
+    else flush();
   });
   window.addEventListener('online', flush);
   setInterval(flush, 10000);
@@ -71,19 +105,36 @@
     btn.hidden = false;
     btn.addEventListener('click', function () {
       var detector = new window.BarcodeDetector({ formats: ['qr_code'] });
-      navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } }).then(function (stream) {
-        video.srcObject = stream; video.hidden = false; video.play();
-        var tick = function () {
-          detector.detect(video).then(function (codes) {
-            if (codes.length) {
-              stream.getTracks().forEach(function (t) { t.stop(); });
-              video.hidden = true; input.value = codes[0].rawValue;
-              form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event('submit'));
-            } else { requestAnimationFrame(tick); }
-          }).catch(function () { requestAnimationFrame(tick); });
-        };
-        tick();
-      }).catch(function () { say('Камера недоступна: наберите номер вручную', false); });
+      navigator.mediaDevices
+        .getUserMedia({ video: { facingMode: 'environment' } })
+        .then(function (stream) {
+          video.srcObject = stream;
+          video.hidden = false;
+          video.play();
+          var tick = function () {
+            detector
+              .detect(video)
+              .then(function (codes) {
+                if (codes.length) {
+                  stream.getTracks().forEach(function (t) {
+                    t.stop();
+                  });
+                  video.hidden = true;
+                  input.value = codes[0].rawValue;
+                  form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event('submit'));
+                } else {
+                  requestAnimationFrame(tick);
+                }
+              })
+              .catch(function () {
+                requestAnimationFrame(tick);
+              });
+          };
+          tick();
+        })
+        .catch(function () {
+          say('Камера недоступна: наберите номер вручную', false);
+        });
     });
   }
 })();

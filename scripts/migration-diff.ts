@@ -17,16 +17,31 @@ async function main() {
   try {
     let from = ['--from-empty'];
     try {
-      const old = execFileSync('git', ['show', 'HEAD:prisma/schema.prisma'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      const old = execFileSync('git', ['show', 'HEAD:prisma/schema.prisma'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
       fs.writeFileSync(path.join(tmp, 'old.prisma'), old);
       from = ['--from-schema-datamodel', path.join(tmp, 'old.prisma')];
-    } catch { /* no commit yet: diff from empty */ }
-    const out = execFileSync('npx', ['prisma', 'migrate', 'diff', ...from, '--to-schema-datamodel', 'prisma/schema.prisma', '--script'],
-      { encoding: 'utf8', env: { ...process.env, DATABASE_URL: pgdb.url('postgres') }, stdio: ['ignore', 'pipe', 'inherit'] });
+    } catch {
+      /* no commit yet: diff from empty */
+    }
+    const out = execFileSync(
+      'npx',
+      ['prisma', 'migrate', 'diff', ...from, '--to-schema-datamodel', 'prisma/schema.prisma', '--script'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, DATABASE_URL: pgdb.url('postgres') },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     process.stdout.write(out);
   } finally {
     await pgdb.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -39,14 +39,24 @@ export function createApp(opts: AppOptions = {}): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY === '1' ? 1 : false);
   app.set('query parser', 'simple');
-  app.use(helmet({
-    contentSecurityPolicy: {
-      useDefaults: true,
-      directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'form-action': ["'self'"], 'upgrade-insecure-requests': null },
-    },
-    strictTransportSecurity: config.COOKIE_SECURE !== 'false',
-  }));
-  app.use('/static', express.static(path.resolve(__dirname, '../public'), { maxAge: config.NODE_ENV === 'production' ? '7d' : 0 }));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          'script-src': ["'self'"],
+          'img-src': ["'self'", 'data:'],
+          'form-action': ["'self'"],
+          'upgrade-insecure-requests': null,
+        },
+      },
+      strictTransportSecurity: config.COOKIE_SECURE !== 'false',
+    }),
+  );
+  app.use(
+    '/static',
+    express.static(path.resolve(__dirname, '../public'), { maxAge: config.NODE_ENV === 'production' ? '7d' : 0 }),
+  );
   app.get('/favicon.ico', (_req, res) => res.status(204).end());
 
   // One allowance for the public check, whether asked through the page or the API.
@@ -55,7 +65,14 @@ export function createApp(opts: AppOptions = {}): express.Express {
   // API: JSON, bearer tokens, no cookies, so no CSRF.
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
-  mount(api, { loadActor: actorFromRequest }, [...apiRoutes(), ...cardApiRoutes(), ...eventApiRoutes(), ...verifyApi(verifyLimits), ...reportApi(), ...importApi()]);
+  mount(api, { loadActor: actorFromRequest }, [
+    ...apiRoutes(),
+    ...cardApiRoutes(),
+    ...eventApiRoutes(),
+    ...verifyApi(verifyLimits),
+    ...reportApi(),
+    ...importApi(),
+  ]);
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND')));
   app.use('/api/v1', api);
 
@@ -76,7 +93,23 @@ export function createApp(opts: AppOptions = {}): express.Express {
   });
   const pages = express.Router();
   // Fixed paths before parameterised ones: /members/bulk/exit must not be read as /members/:id/exit.
-  const defs: RouteDef[] = [...authPages(), ...orgPages(), ...bulkPages(), ...memberPages(), ...userPages(), ...auditPages(), ...cardPages(), ...bonusPages(), ...partnerPages(), ...eventPages(), ...verifyPages(verifyLimits), ...reportPages(), ...importPages(), ...applicationPages(), ...customPages()];
+  const defs: RouteDef[] = [
+    ...authPages(),
+    ...orgPages(),
+    ...bulkPages(),
+    ...memberPages(),
+    ...userPages(),
+    ...auditPages(),
+    ...cardPages(),
+    ...bonusPages(),
+    ...partnerPages(),
+    ...eventPages(),
+    ...verifyPages(verifyLimits),
+    ...reportPages(),
+    ...importPages(),
+    ...applicationPages(),
+    ...customPages(),
+  ];
   mount(pages, { loadActor: actorFromRequest }, defs);
   app.use(pages);
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'Страница не найдена')));
@@ -89,8 +122,12 @@ function toAppError(err: unknown): AppError {
   const e = err as { type?: string; status?: number; code?: string };
   if (e?.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE');
   if (e?.type === 'entity.parse.failed') return new AppError('BAD_REQUEST', 'Тело запроса не является корректным JSON');
-  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new AppError('UNSUPPORTED_MEDIA_TYPE');
-  if (e?.status === 400 || e?.status === 413 || e?.status === 415) return new AppError(e.status === 413 ? 'PAYLOAD_TOO_LARGE' : e.status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST');
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
+    return new AppError('UNSUPPORTED_MEDIA_TYPE');
+  if (e?.status === 400 || e?.status === 413 || e?.status === 415)
+    return new AppError(
+      e.status === 413 ? 'PAYLOAD_TOO_LARGE' : e.status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST',
+    );
   if (err instanceof Prisma.PrismaClientKnownRequestError) {
     if (err.code === 'P2002') return new AppError('CONFLICT');
     if (err.code === 'P2025') return new AppError('NOT_FOUND');
@@ -107,19 +144,30 @@ async function errorHandler(err: unknown, req: Request, res: Response, _next: Ne
   }
   if (e.code === 'FORBIDDEN' && res.locals.actor) {
     const denied = res.locals.auditDenied as { action: string; orgPath: string } | undefined;
-    const orgId = denied ? pathIds(denied.orgPath).pop() ?? null : null;
+    const orgId = denied ? (pathIds(denied.orgPath).pop() ?? null) : null;
     await audit(res.locals.actor, {
-      action: 'access.denied', outcome: 'DENIED', organisationId: orgId,
+      action: 'access.denied',
+      outcome: 'DENIED',
+      organisationId: orgId,
       details: { route: String(req.route?.path ?? ''), method: req.method, refused: denied?.action ?? null },
     }).catch(() => undefined);
   }
   if (res.headersSent) return;
   if (req.originalUrl.startsWith('/api/')) {
-    res.status(e.status).json({ error: { code: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}), ...(e.extra ?? {}) } });
+    res
+      .status(e.status)
+      .json({
+        error: { code: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}), ...(e.extra ?? {}) },
+      });
     return;
   }
   try {
-    await renderPage(res, 'error', { title: e.status === 404 ? 'Не найдено' : 'Ошибка', status: e.status, message: e.message }, e.status);
+    await renderPage(
+      res,
+      'error',
+      { title: e.status === 404 ? 'Не найдено' : 'Ошибка', status: e.status, message: e.message },
+      e.status,
+    );
   } catch {
     res.status(e.status).type('text').send(e.message);
   }

@@ -24,7 +24,10 @@ const schema = z.object({
 const parsed = schema.safeParse(process.env);
 if (!parsed.success) {
   // eslint-disable-next-line no-console
-  console.error('Неверные настройки окружения:', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  console.error(
+    'Неверные настройки окружения:',
+    parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+  );
   process.exit(1);
 }
 

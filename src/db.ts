@@ -15,7 +15,9 @@ export function db(): PrismaClient {
     if (!config.DATABASE_URL) throw new Error('DATABASE_URL is not set');
     pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 10 });
     // An idle connection cut by the server (restart, shutdown) must not crash the process.
-    pool.on('error', (e) => { if (config.LOG_LEVEL !== 'silent') console.error('PostgreSQL (пул приложения):', e.message); });
+    pool.on('error', (e) => {
+      if (config.LOG_LEVEL !== 'silent') console.error('PostgreSQL (пул приложения):', e.message);
+    });
     const adapter = new PrismaPg(pool);
     client = new PrismaClient({ adapter });
   }

@@ -11,14 +11,21 @@ import { startEmbedded, type EmbeddedDb } from './db/embedded';
 import { disconnectDb } from './db';
 import { closeSessionPool } from './http/web';
 
-const log = (m: string) => { if (config.LOG_LEVEL !== 'silent') console.log(m); };
+const log = (m: string) => {
+  if (config.LOG_LEVEL !== 'silent') console.log(m);
+};
 
 async function main() {
   const t0 = Date.now();
   let embedded: EmbeddedDb | undefined;
   if (!config.DATABASE_URL) {
     log(`Запуск встроенной PostgreSQL в ${path.join(config.DATA_DIR, 'pg')}…`);
-    embedded = await startEmbedded({ dir: path.join(config.DATA_DIR, 'pg'), port: config.EMBEDDED_PG_PORT, persistent: true, log });
+    embedded = await startEmbedded({
+      dir: path.join(config.DATA_DIR, 'pg'),
+      port: config.EMBEDDED_PG_PORT,
+      persistent: true,
+      log,
+    });
     if (!(await embedded.databaseExists('reestr'))) await embedded.createDatabase('reestr');
     setDatabaseUrl(embedded.url('reestr'));
     setDemoMode(true);
@@ -41,7 +48,9 @@ async function main() {
   const app = createApp();
   const { startQueue, stopQueue } = await import('./jobs/queue');
   await startQueue(config.DATABASE_URL!, { work: true });
-  const server: Server = await new Promise((resolve) => { const s = app.listen(config.PORT, config.HOST, () => resolve(s)); });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+  });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
   log(`\nЕдиный реестр работает: http://localhost:${port}  (запуск занял ${((Date.now() - t0) / 1000).toFixed(1)} с)`);
@@ -70,6 +79,11 @@ async function main() {
 }
 
 main().catch((e) => {
-  console.error('Не удалось запустить:', e instanceof Error ? e.message : e ?? 'встроенная PostgreSQL не запустилась (возможно, уже запущена другим процессом с той же папкой data/)');
+  console.error(
+    'Не удалось запустить:',
+    e instanceof Error
+      ? e.message
+      : (e ?? 'встроенная PostgreSQL не запустилась (возможно, уже запущена другим процессом с той же папкой data/)'),
+  );
   process.exit(1);
 });

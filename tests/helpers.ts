@@ -43,7 +43,10 @@ export async function loginAs(login: string, password = PASSWORD): Promise<reque
 /** Posts a form with the CSRF token taken from `pageUrl`. */
 export async function postForm(agent: request.Agent, pageUrl: string, url: string, data: Record<string, string>) {
   const csrf = await csrfFrom(agent, pageUrl);
-  return agent.post(url).type('form').send({ _csrf: csrf, ...data });
+  return agent
+    .post(url)
+    .type('form')
+    .send({ _csrf: csrf, ...data });
 }
 
 export async function bearer(userId: string): Promise<string> {
@@ -57,8 +60,16 @@ export function api() {
 
 export interface Tree {
   central: BuiltOrg;
-  regionA: BuiltOrg; terrA1: BuiltOrg; primA1: BuiltOrg; buroA1: BuiltOrg; primA2: BuiltOrg; terrA2: BuiltOrg; primA3: BuiltOrg;
-  regionB: BuiltOrg; terrB1: BuiltOrg; primB1: BuiltOrg;
+  regionA: BuiltOrg;
+  terrA1: BuiltOrg;
+  primA1: BuiltOrg;
+  buroA1: BuiltOrg;
+  primA2: BuiltOrg;
+  terrA2: BuiltOrg;
+  primA3: BuiltOrg;
+  regionB: BuiltOrg;
+  terrB1: BuiltOrg;
+  primB1: BuiltOrg;
 }
 
 /**
@@ -81,6 +92,10 @@ export async function buildTree(): Promise<Tree> {
   return { central, regionA, terrA1, primA1, buroA1, primA2, terrA2, primA3, regionB, terrB1, primB1 };
 }
 
-export async function userWith(role: Role, org: { id: string }, o: { ndaAccepted?: boolean; endsOn?: string; startsOn?: string } = {}) {
+export async function userWith(
+  role: Role,
+  org: { id: string },
+  o: { ndaAccepted?: boolean; endsOn?: string; startsOn?: string } = {},
+) {
   return buildUser({ roles: [{ role, org, endsOn: o.endsOn, startsOn: o.startsOn }], ndaAccepted: o.ndaAccepted });
 }

@@ -15,20 +15,34 @@ function arg(name: string): string | undefined {
 
 async function ask(q: string, hidden = false): Promise<string> {
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: true });
-  if (hidden) (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => { if (s.includes(q)) process.stdout.write(s); };
-  return new Promise((resolve) => rl.question(q, (a) => { rl.close(); if (hidden) process.stdout.write('\n'); resolve(a.trim()); }));
+  if (hidden)
+    (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => {
+      if (s.includes(q)) process.stdout.write(s);
+    };
+  return new Promise((resolve) =>
+    rl.question(q, (a) => {
+      rl.close();
+      if (hidden) process.stdout.write('\n');
+      resolve(a.trim());
+    }),
+  );
 }
 
 async function main() {
-  if (!config.DATABASE_URL) throw new Error('Задайте DATABASE_URL (для встроенной демо-базы администратор уже есть: demo-central)');
+  if (!config.DATABASE_URL)
+    throw new Error('Задайте DATABASE_URL (для встроенной демо-базы администратор уже есть: demo-central)');
   await migrate(config.DATABASE_URL);
   const { createAdmin } = await import('../modules/users/admin.repo');
-  const login = arg('login') ?? await ask('Логин: ');
-  const fullName = arg('name') ?? await ask('ФИО: ');
-  const password = arg('password') ?? await ask('Пароль: ', true);
+  const login = arg('login') ?? (await ask('Логин: '));
+  const fullName = arg('name') ?? (await ask('ФИО: '));
+  const password = arg('password') ?? (await ask('Пароль: ', true));
   const centralName = arg('central') ?? 'Общероссийский Профсоюз образования';
   const r = await createAdmin({ login, fullName, password, centralName });
   console.log(`Администратор ЦС «${r.login}» создан${r.createdCentral ? ' (создан и Центральный Совет)' : ''}.`);
   await disconnectDb();
 }
-main().catch(async (e) => { console.error(e instanceof Error ? e.message : e); await disconnectDb(); process.exit(1); });
+main().catch(async (e) => {
+  console.error(e instanceof Error ? e.message : e);
+  await disconnectDb();
+  process.exit(1);
+});

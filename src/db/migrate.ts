@@ -30,7 +30,8 @@ export async function migrate(databaseUrl: string, log: (m: string) => void = ()
       'SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
     );
     const doneByName = new Map(done.rows.map((r) => [r.migration_name, r.checksum]));
-    const dirs = fs.readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
+    const dirs = fs
+      .readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
       .filter((d) => d.isDirectory() && fs.existsSync(path.join(MIGRATIONS_DIR, d.name, 'migration.sql')))
       .map((d) => d.name)
       .sort();

@@ -9,7 +9,10 @@ export function clientKey(req: Request): string {
 
 export function limiter(windowMs: number, limit: number, key?: (req: Request) => string) {
   return rateLimit({
-    windowMs, limit, standardHeaders: 'draft-7', legacyHeaders: false,
+    windowMs,
+    limit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
     ...(key ? { keyGenerator: key } : {}),
     handler: (_req, _res, next) => next(new AppError('TOO_MANY_REQUESTS')),
   });
@@ -17,7 +20,14 @@ export function limiter(windowMs: number, limit: number, key?: (req: Request) =>
 
 /** Login: 10 attempts per 15 minutes per address and login, 50 per address. */
 export function loginLimiters() {
-  const byLoginAndIp = limiter(15 * 60_000, 10, (req) => `${clientKey(req)}|${String(req.body?.login ?? '').trim().toLowerCase()}`);
+  const byLoginAndIp = limiter(
+    15 * 60_000,
+    10,
+    (req) =>
+      `${clientKey(req)}|${String(req.body?.login ?? '')
+        .trim()
+        .toLowerCase()}`,
+  );
   const byIp = limiter(15 * 60_000, 50, clientKey);
   return [byIp, byLoginAndIp];
 }

@@ -36,9 +36,23 @@ const helpers = {
 };
 
 /** Renders views/<view>.ejs inside views/layouts/main.ejs. Templates get view-models and `h` helpers. */
-export async function renderPage(res: Response, view: string, model: Record<string, unknown> & { title: string }, status = 200): Promise<void> {
+export async function renderPage(
+  res: Response,
+  view: string,
+  model: Record<string, unknown> & { title: string },
+  status = 200,
+): Promise<void> {
   const locals = { ...res.locals, ...model, h: helpers };
-  const body = await ejs.renderFile(path.join(VIEWS_DIR, `${view}.ejs`), locals, { root: VIEWS_DIR, views: [VIEWS_DIR], async: false, cache: config.NODE_ENV === 'production' });
-  const html = await ejs.renderFile(path.join(VIEWS_DIR, 'layouts/main.ejs'), { ...locals, body }, { root: VIEWS_DIR, views: [VIEWS_DIR], cache: config.NODE_ENV === 'production' });
+  const body = await ejs.renderFile(path.join(VIEWS_DIR, `${view}.ejs`), locals, {
+    root: VIEWS_DIR,
+    views: [VIEWS_DIR],
+    async: false,
+    cache: config.NODE_ENV === 'production',
+  });
+  const html = await ejs.renderFile(
+    path.join(VIEWS_DIR, 'layouts/main.ejs'),
+    { ...locals, body },
+    { root: VIEWS_DIR, views: [VIEWS_DIR], cache: config.NODE_ENV === 'production' },
+  );
   res.status(status).type('html').send(html);
 }

@@ -81,7 +81,13 @@ export function mount(router: Router, deps: RouteDeps, defs: RouteDef[]): void {
         const body = def.kind === 'api' && def.body ? parse(def.body, req.body ?? {}, 'body') : req.body;
         let authorized = def.action === 'public' || def.action === 'self';
         const ctx: Ctx = {
-          req, res, actor: actor as Actor, params, query, body, action: def.action,
+          req,
+          res,
+          actor: actor as Actor,
+          params,
+          query,
+          body,
+          action: def.action,
           authorize(orgPath) {
             const verdict = decide(actor as Actor, def.action as Action, orgPath);
             if (verdict === 'not_found') throw new AppError('NOT_FOUND');
@@ -96,7 +102,8 @@ export function mount(router: Router, deps: RouteDeps, defs: RouteDef[]): void {
           },
         };
         await def.handler(ctx);
-        if (!authorized && !res.headersSent) throw new Error(`Route ${def.path} answered without checking ${def.action}`);
+        if (!authorized && !res.headersSent)
+          throw new Error(`Route ${def.path} answered without checking ${def.action}`);
         if (!authorized) {
           // The response went out without a policy check: a programming error, loud in tests.
           // eslint-disable-next-line no-console

@@ -14,7 +14,11 @@ export function uploadFile(opts: { csrf: boolean; maxBytes?: number; tooLarge?: 
     upload.single('file')(req, res, (err: unknown) => {
       if (err) {
         const code = (err as { code?: string }).code;
-        return next(code === 'LIMIT_FILE_SIZE' ? new AppError('PAYLOAD_TOO_LARGE', opts.tooLarge ?? 'Файл больше 20 МБ: разделите список на части') : new AppError('BAD_REQUEST', 'Файл не принят: нужен один файл в поле «file»'));
+        return next(
+          code === 'LIMIT_FILE_SIZE'
+            ? new AppError('PAYLOAD_TOO_LARGE', opts.tooLarge ?? 'Файл больше 20 МБ: разделите список на части')
+            : new AppError('BAD_REQUEST', 'Файл не принят: нужен один файл в поле «file»'),
+        );
       }
       if (opts.csrf) return requireCsrf(req, res, next);
       next();

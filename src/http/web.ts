@@ -28,7 +28,9 @@ let sessionPool: pg.Pool | undefined;
 export function getSessionPool(): pg.Pool {
   if (!sessionPool) {
     sessionPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 4 });
-    sessionPool.on('error', (e) => { if (config.LOG_LEVEL !== 'silent') console.error('PostgreSQL (сессии):', e.message); });
+    sessionPool.on('error', (e) => {
+      if (config.LOG_LEVEL !== 'silent') console.error('PostgreSQL (сессии):', e.message);
+    });
   }
   return sessionPool;
 }
@@ -40,20 +42,27 @@ export async function closeSessionPool(): Promise<void> {
 
 export function installSessions(app: Express, secret: string): void {
   const PgStore = connectPg(session);
-  app.use(session({
-    name: 'reestr.sid',
-    store: new PgStore({ pool: getSessionPool(), tableName: 'session', createTableIfMissing: false, pruneSessionInterval: config.isTest ? false : 15 * 60 }),
-    secret,
-    resave: false,
-    saveUninitialized: false,
-    rolling: true,
-    cookie: {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: config.COOKIE_SECURE === 'auto' ? 'auto' : config.COOKIE_SECURE === 'true',
-      maxAge: IDLE_TIMEOUT_MS,
-    },
-  }));
+  app.use(
+    session({
+      name: 'reestr.sid',
+      store: new PgStore({
+        pool: getSessionPool(),
+        tableName: 'session',
+        createTableIfMissing: false,
+        pruneSessionInterval: config.isTest ? false : 15 * 60,
+      }),
+      secret,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.COOKIE_SECURE === 'auto' ? 'auto' : config.COOKIE_SECURE === 'true',
+        maxAge: IDLE_TIMEOUT_MS,
+      },
+    }),
+  );
   // Absolute timeout: a session older than 12 h ends whatever the activity.
   app.use((req: Request, _res: Response, next: NextFunction) => {
     if (req.session?.createdAt && Date.now() - req.session.createdAt > ABSOLUTE_TIMEOUT_MS) {
@@ -63,28 +72,36 @@ export function installSessions(app: Express, secret: string): void {
     next();
   });
 
-  passport.use(new LocalStrategy({ usernameField: 'login', passwordField: 'password' }, async (login, password, done) => {
-    try {
-      const user = await findUserForLogin(login);
-      const ok = user ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await dummyHash(), password), false);
-      // Demo accounts and their published password work only on the embedded demo database.
-      if (!user || !ok || !user.active || (user.isDemo && !config.demoMode)) {
-        await audit(user ? userActor(user.id, 'session') : null,
-          { action: 'login.failed', outcome: 'FAILED', details: { known: !!user } });
-        return done(null, false);
+  passport.use(
+    new LocalStrategy({ usernameField: 'login', passwordField: 'password' }, async (login, password, done) => {
+      try {
+        const user = await findUserForLogin(login);
+        const ok = user
+          ? await verifyPassword(user.passwordHash, password)
+          : (await verifyPassword(await dummyHash(), password), false);
+        // Demo accounts and their published password work only on the embedded demo database.
+        if (!user || !ok || !user.active || (user.isDemo && !config.demoMode)) {
+          await audit(user ? userActor(user.id, 'session') : null, {
+            action: 'login.failed',
+            outcome: 'FAILED',
+            details: { known: !!user },
+          });
+          return done(null, false);
+        }
+        return done(null, { id: user.id });
+      } catch (e) {
+        return done(e);
       }
-      return done(null, { id: user.id });
-    } catch (e) {
-      return done(e);
-    }
-  }));
+    }),
+  );
   passport.serializeUser((u: Express.User, done) => done(null, (u as { id: string }).id));
   passport.deserializeUser((id: string, done) => done(null, { id }));
   app.use(passport.session());
 }
 
 export const csrf = csrfSync({
-  getTokenFromRequest: (req) => (req.body && typeof req.body._csrf === 'string' ? req.body._csrf : req.get('x-csrf-token')),
+  getTokenFromRequest: (req) =>
+    req.body && typeof req.body._csrf === 'string' ? req.body._csrf : req.get('x-csrf-token'),
 });
 
 /** Who is asking: the session's user for pages, the bearer token's user for the API. */

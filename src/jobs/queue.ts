@@ -16,11 +16,16 @@ export function registerHandler(queue: string, fn: Handler) {
 
 export async function startQueue(url: string, opts: { work: boolean }): Promise<void> {
   boss = new PgBoss({ connectionString: url, schema: 'pgboss', max: 3 });
-  boss.on('error', (e) => { if (config.LOG_LEVEL !== 'silent') console.error('Очередь задач:', e.message); });
+  boss.on('error', (e) => {
+    if (config.LOG_LEVEL !== 'silent') console.error('Очередь задач:', e.message);
+  });
   await boss.start();
   for (const [name, fn] of handlers) {
     await boss.createQueue(name);
-    if (opts.work) await boss.work(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => { for (const j of jobs) await fn(j.data as Record<string, unknown>); });
+    if (opts.work)
+      await boss.work(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
+        for (const j of jobs) await fn(j.data as Record<string, unknown>);
+      });
   }
 }
 
@@ -38,5 +43,9 @@ export async function enqueue(queue: string, data: Record<string, unknown>): Pro
   }
   const fn = handlers.get(queue);
   if (!fn) throw new Error(`No handler for queue ${queue}`);
-  setImmediate(() => { fn(data).catch((e) => { if (config.LOG_LEVEL !== 'silent') console.error(`Задача ${queue}:`, e); }); });
+  setImmediate(() => {
+    fn(data).catch((e) => {
+      if (config.LOG_LEVEL !== 'silent') console.error(`Задача ${queue}:`, e);
+    });
+  });
 }

@@ -12,10 +12,16 @@ export function parseDay(raw: string): Day | null {
   const s = raw.trim();
   let y: number, m: number, d: number;
   let match = ISO.exec(s);
-  if (match) { y = +match[1]; m = +match[2]; d = +match[3]; } else {
+  if (match) {
+    y = +match[1];
+    m = +match[2];
+    d = +match[3];
+  } else {
     match = RU.exec(s) ?? COMPACT.exec(s);
     if (!match) return null;
-    d = +match[1]; m = +match[2]; y = +match[3];
+    d = +match[1];
+    m = +match[2];
+    y = +match[3];
   }
   const dt = new Date(Date.UTC(y, m - 1, d));
   if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d) return null;
@@ -33,7 +39,14 @@ export function fromDate(d: Date): Day {
 
 // Building an Intl formatter costs tens of microseconds: made once, not per call (imports call today() per row).
 const MOSCOW_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Moscow' });
-const MOSCOW_DATETIME = new Intl.DateTimeFormat('ru-RU', { timeZone: 'Europe/Moscow', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+const MOSCOW_DATETIME = new Intl.DateTimeFormat('ru-RU', {
+  timeZone: 'Europe/Moscow',
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 
 /** Today in Moscow, the union's office time. */
 export function today(): Day {

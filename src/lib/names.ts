@@ -21,7 +21,12 @@ export function nameKey(raw: string): string {
   return cleanName(raw).toLocaleUpperCase('ru-RU').replace(/Ё/g, 'Е');
 }
 
-export function identityKey(p: { lastName: string; firstName: string; middleName?: string | null; birthDate: string }): string {
+export function identityKey(p: {
+  lastName: string;
+  firstName: string;
+  middleName?: string | null;
+  birthDate: string;
+}): string {
   return [nameKey(p.lastName), nameKey(p.firstName), nameKey(p.middleName ?? ''), p.birthDate].join('|');
 }
 

@@ -22,8 +22,13 @@ export interface Actor {
 }
 
 export const SYSTEM_ACTOR: Actor = {
-  kind: 'system', userId: null, login: 'system', fullName: 'Система', ndaAcceptedAt: new Date(0),
-  assignments: [], via: 'system',
+  kind: 'system',
+  userId: null,
+  login: 'system',
+  fullName: 'Система',
+  ndaAcceptedAt: new Date(0),
+  assignments: [],
+  via: 'system',
 };
 
 /** The actor an audit row names when only the user id is known yet (at login, at token issue). */

@@ -41,10 +41,32 @@ export type RouteAction = Action | 'public' | 'self';
 
 const READ: Action[] = ['org.view', 'member.list', 'member.view', 'card.view', 'card.progress', 'report.view'];
 // 'card.batch' and 'bonus.export' act on the central council itself: only an assignment there covers it.
-const CHAIR: Action[] = [...READ, 'org.update', 'org.createChild', 'org.exclude', 'member.create', 'member.update',
-  'member.exit', 'member.transfer', 'member.export', 'position.manage', 'user.manage', 'audit.view',
-  'card.order', 'card.forward', 'card.batch', 'card.issue', 'card.block', 'event.manage', 'event.checkin', 'bonus.export',
-  'report.fill', 'report.accept', 'report.campaign', 'member.import'];
+const CHAIR: Action[] = [
+  ...READ,
+  'org.update',
+  'org.createChild',
+  'org.exclude',
+  'member.create',
+  'member.update',
+  'member.exit',
+  'member.transfer',
+  'member.export',
+  'position.manage',
+  'user.manage',
+  'audit.view',
+  'card.order',
+  'card.forward',
+  'card.batch',
+  'card.issue',
+  'card.block',
+  'event.manage',
+  'event.checkin',
+  'bonus.export',
+  'report.fill',
+  'report.accept',
+  'report.campaign',
+  'member.import',
+];
 
 /**
  * Role × action, as data. `Record<Role, …>` makes a new role fail to compile until its rules exist.

@@ -9,7 +9,16 @@ import path from 'node:path';
 import type { Category, InstitutionType, MovementKind } from '../generated/prisma/client';
 import { addDays, today } from '../lib/dates';
 import { buildMembers, buildOrg, buildOrgsBulk, buildUser, type BuiltOrg, type MemberSpec } from './builders.repo';
-import { DOUBLE_SURNAMES, FEMALE_NAMES, INVARIANT_SURNAMES, MALE_NAMES, PATRONYMIC_ROOTS, SURNAMES, feminineSurname, patronymic } from './names.data';
+import {
+  DOUBLE_SURNAMES,
+  FEMALE_NAMES,
+  INVARIANT_SURNAMES,
+  MALE_NAMES,
+  PATRONYMIC_ROOTS,
+  SURNAMES,
+  feminineSurname,
+  patronymic,
+} from './names.data';
 import { Rng } from './random';
 import { buildIssuedCards, buildOrdersInEveryState, historicBatch } from './cards.demo.repo';
 import { buildActivists, buildCampaign } from './reports.demo.repo';
@@ -53,7 +62,10 @@ const TYPES: { type: InstitutionType; label: (n: number) => string; weight: numb
 function pickType(rng: Rng) {
   const total = TYPES.reduce((s, t) => s + t.weight, 0);
   let x = rng.next() * total;
-  for (const t of TYPES) { x -= t.weight; if (x < 0) return t; }
+  for (const t of TYPES) {
+    x -= t.weight;
+    if (x < 0) return t;
+  }
   return TYPES[0];
 }
 
@@ -73,13 +85,24 @@ function person(rng: Rng, category: Category, t: string) {
   const birthDate = rng.day(`${year - age - 1}-01-01`, `${year - age - 1}-12-28`);
   const earliestJoin = `${Number(birthDate.slice(0, 4)) + (category === 'STUDENT' ? 17 : 21)}-09-01`;
   const joinedAt = rng.day(earliestJoin < '1990-01-01' ? '1990-01-01' : earliestJoin, addDays(t, -30));
-  return { lastName, firstName, middleName, birthDate, gender: female ? 'FEMALE' as const : 'MALE' as const, joinedAt };
+  return {
+    lastName,
+    firstName,
+    middleName,
+    birthDate,
+    gender: female ? ('FEMALE' as const) : ('MALE' as const),
+    joinedAt,
+  };
 }
 
 export async function seedDemo(log: (m: string) => void = () => {}): Promise<void> {
   const rng = new Rng(20200501);
   const t = today();
-  const central = await buildOrg(null, 'CENTRAL', { id: rng.uuid(), name: 'Общероссийский Профсоюз образования', shortName: 'Центральный Совет Профсоюза' });
+  const central = await buildOrg(null, 'CENTRAL', {
+    id: rng.uuid(),
+    name: 'Общероссийский Профсоюз образования',
+    shortName: 'Центральный Совет Профсоюза',
+  });
   const regions = readRegions();
   const specs: MemberSpec[] = [];
   const chairsOf: Record<string, BuiltOrg> = {};
@@ -87,19 +110,32 @@ export async function seedDemo(log: (m: string) => void = () => {}): Promise<voi
   let demoTerritorialPrimaries: BuiltOrg[] = [];
   let seq = 1;
   for (const [ri, reg] of regions.entries()) {
-    const region = await buildOrg(central, 'REGIONAL', { id: rng.uuid(), name: reg.name, shortName: shortRegion(reg.name) });
+    const region = await buildOrg(central, 'REGIONAL', {
+      id: rng.uuid(),
+      name: reg.name,
+      shortName: shortRegion(reg.name),
+    });
     if (ri === 0) chairsOf.regional = region;
     const target = Math.max(1, Math.round(reg.members / 100));
     const nTerr = Math.min(6, Math.max(1, Math.ceil(target / 350)));
     const terrRows = Array.from({ length: nTerr }, (_, i) => ({
-      id: rng.uuid(), parent: region, kind: 'TERRITORIAL' as const,
+      id: rng.uuid(),
+      parent: region,
+      kind: 'TERRITORIAL' as const,
       name: `${CITY_PARTS[i % CITY_PARTS.length]} районная организация Профсоюза (${shortRegion(reg.name)})`,
       shortName: `${CITY_PARTS[i % CITY_PARTS.length]} районная (${shortRegion(reg.name).split(' ')[0]})`,
     }));
     const terrs = await buildOrgsBulk(terrRows);
     if (ri === 0) chairsOf.territorial = terrs[0];
     // A university with territorial rights, directly under the region, with a faculty profburo and a group.
-    const uni = await buildOrg(region, 'PRIMARY', { id: rng.uuid(), name: `ППО студентов и работников университета (${shortRegion(reg.name)})`, institutionType: 'OOVO', hasTerritorialRights: true, studentsCount: 900, employeesCount: 250 });
+    const uni = await buildOrg(region, 'PRIMARY', {
+      id: rng.uuid(),
+      name: `ППО студентов и работников университета (${shortRegion(reg.name)})`,
+      institutionType: 'OOVO',
+      hasTerritorialRights: true,
+      studentsCount: 900,
+      employeesCount: 250,
+    });
     const faculty = await buildOrg(uni, 'PROFBURO', { id: rng.uuid(), name: 'Профбюро педагогического факультета' });
     const group = await buildOrg(faculty, 'PROFGROUP', { id: rng.uuid(), name: 'Профгруппа 1 курса' });
     const primaries: { org: BuiltOrg; category: Category; size: number }[] = [];
@@ -119,35 +155,78 @@ export async function seedDemo(log: (m: string) => void = () => {}): Promise<voi
       const rows = Array.from({ length: nPrim + 1 }, () => {
         const tp = pickType(rng);
         const n = seq++;
-        return { id: rng.uuid(), parent: terr, kind: 'PRIMARY' as const, name: `Первичная профсоюзная организация ${tp.label(n)}`, shortName: `ППО ${tp.label(n)}`, institutionType: tp.type, institutionName: tp.label(n), employeesCount: rng.int(20, 120), studentsCount: tp.type === 'POO' ? rng.int(300, 900) : undefined, tp };
+        return {
+          id: rng.uuid(),
+          parent: terr,
+          kind: 'PRIMARY' as const,
+          name: `Первичная профсоюзная организация ${tp.label(n)}`,
+          shortName: `ППО ${tp.label(n)}`,
+          institutionType: tp.type,
+          institutionName: tp.label(n),
+          employeesCount: rng.int(20, 120),
+          studentsCount: tp.type === 'POO' ? rng.int(300, 900) : undefined,
+          tp,
+        };
       });
       const built = await buildOrgsBulk(rows);
       regionPrimaries.push(...built);
       // The last primary of each territorial has entered no members yet: "not started".
       for (let i = 0; i < nPrim; i++) {
-        primaries.push({ org: built[i], category: rows[i].tp.category, size: Math.floor(share / nPrim) + (i < share % nPrim ? 1 : 0) });
+        primaries.push({
+          org: built[i],
+          category: rows[i].tp.category,
+          size: Math.floor(share / nPrim) + (i < share % nPrim ? 1 : 0),
+        });
       }
       if (ri === 0 && ti === 0) {
         const school = built.findIndex((b, i) => rows[i].tp.type === 'OO' && i < nPrim);
         chairsOf.primary = built[school >= 0 ? school : 0];
-        demoTerritorialPrimaries = [chairsOf.primary, ...built.slice(0, nPrim).filter((b) => b.id !== chairsOf.primary.id)];
+        demoTerritorialPrimaries = [
+          chairsOf.primary,
+          ...built.slice(0, nPrim).filter((b) => b.id !== chairsOf.primary.id),
+        ];
       }
     }
     for (const p of primaries) {
       for (let i = 0; i < p.size; i++) {
-        const category: Category = p.category === 'STUDENT' ? (rng.chance(0.9) ? 'STUDENT' : 'WORKING') : rng.chance(0.06) ? 'PENSIONER' : 'WORKING';
+        const category: Category =
+          p.category === 'STUDENT'
+            ? rng.chance(0.9)
+              ? 'STUDENT'
+              : 'WORKING'
+            : rng.chance(0.06)
+              ? 'PENSIONER'
+              : 'WORKING';
         const who = person(rng, category, t);
-        const spec: MemberSpec = { org: p.org, category, ...who, consents: { bonusProgramme: rng.chance(0.4), messaging: rng.chance(0.6) } };
-        if (rng.chance(0.5)) spec.phone = `+7 9${rng.int(10, 99)} ${rng.int(100, 999)}-${rng.int(10, 99)}-${rng.int(10, 99)}`;
+        const spec: MemberSpec = {
+          org: p.org,
+          category,
+          ...who,
+          consents: { bonusProgramme: rng.chance(0.4), messaging: rng.chance(0.6) },
+        };
+        if (rng.chance(0.5))
+          spec.phone = `+7 9${rng.int(10, 99)} ${rng.int(100, 999)}-${rng.int(10, 99)}-${rng.int(10, 99)}`;
         if (category === 'STUDENT') spec.externalId = `С-${rng.int(100000, 999999)}`;
         const r = rng.next();
         if (r < 0.05) {
-          const kinds: MovementKind[] = category === 'STUDENT' ? ['EXIT_GRADUATED', 'EXIT_VOLUNTARY'] : ['EXIT_VOLUNTARY', 'EXIT_DISMISSED', 'EXIT_DIED'];
-          spec.exit = { kind: rng.pick(kinds), date: rng.day(addDays(t, -700) > who.joinedAt ? addDays(t, -700) : addDays(who.joinedAt, 1), addDays(t, -1)) };
+          const kinds: MovementKind[] =
+            category === 'STUDENT'
+              ? ['EXIT_GRADUATED', 'EXIT_VOLUNTARY']
+              : ['EXIT_VOLUNTARY', 'EXIT_DISMISSED', 'EXIT_DIED'];
+          spec.exit = {
+            kind: rng.pick(kinds),
+            date: rng.day(
+              addDays(t, -700) > who.joinedAt ? addDays(t, -700) : addDays(who.joinedAt, 1),
+              addDays(t, -1),
+            ),
+          };
           if (spec.exit.date <= who.joinedAt) delete spec.exit;
         } else if (r < 0.08 && primaries.length > 1) {
           const from = rng.pick(primaries).org;
-          if (from.id !== p.org.id) { spec.transferredFrom = from; spec.registeredAt = rng.day(addDays(who.joinedAt, 1), addDays(t, -10)); }
+          if (from.id !== p.org.id) {
+            spec.transferredFrom = from;
+            spec.registeredAt = rng.day(addDays(who.joinedAt, 1), addDays(t, -10));
+          }
         }
         specs.push(spec);
       }
@@ -161,16 +240,58 @@ export async function seedDemo(log: (m: string) => void = () => {}): Promise<voi
   const pilotBatch = await historicBatch(addDays(t, -520));
   for (const [ri, prims] of primariesByRegion.entries()) {
     const share = ri < 10 ? 0.75 : ri < 25 ? 0.4 : 0.1;
-    await buildIssuedCards(rng, pilotBatch, prims.filter((p) => !busy.has(p.id) && rng.chance(0.85)), share, addDays(t, -500), addDays(t, -30));
+    await buildIssuedCards(
+      rng,
+      pilotBatch,
+      prims.filter((p) => !busy.has(p.id) && rng.chance(0.85)),
+      share,
+      addDays(t, -500),
+      addDays(t, -30),
+    );
   }
   await buildOrdersInEveryState(central, demoTerritorialPrimaries);
   log('Демо: профсоюзный актив и отчётная кампания…');
   await buildActivists(rng, chairsOf.regional.path);
   await loadShippedTemplates();
   await buildCampaign(Number(t.slice(0, 4)), chairsOf.regional, chairsOf.territorial);
-  await buildUser({ login: 'demo-central', fullName: 'Администратор ЦС (демо)', password: DEMO_PASSWORD, isDemo: true, ndaAccepted: false, roles: [{ role: 'ADMIN', org: central }] });
-  await buildUser({ login: 'demo-regional', fullName: 'Председатель краевой организации (демо)', password: DEMO_PASSWORD, isDemo: true, ndaAccepted: false, roles: [{ role: 'CHAIR', org: chairsOf.regional }] });
-  await buildUser({ login: 'demo-territorial', fullName: 'Председатель районной организации (демо)', password: DEMO_PASSWORD, isDemo: true, ndaAccepted: false, roles: [{ role: 'CHAIR', org: chairsOf.territorial }] });
-  await buildUser({ login: 'demo-primary', fullName: 'Председатель ППО школы (демо)', password: DEMO_PASSWORD, isDemo: true, ndaAccepted: false, roles: [{ role: 'CHAIR', org: chairsOf.primary }] });
-  await buildUser({ login: 'demo-viewer', fullName: 'Наблюдатель (демо)', password: DEMO_PASSWORD, isDemo: true, ndaAccepted: false, roles: [{ role: 'VIEWER', org: chairsOf.regional }] });
+  await buildUser({
+    login: 'demo-central',
+    fullName: 'Администратор ЦС (демо)',
+    password: DEMO_PASSWORD,
+    isDemo: true,
+    ndaAccepted: false,
+    roles: [{ role: 'ADMIN', org: central }],
+  });
+  await buildUser({
+    login: 'demo-regional',
+    fullName: 'Председатель краевой организации (демо)',
+    password: DEMO_PASSWORD,
+    isDemo: true,
+    ndaAccepted: false,
+    roles: [{ role: 'CHAIR', org: chairsOf.regional }],
+  });
+  await buildUser({
+    login: 'demo-territorial',
+    fullName: 'Председатель районной организации (демо)',
+    password: DEMO_PASSWORD,
+    isDemo: true,
+    ndaAccepted: false,
+    roles: [{ role: 'CHAIR', org: chairsOf.territorial }],
+  });
+  await buildUser({
+    login: 'demo-primary',
+    fullName: 'Председатель ППО школы (демо)',
+    password: DEMO_PASSWORD,
+    isDemo: true,
+    ndaAccepted: false,
+    roles: [{ role: 'CHAIR', org: chairsOf.primary }],
+  });
+  await buildUser({
+    login: 'demo-viewer',
+    fullName: 'Наблюдатель (демо)',
+    password: DEMO_PASSWORD,
+    isDemo: true,
+    ndaAccepted: false,
+    roles: [{ role: 'VIEWER', org: chairsOf.regional }],
+  });
 }

@@ -1,7 +1,9 @@
 /** A small seeded PRNG (mulberry32): the demo union is the same on every machine. */
 export class Rng {
   private s: number;
-  constructor(seed: number) { this.s = seed >>> 0; }
+  constructor(seed: number) {
+    this.s = seed >>> 0;
+  }
   next(): number {
     this.s = (this.s + 0x6d2b79f5) >>> 0;
     let t = this.s;
@@ -9,9 +11,15 @@ export class Rng {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
-  int(min: number, max: number): number { return min + Math.floor(this.next() * (max - min + 1)); }
-  pick<T>(a: readonly T[]): T { return a[Math.floor(this.next() * a.length)]; }
-  chance(p: number): boolean { return this.next() < p; }
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+  pick<T>(a: readonly T[]): T {
+    return a[Math.floor(this.next() * a.length)];
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
   uuid(): string {
     const h = Array.from({ length: 32 }, () => Math.floor(this.next() * 16).toString(16));
     h[12] = '4';

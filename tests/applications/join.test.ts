@@ -7,15 +7,28 @@ useDb();
 
 describe('online join applications', () => {
   let t: Tree;
-  beforeAll(async () => { t = await buildTree(); });
+  beforeAll(async () => {
+    t = await buildTree();
+  });
 
   async function apply(over: Record<string, string> = {}) {
     const visitor = request.agent(testApp());
     const csrf = await csrfFrom(visitor, `/join?org=${t.primA1.id}`);
-    return visitor.post('/join').type('form').send({
-      _csrf: csrf, organisationId: t.primA1.id, lastName: 'Заявкина', firstName: 'Вера', middleName: 'Ивановна', birthDate: '12.03.1991',
-      category: 'WORKING', phone: '+7 900 111-22-33', consentProcessing: 'on', ...over,
-    });
+    return visitor
+      .post('/join')
+      .type('form')
+      .send({
+        _csrf: csrf,
+        organisationId: t.primA1.id,
+        lastName: 'Заявкина',
+        firstName: 'Вера',
+        middleName: 'Ивановна',
+        birthDate: '12.03.1991',
+        category: 'WORKING',
+        phone: '+7 900 111-22-33',
+        consentProcessing: 'on',
+        ...over,
+      });
   }
 
   it('leads a visitor from region to territory to the organisation without showing anything but names', async () => {
@@ -59,7 +72,13 @@ describe('online join applications', () => {
   });
 
   it('refuses to accept someone already registered elsewhere and keeps the application', async () => {
-    await buildMember({ org: t.primB1, lastName: 'Дублева', firstName: 'Ольга', middleName: 'Ивановна', birthDate: '1980-01-01' });
+    await buildMember({
+      org: t.primB1,
+      lastName: 'Дублева',
+      firstName: 'Ольга',
+      middleName: 'Ивановна',
+      birthDate: '1980-01-01',
+    });
     await apply({ lastName: 'Дублева', firstName: 'Ольга', birthDate: '01.01.1980' });
     const app = await db().joinApplication.findFirstOrThrow({ where: { lastName: 'Дублева' } });
     const u = await userWith('CHAIR', t.primA1);
@@ -69,18 +88,28 @@ describe('online join applications', () => {
     expect((await db().joinApplication.findUniqueOrThrow({ where: { id: app.id } })).status).toBe('NEW');
   });
 
-  it('deletes the applicant\'s data on decline, keeping only the status and the reason', async () => {
+  it("deletes the applicant's data on decline, keeping only the status and the reason", async () => {
     await apply({ lastName: 'Отказанная' });
     const app = await db().joinApplication.findFirstOrThrow({ where: { lastName: 'Отказанная' } });
     const u = await userWith('CHAIR', t.primA1);
     const chair = await loginAs(u.login);
     const csrf = await csrfFrom(chair, `/orgs/${t.primA1.id}/applications`);
-    await chair.post(`/applications/${app.id}/decline`).type('form').send({ _csrf: csrf, reason: 'Не работает в учреждении' });
+    await chair
+      .post(`/applications/${app.id}/decline`)
+      .type('form')
+      .send({ _csrf: csrf, reason: 'Не работает в учреждении' });
     const after = await db().joinApplication.findUniqueOrThrow({ where: { id: app.id } });
-    expect(after).toMatchObject({ status: 'DECLINED', declineReason: 'Не работает в учреждении', lastName: null, firstName: null, birthDate: null, phone: null });
+    expect(after).toMatchObject({
+      status: 'DECLINED',
+      declineReason: 'Не работает в учреждении',
+      lastName: null,
+      firstName: null,
+      birthDate: null,
+      phone: null,
+    });
   });
 
-  it('hides another organisation\'s applications: 404', async () => {
+  it("hides another organisation's applications: 404", async () => {
     await apply({ lastName: 'Чужая' });
     const app = await db().joinApplication.findFirstOrThrow({ where: { lastName: 'Чужая' } });
     const u = await userWith('CHAIR', t.primB1);

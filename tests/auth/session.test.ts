@@ -41,7 +41,10 @@ describe('login form', () => {
   it('answers 401 «Неверный логин или пароль» to a wrong password and keeps the typed login', async () => {
     const u = await userWith('CHAIR', t.primA1);
     const { agent, csrf } = await openLoginPage();
-    const res = await agent.post('/login').type('form').send({ _csrf: csrf, login: u.login, password: 'Wrong-password-9' });
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrf, login: u.login, password: 'Wrong-password-9' });
     expect(res.status).toBe(401);
     expect(res.text).toContain('Неверный логин или пароль');
     expect(inputValue(res.text, 'login')).toBe(u.login);
@@ -52,7 +55,10 @@ describe('login form', () => {
 
   it('answers the same 401 page for an unknown login as for a wrong password', async () => {
     const { agent, csrf } = await openLoginPage();
-    const res = await agent.post('/login').type('form').send({ _csrf: csrf, login: 'no-such-user-xyz', password: 'Wrong-password-9' });
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrf, login: 'no-such-user-xyz', password: 'Wrong-password-9' });
     expect(res.status).toBe(401);
     expect(res.text).toContain('Неверный логин или пароль');
     expect(inputValue(res.text, 'login')).toBe('no-such-user-xyz');
@@ -131,7 +137,10 @@ describe('CSRF protection of forms', () => {
 
   it('refuses a POST with a wrong _csrf with 403 and creates no organisation', async () => {
     const before = await db().organisation.count();
-    const res = await agent.post(`/orgs/${t.terrA1.id}/new`).type('form').send({ _csrf: 'not-the-token', ...orgForm('ППО с чужим токеном') });
+    const res = await agent
+      .post(`/orgs/${t.terrA1.id}/new`)
+      .type('form')
+      .send({ _csrf: 'not-the-token', ...orgForm('ППО с чужим токеном') });
     expect(res.status).toBe(403);
     expect(await db().organisation.count()).toBe(before);
   });
@@ -140,13 +149,21 @@ describe('CSRF protection of forms', () => {
     const other = request.agent(testApp());
     const foreign = await csrfFrom(other, '/login');
     const before = await db().organisation.count();
-    const res = await agent.post(`/orgs/${t.terrA1.id}/new`).type('form').send({ _csrf: foreign, ...orgForm('ППО с токеном другой сессии') });
+    const res = await agent
+      .post(`/orgs/${t.terrA1.id}/new`)
+      .type('form')
+      .send({ _csrf: foreign, ...orgForm('ППО с токеном другой сессии') });
     expect(res.status).toBe(403);
     expect(await db().organisation.count()).toBe(before);
   });
 
   it('accepts the same form with the page token (control)', async () => {
-    const res = await postForm(agent, `/orgs/${t.terrA1.id}/new`, `/orgs/${t.terrA1.id}/new`, orgForm('ППО с верным токеном'));
+    const res = await postForm(
+      agent,
+      `/orgs/${t.terrA1.id}/new`,
+      `/orgs/${t.terrA1.id}/new`,
+      orgForm('ППО с верным токеном'),
+    );
     expect(res.status).toBe(303);
     expect(await db().organisation.count({ where: { name: 'ППО с верным токеном', parentId: t.terrA1.id } })).toBe(1);
   });
@@ -164,7 +181,9 @@ describe('security headers', () => {
       expect(res.headers['content-security-policy']).toBeDefined();
       const csp = String(res.headers['content-security-policy']);
       expect(csp).toMatch(/default-src 'self'/);
-      const framed = /frame-ancestors '(self|none)'/.test(csp) || /^(DENY|SAMEORIGIN)$/i.test(String(res.headers['x-frame-options'] ?? ''));
+      const framed =
+        /frame-ancestors '(self|none)'/.test(csp) ||
+        /^(DENY|SAMEORIGIN)$/i.test(String(res.headers['x-frame-options'] ?? ''));
       expect(framed).toBe(true);
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['x-powered-by']).toBeUndefined();
@@ -177,14 +196,20 @@ describe('login rate limit', () => {
     const u = await userWith('CHAIR', t.primA1);
     const { agent, csrf } = await openLoginPage();
     for (let i = 1; i <= 10; i++) {
-      const res = await agent.post('/login').type('form').send({ _csrf: csrf, login: u.login, password: `Wrong-password-${i}` });
+      const res = await agent
+        .post('/login')
+        .type('form')
+        .send({ _csrf: csrf, login: u.login, password: `Wrong-password-${i}` });
       expect(res.status).toBe(401);
     }
     const blocked = await agent.post('/login').type('form').send({ _csrf: csrf, login: u.login, password: PASSWORD });
     expect(blocked.status).toBe(429);
     expect(blocked.text).toContain('Слишком много попыток');
     // The same login typed with other case or spaces is the same login.
-    const variant = await agent.post('/login').type('form').send({ _csrf: csrf, login: `  ${u.login.toUpperCase()} `, password: PASSWORD });
+    const variant = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrf, login: `  ${u.login.toUpperCase()} `, password: PASSWORD });
     expect(variant.status).toBe(429);
   });
 
@@ -228,7 +253,7 @@ describe('a user whose role has ended', () => {
     expect((await agent.get(`/orgs/${t.primA2.id}/members/new`)).status).toBe(404);
   });
 
-  it('still reaches the organisation on the role\'s last day (control)', async () => {
+  it("still reaches the organisation on the role's last day (control)", async () => {
     const u = await userWith('CHAIR', t.primA2, { startsOn: '2020-01-01', endsOn: today() });
     const agent = await loginAs(u.login);
     expect((await agent.get(`/orgs/${t.primA2.id}`)).status).toBe(200);
@@ -238,7 +263,9 @@ describe('a user whose role has ended', () => {
 describe('API tokens', () => {
   it('answers 401 with the same body for an unknown login and for a wrong password', async () => {
     const u = await userWith('CHAIR', t.primA1);
-    const unknown = await api().post('/api/v1/auth/token').send({ login: 'nobody-here-42', password: 'Wrong-password-1' });
+    const unknown = await api()
+      .post('/api/v1/auth/token')
+      .send({ login: 'nobody-here-42', password: 'Wrong-password-1' });
     const wrong = await api().post('/api/v1/auth/token').send({ login: u.login, password: 'Wrong-password-1' });
     expect(unknown.status).toBe(401);
     expect(wrong.status).toBe(401);
@@ -278,7 +305,7 @@ describe('API tokens', () => {
     expect(after.body.error.code).toBe('UNAUTHENTICATED');
   });
 
-  it('answers 404 when revoking someone else\'s token, and that token keeps working', async () => {
+  it("answers 404 when revoking someone else's token, and that token keeps working", async () => {
     const owner = await userWith('CHAIR', t.primA1);
     const other = await userWith('CHAIR', t.primA1);
     const issued = await api().post('/api/v1/auth/token').send({ login: owner.login, password: PASSWORD });
@@ -331,21 +358,37 @@ describe('password change on the profile page', () => {
     const agent = await loginAs(u.login);
     const hashBefore = (await db().user.findUniqueOrThrow({ where: { id: u.id } })).passwordHash;
 
-    const wrong = await postForm(agent, '/profile', '/profile/password', { current: 'Not-my-password-1', next: 'New-password-2026', repeat: 'New-password-2026' });
+    const wrong = await postForm(agent, '/profile', '/profile/password', {
+      current: 'Not-my-password-1',
+      next: 'New-password-2026',
+      repeat: 'New-password-2026',
+    });
     expect(wrong.status).toBe(400);
     expect(fieldError(wrong.text, 'current')).toBe('Текущий пароль введён неверно');
     expect((await db().user.findUniqueOrThrow({ where: { id: u.id } })).passwordHash).toBe(hashBefore);
 
-    const mismatch = await postForm(agent, '/profile', '/profile/password', { current: PASSWORD, next: 'New-password-2026', repeat: 'New-password-2027' });
+    const mismatch = await postForm(agent, '/profile', '/profile/password', {
+      current: PASSWORD,
+      next: 'New-password-2026',
+      repeat: 'New-password-2027',
+    });
     expect(mismatch.status).toBe(400);
     expect(fieldError(mismatch.text, 'repeat')).toBe('Пароли не совпадают');
 
-    const weak = await postForm(agent, '/profile', '/profile/password', { current: PASSWORD, next: 'short1', repeat: 'short1' });
+    const weak = await postForm(agent, '/profile', '/profile/password', {
+      current: PASSWORD,
+      next: 'short1',
+      repeat: 'short1',
+    });
     expect(weak.status).toBe(400);
     expect(fieldError(weak.text, 'next')).toMatch(/не короче 10 символов/);
     expect((await db().user.findUniqueOrThrow({ where: { id: u.id } })).passwordHash).toBe(hashBefore);
 
-    const good = await postForm(agent, '/profile', '/profile/password', { current: PASSWORD, next: 'New-password-2026', repeat: 'New-password-2026' });
+    const good = await postForm(agent, '/profile', '/profile/password', {
+      current: PASSWORD,
+      next: 'New-password-2026',
+      repeat: 'New-password-2026',
+    });
     expect(good.status).toBe(303);
     expect(good.headers.location).toBe('/profile');
     expect(await db().auditLog.count({ where: { userId: u.id, action: 'password.changed' } })).toBe(1);

@@ -10,13 +10,22 @@ useDb();
 /** The export for the bonus-programme partner: consent (2) in force and an issued card, central office only. */
 describe('bonus programme export', () => {
   let t: Tree;
-  let inA: string; let inB: string;
+  let inA: string;
+  let inB: string;
 
   beforeAll(async () => {
     t = await buildTree();
     const yes = { bonusProgramme: true };
     // In the list: consent and an issued card, in two regions.
-    const a = await buildMember({ org: t.primA1, lastName: 'Анисимова', firstName: 'Вера', middleName: 'Павловна', phone: '+79001112233', email: 'vera@example.org', consents: yes });
+    const a = await buildMember({
+      org: t.primA1,
+      lastName: 'Анисимова',
+      firstName: 'Вера',
+      middleName: 'Павловна',
+      phone: '+79001112233',
+      email: 'vera@example.org',
+      consents: yes,
+    });
     inA = (await virtualCard(t.primA1, a.memberId)).number;
     const b = await buildMember({ org: t.primB1, lastName: 'Борисов', firstName: 'Глеб', consents: yes });
     inB = (await virtualCard(t.primB1, b.memberId)).number;
@@ -24,7 +33,13 @@ describe('bonus programme export', () => {
     // consent but the card blocked; consent but left the union.
     const w = await buildMember({ org: t.primA1, lastName: 'Отозвавшая', firstName: 'Дарья', consents: yes });
     await virtualCard(t.primA1, w.memberId);
-    expectStatus(await api().post(`/api/v1/members/${w.memberId}/consents`).set('Authorization', await authOf(t.primA1)).send({ kind: 'BONUS_PROGRAMME', given: false, date: today() }), 201);
+    expectStatus(
+      await api()
+        .post(`/api/v1/members/${w.memberId}/consents`)
+        .set('Authorization', await authOf(t.primA1))
+        .send({ kind: 'BONUS_PROGRAMME', given: false, date: today() }),
+      201,
+    );
     const n = await buildMember({ org: t.primA1, lastName: 'Несогласный', firstName: 'Егор' });
     await virtualCard(t.primA1, n.memberId);
     await buildMember({ org: t.primA2, lastName: 'Безбилетная', firstName: 'Жанна', consents: yes });
@@ -32,10 +47,28 @@ describe('bonus programme export', () => {
     await submitOrder(t.primA2, [o.memberId]);
     const k = await buildMember({ org: t.primA3, lastName: 'Заблокированный', firstName: 'Илья', consents: yes });
     const kc = await virtualCard(t.primA3, k.memberId);
-    expectStatus(await api().post(`/api/v1/cards/${kc.id}/block`).set('Authorization', await authOf(t.primA3)).send({ reason: 'LOST' }), 200);
-    const x = await buildMember({ org: t.primA3, lastName: 'Вышедший', firstName: 'Кирилл', joinedAt: '2012-01-01', consents: yes });
+    expectStatus(
+      await api()
+        .post(`/api/v1/cards/${kc.id}/block`)
+        .set('Authorization', await authOf(t.primA3))
+        .send({ reason: 'LOST' }),
+      200,
+    );
+    const x = await buildMember({
+      org: t.primA3,
+      lastName: 'Вышедший',
+      firstName: 'Кирилл',
+      joinedAt: '2012-01-01',
+      consents: yes,
+    });
     await virtualCard(t.primA3, x.memberId);
-    expectStatus(await api().post(`/api/v1/members/${x.memberId}/exit`).set('Authorization', await authOf(t.primA3)).send({ date: today(), reason: 'VOLUNTARY' }), 200);
+    expectStatus(
+      await api()
+        .post(`/api/v1/members/${x.memberId}/exit`)
+        .set('Authorization', await authOf(t.primA3))
+        .send({ date: today(), reason: 'VOLUNTARY' }),
+      200,
+    );
   });
 
   it('lists only members with consent in force and an issued card: ФИО, card number, phone, e-mail', async () => {
@@ -44,12 +77,25 @@ describe('bonus programme export', () => {
     expect(res.status).toBe(200);
     const rows = await xlsxRows(res.body);
     expect(rows[0]).toEqual(['Фамилия', 'Имя', 'Отчество', 'Номер билета', 'Телефон', 'Эл. почта']);
-    expect(rows.slice(1).map((r) => r[0]).sort()).toEqual(['Анисимова', 'Борисов']);
+    expect(
+      rows
+        .slice(1)
+        .map((r) => r[0])
+        .sort(),
+    ).toEqual(['Анисимова', 'Борисов']);
     const vera = rows.find((r) => r[0] === 'Анисимова')!;
-    expect(vera.slice(0, 6)).toEqual(['Анисимова', 'Вера', 'Павловна', formatCardNumber(inA), '+79001112233', 'vera@example.org']);
+    expect(vera.slice(0, 6)).toEqual([
+      'Анисимова',
+      'Вера',
+      'Павловна',
+      formatCardNumber(inA),
+      '+79001112233',
+      'vera@example.org',
+    ]);
     expect(rows.find((r) => r[0] === 'Борисов')![3]).toBe(formatCardNumber(inB));
     const text = JSON.stringify(rows);
-    for (const absent of ['Отозвавшая', 'Несогласный', 'Безбилетная', 'Заказанная', 'Заблокированный', 'Вышедший']) expect(text).not.toContain(absent);
+    for (const absent of ['Отозвавшая', 'Несогласный', 'Безбилетная', 'Заказанная', 'Заблокированный', 'Вышедший'])
+      expect(text).not.toContain(absent);
   });
 
   it("writes the audit row 'bonus.exported' with the row count", async () => {
@@ -66,7 +112,7 @@ describe('bonus programme export', () => {
     expect(await db().auditLog.count({ where: { action: 'bonus.exported' } })).toBe(1);
   });
 
-  it("a regional chair cannot export from its own region either (only the central council exports)", async () => {
+  it('a regional chair cannot export from its own region either (only the central council exports)', async () => {
     const agent = await loginAs((await chairOf(t.regionA)).login);
     const res = await agent.get(`/orgs/${t.regionA.id}/bonus.xlsx`);
     expect([403, 404]).toContain(res.status);

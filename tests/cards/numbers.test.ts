@@ -11,7 +11,10 @@ function luhnOk(n: string): boolean {
   let sum = 0;
   for (let i = 0; i < n.length; i++) {
     let d = Number(n[n.length - 1 - i]);
-    if (i % 2 === 1) { d *= 2; if (d > 9) d -= 9; }
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
     sum += d;
   }
   return sum % 10 === 0;
@@ -56,15 +59,32 @@ describe('card numbers: check digit', () => {
 
 describe('card numbers assigned by the registry', () => {
   let t: Tree;
-  beforeAll(async () => { t = await buildTree(); });
+  beforeAll(async () => {
+    t = await buildTree();
+  });
 
   it('every card made through orders, virtual cards and reissues has a unique valid 16-digit number', async () => {
     const members = await Promise.all([0, 1, 2, 3, 4].map(() => buildMember({ org: t.primA1 })));
-    await submitOrder(t.primA1, members.slice(0, 3).map((m) => m.memberId));
+    await submitOrder(
+      t.primA1,
+      members.slice(0, 3).map((m) => m.memberId),
+    );
     const v1 = await virtualCard(t.primA1, members[3].memberId);
     const v2 = await virtualCard(t.primA1, members[4].memberId);
-    expectStatus(await api().post(`/api/v1/cards/${v1.id}/reissue`).set('Authorization', await authOf(t.primA1)).send({ reason: 'LOST' }), 201);
-    expectStatus(await api().post(`/api/v1/cards/${v2.id}/reissue`).set('Authorization', await authOf(t.primA1)).send({ reason: 'DAMAGED' }), 201);
+    expectStatus(
+      await api()
+        .post(`/api/v1/cards/${v1.id}/reissue`)
+        .set('Authorization', await authOf(t.primA1))
+        .send({ reason: 'LOST' }),
+      201,
+    );
+    expectStatus(
+      await api()
+        .post(`/api/v1/cards/${v2.id}/reissue`)
+        .set('Authorization', await authOf(t.primA1))
+        .send({ reason: 'DAMAGED' }),
+      201,
+    );
     const all = await db().card.findMany({ select: { number: true } });
     expect(all).toHaveLength(7);
     for (const { number } of all) {
@@ -79,10 +99,18 @@ describe('card numbers assigned by the registry', () => {
     const m = (await buildMember({ org: t.primA2 })).memberId;
     const orderId = await submitOrder(t.primA2, [m]);
     const [dropped] = await cardsOf(t.primA2, m);
-    expectStatus(await api().post(`/api/v1/card-orders/${orderId}/return`).set('Authorization', await authOf(t.terrA1)).send({ comment: 'Ошибка в фамилии' }), 200);
+    expectStatus(
+      await api()
+        .post(`/api/v1/card-orders/${orderId}/return`)
+        .set('Authorization', await authOf(t.terrA1))
+        .send({ comment: 'Ошибка в фамилии' }),
+      200,
+    );
     const agent = await loginAs((await chairOf(t.primA2)).login);
     const csrf = await csrfFrom(agent, `/card-orders/${orderId}`);
-    expect((await agent.post(`/card-orders/${orderId}/drop`).type('form').send({ _csrf: csrf, cardId: dropped.id })).status).toBe(303);
+    expect(
+      (await agent.post(`/card-orders/${orderId}/drop`).type('form').send({ _csrf: csrf, cardId: dropped.id })).status,
+    ).toBe(303);
     const before = new Set((await db().card.findMany({ select: { number: true } })).map((c) => c.number));
     await submitOrder(t.primA2, [m]);
     const cards = await cardsOf(t.primA2, m);
@@ -95,10 +123,18 @@ describe('card numbers assigned by the registry', () => {
   it('new numbers keep growing even after cards are blocked (the sequence never goes back)', async () => {
     const m = (await buildMember({ org: t.primA3 })).memberId;
     const a = await virtualCard(t.primA3, m);
-    expectStatus(await api().post(`/api/v1/cards/${a.id}/block`).set('Authorization', await authOf(t.primA3)).send({ reason: 'ERROR' }), 200);
+    expectStatus(
+      await api()
+        .post(`/api/v1/cards/${a.id}/block`)
+        .set('Authorization', await authOf(t.primA3))
+        .send({ reason: 'ERROR' }),
+      200,
+    );
     const b = await virtualCard(t.primA3, m);
     expect(BigInt(b.number.slice(0, 15))).toBeGreaterThan(BigInt(a.number.slice(0, 15)));
-    const max = (await db().card.findMany({ select: { number: true } })).map((c) => BigInt(c.number.slice(0, 15))).reduce((x, y) => (y > x ? y : x));
+    const max = (await db().card.findMany({ select: { number: true } }))
+      .map((c) => BigInt(c.number.slice(0, 15)))
+      .reduce((x, y) => (y > x ? y : x));
     expect(BigInt(b.number.slice(0, 15))).toBe(max);
   });
 
@@ -106,6 +142,8 @@ describe('card numbers assigned by the registry', () => {
     const m1 = (await buildMember({ org: t.primB1 })).memberId;
     const m2 = (await buildMember({ org: t.primB1 })).memberId;
     const c = await virtualCard(t.primB1, m1);
-    await expect(db().card.create({ data: { number: c.number, memberId: m2, form: 'VIRTUAL', status: 'ISSUED' } })).rejects.toThrow();
+    await expect(
+      db().card.create({ data: { number: c.number, memberId: m2, form: 'VIRTUAL', status: 'ISSUED' } }),
+    ).rejects.toThrow();
   });
 });

@@ -8,10 +8,15 @@ useDb();
 
 describe('card orders: duplicates', () => {
   let t: Tree;
-  beforeAll(async () => { t = await buildTree(); });
+  beforeAll(async () => {
+    t = await buildTree();
+  });
 
   const post = async (body: Record<string, unknown>, org = t.primA1) =>
-    api().post(`/api/v1/orgs/${org.id}/card-orders`).set('Authorization', await authOf(org)).send(body);
+    api()
+      .post(`/api/v1/orgs/${org.id}/card-orders`)
+      .set('Authorization', await authOf(org))
+      .send(body);
 
   it('refuses with 409 an order for a member who already has an ordered card, listing that member', async () => {
     const ordered = (await buildMember({ org: t.primA1 })).memberId;
@@ -42,7 +47,12 @@ describe('card orders: duplicates', () => {
     const res = await post({ allWithoutCard: true }, org);
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'SUBMITTED', count: 2 });
-    const o = expectStatus(await api().get(`/api/v1/card-orders/${res.body.id}`).set('Authorization', await authOf(org)), 200).body;
+    const o = expectStatus(
+      await api()
+        .get(`/api/v1/card-orders/${res.body.id}`)
+        .set('Authorization', await authOf(org)),
+      200,
+    ).body;
     expect(o.cards.map((c: { memberId: string }) => c.memberId).sort()).toEqual(without.sort());
     expect((await cardsOf(org, withVirtual)).map((c) => c.form)).toEqual(['VIRTUAL']);
     // Once everybody has one, there is nothing left to order.
@@ -56,7 +66,7 @@ describe('card orders: duplicates', () => {
     expect(res.status).toBe(404);
   });
 
-  it("refuses with 404 a member of another primary organisation in the order", async () => {
+  it('refuses with 404 a member of another primary organisation in the order', async () => {
     const other = (await buildMember({ org: t.primA2 })).memberId;
     const res = await post({ memberIds: [other] });
     expect(res.status).toBe(404);
@@ -65,7 +75,10 @@ describe('card orders: duplicates', () => {
 
   it('refuses an order from an organisation that is not a primary one with 400', async () => {
     const m = (await buildMember({ org: t.primA2 })).memberId;
-    const res = await api().post(`/api/v1/orgs/${t.terrA1.id}/card-orders`).set('Authorization', await authOf(t.terrA1)).send({ memberIds: [m] });
+    const res = await api()
+      .post(`/api/v1/orgs/${t.terrA1.id}/card-orders`)
+      .set('Authorization', await authOf(t.terrA1))
+      .send({ memberIds: [m] });
     expect(res.status).toBe(400);
   });
 
@@ -78,7 +91,13 @@ describe('card orders: duplicates', () => {
   it('orders a new card for a member whose only card is blocked', async () => {
     const m = (await buildMember({ org: t.primA1 })).memberId;
     const v = await virtualCard(t.primA1, m);
-    expectStatus(await api().post(`/api/v1/cards/${v.id}/block`).set('Authorization', await authOf(t.primA1)).send({ reason: 'DAMAGED' }), 200);
+    expectStatus(
+      await api()
+        .post(`/api/v1/cards/${v.id}/block`)
+        .set('Authorization', await authOf(t.primA1))
+        .send({ reason: 'DAMAGED' }),
+      200,
+    );
     const res = await post({ memberIds: [m] });
     expect(res.status).toBe(201);
     expect((await cardsOf(t.primA1, m)).map((c) => c.status).sort()).toEqual(['BLOCKED', 'ORDERED']);
@@ -94,15 +113,22 @@ describe('card orders: duplicates', () => {
   it('the database refuses a second non-blocked card for a member', async () => {
     const m = (await buildMember({ org: t.primA1 })).memberId;
     await virtualCard(t.primA1, m);
-    await expect(db().card.create({ data: { number: '9699999999999990', memberId: m, form: 'PLASTIC', status: 'ORDERED' } })).rejects.toThrow();
+    await expect(
+      db().card.create({ data: { number: '9699999999999990', memberId: m, form: 'PLASTIC', status: 'ORDERED' } }),
+    ).rejects.toThrow();
     // A blocked one beside it is allowed: that is the history of reissues.
-    await expect(db().card.create({ data: { number: '9699999999999982', memberId: m, form: 'PLASTIC', status: 'BLOCKED' } })).resolves.toBeDefined();
+    await expect(
+      db().card.create({ data: { number: '9699999999999982', memberId: m, form: 'PLASTIC', status: 'BLOCKED' } }),
+    ).resolves.toBeDefined();
   });
 
   it('a viewer of the primary organisation may not order (403)', async () => {
     const viewer = await userWith('VIEWER', t.primA1);
     const m = (await buildMember({ org: t.primA1 })).memberId;
-    const res = await api().post(`/api/v1/orgs/${t.primA1.id}/card-orders`).set('Authorization', await bearer(viewer.id)).send({ memberIds: [m] });
+    const res = await api()
+      .post(`/api/v1/orgs/${t.primA1.id}/card-orders`)
+      .set('Authorization', await bearer(viewer.id))
+      .send({ memberIds: [m] });
     expect(res.status).toBe(403);
   });
 });
@@ -118,17 +144,34 @@ describe('card orders: return to the primary organisation', () => {
 
   it('a return without a comment is refused with 400 and the order stays where it was', async () => {
     const auth = await authOf(t.terrA1);
-    expect((await api().post(`/api/v1/card-orders/${orderId}/return`).set('Authorization', auth).send({})).status).toBe(400);
-    expect((await api().post(`/api/v1/card-orders/${orderId}/return`).set('Authorization', auth).send({ comment: '   ' })).status).toBe(400);
+    expect((await api().post(`/api/v1/card-orders/${orderId}/return`).set('Authorization', auth).send({})).status).toBe(
+      400,
+    );
+    expect(
+      (await api().post(`/api/v1/card-orders/${orderId}/return`).set('Authorization', auth).send({ comment: '   ' }))
+        .status,
+    ).toBe(400);
     const o = expectStatus(await api().get(`/api/v1/card-orders/${orderId}`).set('Authorization', auth), 200).body;
     expect(o).toMatchObject({ status: 'SUBMITTED', holderId: t.terrA1.id });
   });
 
   it('the territorial chair returns the order with a comment: RETURNED, back at the primary organisation', async () => {
-    const res = await api().post(`/api/v1/card-orders/${orderId}/return`).set('Authorization', await authOf(t.terrA1)).send({ comment: 'Исправьте отчество в карточке' });
+    const res = await api()
+      .post(`/api/v1/card-orders/${orderId}/return`)
+      .set('Authorization', await authOf(t.terrA1))
+      .send({ comment: 'Исправьте отчество в карточке' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'RETURNED', holderId: t.primA1.id, comment: 'Исправьте отчество в карточке' });
-    const mine = expectStatus(await api().get(`/api/v1/orgs/${t.primA1.id}/card-orders?status=RETURNED`).set('Authorization', await authOf(t.primA1)), 200).body;
+    expect(res.body).toMatchObject({
+      status: 'RETURNED',
+      holderId: t.primA1.id,
+      comment: 'Исправьте отчество в карточке',
+    });
+    const mine = expectStatus(
+      await api()
+        .get(`/api/v1/orgs/${t.primA1.id}/card-orders?status=RETURNED`)
+        .set('Authorization', await authOf(t.primA1)),
+      200,
+    ).body;
     expect(mine.items.map((o: { id: string }) => o.id)).toEqual([orderId]);
     expect(mine.items[0].comment).toBe('Исправьте отчество в карточке');
   });
@@ -136,8 +179,22 @@ describe('card orders: return to the primary organisation', () => {
   it('a returned order can be neither forwarded nor returned again', async () => {
     const auth = await authOf(t.terrA1);
     expect((await api().post(`/api/v1/card-orders/${orderId}/forward`).set('Authorization', auth)).status).toBe(422);
-    expect((await api().post(`/api/v1/card-orders/${orderId}/return`).set('Authorization', auth).send({ comment: 'ещё раз' })).status).toBe(422);
-    expect((await api().post('/api/v1/card-batches').set('Authorization', await authOf(t.central)).send({ orderIds: [orderId] })).status).toBe(422);
+    expect(
+      (
+        await api()
+          .post(`/api/v1/card-orders/${orderId}/return`)
+          .set('Authorization', auth)
+          .send({ comment: 'ещё раз' })
+      ).status,
+    ).toBe(422);
+    expect(
+      (
+        await api()
+          .post('/api/v1/card-batches')
+          .set('Authorization', await authOf(t.central))
+          .send({ orderIds: [orderId] })
+      ).status,
+    ).toBe(422);
   });
 
   it('the primary chair resubmits the returned order from its page: SUBMITTED again at the territorial organisation', async () => {
@@ -149,19 +206,33 @@ describe('card orders: return to the primary organisation', () => {
     const csrf = await csrfFrom(agent, `/card-orders/${orderId}`);
     const res = await agent.post(`/card-orders/${orderId}/resubmit`).type('form').send({ _csrf: csrf });
     expect(res.status).toBe(303);
-    const o = expectStatus(await api().get(`/api/v1/card-orders/${orderId}`).set('Authorization', chair.auth), 200).body;
+    const o = expectStatus(
+      await api().get(`/api/v1/card-orders/${orderId}`).set('Authorization', chair.auth),
+      200,
+    ).body;
     expect(o).toMatchObject({ status: 'SUBMITTED', holderId: t.terrA1.id });
   });
 
   it('the regional chair can also return an order that it holds, with its comment', async () => {
-    expectStatus(await api().post(`/api/v1/card-orders/${orderId}/forward`).set('Authorization', await authOf(t.terrA1)), 200);
-    const res = await api().post(`/api/v1/card-orders/${orderId}/return`).set('Authorization', await authOf(t.regionA)).send({ comment: 'Нет согласия на обработку' });
+    expectStatus(
+      await api()
+        .post(`/api/v1/card-orders/${orderId}/forward`)
+        .set('Authorization', await authOf(t.terrA1)),
+      200,
+    );
+    const res = await api()
+      .post(`/api/v1/card-orders/${orderId}/return`)
+      .set('Authorization', await authOf(t.regionA))
+      .send({ comment: 'Нет согласия на обработку' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'RETURNED', holderId: t.primA1.id, comment: 'Нет согласия на обработку' });
   });
 
   it('a return to an unknown order id answers 404', async () => {
-    const res = await api().post(`/api/v1/card-orders/${crypto.randomUUID()}/return`).set('Authorization', await authOf(t.terrA1)).send({ comment: 'Причина' });
+    const res = await api()
+      .post(`/api/v1/card-orders/${crypto.randomUUID()}/return`)
+      .set('Authorization', await authOf(t.terrA1))
+      .send({ comment: 'Причина' });
     expect(res.status).toBe(404);
   });
 });

@@ -46,24 +46,43 @@ export function chainOf(org: BuiltOrg): string[] {
 
 /** The organisations that hold an order on its way up: the primary's parent, …, up to (not incl.) the central council. */
 function holdersUp(primary: BuiltOrg): { id: string }[] {
-  return chainOf(primary).slice(1, -1).reverse().map((id) => ({ id }));
+  return chainOf(primary)
+    .slice(1, -1)
+    .reverse()
+    .map((id) => ({ id }));
 }
 
 export async function submitOrder(primary: BuiltOrg, memberIds: string[]): Promise<string> {
-  const res = expectStatus(await api().post(`/api/v1/orgs/${primary.id}/card-orders`).set('Authorization', await authOf(primary)).send({ memberIds }), 201);
+  const res = expectStatus(
+    await api()
+      .post(`/api/v1/orgs/${primary.id}/card-orders`)
+      .set('Authorization', await authOf(primary))
+      .send({ memberIds }),
+    201,
+  );
   return res.body.id;
 }
 
 /** Each holder's chair forwards the order one level up until it reaches the central council. */
 export async function forwardUp(orderId: string, primary: BuiltOrg): Promise<void> {
   for (const h of holdersUp(primary)) {
-    expectStatus(await api().post(`/api/v1/card-orders/${orderId}/forward`).set('Authorization', await authOf(h)), 200);
+    expectStatus(
+      await api()
+        .post(`/api/v1/card-orders/${orderId}/forward`)
+        .set('Authorization', await authOf(h)),
+      200,
+    );
   }
 }
 
 export async function createBatch(central: { id: string }, body: Record<string, unknown> = { allForwarded: true }) {
-  return expectStatus(await api().post('/api/v1/card-batches').set('Authorization', await authOf(central)).send(body), 201).body as
-    { id: string; count: number; byRegion: { organisationId: string; name: string; count: number }[] };
+  return expectStatus(
+    await api()
+      .post('/api/v1/card-batches')
+      .set('Authorization', await authOf(central))
+      .send(body),
+    201,
+  ).body as { id: string; count: number; byRegion: { organisationId: string; name: string; count: number }[] };
 }
 
 export async function produceAndDeliver(central: { id: string }, batchId: string): Promise<void> {
@@ -75,19 +94,34 @@ export async function produceAndDeliver(central: { id: string }, batchId: string
 /** The region, then each level below it, marks the delivery one level down until the primary organisation. */
 export async function deliverDown(orderId: string, primary: BuiltOrg): Promise<void> {
   for (const h of holdersUp(primary).reverse()) {
-    expectStatus(await api().post(`/api/v1/card-orders/${orderId}/delivered`).set('Authorization', await authOf(h)), 200);
+    expectStatus(
+      await api()
+        .post(`/api/v1/card-orders/${orderId}/delivered`)
+        .set('Authorization', await authOf(h)),
+      200,
+    );
   }
 }
 
 export async function issueOrder(primary: BuiltOrg, orderId: string, date?: string): Promise<void> {
-  expectStatus(await api().post('/api/v1/cards/issue').set('Authorization', await authOf(primary)).send({ orderId, ...(date ? { date } : {}) }), 200);
+  expectStatus(
+    await api()
+      .post('/api/v1/cards/issue')
+      .set('Authorization', await authOf(primary))
+      .send({ orderId, ...(date ? { date } : {}) }),
+    200,
+  );
 }
 
 /**
  * The whole path for several primary organisations at once: order, forward up, one batch, produced,
  * delivered, delivered down, issued (on `date`, default today). Returns the order ids and the batch.
  */
-export async function plasticIssued(central: { id: string }, orders: { primary: BuiltOrg; memberIds: string[] }[], date?: string) {
+export async function plasticIssued(
+  central: { id: string },
+  orders: { primary: BuiltOrg; memberIds: string[] }[],
+  date?: string,
+) {
   const ids: string[] = [];
   for (const o of orders) {
     const id = await submitOrder(o.primary, o.memberIds);
@@ -104,13 +138,32 @@ export async function plasticIssued(central: { id: string }, orders: { primary: 
 }
 
 export async function virtualCard(org: { id: string }, memberId: string) {
-  return expectStatus(await api().post(`/api/v1/members/${memberId}/virtual-card`).set('Authorization', await authOf(org)), 201).body as
-    { id: string; number: string; form: string; status: string };
+  return expectStatus(
+    await api()
+      .post(`/api/v1/members/${memberId}/virtual-card`)
+      .set('Authorization', await authOf(org)),
+    201,
+  ).body as { id: string; number: string; form: string; status: string };
 }
 
 export async function cardsOf(org: { id: string }, memberId: string) {
-  return expectStatus(await api().get(`/api/v1/members/${memberId}/cards`).set('Authorization', await authOf(org)), 200).body.items as
-    { id: string; number: string; form: string; status: string; blockReason: string | null; blockedAt: string | null; orderId: string | null; replacesId: string | null; issuedAt: string | null; history: { status: string; date: string; note: string | null }[] }[];
+  return expectStatus(
+    await api()
+      .get(`/api/v1/members/${memberId}/cards`)
+      .set('Authorization', await authOf(org)),
+    200,
+  ).body.items as {
+    id: string;
+    number: string;
+    form: string;
+    status: string;
+    blockReason: string | null;
+    blockedAt: string | null;
+    orderId: string | null;
+    replacesId: string | null;
+    issuedAt: string | null;
+    history: { status: string; date: string; note: string | null }[];
+  }[];
 }
 
 /** Makes supertest keep a binary response as a Buffer in res.body. */
@@ -134,7 +187,12 @@ export async function xlsxRows(buf: Buffer): Promise<unknown[][]> {
 let pdftotext: boolean | undefined;
 function hasPdftotext(): boolean {
   if (pdftotext === undefined) {
-    try { execFileSync('pdftotext', ['-v'], { stdio: 'ignore' }); pdftotext = true; } catch { pdftotext = false; }
+    try {
+      execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
+      pdftotext = true;
+    } catch {
+      pdftotext = false;
+    }
   }
   return pdftotext;
 }

@@ -14,28 +14,61 @@ useDb();
  */
 describe('public membership check', () => {
   let t: Tree;
-  let valid: string; let blocked: string; let exited: string; let ordered: string; let legacy: string;
+  let valid: string;
+  let blocked: string;
+  let exited: string;
+  let ordered: string;
+  let legacy: string;
   const verify = (q: Record<string, string>) => api().get('/api/v1/verify').query(q);
   const misses: request.Response[] = [];
 
   beforeAll(async () => {
     t = await buildTree();
-    const m = (await buildMember({ org: t.primA1, lastName: 'Семёнова', firstName: 'Алёна', middleName: 'Игоревна' })).memberId;
+    const m = (await buildMember({ org: t.primA1, lastName: 'Семёнова', firstName: 'Алёна', middleName: 'Игоревна' }))
+      .memberId;
     valid = (await virtualCard(t.primA1, m)).number;
     const b = (await buildMember({ org: t.primA1, lastName: 'Блинов', firstName: 'Антон' })).memberId;
     const bc = await virtualCard(t.primA1, b);
-    expectStatus(await api().post(`/api/v1/cards/${bc.id}/block`).set('Authorization', await authOf(t.primA1)).send({ reason: 'LOST' }), 200);
+    expectStatus(
+      await api()
+        .post(`/api/v1/cards/${bc.id}/block`)
+        .set('Authorization', await authOf(t.primA1))
+        .send({ reason: 'LOST' }),
+      200,
+    );
     blocked = bc.number;
-    const e = (await buildMember({ org: t.primA2, lastName: 'Ершов', firstName: 'Егор', joinedAt: '2010-01-01' })).memberId;
+    const e = (await buildMember({ org: t.primA2, lastName: 'Ершов', firstName: 'Егор', joinedAt: '2010-01-01' }))
+      .memberId;
     exited = (await virtualCard(t.primA2, e)).number;
-    expectStatus(await api().post(`/api/v1/members/${e}/exit`).set('Authorization', await authOf(t.primA2)).send({ date: today(), reason: 'VOLUNTARY' }), 200);
+    expectStatus(
+      await api()
+        .post(`/api/v1/members/${e}/exit`)
+        .set('Authorization', await authOf(t.primA2))
+        .send({ date: today(), reason: 'VOLUNTARY' }),
+      200,
+    );
     const o = (await buildMember({ org: t.primB1, lastName: 'Орлова', firstName: 'Ольга' })).memberId;
     await submitOrder(t.primB1, [o]);
     ordered = (await cardsOf(t.primB1, o))[0].number;
     // Imported data: a card still marked ISSUED although its holder has left the union.
-    const l = (await buildMember({ org: t.primB1, lastName: 'Старова', firstName: 'Лидия', exit: { date: '2023-06-30', kind: 'EXIT_VOLUNTARY' } })).memberId;
+    const l = (
+      await buildMember({
+        org: t.primB1,
+        lastName: 'Старова',
+        firstName: 'Лидия',
+        exit: { date: '2023-06-30', kind: 'EXIT_VOLUNTARY' },
+      })
+    ).memberId;
     legacy = cardNumberFromSeq(555555);
-    await db().card.create({ data: { number: legacy, memberId: l, form: 'PLASTIC', status: 'ISSUED', issuedAt: new Date('2020-01-01T00:00:00Z') } });
+    await db().card.create({
+      data: {
+        number: legacy,
+        memberId: l,
+        form: 'PLASTIC',
+        status: 'ISSUED',
+        issuedAt: new Date('2020-01-01T00:00:00Z'),
+      },
+    });
   });
 
   it('answers VALID, with no login, for an issued card and matching names; the body has only "result"', async () => {
@@ -55,9 +88,22 @@ describe('public membership check', () => {
     ['a wrong first name', () => ({ lastName: 'Семёнова', firstName: 'Анна', cardNumber: valid })],
     ['a blocked card', () => ({ lastName: 'Блинов', firstName: 'Антон', cardNumber: blocked })],
     ['a member who has left the union', () => ({ lastName: 'Ершов', firstName: 'Егор', cardNumber: exited })],
-    ['a card still marked issued whose holder has left', () => ({ lastName: 'Старова', firstName: 'Лидия', cardNumber: legacy })],
-    ['an unknown number with a valid check digit', () => ({ lastName: 'Семёнова', firstName: 'Алёна', cardNumber: cardNumberFromSeq(987654321) })],
-    ['a number with a wrong check digit', () => ({ lastName: 'Семёнова', firstName: 'Алёна', cardNumber: valid.slice(0, 15) + ((Number(valid[15]) + 1) % 10) })],
+    [
+      'a card still marked issued whose holder has left',
+      () => ({ lastName: 'Старова', firstName: 'Лидия', cardNumber: legacy }),
+    ],
+    [
+      'an unknown number with a valid check digit',
+      () => ({ lastName: 'Семёнова', firstName: 'Алёна', cardNumber: cardNumberFromSeq(987654321) }),
+    ],
+    [
+      'a number with a wrong check digit',
+      () => ({
+        lastName: 'Семёнова',
+        firstName: 'Алёна',
+        cardNumber: valid.slice(0, 15) + ((Number(valid[15]) + 1) % 10),
+      }),
+    ],
     ['a malformed number', () => ({ lastName: 'Семёнова', firstName: 'Алёна', cardNumber: '12345abc' })],
     ['a card ordered but not yet issued', () => ({ lastName: 'Орлова', firstName: 'Ольга', cardNumber: ordered })],
     ['nothing at all', () => ({})],
@@ -72,7 +118,8 @@ describe('public membership check', () => {
     expect(misses).toHaveLength(10);
     const shape = (r: request.Response) => {
       const h = { ...r.headers } as Record<string, string>;
-      for (const k of Object.keys(h)) if (k === 'date' || k.startsWith('ratelimit') || k.startsWith('x-ratelimit')) delete h[k];
+      for (const k of Object.keys(h))
+        if (k === 'date' || k.startsWith('ratelimit') || k.startsWith('x-ratelimit')) delete h[k];
       return { status: r.status, text: r.text, headers: h };
     };
     const first = shape(misses[0]);
@@ -84,7 +131,22 @@ describe('public membership check', () => {
     const rows = await db().auditLog.findMany({ where: { action: 'verify.checked' } });
     expect(rows).toHaveLength(12);
     const text = JSON.stringify(rows, (_k, v) => (typeof v === 'bigint' ? String(v) : v));
-    for (const secret of ['Семёнова', 'СЕМЕНОВА', 'Семенов', 'Алёна', 'Блинов', 'Ершов', 'Орлова', 'Старова', valid, blocked, exited, ordered, legacy, valid.slice(0, 8)]) {
+    for (const secret of [
+      'Семёнова',
+      'СЕМЕНОВА',
+      'Семенов',
+      'Алёна',
+      'Блинов',
+      'Ершов',
+      'Орлова',
+      'Старова',
+      valid,
+      blocked,
+      exited,
+      ordered,
+      legacy,
+      valid.slice(0, 8),
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(rows.every((r) => r.userId === null)).toBe(true);
@@ -93,7 +155,10 @@ describe('public membership check', () => {
   it('the page answers «действителен» for a valid card (a POST with the CSRF token of the page)', async () => {
     const agent = request.agent(testApp());
     const csrf = await csrfFrom(agent, '/verify');
-    const res = await agent.post('/verify').type('form').send({ _csrf: csrf, lastName: 'семёнова', firstName: 'Алёна', cardNumber: valid });
+    const res = await agent
+      .post('/verify')
+      .type('form')
+      .send({ _csrf: csrf, lastName: 'семёнова', firstName: 'Алёна', cardNumber: valid });
     expect(res.status).toBe(200);
     expect(res.text).toMatch(/class="result ok"[^>]*>[^<]*действителен/);
     expect(res.text).not.toMatch(/class="result bad"/);
@@ -102,7 +167,10 @@ describe('public membership check', () => {
   it('the page answers «Не найден» for a blocked card', async () => {
     const agent = request.agent(testApp());
     const csrf = await csrfFrom(agent, '/verify');
-    const res = await agent.post('/verify').type('form').send({ _csrf: csrf, lastName: 'Блинов', firstName: 'Антон', cardNumber: blocked });
+    const res = await agent
+      .post('/verify')
+      .type('form')
+      .send({ _csrf: csrf, lastName: 'Блинов', firstName: 'Антон', cardNumber: blocked });
     expect(res.status).toBe(200);
     expect(res.text).toMatch(/class="result bad"[^>]*>Не найден</);
     expect(res.text).not.toMatch(/class="result ok"/);
@@ -112,14 +180,20 @@ describe('public membership check', () => {
   it('the page refuses a POST without the CSRF token (403) and checks nothing', async () => {
     const agent = request.agent(testApp());
     await agent.get('/verify');
-    const res = await agent.post('/verify').type('form').send({ lastName: 'Семёнова', firstName: 'Алёна', cardNumber: valid });
+    const res = await agent
+      .post('/verify')
+      .type('form')
+      .send({ lastName: 'Семёнова', firstName: 'Алёна', cardNumber: valid });
     expect(res.status).toBe(403);
     expect(res.text).not.toContain('действителен: член');
     expect(await db().auditLog.count({ where: { action: 'verify.checked' } })).toBe(14);
   });
 
   it('a check with a wrong partner key is refused with 401', async () => {
-    const res = await verify({ lastName: 'Семёнова', firstName: 'Алёна', cardNumber: valid }).set('X-Api-Key', 'pk_nonsense');
+    const res = await verify({ lastName: 'Семёнова', firstName: 'Алёна', cardNumber: valid }).set(
+      'X-Api-Key',
+      'pk_nonsense',
+    );
     expect(res.status).toBe(401);
     expect(res.body.result).toBeUndefined();
   });

@@ -21,10 +21,23 @@ const SCHEMA_FILE = path.resolve(__dirname, '../../prisma/schema.prisma');
 // A small reader of schema.prisma: models, fields, block attributes, enums.
 
 interface FieldDef {
-  name: string; column: string; type: string; list: boolean; optional: boolean; attrs: string;
+  name: string;
+  column: string;
+  type: string;
+  list: boolean;
+  optional: boolean;
+  attrs: string;
 }
-interface ModelDef { name: string; table: string; fields: FieldDef[]; blockAttrs: string[] }
-interface SchemaDef { models: ModelDef[]; enums: Map<string, string[]> }
+interface ModelDef {
+  name: string;
+  table: string;
+  fields: FieldDef[];
+  blockAttrs: string[];
+}
+interface SchemaDef {
+  models: ModelDef[];
+  enums: Map<string, string[]>;
+}
 
 function stripComment(line: string): string {
   const t = line.trim();
@@ -46,7 +59,10 @@ function parseSchema(text: string): SchemaDef {
   for (const [, kind, name, body] of blocks) {
     const lines = body.split('\n').map(stripComment).filter(Boolean);
     if (kind === 'enum') {
-      enums.set(name, lines.filter((l) => !l.startsWith('@@')).map((l) => l.split(/\s+/)[0]));
+      enums.set(
+        name,
+        lines.filter((l) => !l.startsWith('@@')).map((l) => l.split(/\s+/)[0]),
+      );
       continue;
     }
     if (kind !== 'model') continue;
@@ -77,51 +93,104 @@ const columnOf = (m: ModelDef, field: string) => {
 /** The field names in `[a, b(sort: Desc), c]` at the start of an attribute's arguments. */
 const fieldList = (args: string) => {
   const inner = /\[([^\]]*)\]/.exec(args)?.[1] ?? '';
-  return inner.replace(/\([^)]*\)/g, '').split(',').map((s) => s.trim()).filter(Boolean);
+  return inner
+    .replace(/\([^)]*\)/g, '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 };
 
 /** The PostgreSQL type Prisma creates for a field, as information_schema shows it. */
-interface ColType { dataType: string; udt?: string; precision?: number }
+interface ColType {
+  dataType: string;
+  udt?: string;
+  precision?: number;
+}
 function expectedType(f: FieldDef): ColType | undefined {
   const unsupported = /^Unsupported\("([^"]+)"\)$/.exec(f.type)?.[1];
   if (unsupported) return { dataType: unsupported, udt: unsupported };
-  if (schema.enums.has(f.type)) return f.list ? { dataType: 'ARRAY', udt: `_${f.type}` } : { dataType: 'USER-DEFINED', udt: f.type };
+  if (schema.enums.has(f.type))
+    return f.list ? { dataType: 'ARRAY', udt: `_${f.type}` } : { dataType: 'USER-DEFINED', udt: f.type };
   const native = /@db\.(\w+)(?:\(([^)]*)\))?/.exec(f.attrs);
   let t: ColType | undefined;
   if (native) {
     const [, n, arg] = native;
     const p = arg !== undefined && arg !== '' ? Number(arg) : undefined;
-    t = ({
-      Uuid: { dataType: 'uuid' }, Text: { dataType: 'text' }, VarChar: { dataType: 'character varying' }, Char: { dataType: 'character' },
-      Date: { dataType: 'date' }, Timestamp: { dataType: 'timestamp without time zone', precision: p ?? 6 },
-      Timestamptz: { dataType: 'timestamp with time zone', precision: p ?? 6 }, Time: { dataType: 'time without time zone' },
-      Integer: { dataType: 'integer' }, SmallInt: { dataType: 'smallint' }, BigInt: { dataType: 'bigint' },
-      JsonB: { dataType: 'jsonb' }, Json: { dataType: 'json' }, Boolean: { dataType: 'boolean' },
-      DoublePrecision: { dataType: 'double precision' }, Real: { dataType: 'real' }, Decimal: { dataType: 'numeric' },
-      Inet: { dataType: 'inet' }, ByteA: { dataType: 'bytea' }, Citext: { dataType: 'USER-DEFINED', udt: 'citext' },
-    } as Record<string, ColType>)[n];
+    t = (
+      {
+        Uuid: { dataType: 'uuid' },
+        Text: { dataType: 'text' },
+        VarChar: { dataType: 'character varying' },
+        Char: { dataType: 'character' },
+        Date: { dataType: 'date' },
+        Timestamp: { dataType: 'timestamp without time zone', precision: p ?? 6 },
+        Timestamptz: { dataType: 'timestamp with time zone', precision: p ?? 6 },
+        Time: { dataType: 'time without time zone' },
+        Integer: { dataType: 'integer' },
+        SmallInt: { dataType: 'smallint' },
+        BigInt: { dataType: 'bigint' },
+        JsonB: { dataType: 'jsonb' },
+        Json: { dataType: 'json' },
+        Boolean: { dataType: 'boolean' },
+        DoublePrecision: { dataType: 'double precision' },
+        Real: { dataType: 'real' },
+        Decimal: { dataType: 'numeric' },
+        Inet: { dataType: 'inet' },
+        ByteA: { dataType: 'bytea' },
+        Citext: { dataType: 'USER-DEFINED', udt: 'citext' },
+      } as Record<string, ColType>
+    )[n];
   } else {
-    t = ({
-      String: { dataType: 'text' }, Int: { dataType: 'integer' }, BigInt: { dataType: 'bigint' }, Boolean: { dataType: 'boolean' },
-      DateTime: { dataType: 'timestamp without time zone', precision: 3 }, Json: { dataType: 'jsonb' },
-      Float: { dataType: 'double precision' }, Decimal: { dataType: 'numeric' }, Bytes: { dataType: 'bytea' },
-    } as Record<string, ColType>)[f.type];
+    t = (
+      {
+        String: { dataType: 'text' },
+        Int: { dataType: 'integer' },
+        BigInt: { dataType: 'bigint' },
+        Boolean: { dataType: 'boolean' },
+        DateTime: { dataType: 'timestamp without time zone', precision: 3 },
+        Json: { dataType: 'jsonb' },
+        Float: { dataType: 'double precision' },
+        Decimal: { dataType: 'numeric' },
+        Bytes: { dataType: 'bytea' },
+      } as Record<string, ColType>
+    )[f.type];
   }
   if (!t) return undefined;
   return f.list ? { dataType: 'ARRAY' } : t;
 }
 
 /** Whether the column has a database default: @default(…) except dbgenerated() with nothing in it. */
-const hasDbDefault = (f: FieldDef) => /@default\(/.test(f.attrs) && !/@default\(\s*dbgenerated\(\s*\)\s*\)/.test(f.attrs);
+const hasDbDefault = (f: FieldDef) =>
+  /@default\(/.test(f.attrs) && !/@default\(\s*dbgenerated\(\s*\)\s*\)/.test(f.attrs);
 
-interface IndexDef { table: string; name: string; columns: string[]; unique: boolean; primary: boolean }
+interface IndexDef {
+  table: string;
+  name: string;
+  columns: string[];
+  unique: boolean;
+  primary: boolean;
+}
 function expectedIndexes(): IndexDef[] {
   const out: IndexDef[] = [];
   for (const m of schema.models) {
     for (const f of scalarFields(m)) {
-      if (/@id\b/.test(f.attrs)) out.push({ table: m.table, name: mapArg(/@id(\([^)]*\))?/.exec(f.attrs)![1] ?? '') ?? `${m.table}_pkey`, columns: [f.column], unique: true, primary: true });
+      if (/@id\b/.test(f.attrs))
+        out.push({
+          table: m.table,
+          name: mapArg(/@id(\([^)]*\))?/.exec(f.attrs)![1] ?? '') ?? `${m.table}_pkey`,
+          columns: [f.column],
+          unique: true,
+          primary: true,
+        });
       const u = /@unique(\(([^)]*)\))?/.exec(f.attrs);
-      if (u) out.push({ table: m.table, name: mapArg(u[2] ?? '') ?? `${m.table}_${f.column}_key`, columns: [f.column], unique: true, primary: false });
+      if (u)
+        out.push({
+          table: m.table,
+          name: mapArg(u[2] ?? '') ?? `${m.table}_${f.column}_key`,
+          columns: [f.column],
+          unique: true,
+          primary: false,
+        });
     }
     for (const a of m.blockAttrs) {
       const b = /^@@(id|unique|index)\((.*)\)\s*$/.exec(a);
@@ -136,7 +205,12 @@ function expectedIndexes(): IndexDef[] {
   return out;
 }
 
-interface ForeignKeyDef { table: string; name: string; columns: string[]; references: string }
+interface ForeignKeyDef {
+  table: string;
+  name: string;
+  columns: string[];
+  references: string;
+}
 function expectedForeignKeys(): ForeignKeyDef[] {
   const out: ForeignKeyDef[] = [];
   for (const m of schema.models) {
@@ -145,7 +219,12 @@ function expectedForeignKeys(): ForeignKeyDef[] {
       if (!rel || !/fields:\s*\[/.test(rel)) continue; // the other side of the relation
       const columns = fieldList(rel.slice(rel.indexOf('fields:'))).map((x) => columnOf(m, x));
       const target = schema.models.find((x) => x.name === f.type)!;
-      out.push({ table: m.table, name: mapArg(rel) ?? `${m.table}_${columns.join('_')}_fkey`, columns, references: target.table });
+      out.push({
+        table: m.table,
+        name: mapArg(rel) ?? `${m.table}_${columns.join('_')}_fkey`,
+        columns,
+        references: target.table,
+      });
     }
   }
   return out;
@@ -166,7 +245,15 @@ async function q<T extends pg.QueryResultRow>(sql: string, params: unknown[] = [
   return (await client.query<T>(sql, params)).rows;
 }
 
-interface DbColumn { table_name: string; column_name: string; data_type: string; udt_name: string; is_nullable: 'YES' | 'NO'; column_default: string | null; datetime_precision: number | null }
+interface DbColumn {
+  table_name: string;
+  column_name: string;
+  data_type: string;
+  udt_name: string;
+  is_nullable: 'YES' | 'NO';
+  column_default: string | null;
+  datetime_precision: number | null;
+}
 async function dbColumns(): Promise<Map<string, Map<string, DbColumn>>> {
   const rows = await q<DbColumn>(`
     SELECT c.table_name, c.column_name, c.data_type, c.udt_name, c.is_nullable, c.column_default, c.datetime_precision
@@ -181,16 +268,40 @@ async function dbColumns(): Promise<Map<string, Map<string, DbColumn>>> {
   return out;
 }
 
-const migrationDirs = () => fs.readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
-  .filter((d) => d.isDirectory() && fs.existsSync(path.join(MIGRATIONS_DIR, d.name, 'migration.sql')))
-  .map((d) => d.name).sort();
+const migrationDirs = () =>
+  fs
+    .readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && fs.existsSync(path.join(MIGRATIONS_DIR, d.name, 'migration.sql')))
+    .map((d) => d.name)
+    .sort();
 
 describe('the schema reader', () => {
   it('reads the same models and scalar fields as the generated Prisma client', () => {
-    const dmmf = (Prisma as unknown as { dmmf?: { datamodel: { models: { name: string; fields: { name: string; kind: string }[] }[] } } }).dmmf;
+    const dmmf = (
+      Prisma as unknown as {
+        dmmf?: { datamodel: { models: { name: string; fields: { name: string; kind: string }[] }[] } };
+      }
+    ).dmmf;
     if (dmmf) {
-      const fromDmmf = Object.fromEntries(dmmf.datamodel.models.map((m) => [m.name, m.fields.filter((f) => f.kind !== 'object').map((f) => f.name).sort()]));
-      expect(Object.fromEntries(schema.models.map((m) => [m.name, scalarFields(m).map((f) => f.name).sort()]))).toEqual(fromDmmf);
+      const fromDmmf = Object.fromEntries(
+        dmmf.datamodel.models.map((m) => [
+          m.name,
+          m.fields
+            .filter((f) => f.kind !== 'object')
+            .map((f) => f.name)
+            .sort(),
+        ]),
+      );
+      expect(
+        Object.fromEntries(
+          schema.models.map((m) => [
+            m.name,
+            scalarFields(m)
+              .map((f) => f.name)
+              .sort(),
+          ]),
+        ),
+      ).toEqual(fromDmmf);
       return;
     }
     expect(schema.models.map((m) => m.name).sort()).toEqual(Object.values(Prisma.ModelName).sort());
@@ -198,8 +309,14 @@ describe('the schema reader', () => {
     for (const m of schema.models) {
       const fromClient = ns[`${m.name}ScalarFieldEnum`];
       // Unsupported("…") columns exist in the database only; the client leaves them out.
-      const clientFields = scalarFields(m).filter((f) => !f.type.startsWith('Unsupported(')).map((f) => f.name).sort();
-      expect({ model: m.name, fields: clientFields }).toEqual({ model: m.name, fields: Object.values(fromClient ?? {}).sort() });
+      const clientFields = scalarFields(m)
+        .filter((f) => !f.type.startsWith('Unsupported('))
+        .map((f) => f.name)
+        .sort();
+      expect({ model: m.name, fields: clientFields }).toEqual({
+        model: m.name,
+        fields: Object.values(fromClient ?? {}).sort(),
+      });
     }
   });
 
@@ -224,12 +341,18 @@ describe('the migrated database matches prisma/schema.prisma', () => {
     const problems: string[] = [];
     for (const m of schema.models) {
       const table = cols.get(m.table);
-      if (!table) { problems.push(`table "${m.table}" is missing`); continue; }
+      if (!table) {
+        problems.push(`table "${m.table}" is missing`);
+        continue;
+      }
       const expectedCols = scalarFields(m);
       for (const f of expectedCols) {
         const c = table.get(f.column);
         const where = `"${m.table}"."${f.column}"`;
-        if (!c) { problems.push(`${where} is missing`); continue; }
+        if (!c) {
+          problems.push(`${where} is missing`);
+          continue;
+        }
         const nullable = f.optional ? 'YES' : 'NO';
         if (c.is_nullable !== nullable) problems.push(`${where} nullable ${c.is_nullable}, schema says ${nullable}`);
         const t = expectedType(f);
@@ -237,12 +360,17 @@ describe('the migrated database matches prisma/schema.prisma', () => {
         else {
           if (c.data_type !== t.dataType) problems.push(`${where} is ${c.data_type}, schema says ${t.dataType}`);
           if (t.udt && c.udt_name !== t.udt) problems.push(`${where} is of type ${c.udt_name}, schema says ${t.udt}`);
-          if (t.precision !== undefined && c.datetime_precision !== t.precision) problems.push(`${where} has precision ${c.datetime_precision}, schema says ${t.precision}`);
+          if (t.precision !== undefined && c.datetime_precision !== t.precision)
+            problems.push(`${where} has precision ${c.datetime_precision}, schema says ${t.precision}`);
         }
-        if (hasDbDefault(f) !== (c.column_default !== null)) problems.push(`${where} default ${c.column_default ?? 'none'}, schema ${hasDbDefault(f) ? 'has one' : 'has none'}`);
+        if (hasDbDefault(f) !== (c.column_default !== null))
+          problems.push(
+            `${where} default ${c.column_default ?? 'none'}, schema ${hasDbDefault(f) ? 'has one' : 'has none'}`,
+          );
       }
       const known = new Set(expectedCols.map((f) => f.column));
-      for (const name of table.keys()) if (!known.has(name)) problems.push(`"${m.table}"."${name}" is not in the schema`);
+      for (const name of table.keys())
+        if (!known.has(name)) problems.push(`"${m.table}"."${name}" is not in the schema`);
     }
     expect(problems).toEqual([]);
   });
@@ -256,7 +384,14 @@ describe('the migrated database matches prisma/schema.prisma', () => {
   });
 
   it('has every primary key, unique and plain index of the schema on the right columns', async () => {
-    const rows = await q<{ index: string; table: string; unique: boolean; primary: boolean; partial: boolean; columns: string[] }>(`
+    const rows = await q<{
+      index: string;
+      table: string;
+      unique: boolean;
+      primary: boolean;
+      partial: boolean;
+      columns: string[];
+    }>(`
       SELECT c.relname::text AS index, t.relname::text AS table, ix.indisunique AS unique, ix.indisprimary AS primary,
              ix.indpred IS NOT NULL AS partial,
              (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(ix.indkey) WITH ORDINALITY k(attnum, ord)
@@ -267,8 +402,12 @@ describe('the migrated database matches prisma/schema.prisma', () => {
     const problems: string[] = [];
     for (const e of expectedIndexes()) {
       const r = byName.get(`${e.table}.${e.name}`);
-      if (!r) { problems.push(`index "${e.name}" on "${e.table}" is missing`); continue; }
-      if (JSON.stringify(r.columns) !== JSON.stringify(e.columns)) problems.push(`index "${e.name}" is on (${r.columns}), schema says (${e.columns})`);
+      if (!r) {
+        problems.push(`index "${e.name}" on "${e.table}" is missing`);
+        continue;
+      }
+      if (JSON.stringify(r.columns) !== JSON.stringify(e.columns))
+        problems.push(`index "${e.name}" is on (${r.columns}), schema says (${e.columns})`);
       if (r.unique !== e.unique) problems.push(`index "${e.name}" unique=${r.unique}, schema says ${e.unique}`);
       if (r.primary !== e.primary) problems.push(`index "${e.name}" primary=${r.primary}, schema says ${e.primary}`);
       if (r.partial) problems.push(`index "${e.name}" is partial, but the schema's is not`);
@@ -287,9 +426,14 @@ describe('the migrated database matches prisma/schema.prisma', () => {
     const problems: string[] = [];
     for (const e of expectedForeignKeys()) {
       const r = byName.get(`${e.table}.${e.name}`);
-      if (!r) { problems.push(`foreign key "${e.name}" on "${e.table}" is missing`); continue; }
+      if (!r) {
+        problems.push(`foreign key "${e.name}" on "${e.table}" is missing`);
+        continue;
+      }
       if (JSON.stringify(r.columns) !== JSON.stringify(e.columns) || r.references !== e.references) {
-        problems.push(`foreign key "${e.name}" is (${r.columns}) → ${r.references}, schema says (${e.columns}) → ${e.references}`);
+        problems.push(
+          `foreign key "${e.name}" is (${r.columns}) → ${r.references}, schema says (${e.columns}) → ${e.references}`,
+        );
       }
     }
     expect(problems).toEqual([]);
@@ -298,12 +442,15 @@ describe('the migrated database matches prisma/schema.prisma', () => {
 
 describe('hand-written objects of the migrations', () => {
   async function indexInfo(name: string) {
-    const rows = await q<{ table: string; unique: boolean; columns: string[]; predicate: string | null }>(`
+    const rows = await q<{ table: string; unique: boolean; columns: string[]; predicate: string | null }>(
+      `
       SELECT t.relname::text AS table, ix.indisunique AS unique, pg_get_expr(ix.indpred, ix.indrelid) AS predicate,
              (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(ix.indkey) WITH ORDINALITY k(attnum, ord)
               JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum) AS columns
       FROM pg_index ix JOIN pg_class c ON c.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid
-      WHERE c.relname = $1`, [name]);
+      WHERE c.relname = $1`,
+      [name],
+    );
     return rows[0];
   }
 
@@ -326,8 +473,12 @@ describe('hand-written objects of the migrations', () => {
   });
 
   it('AuditLog is append-only: INSERT works, UPDATE, DELETE and TRUNCATE raise and change nothing', async () => {
-    const [row] = await q<{ id: string }>(`INSERT INTO "AuditLog" (action, outcome) VALUES ('login', 'OK') RETURNING id::text`);
-    await expect(client.query(`UPDATE "AuditLog" SET outcome = 'DENIED' WHERE id = $1`, [row.id])).rejects.toThrow(/append-only/);
+    const [row] = await q<{ id: string }>(
+      `INSERT INTO "AuditLog" (action, outcome) VALUES ('login', 'OK') RETURNING id::text`,
+    );
+    await expect(client.query(`UPDATE "AuditLog" SET outcome = 'DENIED' WHERE id = $1`, [row.id])).rejects.toThrow(
+      /append-only/,
+    );
     await expect(client.query(`DELETE FROM "AuditLog" WHERE id = $1`, [row.id])).rejects.toThrow(/append-only/);
     await expect(client.query(`TRUNCATE "AuditLog"`)).rejects.toThrow(/append-only/);
     const after = await q<{ outcome: string }>(`SELECT outcome FROM "AuditLog" WHERE id = $1`, [row.id]);
@@ -338,7 +489,9 @@ describe('hand-written objects of the migrations', () => {
     const { db, disconnectDb } = await import('../../src/db');
     try {
       const row = await db().auditLog.create({ data: { action: 'logout' } });
-      await expect(db().auditLog.update({ where: { id: row.id }, data: { outcome: 'FAILED' } })).rejects.toThrow(/append-only/);
+      await expect(db().auditLog.update({ where: { id: row.id }, data: { outcome: 'FAILED' } })).rejects.toThrow(
+        /append-only/,
+      );
       await expect(db().auditLog.delete({ where: { id: row.id } })).rejects.toThrow(/append-only/);
       expect((await db().auditLog.findUniqueOrThrow({ where: { id: row.id } })).outcome).toBe('OK');
     } finally {
@@ -350,10 +503,14 @@ describe('hand-written objects of the migrations', () => {
 describe('migrate()', () => {
   it('recorded every migration directory in _prisma_migrations with its checksum', async () => {
     const rows = await q<{ migration_name: string; checksum: string }>(
-      'SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name');
+      'SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name',
+    );
     const expected = migrationDirs().map((name) => ({
       migration_name: name,
-      checksum: crypto.createHash('sha256').update(fs.readFileSync(path.join(MIGRATIONS_DIR, name, 'migration.sql'), 'utf8')).digest('hex'),
+      checksum: crypto
+        .createHash('sha256')
+        .update(fs.readFileSync(path.join(MIGRATIONS_DIR, name, 'migration.sql'), 'utf8'))
+        .digest('hex'),
     }));
     expect(rows).toEqual(expected);
   });

@@ -21,7 +21,11 @@ useDb();
 const D = '2024-03-15';
 const BEFORE = addDays(D, -1); // 2024-03-14
 
-interface World { t: Tree; auth: string; actor: Actor }
+interface World {
+  t: Tree;
+  auth: string;
+  actor: Actor;
+}
 
 /** A tree of its own, and a chair of its central council (API token and service actor). */
 async function world(): Promise<World> {
@@ -38,7 +42,10 @@ function surname(): string {
   const letters = 'абвгдежзиклмнопрстуфхцчшэюя';
   let n = seq++;
   let s = '';
-  do { s += letters[n % letters.length]; n = Math.floor(n / letters.length); } while (n > 0);
+  do {
+    s += letters[n % letters.length];
+    n = Math.floor(n / letters.length);
+  } while (n > 0);
   return `Учётова${s}`;
 }
 
@@ -47,14 +54,36 @@ const fresh = (id: string) => loadMember(db(), id);
 
 async function join(w: World, org: BuiltOrg, joinedAt: string, category: Category = 'WORKING') {
   return createMember(w.actor, await orgRow(org), {
-    lastName: surname(), firstName: 'Анна', middleName: 'Ивановна', birthDate: '1980-01-01', category, joinedAt,
+    lastName: surname(),
+    firstName: 'Анна',
+    middleName: 'Ивановна',
+    birthDate: '1980-01-01',
+    category,
+    joinedAt,
     consents: { processing: true },
   });
 }
 
-interface Counts { WORKING: number; STUDENT: number; PENSIONER: number; total: number }
-interface SummaryRow { id: string; kind: string; members: Counts; primaryOrgs: number; primaryOrgsWithoutMembers: number }
-interface Summary { asOf: string; members: Counts; primaryOrgs: number; primaryOrgsWithoutMembers: number; children: SummaryRow[] }
+interface Counts {
+  WORKING: number;
+  STUDENT: number;
+  PENSIONER: number;
+  total: number;
+}
+interface SummaryRow {
+  id: string;
+  kind: string;
+  members: Counts;
+  primaryOrgs: number;
+  primaryOrgsWithoutMembers: number;
+}
+interface Summary {
+  asOf: string;
+  members: Counts;
+  primaryOrgs: number;
+  primaryOrgsWithoutMembers: number;
+  children: SummaryRow[];
+}
 
 async function summary(w: World, org: BuiltOrg, asOf: string): Promise<Summary> {
   const res = await api().get(`/api/v1/orgs/${org.id}/summary`).query({ asOf }).set('Authorization', w.auth);
@@ -63,9 +92,21 @@ async function summary(w: World, org: BuiltOrg, asOf: string): Promise<Summary> 
   return res.body;
 }
 
-interface ListItem { id: string; organisationId: string; category: Category }
-async function list(w: World, org: BuiltOrg, asOf: string, extra: Record<string, string> = {}): Promise<{ items: ListItem[]; total: number }> {
-  const res = await api().get(`/api/v1/orgs/${org.id}/members`).query({ asOf, pageSize: '500', ...extra }).set('Authorization', w.auth);
+interface ListItem {
+  id: string;
+  organisationId: string;
+  category: Category;
+}
+async function list(
+  w: World,
+  org: BuiltOrg,
+  asOf: string,
+  extra: Record<string, string> = {},
+): Promise<{ items: ListItem[]; total: number }> {
+  const res = await api()
+    .get(`/api/v1/orgs/${org.id}/members`)
+    .query({ asOf, pageSize: '500', ...extra })
+    .set('Authorization', w.auth);
   expect(res.status).toBe(200);
   return res.body;
 }
@@ -104,17 +145,26 @@ describe('joining', () => {
   it('accepts the date in ДД.ММ.ГГГГ as well as ISO', async () => {
     const w = await world();
     await join(w, w.t.primA2, D);
-    const res = await api().get(`/api/v1/orgs/${w.t.primA2.id}/summary`).query({ asOf: '15.03.2024' }).set('Authorization', w.auth);
+    const res = await api()
+      .get(`/api/v1/orgs/${w.t.primA2.id}/summary`)
+      .query({ asOf: '15.03.2024' })
+      .set('Authorization', w.auth);
     expect(res.status).toBe(200);
     expect(res.body.asOf).toBe(D);
     expect(res.body.members.total).toBe(1);
-    const before = await api().get(`/api/v1/orgs/${w.t.primA2.id}/members`).query({ asOf: '14.03.2024' }).set('Authorization', w.auth);
+    const before = await api()
+      .get(`/api/v1/orgs/${w.t.primA2.id}/members`)
+      .query({ asOf: '14.03.2024' })
+      .set('Authorization', w.auth);
     expect(before.body.total).toBe(0);
   });
 
   it('refuses an impossible asOf date with 400', async () => {
     const w = await world();
-    const res = await api().get(`/api/v1/orgs/${w.t.regionA.id}/summary`).query({ asOf: '31.02.2024' }).set('Authorization', w.auth);
+    const res = await api()
+      .get(`/api/v1/orgs/${w.t.regionA.id}/summary`)
+      .query({ asOf: '31.02.2024' })
+      .set('Authorization', w.auth);
     expect(res.status).toBe(400);
   });
 });
@@ -147,7 +197,9 @@ describe('exit', () => {
   it('refuses an exit dated before the registration began, leaving the counts as they were', async () => {
     const w = await world();
     const m = await join(w, w.t.primA1, D);
-    await expect(exitMember(w.actor, m, m.version, 'EXIT_VOLUNTARY', BEFORE)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(exitMember(w.actor, m, m.version, 'EXIT_VOLUNTARY', BEFORE)).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
     expect((await summary(w, w.t.primA1, D)).members.total).toBe(1);
     expect((await fresh(m.id)).status).toBe('ACTIVE');
   });
@@ -213,7 +265,11 @@ describe('transfer', () => {
     await exitMember(w.actor, m, m.version, 'EXIT_GRADUATED', '2024-01-01');
     const where = async (day: string) => {
       const out: string[] = [];
-      for (const [name, org] of [['A1', w.t.primA1], ['A2', w.t.primA2], ['A3', w.t.primA3]] as const) {
+      for (const [name, org] of [
+        ['A1', w.t.primA1],
+        ['A2', w.t.primA2],
+        ['A3', w.t.primA3],
+      ] as const) {
         if ((await summary(w, org, day)).members.total) out.push(name);
       }
       return out;
@@ -274,7 +330,16 @@ describe('summary', () => {
   async function population(t: Tree) {
     const specs: MemberSpec[] = [];
     const p = (org: BuiltOrg, category: Category, joinedAt: string, extra: Partial<MemberSpec> = {}) =>
-      specs.push({ org, lastName: surname(), firstName: 'Ольга', middleName: 'Петровна', birthDate: '1975-05-05', category, joinedAt, ...extra });
+      specs.push({
+        org,
+        lastName: surname(),
+        firstName: 'Ольга',
+        middleName: 'Петровна',
+        birthDate: '1975-05-05',
+        category,
+        joinedAt,
+        ...extra,
+      });
     p(t.primA1, 'WORKING', '2010-09-01');
     p(t.primA1, 'PENSIONER', '2012-01-15');
     p(t.primA1, 'WORKING', '2021-03-01', { exit: { date: '2023-03-01', kind: 'EXIT_VOLUNTARY' } });
@@ -291,9 +356,22 @@ describe('summary', () => {
   }
 
   /** The expected union-wide count: each spec counts from joinedAt until its exit, wherever it sits. */
-  const expectedTotal = (specs: MemberSpec[], day: string) => specs.filter((s) => s.joinedAt <= day && (!s.exit || s.exit.date > day)).length;
+  const expectedTotal = (specs: MemberSpec[], day: string) =>
+    specs.filter((s) => s.joinedAt <= day && (!s.exit || s.exit.date > day)).length;
 
-  const DAYS = ['2009-12-31', '2012-01-15', '2019-11-10', '2022-06-01', '2022-12-31', '2023-01-01', '2023-03-01', '2024-03-14', '2024-03-15', '2024-06-30', today()];
+  const DAYS = [
+    '2009-12-31',
+    '2012-01-15',
+    '2019-11-10',
+    '2022-06-01',
+    '2022-12-31',
+    '2023-01-01',
+    '2023-03-01',
+    '2024-03-14',
+    '2024-03-15',
+    '2024-06-30',
+    today(),
+  ];
 
   it('children rows sum to the total, by category and for primary organisations', async () => {
     const w = await world();
@@ -302,7 +380,12 @@ describe('summary', () => {
       for (const org of [w.t.central, w.t.regionA, w.t.terrA1, w.t.regionB]) {
         const s = await summary(w, org, day);
         for (const k of ['WORKING', 'STUDENT', 'PENSIONER', 'total'] as const) {
-          expect({ day, org: org.name, k, sum: s.children.reduce((a, c) => a + c.members[k], 0) }).toEqual({ day, org: org.name, k, sum: s.members[k] });
+          expect({ day, org: org.name, k, sum: s.children.reduce((a, c) => a + c.members[k], 0) }).toEqual({
+            day,
+            org: org.name,
+            k,
+            sum: s.members[k],
+          });
         }
         expect(s.members.WORKING + s.members.STUDENT + s.members.PENSIONER).toBe(s.members.total);
         expect(s.children.reduce((a, c) => a + c.primaryOrgs, 0)).toBe(s.primaryOrgs);
@@ -323,7 +406,12 @@ describe('summary', () => {
         const sql = await sqlCount(org, day);
         expect({ day, org: org.name, total: s.members.total }).toEqual({ day, org: org.name, total: sql.n });
         for (const cat of ['WORKING', 'STUDENT', 'PENSIONER'] as const) {
-          expect({ day, org: org.name, cat, n: s.members[cat] }).toEqual({ day, org: org.name, cat, n: (await sqlCount(org, day, cat)).n });
+          expect({ day, org: org.name, cat, n: s.members[cat] }).toEqual({
+            day,
+            org: org.name,
+            cat,
+            n: (await sqlCount(org, day, cat)).n,
+          });
         }
         const l = await list(w, org, day);
         expect({ day, org: org.name, listed: l.total }).toEqual({ day, org: org.name, listed: sql.n });
@@ -338,9 +426,31 @@ describe('summary', () => {
     // primA1: a member only in its sub-unit (buroA1) — the primary is not empty.
     // primA2: its only member exits on D. primA3: its member joins the day after D.
     await buildMembers([
-      { org: t.buroA1, lastName: surname(), firstName: 'Вера', birthDate: '1990-02-02', category: 'WORKING', joinedAt: '2020-01-01' },
-      { org: t.primA2, lastName: surname(), firstName: 'Вера', birthDate: '1990-02-02', category: 'WORKING', joinedAt: '2020-01-01', exit: { date: D, kind: 'EXIT_VOLUNTARY' } },
-      { org: t.primA3, lastName: surname(), firstName: 'Вера', birthDate: '1990-02-02', category: 'WORKING', joinedAt: addDays(D, 1) },
+      {
+        org: t.buroA1,
+        lastName: surname(),
+        firstName: 'Вера',
+        birthDate: '1990-02-02',
+        category: 'WORKING',
+        joinedAt: '2020-01-01',
+      },
+      {
+        org: t.primA2,
+        lastName: surname(),
+        firstName: 'Вера',
+        birthDate: '1990-02-02',
+        category: 'WORKING',
+        joinedAt: '2020-01-01',
+        exit: { date: D, kind: 'EXIT_VOLUNTARY' },
+      },
+      {
+        org: t.primA3,
+        lastName: surname(),
+        firstName: 'Вера',
+        birthDate: '1990-02-02',
+        category: 'WORKING',
+        joinedAt: addDays(D, 1),
+      },
     ]);
 
     const onD = await summary(w, t.regionA, D);
@@ -369,8 +479,11 @@ describe('summary', () => {
     const w = await world();
     const late = await buildOrg(w.t.terrA2, 'PRIMARY', { name: 'ППО новой школы', foundedAt: addDays(D, 1) });
     const gone = await buildOrg(w.t.terrA2, 'PRIMARY', { name: 'ППО закрытой школы', foundedAt: '2001-01-01' });
-    await db().organisation.update({ where: { id: gone.id }, data: { status: 'EXCLUDED', excludedAt: toDate(D), excludedReason: 'Ликвидация' } });
-    const terr = async (day: string) => (await summary(w, w.t.terrA2, day));
+    await db().organisation.update({
+      where: { id: gone.id },
+      data: { status: 'EXCLUDED', excludedAt: toDate(D), excludedReason: 'Ликвидация' },
+    });
+    const terr = async (day: string) => await summary(w, w.t.terrA2, day);
     // terrA2 holds primA3 (no members), `late` and `gone`.
     expect(await terr(BEFORE)).toMatchObject({ primaryOrgs: 2, primaryOrgsWithoutMembers: 2 }); // primA3, gone
     expect(await terr(D)).toMatchObject({ primaryOrgs: 1, primaryOrgsWithoutMembers: 1 }); // primA3
@@ -396,16 +509,22 @@ describe('one person is counted once', () => {
     return true;
   };
   async function rejection(p: Promise<unknown>): Promise<unknown> {
-    try { await p; } catch (e) { return e; }
+    try {
+      await p;
+    } catch (e) {
+      return e;
+    }
     throw new Error('expected the database to refuse the row');
   }
 
   it('the database refuses a second active membership for the same person', async () => {
     const t = await buildTree();
     const { personId } = await buildMember({ org: t.primA1 });
-    const e = await rejection(db().member.create({
-      data: { personId, organisationId: t.primA3.id, category: 'WORKING', joinedAt: toDate('2024-01-01') },
-    }));
+    const e = await rejection(
+      db().member.create({
+        data: { personId, organisationId: t.primA3.id, category: 'WORKING', joinedAt: toDate('2024-01-01') },
+      }),
+    );
     isUniqueViolation('Member_one_active_per_person')(e);
     expect(await db().member.count({ where: { personId } })).toBe(1);
   });
@@ -414,7 +533,15 @@ describe('one person is counted once', () => {
     const t = await buildTree();
     const { personId } = await buildMember({ org: t.primA1 });
     await db().member.create({
-      data: { personId, organisationId: t.primA3.id, category: 'WORKING', joinedAt: toDate('2001-01-01'), status: 'EXITED', exitedAt: toDate('2005-01-01'), exitKind: 'EXIT_VOLUNTARY' },
+      data: {
+        personId,
+        organisationId: t.primA3.id,
+        category: 'WORKING',
+        joinedAt: toDate('2001-01-01'),
+        status: 'EXITED',
+        exitedAt: toDate('2005-01-01'),
+        exitKind: 'EXIT_VOLUNTARY',
+      },
     });
     expect(await db().member.count({ where: { personId } })).toBe(2);
   });
@@ -422,17 +549,30 @@ describe('one person is counted once', () => {
   it('the database refuses a second open registration period for the same member', async () => {
     const t = await buildTree();
     const { memberId } = await buildMember({ org: t.primA1 });
-    const e = await rejection(db().registration.create({
-      data: { memberId, organisationId: t.primA3.id, category: 'WORKING', validFrom: toDate('2024-01-01'), startKind: 'TRANSFER_IN' },
-    }));
+    const e = await rejection(
+      db().registration.create({
+        data: {
+          memberId,
+          organisationId: t.primA3.id,
+          category: 'WORKING',
+          validFrom: toDate('2024-01-01'),
+          startKind: 'TRANSFER_IN',
+        },
+      }),
+    );
     isUniqueViolation('Registration_one_open_per_member')(e);
   });
 
   const personData = (o: { lastName: string; snils?: string | null; birthDate?: string }) => {
     const birthDate = o.birthDate ?? '1966-06-06';
     return {
-      lastName: o.lastName, firstName: 'Пётр', middleName: 'Ильич', birthDate: toDate(birthDate), snils: o.snils ?? null,
-      lastNameKey: nameKey(o.lastName), identityKey: identityKey({ lastName: o.lastName, firstName: 'Пётр', middleName: 'Ильич', birthDate }),
+      lastName: o.lastName,
+      firstName: 'Пётр',
+      middleName: 'Ильич',
+      birthDate: toDate(birthDate),
+      snils: o.snils ?? null,
+      lastNameKey: nameKey(o.lastName),
+      identityKey: identityKey({ lastName: o.lastName, firstName: 'Пётр', middleName: 'Ильич', birthDate }),
     };
   };
 
@@ -440,10 +580,14 @@ describe('one person is counted once', () => {
     const name = surname();
     await db().person.create({ data: personData({ lastName: name }) });
     // The same person typed differently: the identity key is the same.
-    const e = await rejection(db().person.create({ data: personData({ lastName: name.toUpperCase().replace('Ё', 'Е') }) }));
+    const e = await rejection(
+      db().person.create({ data: personData({ lastName: name.toUpperCase().replace('Ё', 'Е') }) }),
+    );
     isUniqueViolation('identityKey')(e);
     // Another birth date is another person.
-    await expect(db().person.create({ data: personData({ lastName: name, birthDate: '1966-06-07' }) })).resolves.toBeDefined();
+    await expect(
+      db().person.create({ data: personData({ lastName: name, birthDate: '1966-06-07' }) }),
+    ).resolves.toBeDefined();
   });
 
   it('the database refuses a second person with the same СНИЛС, and allows any number without one', async () => {
@@ -458,32 +602,66 @@ describe('one person is counted once', () => {
   it('the service refuses to register again a person typed with decomposed letters, another case and a typographic apostrophe', async () => {
     const w = await world();
     const first = await createMember(w.actor, await orgRow(w.t.primA1), {
-      lastName: "Д'Артаньян-Бойко", firstName: 'Андрей', middleName: 'Семёнович', birthDate: '1977-07-07', category: 'WORKING', joinedAt: '2020-01-01',
+      lastName: "Д'Артаньян-Бойко",
+      firstName: 'Андрей',
+      middleName: 'Семёнович',
+      birthDate: '1977-07-07',
+      category: 'WORKING',
+      joinedAt: '2020-01-01',
       consents: { processing: true },
     });
     const again = createMember(w.actor, await orgRow(w.t.primB1), {
-      lastName: 'д\u2019артаньян - бои\u0306ко', firstName: 'АНДРЕИ\u0306', middleName: 'семенович', birthDate: '1977-07-07', category: 'WORKING', joinedAt: '2024-01-01',
+      lastName: 'д\u2019артаньян - бои\u0306ко',
+      firstName: 'АНДРЕИ\u0306',
+      middleName: 'семенович',
+      birthDate: '1977-07-07',
+      category: 'WORKING',
+      joinedAt: '2024-01-01',
       consents: { processing: true },
     });
     await expect(again).rejects.toBeInstanceOf(AppError);
-    await expect(again).rejects.toMatchObject({ code: 'DUPLICATE_PERSON', extra: { existing: { memberId: first.id } } });
+    await expect(again).rejects.toMatchObject({
+      code: 'DUPLICATE_PERSON',
+      extra: { existing: { memberId: first.id } },
+    });
     expect((await summary(w, w.t.central, today())).members.total).toBe(1);
   });
 
   it('the service refuses a second person with the same СНИЛС under another name', async () => {
     const w = await world();
     await createMember(w.actor, await orgRow(w.t.primA1), {
-      lastName: surname(), firstName: 'Инна', birthDate: '1981-01-01', snils: '99999999901', category: 'WORKING', joinedAt: '2020-01-01', consents: { processing: true },
+      lastName: surname(),
+      firstName: 'Инна',
+      birthDate: '1981-01-01',
+      snils: '99999999901',
+      category: 'WORKING',
+      joinedAt: '2020-01-01',
+      consents: { processing: true },
     });
-    await expect(createMember(w.actor, await orgRow(w.t.primA2), {
-      lastName: surname(), firstName: 'Нина', birthDate: '1982-02-02', snils: '99999999901', category: 'WORKING', joinedAt: '2020-01-01', consents: { processing: true },
-    })).rejects.toMatchObject({ code: 'DUPLICATE_PERSON' });
+    await expect(
+      createMember(w.actor, await orgRow(w.t.primA2), {
+        lastName: surname(),
+        firstName: 'Нина',
+        birthDate: '1982-02-02',
+        snils: '99999999901',
+        category: 'WORKING',
+        joinedAt: '2020-01-01',
+        consents: { processing: true },
+      }),
+    ).rejects.toMatchObject({ code: 'DUPLICATE_PERSON' });
     expect((await sqlCount(w.t.central, today())).n).toBe(1);
   });
 
   it('lets a former member rejoin as the same person, counted once', async () => {
     const w = await world();
-    const input = { lastName: surname(), firstName: 'Олег', middleName: 'Олегович', birthDate: '1970-10-10', category: 'WORKING' as const, consents: { processing: true } };
+    const input = {
+      lastName: surname(),
+      firstName: 'Олег',
+      middleName: 'Олегович',
+      birthDate: '1970-10-10',
+      category: 'WORKING' as const,
+      consents: { processing: true },
+    };
     const first = await createMember(w.actor, await orgRow(w.t.primA1), { ...input, joinedAt: '2018-01-01' });
     await exitMember(w.actor, first, first.version, 'EXIT_VOLUNTARY', '2020-01-01');
     const second = await createMember(w.actor, await orgRow(w.t.primA3), { ...input, joinedAt: '2022-01-01' });

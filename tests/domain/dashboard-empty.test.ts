@@ -25,12 +25,19 @@ describe('primary organisations without members on the dashboard', () => {
     await buildMember({ org: t.buroA1, joinedAt: '2020-01-01' }); // primA1's only member sits in its профбюро
     await buildMember({ org: t.primB1, joinedAt: '2025-06-01' }); // primB1 has members only from 01.06.2025
     // A university with territorial rights whose members all sit in the ППО inside it: it is not "without members".
-    const uni = await buildOrg(t.terrA2, 'PRIMARY', { name: 'ППО университета', institutionType: 'OOVO', hasTerritorialRights: true });
+    const uni = await buildOrg(t.terrA2, 'PRIMARY', {
+      name: 'ППО университета',
+      institutionType: 'OOVO',
+      hasTerritorialRights: true,
+    });
     const inner = await buildOrg(uni, 'PRIMARY', { name: 'ППО института', institutionType: 'OOVO' });
     await buildMember({ org: inner, joinedAt: '2020-01-01' });
     // An excluded primary is neither counted nor listed.
     const closed = await buildOrg(t.terrA2, 'PRIMARY', { name: 'ППО закрытой школы', institutionType: 'OO' });
-    await db().organisation.update({ where: { id: closed.id }, data: { status: 'EXCLUDED', excludedAt: new Date('2024-01-01T00:00:00Z') } });
+    await db().organisation.update({
+      where: { id: closed.id },
+      data: { status: 'EXCLUDED', excludedAt: new Date('2024-01-01T00:00:00Z') },
+    });
     agent = await loginAs((await userWith('CHAIR', t.central)).login);
   });
 
@@ -41,8 +48,15 @@ describe('primary organisations without members on the dashboard', () => {
   });
 
   it('the counts agree with the list: primary organisations and those without members, per child', async () => {
-    const s = (await agent.get(`/api/v1/orgs/${t.terrA2.id}/summary`).query({ asOf: '2025-06-01' })
-      .set('Authorization', await bearer((await userWith('CHAIR', t.central)).id))).body;
-    expect({ primaryOrgs: s.primaryOrgs, primaryOrgsWithoutMembers: s.primaryOrgsWithoutMembers }).toEqual({ primaryOrgs: 3, primaryOrgsWithoutMembers: 1 });
+    const s = (
+      await agent
+        .get(`/api/v1/orgs/${t.terrA2.id}/summary`)
+        .query({ asOf: '2025-06-01' })
+        .set('Authorization', await bearer((await userWith('CHAIR', t.central)).id))
+    ).body;
+    expect({ primaryOrgs: s.primaryOrgs, primaryOrgsWithoutMembers: s.primaryOrgsWithoutMembers }).toEqual({
+      primaryOrgs: 3,
+      primaryOrgsWithoutMembers: 1,
+    });
   });
 });

@@ -17,16 +17,31 @@ describe('check-in page', () => {
   const cards: { number: string; memberId: string }[] = [];
 
   const postJson = (data: Record<string, string>) =>
-    agent.post(`/events/${eventId}/checkin`).set('Accept', 'application/json').type('form').send({ _csrf: csrf, ...data });
+    agent
+      .post(`/events/${eventId}/checkin`)
+      .set('Accept', 'application/json')
+      .type('form')
+      .send({ _csrf: csrf, ...data });
 
   beforeAll(async () => {
     t = await buildTree();
-    for (const [lastName, firstName] of [['Дмитриева', 'Дарья'], ['Ефимов', 'Евгений'], ['Жданова', 'Жанна']]) {
+    for (const [lastName, firstName] of [
+      ['Дмитриева', 'Дарья'],
+      ['Ефимов', 'Евгений'],
+      ['Жданова', 'Жанна'],
+    ]) {
       const m = (await buildMember({ org: t.primA1, lastName, firstName, middleName: null })).memberId;
       cards.push({ number: (await virtualCard(t.primA1, m)).number, memberId: m });
     }
-    const res = await api().post(`/api/v1/orgs/${t.primA1.id}/events`).set('Authorization', await authOf(t.primA1))
-      .send({ title: 'Отчётно-выборная конференция', kind: 'CONFERENCE', date: '2026-03-15', expectedMemberIds: cards.map((c) => c.memberId) });
+    const res = await api()
+      .post(`/api/v1/orgs/${t.primA1.id}/events`)
+      .set('Authorization', await authOf(t.primA1))
+      .send({
+        title: 'Отчётно-выборная конференция',
+        kind: 'CONFERENCE',
+        date: '2026-03-15',
+        expectedMemberIds: cards.map((c) => c.memberId),
+      });
     eventId = expectStatus(res, 201).body.id;
     agent = await loginAs((await chairOf(t.primA1)).login);
     csrf = await csrfFrom(agent, `/events/${eventId}`);
@@ -36,7 +51,13 @@ describe('check-in page', () => {
     const res = await postJson({ cardNumber: cards[0].number, clientId: 'q-1' });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/application\/json/);
-    expect(res.body).toMatchObject({ ok: true, status: 'CREATED', checkedIn: 1, expected: 3, message: expect.stringContaining('Дмитриева Дарья') });
+    expect(res.body).toMatchObject({
+      ok: true,
+      status: 'CREATED',
+      checkedIn: 1,
+      expected: 3,
+      message: expect.stringContaining('Дмитриева Дарья'),
+    });
     const row = await db().checkin.findFirstOrThrow({ where: { eventId, memberId: cards[0].memberId } });
     expect(row.clientId).toBe('q-1');
   });
@@ -71,7 +92,10 @@ describe('check-in page', () => {
   });
 
   it('the plain form (no script) shows the result on the page, with the quorum', async () => {
-    const res = await agent.post(`/events/${eventId}/checkin`).type('form').send({ _csrf: csrf, cardNumber: cards[2].number });
+    const res = await agent
+      .post(`/events/${eventId}/checkin`)
+      .type('form')
+      .send({ _csrf: csrf, cardNumber: cards[2].number });
     expect(res.status).toBe(200);
     expect(res.text).toMatch(/class="result ok"[^>]*>Отмечен\(а\): Жданова Жанна/);
     expect(res.text).toContain('3 из 3');
@@ -80,7 +104,11 @@ describe('check-in page', () => {
   it('a POST without the CSRF token is refused (403) and registers nobody', async () => {
     const m = (await buildMember({ org: t.primA1 })).memberId;
     const c = await virtualCard(t.primA1, m);
-    const res = await agent.post(`/events/${eventId}/checkin`).set('Accept', 'application/json').type('form').send({ cardNumber: c.number, clientId: 'q-5' });
+    const res = await agent
+      .post(`/events/${eventId}/checkin`)
+      .set('Accept', 'application/json')
+      .type('form')
+      .send({ cardNumber: c.number, clientId: 'q-5' });
     expect(res.status).toBe(403);
     expect(await db().checkin.count({ where: { eventId, memberId: m } })).toBe(0);
   });
@@ -106,7 +134,11 @@ describe('check-in page', () => {
     expect((await other.get(`/events/${eventId}`)).status).toBe(404);
     expect((await other.get(`/events/${eventId}/attendance.xlsx`)).status).toBe(404);
     const otherCsrf = await csrfFrom(other, `/orgs/${t.primA2.id}/events`);
-    const res = await other.post(`/events/${eventId}/checkin`).set('Accept', 'application/json').type('form').send({ _csrf: otherCsrf, cardNumber: cards[0].number, clientId: crypto.randomUUID() });
+    const res = await other
+      .post(`/events/${eventId}/checkin`)
+      .set('Accept', 'application/json')
+      .type('form')
+      .send({ _csrf: otherCsrf, cardNumber: cards[0].number, clientId: crypto.randomUUID() });
     expect(res.status).toBe(404);
   });
 
@@ -115,7 +147,10 @@ describe('check-in page', () => {
     expect(list.status).toBe(200);
     expect(list.text).toContain('Отчётно-выборная конференция');
     const c = await csrfFrom(agent, `/orgs/${t.primA1.id}/events`);
-    const res = await agent.post(`/orgs/${t.primA1.id}/events`).type('form').send({ _csrf: c, title: 'Заседание профкома', kind: 'BOARD_MEETING', date: today() });
+    const res = await agent
+      .post(`/orgs/${t.primA1.id}/events`)
+      .type('form')
+      .send({ _csrf: c, title: 'Заседание профкома', kind: 'BOARD_MEETING', date: today() });
     expect(res.status).toBe(303);
     expect(res.headers.location).toMatch(/^\/events\/[0-9a-f-]{36}$/);
   });

@@ -11,17 +11,32 @@ useDb();
 
 describe('events and check-in through the API', () => {
   let t: Tree;
-  let expected: string[]; let cards: { id: string; number: string }[];
+  let expected: string[];
+  let cards: { id: string; number: string }[];
   let eventId: string;
   const checkin = async (cardNumber: string, id = eventId, org = t.primA1) =>
-    api().post(`/api/v1/events/${id}/checkins`).set('Authorization', await authOf(org)).send({ cardNumber });
-  const stats = async (id = eventId) => expectStatus(await api().get(`/api/v1/events/${id}`).set('Authorization', await authOf(t.primA1)), 200).body;
+    api()
+      .post(`/api/v1/events/${id}/checkins`)
+      .set('Authorization', await authOf(org))
+      .send({ cardNumber });
+  const stats = async (id = eventId) =>
+    expectStatus(
+      await api()
+        .get(`/api/v1/events/${id}`)
+        .set('Authorization', await authOf(t.primA1)),
+      200,
+    ).body;
 
   beforeAll(async () => {
     t = await buildTree();
     expected = [];
     cards = [];
-    for (const [lastName, firstName] of [['Алексеева', 'Анна'], ['Борисов', 'Борис'], ['Волкова', 'Вера'], ['Громов', 'Глеб']]) {
+    for (const [lastName, firstName] of [
+      ['Алексеева', 'Анна'],
+      ['Борисов', 'Борис'],
+      ['Волкова', 'Вера'],
+      ['Громов', 'Глеб'],
+    ]) {
       const m = (await buildMember({ org: t.primA1, lastName, firstName })).memberId;
       expected.push(m);
       cards.push(await virtualCard(t.primA1, m));
@@ -29,16 +44,32 @@ describe('events and check-in through the API', () => {
   });
 
   it('creates an event with a date and the expected participants: 201 {id}', async () => {
-    const res = await api().post(`/api/v1/orgs/${t.primA1.id}/events`).set('Authorization', await authOf(t.primA1))
-      .send({ title: 'Заседание профкома', kind: 'BOARD_MEETING', date: today(), expectedMemberIds: expected.slice(0, 3) });
+    const res = await api()
+      .post(`/api/v1/orgs/${t.primA1.id}/events`)
+      .set('Authorization', await authOf(t.primA1))
+      .send({
+        title: 'Заседание профкома',
+        kind: 'BOARD_MEETING',
+        date: today(),
+        expectedMemberIds: expected.slice(0, 3),
+      });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ id: expect.any(String) });
     eventId = res.body.id;
-    expect(await stats()).toMatchObject({ title: 'Заседание профкома', kind: 'BOARD_MEETING', date: today(), checkedIn: 0, expected: 3, quorum: false });
+    expect(await stats()).toMatchObject({
+      title: 'Заседание профкома',
+      kind: 'BOARD_MEETING',
+      date: today(),
+      checkedIn: 0,
+      expected: 3,
+      quorum: false,
+    });
   });
 
   it('refuses an event with a bad kind, date or title with 400, listing the fields', async () => {
-    const res = await api().post(`/api/v1/orgs/${t.primA1.id}/events`).set('Authorization', await authOf(t.primA1))
+    const res = await api()
+      .post(`/api/v1/orgs/${t.primA1.id}/events`)
+      .set('Authorization', await authOf(t.primA1))
       .send({ title: '', kind: 'PARTY', date: '31.02.2026' });
     expect(res.status).toBe(400);
     expect(Object.keys(res.body.error.fields)).toEqual(expect.arrayContaining(['title', 'kind', 'date']));
@@ -46,7 +77,9 @@ describe('events and check-in through the API', () => {
 
   it('refuses expected participants from another organisation with 400', async () => {
     const stranger = (await buildMember({ org: t.primA2 })).memberId;
-    const res = await api().post(`/api/v1/orgs/${t.primA1.id}/events`).set('Authorization', await authOf(t.primA1))
+    const res = await api()
+      .post(`/api/v1/orgs/${t.primA1.id}/events`)
+      .set('Authorization', await authOf(t.primA1))
       .send({ title: 'Собрание', kind: 'EVENT', date: today(), expectedMemberIds: [stranger] });
     expect(res.status).toBe(400);
     expect(await db().event.count({ where: { title: 'Собрание' } })).toBe(0);
@@ -55,7 +88,14 @@ describe('events and check-in through the API', () => {
   it('the first check-in of a card answers 201 with the member and the counts', async () => {
     const res = await checkin(cards[0].number);
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ status: 'CREATED', memberId: expected[0], memberName: expect.stringContaining('Алексеева Анна'), checkedIn: 1, expected: 3, quorum: false });
+    expect(res.body).toMatchObject({
+      status: 'CREATED',
+      memberId: expected[0],
+      memberName: expect.stringContaining('Алексеева Анна'),
+      checkedIn: 1,
+      expected: 3,
+      quorum: false,
+    });
   });
 
   it('the same member again answers 200 and stays one registration (also typed with spaces)', async () => {
@@ -66,7 +106,9 @@ describe('events and check-in through the API', () => {
   });
 
   it('two scanners sending the same card at once make one registration: one 201, one 200', async () => {
-    const res = await api().post(`/api/v1/orgs/${t.primA1.id}/events`).set('Authorization', await authOf(t.primA1))
+    const res = await api()
+      .post(`/api/v1/orgs/${t.primA1.id}/events`)
+      .set('Authorization', await authOf(t.primA1))
       .send({ title: 'Конференция', kind: 'CONFERENCE', date: today() });
     const id = expectStatus(res, 201).body.id;
     const [a, b] = await Promise.all([checkin(cards[3].number, id), checkin(cards[3].number, id)]);
@@ -100,7 +142,13 @@ describe('events and check-in through the API', () => {
   it('a blocked card is refused with 422 and a reason', async () => {
     const m = (await buildMember({ org: t.primA1, lastName: 'Потерявший', firstName: 'Олег' })).memberId;
     const c = await virtualCard(t.primA1, m);
-    expectStatus(await api().post(`/api/v1/cards/${c.id}/block`).set('Authorization', await authOf(t.primA1)).send({ reason: 'LOST' }), 200);
+    expectStatus(
+      await api()
+        .post(`/api/v1/cards/${c.id}/block`)
+        .set('Authorization', await authOf(t.primA1))
+        .send({ reason: 'LOST' }),
+      200,
+    );
     const res = await checkin(c.number);
     expect(res.status).toBe(422);
     expect(res.body.error.reason).toBe('BLOCKED');
@@ -111,7 +159,13 @@ describe('events and check-in through the API', () => {
   it('the card of a member who has left (blocked by the exit) is refused with 422', async () => {
     const m = (await buildMember({ org: t.primA1, joinedAt: '2014-01-01' })).memberId;
     const c = await virtualCard(t.primA1, m);
-    expectStatus(await api().post(`/api/v1/members/${m}/exit`).set('Authorization', await authOf(t.primA1)).send({ date: today(), reason: 'VOLUNTARY' }), 200);
+    expectStatus(
+      await api()
+        .post(`/api/v1/members/${m}/exit`)
+        .set('Authorization', await authOf(t.primA1))
+        .send({ date: today(), reason: 'VOLUNTARY' }),
+      200,
+    );
     const res = await checkin(c.number);
     expect(res.status).toBe(422);
   });
@@ -137,7 +191,9 @@ describe('events and check-in through the API', () => {
   });
 
   it('quorum: false at exactly half of the expected, true at more than half', async () => {
-    const half = await api().post(`/api/v1/orgs/${t.primA1.id}/events`).set('Authorization', await authOf(t.primA1))
+    const half = await api()
+      .post(`/api/v1/orgs/${t.primA1.id}/events`)
+      .set('Authorization', await authOf(t.primA1))
       .send({ title: 'Заседание на четверых', kind: 'BOARD_MEETING', date: today(), expectedMemberIds: expected });
     const id = expectStatus(half, 201).body.id;
     expectStatus(await checkin(cards[0].number, id), 201);
@@ -148,10 +204,20 @@ describe('events and check-in through the API', () => {
   });
 
   it('quorum counts only the expected participants who came, not guests', async () => {
-    const res = await api().post(`/api/v1/orgs/${t.primA1.id}/events`).set('Authorization', await authOf(t.primA1))
-      .send({ title: 'Заседание с гостями', kind: 'BOARD_MEETING', date: today(), expectedMemberIds: expected.slice(0, 3) });
+    const res = await api()
+      .post(`/api/v1/orgs/${t.primA1.id}/events`)
+      .set('Authorization', await authOf(t.primA1))
+      .send({
+        title: 'Заседание с гостями',
+        kind: 'BOARD_MEETING',
+        date: today(),
+        expectedMemberIds: expected.slice(0, 3),
+      });
     const id = expectStatus(res, 201).body.id;
-    const guest = await virtualCard(t.primA1, (await buildMember({ org: t.primA1, lastName: 'Гостева', firstName: 'Галина' })).memberId);
+    const guest = await virtualCard(
+      t.primA1,
+      (await buildMember({ org: t.primA1, lastName: 'Гостева', firstName: 'Галина' })).memberId,
+    );
     expectStatus(await checkin(cards[0].number, id), 201);
     expectStatus(await checkin(cards[3].number, id), 201);
     expectStatus(await checkin(guest.number, id), 201);
@@ -159,7 +225,9 @@ describe('events and check-in through the API', () => {
   });
 
   it('an event without an expected list has no quorum figure', async () => {
-    const res = await api().post(`/api/v1/orgs/${t.primA1.id}/events`).set('Authorization', await authOf(t.primA1))
+    const res = await api()
+      .post(`/api/v1/orgs/${t.primA1.id}/events`)
+      .set('Authorization', await authOf(t.primA1))
       .send({ title: 'Спартакиада', kind: 'EVENT', date: today() });
     const id = expectStatus(res, 201).body.id;
     expectStatus(await checkin(cards[0].number, id), 201);
@@ -171,21 +239,46 @@ describe('events and check-in through the API', () => {
   it("another primary organisation's chair gets 404 on the event and cannot check in to it", async () => {
     const auth = await authOf(t.primA2);
     expect((await api().get(`/api/v1/events/${eventId}`).set('Authorization', auth)).status).toBe(404);
-    expect((await api().post(`/api/v1/events/${eventId}/checkins`).set('Authorization', auth).send({ cardNumber: cards[2].number })).status).toBe(404);
+    expect(
+      (
+        await api()
+          .post(`/api/v1/events/${eventId}/checkins`)
+          .set('Authorization', auth)
+          .send({ cardNumber: cards[2].number })
+      ).status,
+    ).toBe(404);
     expect(await db().checkin.count({ where: { eventId, memberId: expected[2] } })).toBe(0);
   });
 
   it('an unknown event answers 404', async () => {
-    expect((await api().get(`/api/v1/events/${crypto.randomUUID()}`).set('Authorization', await authOf(t.primA1))).status).toBe(404);
+    expect(
+      (
+        await api()
+          .get(`/api/v1/events/${crypto.randomUUID()}`)
+          .set('Authorization', await authOf(t.primA1))
+      ).status,
+    ).toBe(404);
   });
 
   it('a profburo chair may check in at an event of its sub-unit but not create events (403)', async () => {
     const sub = await userWith('SUBUNIT_CHAIR', t.buroA1);
     const auth = await bearer(sub.id);
-    const res = await api().post(`/api/v1/orgs/${t.buroA1.id}/events`).set('Authorization', auth).send({ title: 'Собрание профбюро', kind: 'EVENT', date: today() });
+    const res = await api()
+      .post(`/api/v1/orgs/${t.buroA1.id}/events`)
+      .set('Authorization', auth)
+      .send({ title: 'Собрание профбюро', kind: 'EVENT', date: today() });
     expect(res.status).toBe(403);
-    const ev = expectStatus(await api().post(`/api/v1/orgs/${t.buroA1.id}/events`).set('Authorization', await authOf(t.primA1)).send({ title: 'Собрание профбюро', kind: 'EVENT', date: today() }), 201).body.id;
-    const c = await api().post(`/api/v1/events/${ev}/checkins`).set('Authorization', auth).send({ cardNumber: cards[0].number });
+    const ev = expectStatus(
+      await api()
+        .post(`/api/v1/orgs/${t.buroA1.id}/events`)
+        .set('Authorization', await authOf(t.primA1))
+        .send({ title: 'Собрание профбюро', kind: 'EVENT', date: today() }),
+      201,
+    ).body.id;
+    const c = await api()
+      .post(`/api/v1/events/${ev}/checkins`)
+      .set('Authorization', auth)
+      .send({ cardNumber: cards[0].number });
     expect(c.status).toBe(201);
   });
 });

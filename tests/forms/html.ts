@@ -64,7 +64,11 @@ export function hiddenFieldsOf(html: string, action: string): Record<string, str
 /** The text of the page's error summary box (partials/form-errors.ejs or an inline error-box). */
 export function errorBox(html: string): string {
   const m = /class="error-box"[^>]*>([\s\S]*?)<\/(div|p)>/.exec(html);
-  return m ? unescapeHtml(m[1].replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim() : '';
+  return m
+    ? unescapeHtml(m[1].replace(/<[^>]+>/g, ' '))
+        .replace(/\s+/g, ' ')
+        .trim()
+    : '';
 }
 
 /** The session id inside a signed express-session cookie value ("s:<id>.<signature>", URL-encoded). */

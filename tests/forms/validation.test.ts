@@ -1,6 +1,16 @@
 import type request from 'supertest';
 import { buildTree, loginAs, postForm, useDb, userWith, type Tree } from '../helpers';
-import { errorBox, fieldError, fieldMarkedInvalid, formHtml, hiddenFieldsOf, inputValue, ru, selectedValue, textareaValue } from './html';
+import {
+  errorBox,
+  fieldError,
+  fieldMarkedInvalid,
+  formHtml,
+  hiddenFieldsOf,
+  inputValue,
+  ru,
+  selectedValue,
+  textareaValue,
+} from './html';
 import { db } from '../../src/db';
 import { addDays, today } from '../../src/lib/dates';
 import { buildMember, buildOrg } from '../../src/seed/builders.repo';
@@ -21,10 +31,19 @@ beforeAll(async () => {
 /** Row counts of everything a form could write. */
 async function counts() {
   const d = db();
-  const [organisations, members, persons, registrations, movements, consents, users, roles, tokens, positions] = await Promise.all([
-    d.organisation.count(), d.member.count(), d.person.count(), d.registration.count(), d.movement.count(), d.consent.count(),
-    d.user.count(), d.roleAssignment.count(), d.apiToken.count(), d.position.count(),
-  ]);
+  const [organisations, members, persons, registrations, movements, consents, users, roles, tokens, positions] =
+    await Promise.all([
+      d.organisation.count(),
+      d.member.count(),
+      d.person.count(),
+      d.registration.count(),
+      d.movement.count(),
+      d.consent.count(),
+      d.user.count(),
+      d.roleAssignment.count(),
+      d.apiToken.count(),
+      d.position.count(),
+    ]);
   return { organisations, members, persons, registrations, movements, consents, users, roles, tokens, positions };
 }
 
@@ -51,8 +70,16 @@ describe('new organisation form (/orgs/:id/new)', () => {
   it('answers 400 with a message at each bad field, keeps what was typed and creates nothing', async () => {
     const before = await counts();
     const res = await postForm(chair, url(), url(), {
-      kind: 'PRIMARY', name: 'аб', shortName: 'Коротко', institutionInn: '12345', email: 'не-почта', phone: 'звоните', employeesCount: 'много',
-      studentsCount: '-5', foundedAt: '31.02.2020', address: 'ул. Ленина, 1 "корпус" <2>',
+      kind: 'PRIMARY',
+      name: 'аб',
+      shortName: 'Коротко',
+      institutionInn: '12345',
+      email: 'не-почта',
+      phone: 'звоните',
+      employeesCount: 'много',
+      studentsCount: '-5',
+      foundedAt: '31.02.2020',
+      address: 'ул. Ленина, 1 "корпус" <2>',
     });
     expect(res.status).toBe(400);
     expectFieldError(res.text, 'name', 'Полное наименование: не короче 3 символов');
@@ -95,7 +122,13 @@ describe('new organisation form (/orgs/:id/new)', () => {
   });
 
   it('creates the organisation from good input (control)', async () => {
-    const res = await postForm(chair, url(), url(), { kind: 'PRIMARY', name: 'ППО гимназии № 5', institutionInn: '2301234567', foundedAt: '29.02.2000', employeesCount: '1 200' });
+    const res = await postForm(chair, url(), url(), {
+      kind: 'PRIMARY',
+      name: 'ППО гимназии № 5',
+      institutionInn: '2301234567',
+      foundedAt: '29.02.2000',
+      employeesCount: '1 200',
+    });
     expect(res.status).toBe(303);
     const org = await db().organisation.findFirstOrThrow({ where: { name: 'ППО гимназии № 5' } });
     expect(org.parentId).toBe(t.terrA1.id);
@@ -111,7 +144,15 @@ describe('passport edit form (/orgs/:id/edit)', () => {
     const form = await chair.get(url);
     const version = inputValue(form.text, 'version')!;
     const rowBefore = await db().organisation.findUniqueOrThrow({ where: { id: org.id } });
-    const res = await postForm(chair, url, url, { version, name: '  ', institutionInn: '12345678901', email: 'a@', employeesCount: '12,5', foundedAt: '2020-13-01', institutionType: 'SCHOOL' });
+    const res = await postForm(chair, url, url, {
+      version,
+      name: '  ',
+      institutionInn: '12345678901',
+      email: 'a@',
+      employeesCount: '12,5',
+      foundedAt: '2020-13-01',
+      institutionType: 'SCHOOL',
+    });
     expect(res.status).toBe(400);
     expectFieldError(res.text, 'name', /не короче 3 символов/);
     expectFieldError(res.text, 'institutionInn', 'ИНН: 10 или 12 цифр');
@@ -132,10 +173,19 @@ describe('passport edit form (/orgs/:id/edit)', () => {
     const version = inputValue((await chair.get(url)).text, 'version')!;
 
     // Someone else saves first, with the same version.
-    const first = await postForm(chair, url, url, { version, name: 'ППО колледжа № 3 (первое изменение)', institutionType: 'POO' });
+    const first = await postForm(chair, url, url, {
+      version,
+      name: 'ППО колледжа № 3 (первое изменение)',
+      institutionType: 'POO',
+    });
     expect(first.status).toBe(303);
 
-    const stale = await postForm(chair, url, url, { version, name: 'ППО колледжа № 3 (второе изменение)', institutionType: 'POO', address: 'г. Краснодар' });
+    const stale = await postForm(chair, url, url, {
+      version,
+      name: 'ППО колледжа № 3 (второе изменение)',
+      institutionType: 'POO',
+      address: 'г. Краснодар',
+    });
     expect(stale.status).toBe(409);
     expect(errorBox(stale.text)).toMatch(STALE);
     expect(inputValue(stale.text, 'name')).toBe('ППО колледжа № 3 (второе изменение)');
@@ -184,8 +234,15 @@ describe('exclude form (/orgs/:id/exclude)', () => {
 // ---------------------------------------------------------------- members
 
 const goodMember = (over: Record<string, string> = {}) => ({
-  lastName: 'Соколова', firstName: 'Мария', middleName: 'Ивановна', birthDate: '14.03.1985', gender: 'FEMALE',
-  category: 'WORKING', joinedAt: '01.09.2010', consentProcessing: 'on', ...over,
+  lastName: 'Соколова',
+  firstName: 'Мария',
+  middleName: 'Ивановна',
+  birthDate: '14.03.1985',
+  gender: 'FEMALE',
+  category: 'WORKING',
+  joinedAt: '01.09.2010',
+  consentProcessing: 'on',
+  ...over,
 });
 
 describe('new member form (/orgs/:id/members/new)', () => {
@@ -194,11 +251,24 @@ describe('new member form (/orgs/:id/members/new)', () => {
   it('answers 400 with a message at every bad field, keeps the typed values and saves nothing', async () => {
     const before = await counts();
     const res = await postForm(chair, url(), url(), {
-      lastName: 'Ивaнов' /* Latin a */, firstName: '', middleName: 'Petrovich', birthDate: '31.02.2020', category: '', joinedAt: 'вчера',
-      phone: 'нет телефона', email: 'ivanov@', snils: '123', gender: 'X', consentProcessing: 'on',
+      lastName: 'Ивaнов' /* Latin a */,
+      firstName: '',
+      middleName: 'Petrovich',
+      birthDate: '31.02.2020',
+      category: '',
+      joinedAt: 'вчера',
+      phone: 'нет телефона',
+      email: 'ivanov@',
+      snils: '123',
+      gender: 'X',
+      consentProcessing: 'on',
     });
     expect(res.status).toBe(400);
-    expectFieldError(res.text, 'lastName', 'Фамилия: латинская буква «a» среди русских: наберите её в русской раскладке');
+    expectFieldError(
+      res.text,
+      'lastName',
+      'Фамилия: латинская буква «a» среди русских: наберите её в русской раскладке',
+    );
     expectFieldError(res.text, 'firstName', /^Имя: заполните поле$/);
     expectFieldError(res.text, 'middleName', /^Отчество: только русские буквы/);
     expectFieldError(res.text, 'birthDate', BAD_DATE);
@@ -238,7 +308,11 @@ describe('new member form (/orgs/:id/members/new)', () => {
   it.each([
     ['a hyphenated surname', { lastName: 'Салтыкова-Щедрина' }, 'Салтыкова-Щедрина'],
     ['a surname with an apostrophe', { lastName: "Д'Артаньян", firstName: 'Шарль', middleName: '' }, "Д'Артаньян"],
-    ['a typographic apostrophe, stored as a plain one', { lastName: 'О’Коннор', firstName: 'Шон', middleName: '' }, "О'Коннор"],
+    [
+      'a typographic apostrophe, stored as a plain one',
+      { lastName: 'О’Коннор', firstName: 'Шон', middleName: '' },
+      "О'Коннор",
+    ],
     ['Ё in the surname', { lastName: 'Ёлкина', firstName: 'Алёна' }, 'Ёлкина'],
     ['a two-part surname with a space', { lastName: 'Мамина Сибирячка' }, 'Мамина Сибирячка'],
     ['spaces around the hyphen, cleaned', { lastName: 'Римская - Корсакова' }, 'Римская-Корсакова'],
@@ -255,7 +329,14 @@ describe('new member form (/orgs/:id/members/new)', () => {
   });
 
   it.each([
-    ['31.02.2020'], ['30.02.1990'], ['29.02.2021'], ['2020-02-30'], ['32.01.1990'], ['15.13.1990'], ['1.1.90'], ['01.01.1899'],
+    ['31.02.2020'],
+    ['30.02.1990'],
+    ['29.02.2021'],
+    ['2020-02-30'],
+    ['32.01.1990'],
+    ['15.13.1990'],
+    ['1.1.90'],
+    ['01.01.1899'],
   ])('refuses the impossible birth date %s with 400', async (bad) => {
     const before = await counts();
     const res = await postForm(chair, url(), url(), goodMember({ birthDate: bad }));
@@ -282,10 +363,20 @@ describe('new member form (/orgs/:id/members/new)', () => {
 
   it('refuses a joining date in the future and one before the age of 14', async () => {
     const before = await counts();
-    const future = await postForm(chair, url(), url(), goodMember({ lastName: 'Ранняя', joinedAt: ru(addDays(today(), 1)) }));
+    const future = await postForm(
+      chair,
+      url(),
+      url(),
+      goodMember({ lastName: 'Ранняя', joinedAt: ru(addDays(today(), 1)) }),
+    );
     expect(future.status).toBe(400);
     expectFieldError(future.text, 'joinedAt', 'Дата вступления не может быть в будущем');
-    const young = await postForm(chair, url(), url(), goodMember({ lastName: 'Юная', birthDate: '01.01.2000', joinedAt: '01.09.2010' }));
+    const young = await postForm(
+      chair,
+      url(),
+      url(),
+      goodMember({ lastName: 'Юная', birthDate: '01.01.2000', joinedAt: '01.09.2010' }),
+    );
     expect(young.status).toBe(400);
     expectFieldError(young.text, 'joinedAt', /не меньше 14 лет/);
     expect(await counts()).toEqual(before);
@@ -296,7 +387,9 @@ describe('new member form (/orgs/:id/members/new)', () => {
     const { consentProcessing: _omit, ...noConsent } = goodMember({ lastName: 'Несогласная' });
     const res = await postForm(chair, url(), url(), noConsent);
     expect(res.status).toBe(400);
-    expect(res.text).toContain('<p class="field-error">Без согласия на обработку персональных данных поставить на учёт нельзя</p>');
+    expect(res.text).toContain(
+      '<p class="field-error">Без согласия на обработку персональных данных поставить на учёт нельзя</p>',
+    );
     expect(inputValue(res.text, 'lastName')).toBe('Несогласная');
     expect(await counts()).toEqual(before);
   });
@@ -304,13 +397,23 @@ describe('new member form (/orgs/:id/members/new)', () => {
 
 describe('member edit form (/members/:id/edit)', () => {
   it('answers 400 at bad fields, keeps the typed values and changes nothing', async () => {
-    const { memberId, personId } = await buildMember({ org: t.primA1, lastName: 'Орлова', firstName: 'Нина', birthDate: '1980-04-04' });
+    const { memberId, personId } = await buildMember({
+      org: t.primA1,
+      lastName: 'Орлова',
+      firstName: 'Нина',
+      birthDate: '1980-04-04',
+    });
     const url = `/members/${memberId}/edit`;
     const version = inputValue((await chair.get(url)).text, 'version')!;
     const person = await db().person.findUniqueOrThrow({ where: { id: personId } });
     const member = await db().member.findUniqueOrThrow({ where: { id: memberId } });
     const res = await postForm(chair, url, url, {
-      version, lastName: 'Орлoва' /* Latin o */, firstName: 'Нина', birthDate: '30.02.1980', email: 'orlova@@mail', snils: '112-233-445 96',
+      version,
+      lastName: 'Орлoва' /* Latin o */,
+      firstName: 'Нина',
+      birthDate: '30.02.1980',
+      email: 'orlova@@mail',
+      snils: '112-233-445 96',
     });
     expect(res.status).toBe(400);
     expectFieldError(res.text, 'lastName', /латинская буква «o»/);
@@ -328,7 +431,12 @@ describe('member edit form (/members/:id/edit)', () => {
   it('refuses a future birth date on edit', async () => {
     const { memberId, personId } = await buildMember({ org: t.primA1 });
     const url = `/members/${memberId}/edit`;
-    const values = { version: inputValue((await chair.get(url)).text, 'version')!, lastName: 'Завтрашняя', firstName: 'Анна', birthDate: ru(addDays(today(), 1)) };
+    const values = {
+      version: inputValue((await chair.get(url)).text, 'version')!,
+      lastName: 'Завтрашняя',
+      firstName: 'Анна',
+      birthDate: ru(addDays(today(), 1)),
+    };
     const person = await db().person.findUniqueOrThrow({ where: { id: personId } });
     const res = await postForm(chair, url, url, values);
     expect(res.status).toBe(400);
@@ -337,12 +445,29 @@ describe('member edit form (/members/:id/edit)', () => {
   });
 
   it('answers 409 «уже изменил другой пользователь» to a stale version and keeps the first change', async () => {
-    const { memberId, personId } = await buildMember({ org: t.primA1, lastName: 'Белова', firstName: 'Ольга', birthDate: '1979-07-07' });
+    const { memberId, personId } = await buildMember({
+      org: t.primA1,
+      lastName: 'Белова',
+      firstName: 'Ольга',
+      birthDate: '1979-07-07',
+    });
     const url = `/members/${memberId}/edit`;
     const version = inputValue((await chair.get(url)).text, 'version')!;
-    const first = await postForm(chair, url, url, { version, lastName: 'Белова', firstName: 'Ольга', birthDate: '07.07.1979', phone: '+7 900 111-22-33' });
+    const first = await postForm(chair, url, url, {
+      version,
+      lastName: 'Белова',
+      firstName: 'Ольга',
+      birthDate: '07.07.1979',
+      phone: '+7 900 111-22-33',
+    });
     expect(first.status).toBe(303);
-    const stale = await postForm(chair, url, url, { version, lastName: 'Белова-Старая', firstName: 'Ольга', birthDate: '07.07.1979', email: 'belova@example.ru' });
+    const stale = await postForm(chair, url, url, {
+      version,
+      lastName: 'Белова-Старая',
+      firstName: 'Ольга',
+      birthDate: '07.07.1979',
+      email: 'belova@example.ru',
+    });
     expect(stale.status).toBe(409);
     expect(errorBox(stale.text)).toMatch(STALE);
     expect(inputValue(stale.text, 'lastName')).toBe('Белова-Старая');
@@ -361,7 +486,12 @@ describe('exit form (/members/:id/exit)', () => {
     const url = `/members/${memberId}/exit`;
     const version = inputValue((await chair.get(url)).text, 'version')!;
     const before = await counts();
-    const res = await postForm(chair, url, url, { version, reason: '', date: '31.02.2024', note: 'Заявление от 01.03' });
+    const res = await postForm(chair, url, url, {
+      version,
+      reason: '',
+      date: '31.02.2024',
+      note: 'Заявление от 01.03',
+    });
     expect(res.status).toBe(400);
     expectFieldError(res.text, 'reason', /Выберите причину/);
     expectFieldError(res.text, 'date', BAD_DATE);
@@ -380,7 +510,11 @@ describe('exit form (/members/:id/exit)', () => {
     expect(early.status).toBe(400);
     expectFieldError(early.text, 'date', 'Дата не раньше постановки на учёт (01.09.2015)');
     expect(selectedValue(early.text, 'reason')).toBe('EXIT_VOLUNTARY');
-    const future = await postForm(chair, url, url, { version, reason: 'EXIT_VOLUNTARY', date: ru(addDays(today(), 2)) });
+    const future = await postForm(chair, url, url, {
+      version,
+      reason: 'EXIT_VOLUNTARY',
+      date: ru(addDays(today(), 2)),
+    });
     expect(future.status).toBe(400);
     expectFieldError(future.text, 'date', 'Дата не может быть в будущем');
     expect(await counts()).toEqual(before);
@@ -403,7 +537,7 @@ describe('transfer form (/members/:id/transfer)', () => {
     expect((await db().member.findUniqueOrThrow({ where: { id: memberId } })).organisationId).toBe(t.primA1.id);
   });
 
-  it('refuses a target outside the chair\'s organisations as if it were not in the list', async () => {
+  it("refuses a target outside the chair's organisations as if it were not in the list", async () => {
     const { memberId } = await buildMember({ org: t.primA1 });
     const url = `/members/${memberId}/transfer`;
     const version = inputValue((await chair.get(url)).text, 'version')!;
@@ -433,8 +567,12 @@ describe('transfer form (/members/:id/transfer)', () => {
     const { memberId } = await buildMember({ org: t.primA1 });
     const page = await chair.get(`/members/${memberId}/transfer`);
     expect(page.status).toBe(200);
-    expect(page.text).toMatch(/<input id="f-date" name="date" type="text" inputmode="decimal" placeholder="ДД.ММ.ГГГГ"/);
-    expect(inputValue(formHtml(page.text, `/members/${memberId}/transfer" class="card`), 'date')).toBe(today().split('-').reverse().join('.'));
+    expect(page.text).toMatch(
+      /<input id="f-date" name="date" type="text" inputmode="decimal" placeholder="ДД.ММ.ГГГГ"/,
+    );
+    expect(inputValue(formHtml(page.text, `/members/${memberId}/transfer" class="card`), 'date')).toBe(
+      today().split('-').reverse().join('.'),
+    );
     expect(page.text).toMatch(/<input id="f-q" name="q" type="search"/);
     expect(page.text).toMatch(/<select id="f-toOrgId" name="toOrgId"/);
   });
@@ -466,7 +604,11 @@ describe('consents form (/members/:id/consents)', () => {
     const { memberId } = await buildMember({ org: t.primA1 });
     const action = `/members/${memberId}/consents`;
     const before = await counts();
-    const res = await postForm(chair, `/members/${memberId}`, action, { kind: 'SPAM', given: 'может быть', date: '31.02.2024' });
+    const res = await postForm(chair, `/members/${memberId}`, action, {
+      kind: 'SPAM',
+      given: 'может быть',
+      date: '31.02.2024',
+    });
     expect(res.status).toBe(400);
     const form = formHtml(res.text, action);
     expect(fieldError(res.text, 'kind')).toMatch(/^Вид согласия/);
@@ -481,7 +623,11 @@ describe('consents form (/members/:id/consents)', () => {
     const action = `/members/${memberId}/consents`;
     const before = await counts();
     const future = ru(addDays(today(), 3));
-    const res = await postForm(chair, `/members/${memberId}`, action, { kind: 'MESSAGING', given: 'true', date: future });
+    const res = await postForm(chair, `/members/${memberId}`, action, {
+      kind: 'MESSAGING',
+      given: 'true',
+      date: future,
+    });
     expect(res.status).toBe(400);
     const form = formHtml(res.text, action);
     expect(fieldError(form, 'date')).toBe('Дата не может быть в будущем');
@@ -494,10 +640,18 @@ describe('consents form (/members/:id/consents)', () => {
     const { memberId } = await buildMember({ org: t.primA1, joinedAt: '2015-09-01' });
     const action = `/members/${memberId}/consents`;
     const before = await counts();
-    const again = await postForm(chair, `/members/${memberId}`, action, { kind: 'PROCESSING', given: 'true', date: ru(today()) });
+    const again = await postForm(chair, `/members/${memberId}`, action, {
+      kind: 'PROCESSING',
+      given: 'true',
+      date: ru(today()),
+    });
     expect(again.status).toBe(400);
     expect(errorBox(again.text)).toContain('Это согласие уже дано и не отозвано');
-    const early = await postForm(chair, `/members/${memberId}`, action, { kind: 'PROCESSING', given: 'false', date: '01.01.2014' });
+    const early = await postForm(chair, `/members/${memberId}`, action, {
+      kind: 'PROCESSING',
+      given: 'false',
+      date: '01.01.2014',
+    });
     expect(early.status).toBe(400);
     expect(fieldError(formHtml(early.text, action), 'date')).toBe('Дата отзыва не раньше даты согласия');
     expect(await counts()).toEqual(before);
@@ -507,9 +661,15 @@ describe('consents form (/members/:id/consents)', () => {
 
   it('records a good consent (control)', async () => {
     const { memberId } = await buildMember({ org: t.primA1 });
-    const res = await postForm(chair, `/members/${memberId}`, `/members/${memberId}/consents`, { kind: 'MESSAGING', given: 'true', date: ru(today()) });
+    const res = await postForm(chair, `/members/${memberId}`, `/members/${memberId}/consents`, {
+      kind: 'MESSAGING',
+      given: 'true',
+      date: ru(today()),
+    });
     expect(res.status).toBe(303);
-    expect(await db().consent.count({ where: { kind: 'MESSAGING', person: { members: { some: { id: memberId } } } } })).toBe(1);
+    expect(
+      await db().consent.count({ where: { kind: 'MESSAGING', person: { members: { some: { id: memberId } } } } }),
+    ).toBe(1);
   });
 });
 
@@ -517,14 +677,28 @@ describe('consents form (/members/:id/consents)', () => {
 
 describe('new user form (/users/new)', () => {
   const good = (over: Record<string, string> = {}) => ({
-    fullName: 'Петров Пётр Петрович', login: 'petrov.pp', email: 'petrov@example.ru', password: 'Temp-password-123',
-    role: 'REGISTRAR', organisationId: t.primA1.id, startsOn: ru(today()), endsOn: '', ...over,
+    fullName: 'Петров Пётр Петрович',
+    login: 'petrov.pp',
+    email: 'petrov@example.ru',
+    password: 'Temp-password-123',
+    role: 'REGISTRAR',
+    organisationId: t.primA1.id,
+    startsOn: ru(today()),
+    endsOn: '',
+    ...over,
   });
 
   it('answers 400 at every bad field, keeps the typed values (never the password) and creates nobody', async () => {
     const before = await counts();
     const res = await postForm(chair, '/users/new', '/users/new', {
-      fullName: 'Пё', login: 'Пётр!', email: 'petrov@', password: 'short-1', role: 'BOSS', organisationId: '', startsOn: '31.02.2024', endsOn: '',
+      fullName: 'Пё',
+      login: 'Пётр!',
+      email: 'petrov@',
+      password: 'short-1',
+      role: 'BOSS',
+      organisationId: '',
+      startsOn: '31.02.2024',
+      endsOn: '',
     });
     expect(res.status).toBe(400);
     expectFieldError(res.text, 'fullName', 'Укажите ФИО');
@@ -545,7 +719,12 @@ describe('new user form (/users/new)', () => {
 
   it('refuses an end of the term before its start', async () => {
     const before = await counts();
-    const res = await postForm(chair, '/users/new', '/users/new', good({ login: 'early.end', startsOn: '10.01.2026', endsOn: '01.01.2026' }));
+    const res = await postForm(
+      chair,
+      '/users/new',
+      '/users/new',
+      good({ login: 'early.end', startsOn: '10.01.2026', endsOn: '01.01.2026' }),
+    );
     expect(res.status).toBe(400);
     expectFieldError(res.text, 'endsOn', 'Окончание не раньше начала');
     expect(inputValue(res.text, 'endsOn')).toBe('01.01.2026');
@@ -563,15 +742,25 @@ describe('new user form (/users/new)', () => {
 
   it('refuses a chair appointing an administrator with 403 and creates nobody', async () => {
     const before = await counts();
-    const res = await postForm(chair, '/users/new', '/users/new', good({ login: 'would.be.admin', role: 'ADMIN', organisationId: t.terrA1.id }));
+    const res = await postForm(
+      chair,
+      '/users/new',
+      '/users/new',
+      good({ login: 'would.be.admin', role: 'ADMIN', organisationId: t.terrA1.id }),
+    );
     expect(res.status).toBe(403);
     expectFieldError(res.text, 'role', /только администратор ЦС/);
     expect(await counts()).toEqual(before);
   });
 
-  it('refuses an organisation outside the chair\'s scope with 400 at the organisation field (never 500) and creates nobody', async () => {
+  it("refuses an organisation outside the chair's scope with 400 at the organisation field (never 500) and creates nobody", async () => {
     const before = await counts();
-    const res = await postForm(chair, '/users/new', '/users/new', good({ login: 'outsider.b1', organisationId: t.primB1.id }));
+    const res = await postForm(
+      chair,
+      '/users/new',
+      '/users/new',
+      good({ login: 'outsider.b1', organisationId: t.primB1.id }),
+    );
     expect(res.status).toBe(400);
     expectFieldError(res.text, 'organisationId', /[А-Яа-я]/);
     expect(inputValue(res.text, 'login')).toBe('outsider.b1');
@@ -644,7 +833,18 @@ describe('member add form: a person already registered elsewhere', () => {
     const before = await counts();
 
     // Typed differently: case, spaces, Ё/Е do not hide the duplicate.
-    const res = await postForm(chair, url, url, goodMember({ lastName: ' КУЗНЕЦОВА ', firstName: 'вера', middleName: 'Ивановна', birthDate: '05.05.1970', joinedAt: '01.09.2012' }));
+    const res = await postForm(
+      chair,
+      url,
+      url,
+      goodMember({
+        lastName: ' КУЗНЕЦОВА ',
+        firstName: 'вера',
+        middleName: 'Ивановна',
+        birthDate: '05.05.1970',
+        joinedAt: '01.09.2012',
+      }),
+    );
     expect(res.status).toBe(409);
     expect(res.text).toContain('id="duplicate"');
     expect(res.text).toContain('Этот человек уже состоит на учёте в другой первичной организации');
@@ -667,11 +867,19 @@ describe('member add form: a person already registered elsewhere', () => {
     const m = await db().member.findUniqueOrThrow({ where: { id: existing.memberId } });
     expect(m.organisationId).toBe(t.primA1.id);
     expect(m.personId).toBe(existing.personId);
-    const moves = await db().movement.findMany({ where: { memberId: existing.memberId, kind: { in: ['TRANSFER_IN', 'TRANSFER_OUT'] } } });
-    expect(moves).toEqual(expect.arrayContaining([
-      expect.objectContaining({ kind: 'TRANSFER_IN', organisationId: t.primA1.id, otherOrganisationId: t.primB1.id }),
-      expect.objectContaining({ kind: 'TRANSFER_OUT', organisationId: t.primB1.id, otherOrganisationId: t.primA1.id }),
-    ]));
+    const moves = await db().movement.findMany({
+      where: { memberId: existing.memberId, kind: { in: ['TRANSFER_IN', 'TRANSFER_OUT'] } },
+    });
+    expect(moves).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'TRANSFER_IN', organisationId: t.primA1.id, otherOrganisationId: t.primB1.id }),
+        expect.objectContaining({
+          kind: 'TRANSFER_OUT',
+          organisationId: t.primB1.id,
+          otherOrganisationId: t.primA1.id,
+        }),
+      ]),
+    );
     // One person, one membership: nothing was duplicated.
     const after = await counts();
     expect(after.members).toBe(before.members);
@@ -679,20 +887,49 @@ describe('member add form: a person already registered elsewhere', () => {
   });
 
   it('names the organisation when the chair can see it', async () => {
-    await buildMember({ org: t.primA2, lastName: 'Зайцева', firstName: 'Ирина', middleName: 'Олеговна', birthDate: '1981-06-06' });
+    await buildMember({
+      org: t.primA2,
+      lastName: 'Зайцева',
+      firstName: 'Ирина',
+      middleName: 'Олеговна',
+      birthDate: '1981-06-06',
+    });
     const url = `/orgs/${t.primA1.id}/members/new`;
-    const res = await postForm(chair, url, url, goodMember({ lastName: 'Зайцева', firstName: 'Ирина', middleName: 'Олеговна', birthDate: '06.06.1981' }));
+    const res = await postForm(
+      chair,
+      url,
+      url,
+      goodMember({ lastName: 'Зайцева', firstName: 'Ирина', middleName: 'Олеговна', birthDate: '06.06.1981' }),
+    );
     expect(res.status).toBe(409);
     expect(res.text).toContain(`Этот человек уже состоит на учёте в «${t.primA2.name}»`);
   });
 
   it('refuses a transfer-in whose memberId does not match the typed person (404) and moves nothing', async () => {
-    const target = await buildMember({ org: t.primB1, lastName: 'Волкова', firstName: 'Елена', middleName: 'Павловна', birthDate: '1975-01-01' });
-    const decoy = await buildMember({ org: t.primB1, lastName: 'Медведева', firstName: 'Дарья', middleName: 'Игоревна', birthDate: '1976-02-02' });
+    const target = await buildMember({
+      org: t.primB1,
+      lastName: 'Волкова',
+      firstName: 'Елена',
+      middleName: 'Павловна',
+      birthDate: '1975-01-01',
+    });
+    const decoy = await buildMember({
+      org: t.primB1,
+      lastName: 'Медведева',
+      firstName: 'Дарья',
+      middleName: 'Игоревна',
+      birthDate: '1976-02-02',
+    });
     const before = await counts();
     const res = await postForm(chair, `/orgs/${t.primA1.id}/members/new`, `/orgs/${t.primA1.id}/members/transfer-in`, {
-      memberId: decoy.memberId, lastName: 'Волкова', firstName: 'Елена', middleName: 'Павловна', birthDate: '01.01.1975',
-      category: 'WORKING', joinedAt: '01.09.2015', transferDate: ru(today()),
+      memberId: decoy.memberId,
+      lastName: 'Волкова',
+      firstName: 'Елена',
+      middleName: 'Павловна',
+      birthDate: '01.01.1975',
+      category: 'WORKING',
+      joinedAt: '01.09.2015',
+      transferDate: ru(today()),
     });
     expect(res.status).toBe(404);
     expect(await counts()).toEqual(before);

@@ -3,7 +3,19 @@ import { db } from '../../src/db';
 import { CONSENT_TEXT_VERSION } from '../../src/modules/members/members.service';
 import { buildTree, loginAs, useDb, userWith, type Tree } from '../helpers';
 import {
-  csv, expectStatus, importViaPage, membersOf, pageText, readXlsx, resultOf, tableCounts, tile, uploadJob, waitJob, runPage, xlsx,
+  csv,
+  expectStatus,
+  importViaPage,
+  membersOf,
+  pageText,
+  readXlsx,
+  resultOf,
+  tableCounts,
+  tile,
+  uploadJob,
+  waitJob,
+  runPage,
+  xlsx,
 } from './support';
 import type request from 'supertest';
 
@@ -13,7 +25,8 @@ let t: Tree;
 let chair: request.Agent;
 let n = 0;
 /** A fresh primary organisation of region A for each case: its counts start at zero. */
-const newPrimary = (): Promise<BuiltOrg> => buildOrg(t.terrA1, 'PRIMARY', { name: `ППО колледжа ${++n}`, institutionType: 'POO' });
+const newPrimary = (): Promise<BuiltOrg> =>
+  buildOrg(t.terrA1, 'PRIMARY', { name: `ППО колледжа ${++n}`, institutionType: 'POO' });
 
 beforeAll(async () => {
   t = await buildTree();
@@ -45,7 +58,11 @@ describe('add mode with a good file', () => {
     expect(resultOf(job)).toMatchObject({ created: 3, updated: 0, exited: 0, unchanged: 0, rejected: [] });
 
     const members = await membersOf(org.id);
-    expect(members.map((m) => `${m.person.lastName} ${m.person.firstName}`).sort()).toEqual(['Ли Юлия', 'Орлова Анна', 'Семёнов Пётр']);
+    expect(members.map((m) => `${m.person.lastName} ${m.person.firstName}`).sort()).toEqual([
+      'Ли Юлия',
+      'Орлова Анна',
+      'Семёнов Пётр',
+    ]);
     const orlova = members.find((m) => m.person.lastName === 'Орлова')!;
     expect(orlova.person).toMatchObject({ middleName: 'Сергеевна', gender: 'FEMALE', phone: '+7 900 111-22-33' });
     expect(orlova.person.birthDate.toISOString().slice(0, 10)).toBe('1985-03-14');
@@ -56,9 +73,16 @@ describe('add mode with a good file', () => {
       const h = await historyOf(m.id);
       expect(h.joinedAt.toISOString().slice(0, 10)).toBe('2020-09-01');
       expect(h.registrations).toHaveLength(1);
-      expect(h.registrations[0]).toMatchObject({ organisationId: org.id, category: 'WORKING', startKind: 'JOINED', validTo: null });
+      expect(h.registrations[0]).toMatchObject({
+        organisationId: org.id,
+        category: 'WORKING',
+        startKind: 'JOINED',
+        validTo: null,
+      });
       expect(h.registrations[0].validFrom.toISOString().slice(0, 10)).toBe('2020-09-01');
-      expect(h.movements.map((x) => [x.kind, x.date.toISOString().slice(0, 10), x.organisationId])).toEqual([['JOINED', '2020-09-01', org.id]]);
+      expect(h.movements.map((x) => [x.kind, x.date.toISOString().slice(0, 10), x.organisationId])).toEqual([
+        ['JOINED', '2020-09-01', org.id],
+      ]);
       const processing = h.person.consents.filter((c) => c.kind === 'PROCESSING');
       expect(processing).toHaveLength(1);
       expect(processing[0]).toMatchObject({ withdrawnAt: null, textVersion: CONSENT_TEXT_VERSION });
@@ -73,18 +97,28 @@ describe('add mode with a good file', () => {
 
   it('reads a Windows-1251 CSV separated by «,» without garbling the letters', async () => {
     const org = await newPrimary();
-    const file = csv([
-      ['Фамилия', 'Имя', 'Отчество', 'Дата рождения', 'Категория', 'Номер студенческого'],
-      ['Ёлкина', 'Дарья', 'Юрьевна', '05.11.2003', 'студент', 'С-17'],
-      ['Щукин', 'Эдуард', 'Фёдорович', '21.06.2002', 'обучающийся', 'С-18'],
-    ], { sep: ',', encoding: 'win1251' });
+    const file = csv(
+      [
+        ['Фамилия', 'Имя', 'Отчество', 'Дата рождения', 'Категория', 'Номер студенческого'],
+        ['Ёлкина', 'Дарья', 'Юрьевна', '05.11.2003', 'студент', 'С-17'],
+        ['Щукин', 'Эдуард', 'Фёдорович', '21.06.2002', 'обучающийся', 'С-18'],
+      ],
+      { sep: ',', encoding: 'win1251' },
+    );
     expect(file.includes(Buffer.from('Ёлкина', 'utf8'))).toBe(false); // really not UTF-8
-    const job = await importViaPage(chair, org.id, file, 'students.csv', { joinedAt: '01.09.2022', category: 'WORKING' });
+    const job = await importViaPage(chair, org.id, file, 'students.csv', {
+      joinedAt: '01.09.2022',
+      category: 'WORKING',
+    });
     expect(job.status).toBe('DONE');
     expect(resultOf(job)).toMatchObject({ created: 2, rejected: [] });
     const members = await membersOf(org.id);
-    expect(members.map((m) => [m.person.lastName, m.person.firstName, m.person.middleName, m.category, m.externalId]).sort())
-      .toEqual([['Ёлкина', 'Дарья', 'Юрьевна', 'STUDENT', 'С-17'], ['Щукин', 'Эдуард', 'Фёдорович', 'STUDENT', 'С-18']]);
+    expect(
+      members.map((m) => [m.person.lastName, m.person.firstName, m.person.middleName, m.category, m.externalId]).sort(),
+    ).toEqual([
+      ['Ёлкина', 'Дарья', 'Юрьевна', 'STUDENT', 'С-17'],
+      ['Щукин', 'Эдуард', 'Фёдорович', 'STUDENT', 'С-18'],
+    ]);
   });
 
   it('reads an XLSX with date cells and text dates', async () => {
@@ -110,19 +144,26 @@ describe('add mode with a good file', () => {
 describe('add mode with rows that cannot be added', () => {
   let org: BuiltOrg;
   let jobId: string;
-  const file = () => csv([
-    ['Фамилия', 'Имя', 'Отчество', 'Дата рождения', 'СНИЛС'],
-    ['Орехова', 'Анна', 'Павловна', '14.03.1985', '112-233-445 95'], // 2: fine
-    ['Кузнецова', 'Вера', 'Ивановна', '05.05.1970', ''], // 3: registered in region B
-    ['Ивaнов', 'Иван', 'Иванович', '01.02.1980', ''], // 4: a Latin «a»
-    ['Петров', 'Пётр', 'Петрович', '31.02.1990', ''], // 5: no such date
-    ['Сидоров', 'Сидор', 'Сидорович', '10.10.1980', '112-233-445 96'], // 6: bad checksum
-    ['  ОРЕХОВА ', 'анна', 'павловна', '14.03.1985', ''], // 7: row 2 again, typed differently
-  ]);
+  const file = () =>
+    csv([
+      ['Фамилия', 'Имя', 'Отчество', 'Дата рождения', 'СНИЛС'],
+      ['Орехова', 'Анна', 'Павловна', '14.03.1985', '112-233-445 95'], // 2: fine
+      ['Кузнецова', 'Вера', 'Ивановна', '05.05.1970', ''], // 3: registered in region B
+      ['Ивaнов', 'Иван', 'Иванович', '01.02.1980', ''], // 4: a Latin «a»
+      ['Петров', 'Пётр', 'Петрович', '31.02.1990', ''], // 5: no such date
+      ['Сидоров', 'Сидор', 'Сидорович', '10.10.1980', '112-233-445 96'], // 6: bad checksum
+      ['  ОРЕХОВА ', 'анна', 'павловна', '14.03.1985', ''], // 7: row 2 again, typed differently
+    ]);
 
   beforeAll(async () => {
     org = await newPrimary();
-    await buildMember({ org: t.primB1, lastName: 'Кузнецова', firstName: 'Вера', middleName: 'Ивановна', birthDate: '1970-05-05' });
+    await buildMember({
+      org: t.primB1,
+      lastName: 'Кузнецова',
+      firstName: 'Вера',
+      middleName: 'Ивановна',
+      birthDate: '1970-05-05',
+    });
   });
 
   it('shows each row error in the preview before anything is written', async () => {
@@ -167,11 +208,17 @@ describe('add mode with rows that cannot be added', () => {
   it('offers the rejected rows as an XLSX that reads back with each row number and reason', async () => {
     const page = expectStatus(await chair.get(`/imports/${jobId}`), 200);
     expect(page.text).toContain(`/imports/${jobId}/rejected.xlsx`);
-    const res = expectStatus(await chair.get(`/imports/${jobId}/rejected.xlsx`).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    }), 200);
+    const res = expectStatus(
+      await chair
+        .get(`/imports/${jobId}/rejected.xlsx`)
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        }),
+      200,
+    );
     expect(res.headers['content-type']).toContain('spreadsheetml');
     const rows = await readXlsx(res.body as Buffer);
     // The file's own columns first, then the row number and the reasons.
@@ -185,12 +232,18 @@ describe('add mode with rows that cannot be added', () => {
     expect(data.find((r) => r[at] === '3')![at + 1]).toMatch(/другой организации/);
   });
 
-  it('puts the rejected rows\' own cells into the XLSX, so that they can be corrected and uploaded again', async () => {
-    const res = expectStatus(await chair.get(`/imports/${jobId}/rejected.xlsx`).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    }), 200);
+  it("puts the rejected rows' own cells into the XLSX, so that they can be corrected and uploaded again", async () => {
+    const res = expectStatus(
+      await chair
+        .get(`/imports/${jobId}/rejected.xlsx`)
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        }),
+      200,
+    );
     const cells = (await readXlsx(res.body as Buffer)).flat();
     // «an XLSX of rejected rows» (issue 5): the row itself, not only its number.
     expect(cells).toEqual(expect.arrayContaining(['Ивaнов', 'Петров', '31.02.1990', 'Сидоров']));
@@ -271,7 +324,14 @@ describe('idempotence', () => {
 
   it('changes nothing when the same full list is synced a second time', async () => {
     const org = await newPrimary();
-    await buildMember({ org, lastName: 'Старикова', firstName: 'Раиса', middleName: 'Львовна', birthDate: '1960-01-01', externalId: 'S0' });
+    await buildMember({
+      org,
+      lastName: 'Старикова',
+      firstName: 'Раиса',
+      middleName: 'Львовна',
+      birthDate: '1960-01-01',
+      externalId: 'S0',
+    });
     const file = csv([
       ['Фамилия', 'Имя', 'Отчество', 'Дата рождения', 'Телефон', 'Табельный номер'],
       ['Старикова', 'Раиса', 'Львовна', '01.01.1960', '+7 902 000-00-00', 'S0'],
@@ -303,8 +363,22 @@ describe('add mode: a СНИЛС that already belongs to someone with another na
     const org = await newPrimary();
     const mine = snils('731245896');
     const elsewhere = snils('842356017');
-    await buildMember({ org, lastName: 'Гордеева', firstName: 'Нина', middleName: 'Павловна', birthDate: '1981-02-02', snils: mine });
-    await buildMember({ org: t.primB1, lastName: 'Лаптев', firstName: 'Олег', middleName: 'Юрьевич', birthDate: '1977-07-07', snils: elsewhere });
+    await buildMember({
+      org,
+      lastName: 'Гордеева',
+      firstName: 'Нина',
+      middleName: 'Павловна',
+      birthDate: '1981-02-02',
+      snils: mine,
+    });
+    await buildMember({
+      org: t.primB1,
+      lastName: 'Лаптев',
+      firstName: 'Олег',
+      middleName: 'Юрьевич',
+      birthDate: '1977-07-07',
+      snils: elsewhere,
+    });
     const file = csv([
       ['Фамилия', 'Имя', 'Отчество', 'Дата рождения', 'СНИЛС'],
       ['Гордеев', 'Никита', 'Павлович', '03.03.1983', mine],

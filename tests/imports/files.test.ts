@@ -44,7 +44,12 @@ describe('bad files are refused before parsing, each with a clear Russian messag
   });
 
   it('a PDF renamed .csv', async () => {
-    await expectRefused(Buffer.from('%PDF-1.4\n%âãÏÓ\n1 0 obj\n<< /Type /Catalog >>\nendobj\n', 'latin1'), 'spisok.csv', 415, /Это PDF/);
+    await expectRefused(
+      Buffer.from('%PDF-1.4\n%âãÏÓ\n1 0 obj\n<< /Type /Catalog >>\nendobj\n', 'latin1'),
+      'spisok.csv',
+      415,
+      /Это PDF/,
+    );
   });
 
   it('a binary file renamed .csv', async () => {
@@ -77,7 +82,9 @@ describe('bad files are refused before parsing, each with a clear Russian messag
   });
 
   it('a zip bomb that hides its size in the headers is refused as well', async () => {
-    const liar = makeZip([{ name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(150 * 1024 * 1024, 0x20), declaredSize: 1000 }]);
+    const liar = makeZip([
+      { name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(150 * 1024 * 1024, 0x20), declaredSize: 1000 },
+    ]);
     const started = Date.now();
     // Caught while inflating as a stream, where the entry outgrows its declared size: not handed to Excel's reader.
     await expectRefused(liar, 'spisok.xlsx', 413, /слишком велик в распакованном виде/);
@@ -102,7 +109,11 @@ describe('bad files are refused before parsing, each with a clear Russian messag
 
   it('a file over 20 MB → 413 through the API', async () => {
     const big = Buffer.alloc(21 * 1024 * 1024, 'А;Б;01.01.1990\n');
-    const res = await api().post(`/api/v1/orgs/${org.id}/imports`).set('Authorization', chairAuth).field('mode', 'add').attach('file', big, 'ogromnyi.csv');
+    const res = await api()
+      .post(`/api/v1/orgs/${org.id}/imports`)
+      .set('Authorization', chairAuth)
+      .field('mode', 'add')
+      .attach('file', big, 'ogromnyi.csv');
     expect(res.status).toBe(413);
     expect(res.body.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', message: expect.stringMatching(/20 МБ/) });
   });
@@ -132,10 +143,16 @@ describe('bad files are refused before parsing, each with a clear Russian messag
   });
 
   it('the API answers a bad file with the same message as JSON', async () => {
-    const res = await api().post(`/api/v1/orgs/${org.id}/imports`).set('Authorization', chairAuth).field('mode', 'add')
+    const res = await api()
+      .post(`/api/v1/orgs/${org.id}/imports`)
+      .set('Authorization', chairAuth)
+      .field('mode', 'add')
       .attach('file', Buffer.from('%PDF-1.7\n', 'latin1'), 'spisok.csv');
     expect(res.status).toBe(415);
-    expect(res.body.error).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Это PDF. Нужен список в формате .xlsx или .csv' });
+    expect(res.body.error).toMatchObject({
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      message: 'Это PDF. Нужен список в формате .xlsx или .csv',
+    });
     expect(await db().importJob.count({ where: { organisationId: org.id, status: { not: 'FAILED' } } })).toBe(0);
   });
 

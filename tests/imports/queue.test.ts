@@ -18,10 +18,24 @@ describe('the import through the PostgreSQL-backed queue (pg-boss)', () => {
     const t = await buildTree();
     const chair = await userWith('CHAIR', t.primA2);
     const auth = await bearer(chair.id);
-    const file = csv([['Фамилия', 'Имя', 'Отчество', 'Дата рождения'], ['Шишкина', 'Шура', 'Павловна', '06.06.1986'], ['Щеглов', 'Олег', 'Ильич', '07.07.1987']]);
-    const res = expectStatus(await api().post(`/api/v1/orgs/${t.primA2.id}/imports`).set('Authorization', auth).field('mode', 'add').attach('file', file, 'q.csv'), 202);
+    const file = csv([
+      ['Фамилия', 'Имя', 'Отчество', 'Дата рождения'],
+      ['Шишкина', 'Шура', 'Павловна', '06.06.1986'],
+      ['Щеглов', 'Олег', 'Ильич', '07.07.1987'],
+    ]);
+    const res = expectStatus(
+      await api()
+        .post(`/api/v1/orgs/${t.primA2.id}/imports`)
+        .set('Authorization', auth)
+        .field('mode', 'add')
+        .attach('file', file, 'q.csv'),
+      202,
+    );
     // Sent to the queue, not run in this request.
-    const queued = await db().$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'import' AND data->>'importId' = $1`, res.body.jobId);
+    const queued = await db().$queryRawUnsafe<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'import' AND data->>'importId' = $1`,
+      res.body.jobId,
+    );
     expect(queued[0].n).toBe(1);
 
     const until = Date.now() + 60_000;

@@ -12,11 +12,12 @@ let authA1: string;
 let previewJob: string;
 let doneJob: string;
 
-const FILE = () => csv([
-  ['Фамилия', 'Имя', 'Отчество', 'Дата рождения'],
-  ['Озерова', 'Ольга', 'Олеговна', '01.01.1980'],
-  ['Прохоров', 'Павел', 'Петрович', '02.02.1981'],
-]);
+const FILE = () =>
+  csv([
+    ['Фамилия', 'Имя', 'Отчество', 'Дата рождения'],
+    ['Озерова', 'Ольга', 'Олеговна', '01.01.1980'],
+    ['Прохоров', 'Павел', 'Петрович', '02.02.1981'],
+  ]);
 
 beforeAll(async () => {
   t = await buildTree();
@@ -24,11 +25,21 @@ beforeAll(async () => {
   chairA1 = await loginAs(u.login);
   authA1 = await bearer(u.id);
   previewJob = await uploadJob(chairA1, t.primA1.id, FILE(), 'preview.csv');
-  doneJob = (await importViaPage(chairA1, t.primA1.id, csv([['Фамилия', 'Имя', 'Дата рождения'], ['Рябова', 'Римма', '03.03.1983']]), 'done.csv')).id;
+  doneJob = (
+    await importViaPage(
+      chairA1,
+      t.primA1.id,
+      csv([
+        ['Фамилия', 'Имя', 'Дата рождения'],
+        ['Рябова', 'Римма', '03.03.1983'],
+      ]),
+      'done.csv',
+    )
+  ).id;
 });
 
 describe('scope', () => {
-  it('another organisation\'s chair gets 404 on the job page, its actions and GET /api/v1/jobs/:id', async () => {
+  it("another organisation's chair gets 404 on the job page, its actions and GET /api/v1/jobs/:id", async () => {
     const other = await userWith('CHAIR', t.primB1);
     const agent = await loginAs(other.login);
     const auth = await bearer(other.id);
@@ -36,7 +47,9 @@ describe('scope', () => {
     expect((await agent.get(`/imports/${doneJob}`)).status).toBe(404);
     expect((await agent.get(`/imports/${doneJob}/rejected.xlsx`)).status).toBe(404);
     const csrf = await csrfFrom(agent, `/orgs/${t.primB1.id}/imports`);
-    expect((await agent.post(`/imports/${previewJob}/run`).type('form').send({ _csrf: csrf, consents: 'on' })).status).toBe(404);
+    expect(
+      (await agent.post(`/imports/${previewJob}/run`).type('form').send({ _csrf: csrf, consents: 'on' })).status,
+    ).toBe(404);
     expect((await agent.post(`/imports/${doneJob}/undo`).type('form').send({ _csrf: csrf })).status).toBe(404);
     expect((await api().get(`/api/v1/jobs/${doneJob}`).set('Authorization', auth)).status).toBe(404);
     expect((await api().get(`/api/v1/jobs/${previewJob}`).set('Authorization', auth)).status).toBe(404);
@@ -45,17 +58,33 @@ describe('scope', () => {
     expect((await db().importJob.findUniqueOrThrow({ where: { id: doneJob } })).status).toBe('DONE');
     // A sibling primary's chair of the same territory is just as much outside.
     const sib = await userWith('CHAIR', t.primA2);
-    expect((await api().get(`/api/v1/jobs/${doneJob}`).set('Authorization', await bearer(sib.id))).status).toBe(404);
+    expect(
+      (
+        await api()
+          .get(`/api/v1/jobs/${doneJob}`)
+          .set('Authorization', await bearer(sib.id))
+      ).status,
+    ).toBe(404);
   });
 
   it('the chair above (territorial) sees the job', async () => {
     const terr = await userWith('CHAIR', t.terrA1);
-    expect((await api().get(`/api/v1/jobs/${doneJob}`).set('Authorization', await bearer(terr.id))).status).toBe(200);
+    expect(
+      (
+        await api()
+          .get(`/api/v1/jobs/${doneJob}`)
+          .set('Authorization', await bearer(terr.id))
+      ).status,
+    ).toBe(200);
   });
 
-  it('another organisation\'s chair cannot upload into this one (404)', async () => {
+  it("another organisation's chair cannot upload into this one (404)", async () => {
     const other = await userWith('CHAIR', t.primB1);
-    const res = await api().post(`/api/v1/orgs/${t.primA1.id}/imports`).set('Authorization', await bearer(other.id)).field('mode', 'add').attach('file', FILE(), 'x.csv');
+    const res = await api()
+      .post(`/api/v1/orgs/${t.primA1.id}/imports`)
+      .set('Authorization', await bearer(other.id))
+      .field('mode', 'add')
+      .attach('file', FILE(), 'x.csv');
     expect(res.status).toBe(404);
   });
 
@@ -64,13 +93,27 @@ describe('scope', () => {
     const agent = await loginAs(viewer.login);
     const jobsBefore = await db().importJob.count();
     const csrf = await csrfFrom(agent, `/orgs/${t.primA1.id}`);
-    const page = await agent.post(`/orgs/${t.primA1.id}/imports`).field('_csrf', csrf).field('mode', 'add').attach('file', FILE(), 'x.csv');
+    const page = await agent
+      .post(`/orgs/${t.primA1.id}/imports`)
+      .field('_csrf', csrf)
+      .field('mode', 'add')
+      .attach('file', FILE(), 'x.csv');
     expect(page.status).toBe(403);
-    const res = await api().post(`/api/v1/orgs/${t.primA1.id}/imports`).set('Authorization', await bearer(viewer.id)).field('mode', 'add').attach('file', FILE(), 'x.csv');
+    const res = await api()
+      .post(`/api/v1/orgs/${t.primA1.id}/imports`)
+      .set('Authorization', await bearer(viewer.id))
+      .field('mode', 'add')
+      .attach('file', FILE(), 'x.csv');
     expect(res.status).toBe(403);
     expect((await agent.get(`/orgs/${t.primA1.id}/imports`)).status).toBe(403);
     expect((await agent.get(`/imports/${previewJob}`)).status).toBe(403);
-    expect((await api().get(`/api/v1/jobs/${doneJob}`).set('Authorization', await bearer(viewer.id))).status).toBe(403);
+    expect(
+      (
+        await api()
+          .get(`/api/v1/jobs/${doneJob}`)
+          .set('Authorization', await bearer(viewer.id))
+      ).status,
+    ).toBe(403);
     expect(await db().importJob.count()).toBe(jobsBefore);
   });
 
@@ -93,11 +136,32 @@ describe('the API path', () => {
     const org = t.primA3;
     const chair = await userWith('CHAIR', org);
     const auth = await bearer(chair.id);
-    const file = Buffer.from('Фамилия;Имя;Отчество;Дата рождения\r\nСоколова;Софья;Сергеевна;04.04.1984\r\nТарасов;Тимур;Тимурович;05.05.1985\r\nУ;;;\r\n', 'utf8');
-    const res = expectStatus(await api().post(`/api/v1/orgs/${org.id}/imports`).set('Authorization', auth).field('mode', 'add').attach('file', file, 'api.csv'), 202);
+    const file = Buffer.from(
+      'Фамилия;Имя;Отчество;Дата рождения\r\nСоколова;Софья;Сергеевна;04.04.1984\r\nТарасов;Тимур;Тимурович;05.05.1985\r\nУ;;;\r\n',
+      'utf8',
+    );
+    const res = expectStatus(
+      await api()
+        .post(`/api/v1/orgs/${org.id}/imports`)
+        .set('Authorization', auth)
+        .field('mode', 'add')
+        .attach('file', file, 'api.csv'),
+      202,
+    );
     expect(res.body).toEqual({ jobId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
 
-    let body: { status: string; progress: number; result: { created: number; updated: number; exited: number; rejected: { row: number; errors: string[] }[] } | null } | undefined;
+    let body:
+      | {
+          status: string;
+          progress: number;
+          result: {
+            created: number;
+            updated: number;
+            exited: number;
+            rejected: { row: number; errors: string[] }[];
+          } | null;
+        }
+      | undefined;
     const until = Date.now() + 30_000;
     for (;;) {
       const r = expectStatus(await api().get(`/api/v1/jobs/${res.body.jobId}`).set('Authorization', auth), 200);
@@ -110,18 +174,40 @@ describe('the API path', () => {
     expect(body!.status).toBe('done');
     expect(body!.progress).toBe(1);
     expect(body!.result).toMatchObject({ created: 2, updated: 0, exited: 0 });
-    expect(body!.result!.rejected).toEqual([expect.objectContaining({ row: 4, errors: expect.arrayContaining([expect.stringMatching(/^Имя:/)]) })]);
+    expect(body!.result!.rejected).toEqual([
+      expect.objectContaining({ row: 4, errors: expect.arrayContaining([expect.stringMatching(/^Имя:/)]) }),
+    ]);
     const members = await membersOf(org.id);
     expect(members.map((m) => m.person.lastName).sort()).toEqual(['Соколова', 'Тарасов']);
   });
 
-  it('answers 422 with the file\'s headers when the columns cannot be matched', async () => {
-    const res = await api().post(`/api/v1/orgs/${t.primA2.id}/imports`).set('Authorization', authA1 /* not theirs */).field('mode', 'add')
-      .attach('file', csv([['A', 'B'], ['1', '2']]), 'x.csv');
+  it("answers 422 with the file's headers when the columns cannot be matched", async () => {
+    const res = await api()
+      .post(`/api/v1/orgs/${t.primA2.id}/imports`)
+      .set('Authorization', authA1 /* not theirs */)
+      .field('mode', 'add')
+      .attach(
+        'file',
+        csv([
+          ['A', 'B'],
+          ['1', '2'],
+        ]),
+        'x.csv',
+      );
     expect(res.status).toBe(404);
     const chair = await userWith('CHAIR', t.primA2);
-    const res2 = await api().post(`/api/v1/orgs/${t.primA2.id}/imports`).set('Authorization', await bearer(chair.id)).field('mode', 'add')
-      .attach('file', csv([['Колонка1', 'Колонка2'], ['1', '2']]), 'x.csv');
+    const res2 = await api()
+      .post(`/api/v1/orgs/${t.primA2.id}/imports`)
+      .set('Authorization', await bearer(chair.id))
+      .field('mode', 'add')
+      .attach(
+        'file',
+        csv([
+          ['Колонка1', 'Колонка2'],
+          ['1', '2'],
+        ]),
+        'x.csv',
+      );
     expect(res2.status).toBe(422);
     expect(res2.body.error.message).toMatch(/Укажите столбец «Дата рождения»/);
     expect(res2.body.error.message).toContain('Колонка1, Колонка2');
@@ -129,14 +215,38 @@ describe('the API path', () => {
   });
 
   it('refuses an exit date in the future for a sync, as the page does', async () => {
-    const [m] = await buildMembers([{ org: t.buroA1, lastName: 'Фомина', firstName: 'Фаина', middleName: 'Фёдоровна', birthDate: '1970-07-07', category: 'WORKING', joinedAt: '2000-01-01' }]);
-    const res = await api().post(`/api/v1/orgs/${t.buroA1.id}/imports`).set('Authorization', authA1)
-      .field('mode', 'sync').field('exitReason', 'DISMISSED').field('exitDate', '2099-01-01')
-      .attach('file', csv([['Фамилия', 'Имя', 'Отчество', 'Дата рождения'], ['Хохлов', 'Харитон', 'Петрович', '01.01.1990']]), 'x.csv');
+    const [m] = await buildMembers([
+      {
+        org: t.buroA1,
+        lastName: 'Фомина',
+        firstName: 'Фаина',
+        middleName: 'Фёдоровна',
+        birthDate: '1970-07-07',
+        category: 'WORKING',
+        joinedAt: '2000-01-01',
+      },
+    ]);
+    const res = await api()
+      .post(`/api/v1/orgs/${t.buroA1.id}/imports`)
+      .set('Authorization', authA1)
+      .field('mode', 'sync')
+      .field('exitReason', 'DISMISSED')
+      .field('exitDate', '2099-01-01')
+      .attach(
+        'file',
+        csv([
+          ['Фамилия', 'Имя', 'Отчество', 'Дата рождения'],
+          ['Хохлов', 'Харитон', 'Петрович', '01.01.1990'],
+        ]),
+        'x.csv',
+      );
     // Let a wrongly accepted job finish before looking (it runs in this process).
     if (res.status === 202) await waitJob(res.body.jobId);
     const member = await db().member.findUniqueOrThrow({ where: { id: m.memberId } });
-    expect({ status: res.status, exitDateError: res.body.error?.fields?.exitDate !== undefined }).toEqual({ status: 400, exitDateError: true });
+    expect({ status: res.status, exitDateError: res.body.error?.fields?.exitDate !== undefined }).toEqual({
+      status: 400,
+      exitDateError: true,
+    });
     // The member must not be exited on 01.01.2099.
     expect(member.status).toBe('ACTIVE');
   });

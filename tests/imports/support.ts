@@ -15,7 +15,12 @@ type Res = request.Response;
 export function expectStatus(res: Res, status: number): Res {
   if (res.status !== status) {
     const req = (res as unknown as { req: { method: string; path: string } }).req;
-    const body = res.body && Object.keys(res.body).length ? JSON.stringify(res.body) : String(res.text ?? '').replace(/\s+/g, ' ').slice(0, 1500);
+    const body =
+      res.body && Object.keys(res.body).length
+        ? JSON.stringify(res.body)
+        : String(res.text ?? '')
+            .replace(/\s+/g, ' ')
+            .slice(0, 1500);
     throw new Error(`${req.method} ${req.path}: expected ${status}, got ${res.status} ${body}`);
   }
   return res;
@@ -24,14 +29,24 @@ export function expectStatus(res: Res, status: number): Res {
 // ---------- files ----------
 
 /** CSV text from rows; UTF-8 (with a BOM unless told) or Windows-1251; CRLF line ends as Excel writes them. */
-export function csv(rows: (string | number)[][], o: { sep?: ';' | ','; encoding?: 'utf8' | 'win1251'; bom?: boolean } = {}): Buffer {
+export function csv(
+  rows: (string | number)[][],
+  o: { sep?: ';' | ','; encoding?: 'utf8' | 'win1251'; bom?: boolean } = {},
+): Buffer {
   const sep = o.sep ?? ';';
-  const text = rows.map((r) => r.map((c) => {
-    const s = String(c);
-    return s.includes(sep) || s.includes('"') || s.includes('\n') ? `"${s.replace(/"/g, '""')}"` : s;
-  }).join(sep)).join('\r\n') + '\r\n';
+  const text =
+    rows
+      .map((r) =>
+        r
+          .map((c) => {
+            const s = String(c);
+            return s.includes(sep) || s.includes('"') || s.includes('\n') ? `"${s.replace(/"/g, '""')}"` : s;
+          })
+          .join(sep),
+      )
+      .join('\r\n') + '\r\n';
   if (o.encoding === 'win1251') return iconv.encode(text, 'win1251');
-  return Buffer.from((o.bom ?? true ? '\uFEFF' : '') + text, 'utf8');
+  return Buffer.from(((o.bom ?? true) ? '\uFEFF' : '') + text, 'utf8');
 }
 
 /** An .xlsx with one sheet; cells may be strings, numbers or Dates (as Excel stores them). */
@@ -85,29 +100,62 @@ export function makeZip(entries: { name: string; data: Buffer; declaredSize?: nu
     const crc = crc32(e.data);
     const size = e.declaredSize ?? e.data.length;
     const lh = Buffer.alloc(30);
-    lh.writeUInt32LE(0x04034b50, 0); lh.writeUInt16LE(20, 4); lh.writeUInt16LE(0x0800, 6); lh.writeUInt16LE(8, 8);
-    lh.writeUInt16LE(0, 10); lh.writeUInt16LE(0x21, 12); lh.writeUInt32LE(crc, 14); lh.writeUInt32LE(comp.length, 18);
-    lh.writeUInt32LE(size, 22); lh.writeUInt16LE(name.length, 26); lh.writeUInt16LE(0, 28);
+    lh.writeUInt32LE(0x04034b50, 0);
+    lh.writeUInt16LE(20, 4);
+    lh.writeUInt16LE(0x0800, 6);
+    lh.writeUInt16LE(8, 8);
+    lh.writeUInt16LE(0, 10);
+    lh.writeUInt16LE(0x21, 12);
+    lh.writeUInt32LE(crc, 14);
+    lh.writeUInt32LE(comp.length, 18);
+    lh.writeUInt32LE(size, 22);
+    lh.writeUInt16LE(name.length, 26);
+    lh.writeUInt16LE(0, 28);
     locals.push(lh, name, comp);
     const ch = Buffer.alloc(46);
-    ch.writeUInt32LE(0x02014b50, 0); ch.writeUInt16LE(20, 4); ch.writeUInt16LE(20, 6); ch.writeUInt16LE(0x0800, 8); ch.writeUInt16LE(8, 10);
-    ch.writeUInt16LE(0, 12); ch.writeUInt16LE(0x21, 14); ch.writeUInt32LE(crc, 16); ch.writeUInt32LE(comp.length, 20); ch.writeUInt32LE(size, 24);
-    ch.writeUInt16LE(name.length, 28); ch.writeUInt16LE(0, 30); ch.writeUInt16LE(0, 32); ch.writeUInt16LE(0, 34); ch.writeUInt16LE(0, 36);
-    ch.writeUInt32LE(0, 38); ch.writeUInt32LE(offset, 42);
+    ch.writeUInt32LE(0x02014b50, 0);
+    ch.writeUInt16LE(20, 4);
+    ch.writeUInt16LE(20, 6);
+    ch.writeUInt16LE(0x0800, 8);
+    ch.writeUInt16LE(8, 10);
+    ch.writeUInt16LE(0, 12);
+    ch.writeUInt16LE(0x21, 14);
+    ch.writeUInt32LE(crc, 16);
+    ch.writeUInt32LE(comp.length, 20);
+    ch.writeUInt32LE(size, 24);
+    ch.writeUInt16LE(name.length, 28);
+    ch.writeUInt16LE(0, 30);
+    ch.writeUInt16LE(0, 32);
+    ch.writeUInt16LE(0, 34);
+    ch.writeUInt16LE(0, 36);
+    ch.writeUInt32LE(0, 38);
+    ch.writeUInt32LE(offset, 42);
     central.push(ch, name);
     offset += lh.length + name.length + comp.length;
   }
   const cd = Buffer.concat(central);
   const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(0, 4); end.writeUInt16LE(0, 6); end.writeUInt16LE(entries.length, 8); end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(offset, 16); end.writeUInt16LE(0, 20);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(0, 4);
+  end.writeUInt16LE(0, 6);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  end.writeUInt16LE(0, 20);
   return Buffer.concat([...locals, cd, end]);
 }
 
 // ---------- uploads and jobs ----------
 
 /** Uploads a file through the page form (multipart, the CSRF token as a field). */
-export async function uploadPage(agent: request.Agent, orgId: string, file: Buffer, name: string, fields: Record<string, string> = {}): Promise<Res> {
+export async function uploadPage(
+  agent: request.Agent,
+  orgId: string,
+  file: Buffer,
+  name: string,
+  fields: Record<string, string> = {},
+): Promise<Res> {
   const csrf = await csrfFrom(agent, `/orgs/${orgId}/imports`);
   let req = agent.post(`/orgs/${orgId}/imports`).field('_csrf', csrf);
   for (const [k, v] of Object.entries({ mode: 'add', ...fields })) req = req.field(k, v);
@@ -115,7 +163,13 @@ export async function uploadPage(agent: request.Agent, orgId: string, file: Buff
 }
 
 /** Uploads through the page and returns the new job's id (the 303 points at /imports/:id). */
-export async function uploadJob(agent: request.Agent, orgId: string, file: Buffer, name: string, fields: Record<string, string> = {}): Promise<string> {
+export async function uploadJob(
+  agent: request.Agent,
+  orgId: string,
+  file: Buffer,
+  name: string,
+  fields: Record<string, string> = {},
+): Promise<string> {
   const res = expectStatus(await uploadPage(agent, orgId, file, name, fields), 303);
   const m = /^\/imports\/([0-9a-f-]{36})$/.exec(String(res.headers.location));
   if (!m) throw new Error(`Unexpected redirect ${res.headers.location}`);
@@ -125,7 +179,10 @@ export async function uploadJob(agent: request.Agent, orgId: string, file: Buffe
 /** Confirms the run on the job page (consents ticked); for sync the exit reason and date. */
 export async function runPage(agent: request.Agent, jobId: string, fields: Record<string, string> = {}): Promise<Res> {
   const csrf = await csrfFrom(agent, `/imports/${jobId}`);
-  return agent.post(`/imports/${jobId}/run`).type('form').send({ _csrf: csrf, consents: 'on', ...fields });
+  return agent
+    .post(`/imports/${jobId}/run`)
+    .type('form')
+    .send({ _csrf: csrf, consents: 'on', ...fields });
 }
 
 export type JobRow = Awaited<ReturnType<typeof jobRow>>;
@@ -144,13 +201,27 @@ export async function waitJob(id: string, timeoutMs = 60_000): Promise<JobRow> {
   }
 }
 
-export interface ImportResult { created: number; updated: number; exited: number; unchanged: number; rejected: { row: number; errors: string[] }[]; undo?: { reversed: number; skipped: { memberId: string; reason: string }[] } }
+export interface ImportResult {
+  created: number;
+  updated: number;
+  exited: number;
+  unchanged: number;
+  rejected: { row: number; errors: string[] }[];
+  undo?: { reversed: number; skipped: { memberId: string; reason: string }[] };
+}
 export function resultOf(j: JobRow): ImportResult {
   return j.result as unknown as ImportResult;
 }
 
 /** Uploads, confirms and waits: the finished job. */
-export async function importViaPage(agent: request.Agent, orgId: string, file: Buffer, name: string, upload: Record<string, string> = {}, run: Record<string, string> = {}): Promise<JobRow> {
+export async function importViaPage(
+  agent: request.Agent,
+  orgId: string,
+  file: Buffer,
+  name: string,
+  upload: Record<string, string> = {},
+  run: Record<string, string> = {},
+): Promise<JobRow> {
   const id = await uploadJob(agent, orgId, file, name, upload);
   expectStatus(await runPage(agent, id, run), 303);
   return waitJob(id);
@@ -170,7 +241,11 @@ export async function tableCounts(): Promise<Record<string, number>> {
 
 /** Members of one organisation with their person, newest first. */
 export async function membersOf(orgId: string) {
-  return db().member.findMany({ where: { organisationId: orgId }, include: { person: true }, orderBy: { createdAt: 'asc' } });
+  return db().member.findMany({
+    where: { organisationId: orgId },
+    include: { person: true },
+    orderBy: { createdAt: 'asc' },
+  });
 }
 
 /** The first number in the preview tile with this caption («будут добавлены» …). */
@@ -182,5 +257,12 @@ export function tile(html: string, caption: string): number {
 
 /** The page's text with tags stripped and entities decoded (for messages with quotes). */
 export function pageText(html: string): string {
-  return html.replace(/<[^>]+>/g, ' ').replace(/&#34;|&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+  return html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#34;|&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
 }

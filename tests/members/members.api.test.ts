@@ -13,30 +13,55 @@ describe('members API', () => {
   });
 
   const body = (over: Record<string, unknown> = {}) => ({
-    lastName: 'Петрова', firstName: 'Анна', middleName: 'Сергеевна', birthDate: '1985-03-14', category: 'WORKING',
-    joinedAt: '2010-09-01', consents: { processing: true }, ...over,
+    lastName: 'Петрова',
+    firstName: 'Анна',
+    middleName: 'Сергеевна',
+    birthDate: '1985-03-14',
+    category: 'WORKING',
+    joinedAt: '2010-09-01',
+    consents: { processing: true },
+    ...over,
   });
 
   it('registers a member and reads it back', async () => {
     const res = await api().post(`/api/v1/orgs/${t.primA1.id}/members`).set('Authorization', auth).send(body());
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ lastName: 'Петрова', category: 'WORKING', organisationId: t.primA1.id, version: 1 });
+    expect(res.body).toMatchObject({
+      lastName: 'Петрова',
+      category: 'WORKING',
+      organisationId: t.primA1.id,
+      version: 1,
+    });
     const get = await api().get(`/api/v1/members/${res.body.id}`).set('Authorization', auth);
     expect(get.status).toBe(200);
     expect(get.body.birthDate).toBe('1985-03-14');
   });
 
   it('answers 409 DUPLICATE_PERSON for the same person typed differently (case, Ё, spaces)', async () => {
-    await api().post(`/api/v1/orgs/${t.primA1.id}/members`).set('Authorization', auth).send(body({ lastName: 'Семёнова', firstName: 'Ольга', birthDate: '1990-01-02' }));
-    const res = await api().post(`/api/v1/orgs/${t.primA1.id}/members`).set('Authorization', auth).send(body({ lastName: '  СЕМЕНОВА ', firstName: 'ольга', birthDate: '1990-01-02' }));
+    await api()
+      .post(`/api/v1/orgs/${t.primA1.id}/members`)
+      .set('Authorization', auth)
+      .send(body({ lastName: 'Семёнова', firstName: 'Ольга', birthDate: '1990-01-02' }));
+    const res = await api()
+      .post(`/api/v1/orgs/${t.primA1.id}/members`)
+      .set('Authorization', auth)
+      .send(body({ lastName: '  СЕМЕНОВА ', firstName: 'ольга', birthDate: '1990-01-02' }));
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('DUPLICATE_PERSON');
     expect(res.body.error.existing.memberId).toBeDefined();
   });
 
   it('does not name the other organisation when the caller cannot see it', async () => {
-    await buildMember({ org: t.primB1, lastName: 'Кузнецова', firstName: 'Вера', middleName: 'Ивановна', birthDate: '1970-05-05' });
-    const res = await api().post(`/api/v1/orgs/${t.primA1.id}/members`).set('Authorization', auth)
+    await buildMember({
+      org: t.primB1,
+      lastName: 'Кузнецова',
+      firstName: 'Вера',
+      middleName: 'Ивановна',
+      birthDate: '1970-05-05',
+    });
+    const res = await api()
+      .post(`/api/v1/orgs/${t.primA1.id}/members`)
+      .set('Authorization', auth)
       .send(body({ lastName: 'Кузнецова', firstName: 'Вера', middleName: 'Ивановна', birthDate: '1970-05-05' }));
     expect(res.status).toBe(409);
     expect(res.body.error.existing.organisationId).toBeUndefined();
@@ -44,15 +69,29 @@ describe('members API', () => {
   });
 
   it('refuses registration without consent to processing with 422', async () => {
-    const res = await api().post(`/api/v1/orgs/${t.primA1.id}/members`).set('Authorization', auth).send(body({ lastName: 'Безсогласия', consents: { processing: false } }));
+    const res = await api()
+      .post(`/api/v1/orgs/${t.primA1.id}/members`)
+      .set('Authorization', auth)
+      .send(body({ lastName: 'Безсогласия', consents: { processing: false } }));
     expect(res.status).toBe(422);
   });
 
   it('lists every field error in Russian with 400', async () => {
-    const res = await api().post(`/api/v1/orgs/${t.primA1.id}/members`).set('Authorization', auth)
-      .send({ lastName: 'Ivanov', firstName: '', birthDate: '31.02.1990', category: 'BOSS', joinedAt: 'вчера', consents: { processing: true } });
+    const res = await api()
+      .post(`/api/v1/orgs/${t.primA1.id}/members`)
+      .set('Authorization', auth)
+      .send({
+        lastName: 'Ivanov',
+        firstName: '',
+        birthDate: '31.02.1990',
+        category: 'BOSS',
+        joinedAt: 'вчера',
+        consents: { processing: true },
+      });
     expect(res.status).toBe(400);
-    expect(Object.keys(res.body.error.fields)).toEqual(expect.arrayContaining(['lastName', 'firstName', 'birthDate', 'category', 'joinedAt']));
+    expect(Object.keys(res.body.error.fields)).toEqual(
+      expect.arrayContaining(['lastName', 'firstName', 'birthDate', 'category', 'joinedAt']),
+    );
     expect(res.body.error.fields.birthDate).toMatch(/ДД\.ММ\.ГГГГ/);
   });
 

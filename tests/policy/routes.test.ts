@@ -75,7 +75,8 @@ interface Endpoint {
 }
 
 const freshMember: Target = async (f) => (await buildMember({ org: f.t.primA1 })).memberId;
-const freshEmptyOrg: Target = async (f) => (await buildOrg(f.t.terrA2, 'PRIMARY', { name: 'ППО закрывшейся школы' })).id;
+const freshEmptyOrg: Target = async (f) =>
+  (await buildOrg(f.t.terrA2, 'PRIMARY', { name: 'ППО закрывшейся школы' })).id;
 const exitBody = { date: today(), reason: 'VOLUNTARY' };
 const excludeBody = { date: today(), reason: 'Ликвидация учреждения' };
 const newOrgBody = { kind: 'PRIMARY', name: 'ППО новой школы' };
@@ -83,76 +84,312 @@ const jsonId = (res: request.Response, id: string) => expect(res.body.id).toBe(i
 
 const ENDPOINTS: Endpoint[] = [
   // API
-  { name: 'GET /api/v1/orgs/:id', kind: 'api', method: 'get', route: '/orgs/:id', action: 'org.view', on: 'org',
-    url: (id) => `/api/v1/orgs/${id}`, inside: (f) => f.t.terrA1.id, ok: 200, okCheck: jsonId, denied: [] },
-  { name: 'GET /api/v1/orgs/:id/children', kind: 'api', method: 'get', route: '/orgs/:id/children', action: 'org.view', on: 'org',
-    url: (id) => `/api/v1/orgs/${id}/children`, inside: (f) => f.t.terrA1.id, ok: 200,
-    okCheck: (res) => expect(res.body.items.map((o: { id: string }) => o.id)).toEqual(expect.arrayContaining([fx.t.primA1.id, fx.t.primA2.id])),
-    denied: [] },
-  { name: 'GET /api/v1/orgs/:id/summary', kind: 'api', method: 'get', route: '/orgs/:id/summary', action: 'org.view', on: 'org',
-    url: (id) => `/api/v1/orgs/${id}/summary`, inside: (f) => f.t.terrA1.id, ok: 200,
-    okCheck: (res, id) => expect(res.body.organisation.id).toBe(id), denied: [] },
-  { name: 'GET /api/v1/orgs/:id/members', kind: 'api', method: 'get', route: '/orgs/:id/members', action: 'member.list', on: 'org',
-    url: (id) => `/api/v1/orgs/${id}/members`, inside: (f) => f.t.primA1.id, ok: 200,
-    okCheck: (res) => expect(res.body.items.map((m: { id: string }) => m.id)).toContain(fx.m.inA), denied: [] },
-  { name: 'GET /api/v1/members/:id', kind: 'api', method: 'get', route: '/members/:id', action: 'member.view', on: 'member',
-    url: (id) => `/api/v1/members/${id}`, inside: (f) => f.m.inA, ok: 200, okCheck: jsonId, denied: [] },
-  { name: 'PATCH /api/v1/members/:id', kind: 'api', method: 'patch', route: '/members/:id', action: 'member.update', on: 'member',
-    url: (id) => `/api/v1/members/${id}`, body: () => ({ version: 1, phone: '+7 900 123-45-67' }), inside: freshMember, ok: 200,
-    okCheck: jsonId, denied: [{ who: 'viewer' }] },
-  { name: 'POST /api/v1/members/:id/exit', kind: 'api', method: 'post', route: '/members/:id/exit', action: 'member.exit', on: 'member',
-    url: (id) => `/api/v1/members/${id}/exit`, body: () => exitBody, inside: freshMember, ok: 200, okCheck: jsonId,
-    denied: [{ who: 'viewer' }, { who: 'subunit', target: (f) => f.m.inBuro }] },
-  { name: 'POST /api/v1/orgs (create a child)', kind: 'api', method: 'post', route: '/orgs', action: 'org.createChild', on: 'org',
-    url: () => '/api/v1/orgs', body: (id) => ({ parentId: id, ...newOrgBody }), inside: (f) => f.t.terrA1.id, ok: 201,
-    okCheck: (res, id) => expect(res.body.parentId).toBe(id), denied: [{ who: 'viewer' }] },
-  { name: 'POST /api/v1/orgs/:id/exclude', kind: 'api', method: 'post', route: '/orgs/:id/exclude', action: 'org.exclude', on: 'org',
-    url: (id) => `/api/v1/orgs/${id}/exclude`, body: () => excludeBody, inside: freshEmptyOrg, ok: 200,
+  {
+    name: 'GET /api/v1/orgs/:id',
+    kind: 'api',
+    method: 'get',
+    route: '/orgs/:id',
+    action: 'org.view',
+    on: 'org',
+    url: (id) => `/api/v1/orgs/${id}`,
+    inside: (f) => f.t.terrA1.id,
+    ok: 200,
+    okCheck: jsonId,
+    denied: [],
+  },
+  {
+    name: 'GET /api/v1/orgs/:id/children',
+    kind: 'api',
+    method: 'get',
+    route: '/orgs/:id/children',
+    action: 'org.view',
+    on: 'org',
+    url: (id) => `/api/v1/orgs/${id}/children`,
+    inside: (f) => f.t.terrA1.id,
+    ok: 200,
+    okCheck: (res) =>
+      expect(res.body.items.map((o: { id: string }) => o.id)).toEqual(
+        expect.arrayContaining([fx.t.primA1.id, fx.t.primA2.id]),
+      ),
+    denied: [],
+  },
+  {
+    name: 'GET /api/v1/orgs/:id/summary',
+    kind: 'api',
+    method: 'get',
+    route: '/orgs/:id/summary',
+    action: 'org.view',
+    on: 'org',
+    url: (id) => `/api/v1/orgs/${id}/summary`,
+    inside: (f) => f.t.terrA1.id,
+    ok: 200,
+    okCheck: (res, id) => expect(res.body.organisation.id).toBe(id),
+    denied: [],
+  },
+  {
+    name: 'GET /api/v1/orgs/:id/members',
+    kind: 'api',
+    method: 'get',
+    route: '/orgs/:id/members',
+    action: 'member.list',
+    on: 'org',
+    url: (id) => `/api/v1/orgs/${id}/members`,
+    inside: (f) => f.t.primA1.id,
+    ok: 200,
+    okCheck: (res) => expect(res.body.items.map((m: { id: string }) => m.id)).toContain(fx.m.inA),
+    denied: [],
+  },
+  {
+    name: 'GET /api/v1/members/:id',
+    kind: 'api',
+    method: 'get',
+    route: '/members/:id',
+    action: 'member.view',
+    on: 'member',
+    url: (id) => `/api/v1/members/${id}`,
+    inside: (f) => f.m.inA,
+    ok: 200,
+    okCheck: jsonId,
+    denied: [],
+  },
+  {
+    name: 'PATCH /api/v1/members/:id',
+    kind: 'api',
+    method: 'patch',
+    route: '/members/:id',
+    action: 'member.update',
+    on: 'member',
+    url: (id) => `/api/v1/members/${id}`,
+    body: () => ({ version: 1, phone: '+7 900 123-45-67' }),
+    inside: freshMember,
+    ok: 200,
+    okCheck: jsonId,
+    denied: [{ who: 'viewer' }],
+  },
+  {
+    name: 'POST /api/v1/members/:id/exit',
+    kind: 'api',
+    method: 'post',
+    route: '/members/:id/exit',
+    action: 'member.exit',
+    on: 'member',
+    url: (id) => `/api/v1/members/${id}/exit`,
+    body: () => exitBody,
+    inside: freshMember,
+    ok: 200,
+    okCheck: jsonId,
+    denied: [{ who: 'viewer' }, { who: 'subunit', target: (f) => f.m.inBuro }],
+  },
+  {
+    name: 'POST /api/v1/orgs (create a child)',
+    kind: 'api',
+    method: 'post',
+    route: '/orgs',
+    action: 'org.createChild',
+    on: 'org',
+    url: () => '/api/v1/orgs',
+    body: (id) => ({ parentId: id, ...newOrgBody }),
+    inside: (f) => f.t.terrA1.id,
+    ok: 201,
+    okCheck: (res, id) => expect(res.body.parentId).toBe(id),
+    denied: [{ who: 'viewer' }],
+  },
+  {
+    name: 'POST /api/v1/orgs/:id/exclude',
+    kind: 'api',
+    method: 'post',
+    route: '/orgs/:id/exclude',
+    action: 'org.exclude',
+    on: 'org',
+    url: (id) => `/api/v1/orgs/${id}/exclude`,
+    body: () => excludeBody,
+    inside: freshEmptyOrg,
+    ok: 200,
     okCheck: (res) => expect(res.body.status).toBe('EXCLUDED'),
-    denied: [{ who: 'viewer' }, { who: 'primChair', target: (f) => f.t.primA1.id }] },
+    denied: [{ who: 'viewer' }, { who: 'primChair', target: (f) => f.t.primA1.id }],
+  },
   // Pages
-  { name: 'GET /orgs/:id', kind: 'page', method: 'get', route: '/orgs/:id', action: 'org.view', on: 'org',
-    url: (id) => `/orgs/${id}`, inside: (f) => f.t.terrA1.id, ok: 200, denied: [] },
-  { name: 'GET /orgs/:id/passport', kind: 'page', method: 'get', route: '/orgs/:id/passport', action: 'org.view', on: 'org',
-    url: (id) => `/orgs/${id}/passport`, inside: (f) => f.t.terrA1.id, ok: 200, denied: [] },
-  { name: 'GET /orgs/:id/edit', kind: 'page', method: 'get', route: '/orgs/:id/edit', action: 'org.update', on: 'org',
-    url: (id) => `/orgs/${id}/edit`, inside: (f) => f.t.terrA1.id, ok: 200, denied: [{ who: 'viewer' }, { who: 'subunit', target: (f) => f.t.buroA1.id }] },
-  { name: 'GET /orgs/:id/new', kind: 'page', method: 'get', route: '/orgs/:id/new', action: 'org.createChild', on: 'org',
-    url: (id) => `/orgs/${id}/new`, inside: (f) => f.t.terrA1.id, ok: 200, denied: [{ who: 'viewer' }] },
-  { name: 'POST /orgs/:id/new', kind: 'page', method: 'post', route: '/orgs/:id/new', action: 'org.createChild', on: 'org',
-    url: (id) => `/orgs/${id}/new`, body: () => newOrgBody, inside: (f) => f.t.terrA1.id, ok: 303,
-    okCheck: (res, id) => expect(res.headers.location).toMatch(new RegExp(`^/orgs/(?!${id})[0-9a-f-]{36}$`)), denied: [{ who: 'viewer' }] },
-  { name: 'GET /orgs/:id/exclude', kind: 'page', method: 'get', route: '/orgs/:id/exclude', action: 'org.exclude', on: 'org',
-    url: (id) => `/orgs/${id}/exclude`, inside: (f) => f.t.terrA1.id, ok: 200,
-    denied: [{ who: 'viewer' }, { who: 'primChair', target: (f) => f.t.primA1.id }] },
-  { name: 'POST /orgs/:id/exclude', kind: 'page', method: 'post', route: '/orgs/:id/exclude', action: 'org.exclude', on: 'org',
-    url: (id) => `/orgs/${id}/exclude`, body: () => excludeBody, inside: freshEmptyOrg, ok: 303,
+  {
+    name: 'GET /orgs/:id',
+    kind: 'page',
+    method: 'get',
+    route: '/orgs/:id',
+    action: 'org.view',
+    on: 'org',
+    url: (id) => `/orgs/${id}`,
+    inside: (f) => f.t.terrA1.id,
+    ok: 200,
+    denied: [],
+  },
+  {
+    name: 'GET /orgs/:id/passport',
+    kind: 'page',
+    method: 'get',
+    route: '/orgs/:id/passport',
+    action: 'org.view',
+    on: 'org',
+    url: (id) => `/orgs/${id}/passport`,
+    inside: (f) => f.t.terrA1.id,
+    ok: 200,
+    denied: [],
+  },
+  {
+    name: 'GET /orgs/:id/edit',
+    kind: 'page',
+    method: 'get',
+    route: '/orgs/:id/edit',
+    action: 'org.update',
+    on: 'org',
+    url: (id) => `/orgs/${id}/edit`,
+    inside: (f) => f.t.terrA1.id,
+    ok: 200,
+    denied: [{ who: 'viewer' }, { who: 'subunit', target: (f) => f.t.buroA1.id }],
+  },
+  {
+    name: 'GET /orgs/:id/new',
+    kind: 'page',
+    method: 'get',
+    route: '/orgs/:id/new',
+    action: 'org.createChild',
+    on: 'org',
+    url: (id) => `/orgs/${id}/new`,
+    inside: (f) => f.t.terrA1.id,
+    ok: 200,
+    denied: [{ who: 'viewer' }],
+  },
+  {
+    name: 'POST /orgs/:id/new',
+    kind: 'page',
+    method: 'post',
+    route: '/orgs/:id/new',
+    action: 'org.createChild',
+    on: 'org',
+    url: (id) => `/orgs/${id}/new`,
+    body: () => newOrgBody,
+    inside: (f) => f.t.terrA1.id,
+    ok: 303,
+    okCheck: (res, id) => expect(res.headers.location).toMatch(new RegExp(`^/orgs/(?!${id})[0-9a-f-]{36}$`)),
+    denied: [{ who: 'viewer' }],
+  },
+  {
+    name: 'GET /orgs/:id/exclude',
+    kind: 'page',
+    method: 'get',
+    route: '/orgs/:id/exclude',
+    action: 'org.exclude',
+    on: 'org',
+    url: (id) => `/orgs/${id}/exclude`,
+    inside: (f) => f.t.terrA1.id,
+    ok: 200,
+    denied: [{ who: 'viewer' }, { who: 'primChair', target: (f) => f.t.primA1.id }],
+  },
+  {
+    name: 'POST /orgs/:id/exclude',
+    kind: 'page',
+    method: 'post',
+    route: '/orgs/:id/exclude',
+    action: 'org.exclude',
+    on: 'org',
+    url: (id) => `/orgs/${id}/exclude`,
+    body: () => excludeBody,
+    inside: freshEmptyOrg,
+    ok: 303,
     okCheck: (res) => expect(res.headers.location).toBe(`/orgs/${fx.t.terrA2.id}`),
-    denied: [{ who: 'viewer' }, { who: 'primChair', target: (f) => f.t.primA1.id }] },
-  { name: 'GET /members?org=:id', kind: 'page', method: 'get', route: '/members', action: 'member.list', on: 'org',
-    url: (id) => `/members?org=${id}`, inside: (f) => f.t.primA1.id, ok: 200, denied: [] },
-  { name: 'GET /members/:id', kind: 'page', method: 'get', route: '/members/:id', action: 'member.view', on: 'member',
-    url: (id) => `/members/${id}`, inside: (f) => f.m.inA, ok: 200, denied: [] },
-  { name: 'GET /members/:id/edit', kind: 'page', method: 'get', route: '/members/:id/edit', action: 'member.update', on: 'member',
-    url: (id) => `/members/${id}/edit`, inside: (f) => f.m.inA, ok: 200, denied: [{ who: 'viewer' }] },
-  { name: 'GET /members/:id/exit', kind: 'page', method: 'get', route: '/members/:id/exit', action: 'member.exit', on: 'member',
-    url: (id) => `/members/${id}/exit`, inside: (f) => f.m.inA, ok: 200,
-    denied: [{ who: 'viewer' }, { who: 'subunit', target: (f) => f.m.inBuro }] },
-  { name: 'POST /members/:id/exit', kind: 'page', method: 'post', route: '/members/:id/exit', action: 'member.exit', on: 'member',
-    url: (id) => `/members/${id}/exit`, body: () => ({ date: today(), reason: 'EXIT_VOLUNTARY', version: '1' }), inside: freshMember, ok: 303,
+    denied: [{ who: 'viewer' }, { who: 'primChair', target: (f) => f.t.primA1.id }],
+  },
+  {
+    name: 'GET /members?org=:id',
+    kind: 'page',
+    method: 'get',
+    route: '/members',
+    action: 'member.list',
+    on: 'org',
+    url: (id) => `/members?org=${id}`,
+    inside: (f) => f.t.primA1.id,
+    ok: 200,
+    denied: [],
+  },
+  {
+    name: 'GET /members/:id',
+    kind: 'page',
+    method: 'get',
+    route: '/members/:id',
+    action: 'member.view',
+    on: 'member',
+    url: (id) => `/members/${id}`,
+    inside: (f) => f.m.inA,
+    ok: 200,
+    denied: [],
+  },
+  {
+    name: 'GET /members/:id/edit',
+    kind: 'page',
+    method: 'get',
+    route: '/members/:id/edit',
+    action: 'member.update',
+    on: 'member',
+    url: (id) => `/members/${id}/edit`,
+    inside: (f) => f.m.inA,
+    ok: 200,
+    denied: [{ who: 'viewer' }],
+  },
+  {
+    name: 'GET /members/:id/exit',
+    kind: 'page',
+    method: 'get',
+    route: '/members/:id/exit',
+    action: 'member.exit',
+    on: 'member',
+    url: (id) => `/members/${id}/exit`,
+    inside: (f) => f.m.inA,
+    ok: 200,
+    denied: [{ who: 'viewer' }, { who: 'subunit', target: (f) => f.m.inBuro }],
+  },
+  {
+    name: 'POST /members/:id/exit',
+    kind: 'page',
+    method: 'post',
+    route: '/members/:id/exit',
+    action: 'member.exit',
+    on: 'member',
+    url: (id) => `/members/${id}/exit`,
+    body: () => ({ date: today(), reason: 'EXIT_VOLUNTARY', version: '1' }),
+    inside: freshMember,
+    ok: 303,
     okCheck: (res, id) => expect(res.headers.location).toBe(`/members/${id}`),
-    denied: [{ who: 'viewer' }, { who: 'subunit', target: (f) => f.m.inBuro }] },
-  { name: 'GET /orgs/:id/members/new', kind: 'page', method: 'get', route: '/orgs/:id/members/new', action: 'member.create', on: 'org',
-    url: (id) => `/orgs/${id}/members/new`, inside: (f) => f.t.primA1.id, ok: 200, denied: [{ who: 'viewer' }] },
-  { name: 'GET /users?org=:id', kind: 'page', method: 'get', route: '/users', action: 'user.manage', on: 'org',
-    url: (id) => `/users?org=${id}`, inside: (f) => f.t.terrA1.id, ok: 200,
-    denied: [{ who: 'viewer' }, { who: 'registrar' }, { who: 'subunit', target: (f) => f.t.buroA1.id }] },
+    denied: [{ who: 'viewer' }, { who: 'subunit', target: (f) => f.m.inBuro }],
+  },
+  {
+    name: 'GET /orgs/:id/members/new',
+    kind: 'page',
+    method: 'get',
+    route: '/orgs/:id/members/new',
+    action: 'member.create',
+    on: 'org',
+    url: (id) => `/orgs/${id}/members/new`,
+    inside: (f) => f.t.primA1.id,
+    ok: 200,
+    denied: [{ who: 'viewer' }],
+  },
+  {
+    name: 'GET /users?org=:id',
+    kind: 'page',
+    method: 'get',
+    route: '/users',
+    action: 'user.manage',
+    on: 'org',
+    url: (id) => `/users?org=${id}`,
+    inside: (f) => f.t.terrA1.id,
+    ok: 200,
+    denied: [{ who: 'viewer' }, { who: 'registrar' }, { who: 'subunit', target: (f) => f.t.buroA1.id }],
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------------------
 // Sending requests.
 // ---------------------------------------------------------------------------------------------------------
-const formOf = (body: Record<string, unknown> = {}) => Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v)]));
+const formOf = (body: Record<string, unknown> = {}) =>
+  Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v)]));
 
 async function send(e: Endpoint, who: Who | 'anonymous', id: string): Promise<request.Response> {
   const url = e.url(id);
@@ -178,7 +415,15 @@ async function snapshot() {
     db().member.aggregate({ _sum: { version: true } }),
     db().person.aggregate({ _sum: { version: true } }),
   ]);
-  return { orgs, excluded, exited, movements, orgVersions: orgVersions._sum.version, memberVersions: memberVersions._sum.version, personVersions: personVersions._sum.version };
+  return {
+    orgs,
+    excluded,
+    exited,
+    movements,
+    orgVersions: orgVersions._sum.version,
+    memberVersions: memberVersions._sum.version,
+    personVersions: personVersions._sum.version,
+  };
 }
 
 function expectError(e: Endpoint, res: request.Response, status: number, code: string) {
@@ -189,23 +434,77 @@ function expectError(e: Endpoint, res: request.Response, status: number, code: s
 // ---------------------------------------------------------------------------------------------------------
 // The cases.
 // ---------------------------------------------------------------------------------------------------------
-interface Case { title: string; e: Endpoint; who: Who | 'anonymous'; target: Target; expect: 'unauthenticated' | 404 | 403 | 'ok' }
+interface Case {
+  title: string;
+  e: Endpoint;
+  who: Who | 'anonymous';
+  target: Target;
+  expect: 'unauthenticated' | 404 | 403 | 'ok';
+}
 const cases: Case[] = [];
 for (const e of ENDPOINTS) {
-  cases.push({ title: `${e.name}: anonymous → ${e.kind === 'api' ? '401' : '303 to /login'}`, e, who: 'anonymous', target: e.inside, expect: 'unauthenticated' });
+  cases.push({
+    title: `${e.name}: anonymous → ${e.kind === 'api' ? '401' : '303 to /login'}`,
+    e,
+    who: 'anonymous',
+    target: e.inside,
+    expect: 'unauthenticated',
+  });
   if (e.on === 'org') {
-    cases.push({ title: `${e.name}: an organisation of the sibling region → 404`, e, who: 'chair', target: (f) => f.t.regionB.id, expect: 404 });
-    cases.push({ title: `${e.name}: a deeper organisation of the sibling region → 404`, e, who: 'chair', target: (f) => f.t.primB1.id, expect: 404 });
-    cases.push({ title: `${e.name}: the central council above the actor's region → 404`, e, who: 'chair', target: (f) => f.t.central.id, expect: 404 });
+    cases.push({
+      title: `${e.name}: an organisation of the sibling region → 404`,
+      e,
+      who: 'chair',
+      target: (f) => f.t.regionB.id,
+      expect: 404,
+    });
+    cases.push({
+      title: `${e.name}: a deeper organisation of the sibling region → 404`,
+      e,
+      who: 'chair',
+      target: (f) => f.t.primB1.id,
+      expect: 404,
+    });
+    cases.push({
+      title: `${e.name}: the central council above the actor's region → 404`,
+      e,
+      who: 'chair',
+      target: (f) => f.t.central.id,
+      expect: 404,
+    });
   } else {
-    cases.push({ title: `${e.name}: a member of the sibling region → 404`, e, who: 'chair', target: (f) => f.m.outB, expect: 404 });
-    cases.push({ title: `${e.name}: a member of the primary organisation above the actor's profburo → 404`, e, who: 'subunit', target: (f) => f.m.inA, expect: 404 });
+    cases.push({
+      title: `${e.name}: a member of the sibling region → 404`,
+      e,
+      who: 'chair',
+      target: (f) => f.m.outB,
+      expect: 404,
+    });
+    cases.push({
+      title: `${e.name}: a member of the primary organisation above the actor's profburo → 404`,
+      e,
+      who: 'subunit',
+      target: (f) => f.m.inA,
+      expect: 404,
+    });
   }
   for (const d of e.denied) {
     const fallback: Target = e.on === 'org' ? (f) => f.t.primA1.id : (f) => f.m.inA;
-    cases.push({ title: `${e.name}: ${ACTORS[d.who].label} (${ACTORS[d.who].role}) inside the subtree, without the right → 403`, e, who: d.who, target: d.target ?? fallback, expect: 403 });
+    cases.push({
+      title: `${e.name}: ${ACTORS[d.who].label} (${ACTORS[d.who].role}) inside the subtree, without the right → 403`,
+      e,
+      who: d.who,
+      target: d.target ?? fallback,
+      expect: 403,
+    });
   }
-  cases.push({ title: `${e.name}: the chair of region A inside the subtree → ${e.ok}`, e, who: 'chair', target: e.inside, expect: 'ok' });
+  cases.push({
+    title: `${e.name}: the chair of region A inside the subtree → ${e.ok}`,
+    e,
+    who: 'chair',
+    target: e.inside,
+    expect: 'ok',
+  });
 }
 
 describe('access at the HTTP level', () => {
@@ -249,12 +548,25 @@ describe('every route declares its policy action', () => {
     expect(all.some((r) => r.kind === 'page')).toBe(true);
   });
 
-  test.each(all.map((r) => [`${r.kind} ${r.method.toUpperCase()} ${r.path}`, r] as const))('%s declares a known action', (_name, r) => {
-    expect(valid.has(r.action)).toBe(true);
-  });
+  test.each(all.map((r) => [`${r.kind} ${r.method.toUpperCase()} ${r.path}`, r] as const))(
+    '%s declares a known action',
+    (_name, r) => {
+      expect(valid.has(r.action)).toBe(true);
+    },
+  );
 
   it('only signing in, issuing a token, the API description and card verification are public', () => {
-    const allowedPublic = new Set(['page get /login', 'page post /login', 'api get /openapi.json', 'api post /auth/token', 'api get /verify', 'page get /verify', 'page post /verify', 'page get /join', 'page post /join']);
+    const allowedPublic = new Set([
+      'page get /login',
+      'page post /login',
+      'api get /openapi.json',
+      'api post /auth/token',
+      'api get /verify',
+      'page get /verify',
+      'page post /verify',
+      'page get /join',
+      'page post /join',
+    ]);
     const pub = all.filter((r) => r.action === 'public').map((r) => `${r.kind} ${r.method} ${r.path}`);
     expect(pub.filter((k) => !allowedPublic.has(k))).toEqual([]);
     expect(pub).toEqual(expect.arrayContaining(['page get /login', 'api post /auth/token']));
@@ -308,15 +620,23 @@ describe('outside the subtree looks exactly like absent', () => {
 });
 
 describe('refusals are audited', () => {
-  const deniedRows = (userId: string) => db().auditLog.findMany({ where: { userId, action: 'access.denied' }, orderBy: { id: 'asc' } });
+  const deniedRows = (userId: string) =>
+    db().auditLog.findMany({ where: { userId, action: 'access.denied' }, orderBy: { id: 'asc' } });
 
   it('a forbidden API write leaves an access.denied row naming the user', async () => {
     const before = (await deniedRows(users.viewer.id)).length;
-    const res = await api().patch(`/api/v1/members/${fx.m.inA}`).set('Authorization', tokens.viewer).send({ version: 1, phone: '+7 900 000-00-00' });
+    const res = await api()
+      .patch(`/api/v1/members/${fx.m.inA}`)
+      .set('Authorization', tokens.viewer)
+      .send({ version: 1, phone: '+7 900 000-00-00' });
     expect(res.status).toBe(403);
     const rows = await deniedRows(users.viewer.id);
     expect(rows).toHaveLength(before + 1);
-    expect(rows[rows.length - 1]).toMatchObject({ action: 'access.denied', outcome: 'DENIED', userId: users.viewer.id });
+    expect(rows[rows.length - 1]).toMatchObject({
+      action: 'access.denied',
+      outcome: 'DENIED',
+      userId: users.viewer.id,
+    });
     expect(rows[rows.length - 1].details).toMatchObject({ method: 'PATCH' });
   });
 
@@ -339,7 +659,10 @@ describe('refusals are audited', () => {
 
   it('the access.denied row records the refused action and the organisation it was refused on', async () => {
     // Without the organisation the row is invisible in the subtree's journal (/orgs/:id/audit filters by it).
-    const res = await api().post(`/api/v1/members/${fx.m.inBuro}/exit`).set('Authorization', tokens.subunit).send(exitBody);
+    const res = await api()
+      .post(`/api/v1/members/${fx.m.inBuro}/exit`)
+      .set('Authorization', tokens.subunit)
+      .send(exitBody);
     expect(res.status).toBe(403);
     const rows = await deniedRows(users.subunit.id);
     const row = rows[rows.length - 1];
@@ -351,7 +674,9 @@ describe('refusals are audited', () => {
 describe('only assignments in force give access through HTTP', () => {
   it('a token of a user whose only role has expired sees nothing (404), and the page does the same', async () => {
     const u = await userWith('CHAIR', fx.t.regionA, { endsOn: addDays(today(), -1) });
-    const res = await api().get(`/api/v1/orgs/${fx.t.regionA.id}`).set('Authorization', await bearer(u.id));
+    const res = await api()
+      .get(`/api/v1/orgs/${fx.t.regionA.id}`)
+      .set('Authorization', await bearer(u.id));
     expectError(ENDPOINTS[0], res, 404, 'NOT_FOUND');
     const agent = await loginAs(u.login);
     expect((await agent.get(`/orgs/${fx.t.regionA.id}`)).status).toBe(404);
@@ -359,13 +684,17 @@ describe('only assignments in force give access through HTTP', () => {
 
   it('a role starting tomorrow gives no access today', async () => {
     const u = await userWith('CHAIR', fx.t.regionA, { startsOn: addDays(today(), 1) });
-    const res = await api().get(`/api/v1/orgs/${fx.t.regionA.id}`).set('Authorization', await bearer(u.id));
+    const res = await api()
+      .get(`/api/v1/orgs/${fx.t.regionA.id}`)
+      .set('Authorization', await bearer(u.id));
     expectError(ENDPOINTS[0], res, 404, 'NOT_FOUND');
   });
 
   it('the same role in force today opens the organisation (the control)', async () => {
     const u = await userWith('CHAIR', fx.t.regionA, { startsOn: today() });
-    const res = await api().get(`/api/v1/orgs/${fx.t.regionA.id}`).set('Authorization', await bearer(u.id));
+    const res = await api()
+      .get(`/api/v1/orgs/${fx.t.regionA.id}`)
+      .set('Authorization', await bearer(u.id));
     expect(res.status).toBe(200);
   });
 });

@@ -18,12 +18,28 @@ useDb();
 // What each role may do, written out (SPEC "Roles"). Deliberately not derived from RULES.
 // ---------------------------------------------------------------------------------------------------------
 const REGISTRY_WORK = [
-  'org.update', 'org.createChild', 'org.exclude',
-  'member.create', 'member.update', 'member.exit', 'member.transfer', 'member.export',
-  'position.manage', 'audit.view',
-  'card.order', 'card.forward', 'card.batch', 'card.issue', 'card.block',
-  'event.manage', 'event.checkin', 'bonus.export',
-  'report.fill', 'report.accept', 'report.campaign', 'member.import',
+  'org.update',
+  'org.createChild',
+  'org.exclude',
+  'member.create',
+  'member.update',
+  'member.exit',
+  'member.transfer',
+  'member.export',
+  'position.manage',
+  'audit.view',
+  'card.order',
+  'card.forward',
+  'card.batch',
+  'card.issue',
+  'card.block',
+  'event.manage',
+  'event.checkin',
+  'bonus.export',
+  'report.fill',
+  'report.accept',
+  'report.campaign',
+  'member.import',
 ] as const;
 const READING = ['org.view', 'member.list', 'member.view', 'card.view', 'card.progress', 'report.view'] as const;
 
@@ -45,7 +61,11 @@ const EVERY_ACTION = [...READING, ...REGISTRY_WORK, 'user.manage', 'report.templ
 const ROLES: Role[] = ['ADMIN', 'CHAIR', 'REGISTRAR', 'SUBUNIT_CHAIR', 'VIEWER'];
 const LEVELS: OrgKind[] = ['CENTRAL', 'REGIONAL', 'TERRITORIAL', 'PRIMARY', 'PROFBURO'];
 const CHILD_KIND: Record<string, OrgKind> = {
-  CENTRAL: 'REGIONAL', REGIONAL: 'TERRITORIAL', TERRITORIAL: 'PRIMARY', PRIMARY: 'PROFBURO', PROFBURO: 'PROFGROUP',
+  CENTRAL: 'REGIONAL',
+  REGIONAL: 'TERRITORIAL',
+  TERRITORIAL: 'PRIMARY',
+  PRIMARY: 'PROFBURO',
+  PROFBURO: 'PROFGROUP',
 };
 type Relation = 'own' | 'descendant' | 'sibling' | 'ancestor';
 const RELATIONS: Relation[] = ['own', 'descendant', 'sibling', 'ancestor'];
@@ -64,7 +84,11 @@ function expected(role: Role, action: string, relation: Relation): Decision {
 // A synthetic union: central → region → territorial → primary → profburo → profgroup, with a sibling at every
 // level below central. Paths are materialised like the builders write them: "/<id>/<id>/".
 // ---------------------------------------------------------------------------------------------------------
-interface Node { id: string; path: string; kind: OrgKind }
+interface Node {
+  id: string;
+  path: string;
+  kind: OrgKind;
+}
 const node = (parent: Node | null, kind: OrgKind): Node => {
   const id = crypto.randomUUID();
   return { id, path: `${parent?.path ?? '/'}${id}/`, kind };
@@ -87,10 +111,14 @@ const parentOf = (kind: OrgKind): Node | undefined => {
 
 function targetPath(level: OrgKind, relation: Relation): string | undefined {
   switch (relation) {
-    case 'own': return chain[level]!.path;
-    case 'descendant': return chain[CHILD_KIND[level]]!.path;
-    case 'sibling': return siblingOf[level]?.path;
-    case 'ancestor': return parentOf(level)?.path;
+    case 'own':
+      return chain[level]!.path;
+    case 'descendant':
+      return chain[CHILD_KIND[level]]!.path;
+    case 'sibling':
+      return siblingOf[level]?.path;
+    case 'ancestor':
+      return parentOf(level)?.path;
   }
 }
 
@@ -99,10 +127,25 @@ function assignment(role: Role, org: Node): Assignment {
   return { id: `a${++seq}`, role, organisationId: org.id, orgPath: org.path, orgKind: org.kind, orgName: org.kind };
 }
 function actorWith(...assignments: Assignment[]): Actor {
-  return { kind: 'user', userId: crypto.randomUUID(), login: 'u', fullName: 'Тест', ndaAcceptedAt: new Date(), via: 'token', assignments };
+  return {
+    kind: 'user',
+    userId: crypto.randomUUID(),
+    login: 'u',
+    fullName: 'Тест',
+    ndaAcceptedAt: new Date(),
+    via: 'token',
+    assignments,
+  };
 }
 
-interface Row { role: Role; level: OrgKind; action: Action; relation: Relation; path: string; want: Decision }
+interface Row {
+  role: Role;
+  level: OrgKind;
+  action: Action;
+  relation: Relation;
+  path: string;
+  want: Decision;
+}
 const rows: Row[] = [];
 for (const role of ROLES) {
   for (const level of LEVELS) {
@@ -128,10 +171,13 @@ describe('decide(): role × level × action × relation', () => {
     expect(new Set(rows.map((r) => r.want))).toEqual(new Set(['allow', 'forbidden', 'not_found']));
   });
 
-  test.each(rows)('$role at $level: $action on the $relation organisation → $want', ({ role, level, action, path, want }) => {
-    const actor = actorWith(assignment(role, chain[level]!));
-    expect(decide(actor, action, path)).toBe(want);
-  });
+  test.each(rows)(
+    '$role at $level: $action on the $relation organisation → $want',
+    ({ role, level, action, path, want }) => {
+      const actor = actorWith(assignment(role, chain[level]!));
+      expect(decide(actor, action, path)).toBe(want);
+    },
+  );
 });
 
 describe('the policy vocabulary', () => {
@@ -145,7 +191,14 @@ describe('the policy vocabulary', () => {
     expect([...ROLE_KINDS.CHAIR].sort()).toEqual(['CENTRAL', 'PRIMARY', 'REGIONAL', 'TERRITORIAL']);
     expect([...ROLE_KINDS.REGISTRAR].sort()).toEqual(['CENTRAL', 'PRIMARY', 'REGIONAL', 'TERRITORIAL']);
     expect([...ROLE_KINDS.SUBUNIT_CHAIR].sort()).toEqual(['PROFBURO', 'PROFGROUP']);
-    expect([...ROLE_KINDS.VIEWER].sort()).toEqual(['CENTRAL', 'PRIMARY', 'PROFBURO', 'PROFGROUP', 'REGIONAL', 'TERRITORIAL']);
+    expect([...ROLE_KINDS.VIEWER].sort()).toEqual([
+      'CENTRAL',
+      'PRIMARY',
+      'PROFBURO',
+      'PROFGROUP',
+      'REGIONAL',
+      'TERRITORIAL',
+    ]);
   });
 });
 
@@ -225,7 +278,9 @@ describe('loadActor(): only assignments in force today give access', () => {
 
   it('an open-ended assignment that has started gives access (the control for the cases below)', async () => {
     const actor = await actorOf([{ role: 'CHAIR', org: region }]);
-    expect(actor.assignments.map((a) => [a.role, a.organisationId, a.orgPath])).toEqual([['CHAIR', region.id, region.path]]);
+    expect(actor.assignments.map((a) => [a.role, a.organisationId, a.orgPath])).toEqual([
+      ['CHAIR', region.id, region.path],
+    ]);
     expect(decide(actor, 'member.update', primary.path)).toBe('allow');
   });
 
@@ -263,7 +318,10 @@ describe('loadActor(): only assignments in force today give access', () => {
     const gone = await buildOrg(region, 'TERRITORIAL');
     const user = await buildUser({ roles: [{ role: 'CHAIR', org: gone }] });
     expect((await loadActor(user.id, 'token'))!.assignments).toHaveLength(1);
-    await db().organisation.update({ where: { id: gone.id }, data: { status: 'EXCLUDED', excludedAt: new Date(), excludedReason: 'тест' } });
+    await db().organisation.update({
+      where: { id: gone.id },
+      data: { status: 'EXCLUDED', excludedAt: new Date(), excludedReason: 'тест' },
+    });
     const actor = (await loadActor(user.id, 'token'))!;
     expect(actor.assignments).toEqual([]);
     expect(decide(actor, 'org.view', gone.path)).toBe('not_found');

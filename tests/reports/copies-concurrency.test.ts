@@ -20,22 +20,40 @@ describe('copies on registrations under concurrent changes of one member', () =>
     await a.connect();
     await b.connect();
   });
-  afterAll(async () => { await a.end(); await b.end(); });
+  afterAll(async () => {
+    await a.end();
+    await b.end();
+  });
 
   let seq = 0;
   const number = () => `98${String(Date.now() % 1e8).padStart(8, '0')}${String(++seq).padStart(6, '0')}`;
   /** The transfer as the application writes it: the member row, the old period closed, a new one opened. */
   const transfer = async (c: pg.Client, memberId: string, to: string) => {
     await c.query(`UPDATE "Member" SET "organisationId" = $2, version = version + 1 WHERE id = $1`, [memberId, to]);
-    await c.query(`UPDATE "Registration" SET "validTo" = '2025-06-01', "endKind" = 'TRANSFER_OUT' WHERE "memberId" = $1 AND "validTo" IS NULL`, [memberId]);
-    await c.query(`INSERT INTO "Registration" ("memberId", "organisationId", category, "validFrom", "startKind") VALUES ($1, $2, 'WORKING', '2025-06-01', 'TRANSFER_IN')`, [memberId, to]);
+    await c.query(
+      `UPDATE "Registration" SET "validTo" = '2025-06-01', "endKind" = 'TRANSFER_OUT' WHERE "memberId" = $1 AND "validTo" IS NULL`,
+      [memberId],
+    );
+    await c.query(
+      `INSERT INTO "Registration" ("memberId", "organisationId", category, "validFrom", "startKind") VALUES ($1, $2, 'WORKING', '2025-06-01', 'TRANSFER_IN')`,
+      [memberId, to],
+    );
   };
-  const issueCard = (c: pg.Client, memberId: string) => c.query(
-    `INSERT INTO "Card" (number, "memberId", form, status, "issuedAt", "updatedAt") VALUES ($1, $2, 'VIRTUAL', 'ISSUED', '2025-01-01', now())`, [number(), memberId]);
-  const copies = async (memberId: string) => (await a.query(
-    `SELECT "validFrom"::text AS "from", "cardPlastic"::text AS plastic, "cardVirtual"::text AS virtual, gender::text FROM "Registration" WHERE "memberId" = $1 ORDER BY "validFrom"`, [memberId])).rows;
+  const issueCard = (c: pg.Client, memberId: string) =>
+    c.query(
+      `INSERT INTO "Card" (number, "memberId", form, status, "issuedAt", "updatedAt") VALUES ($1, $2, 'VIRTUAL', 'ISSUED', '2025-01-01', now())`,
+      [number(), memberId],
+    );
+  const copies = async (memberId: string) =>
+    (
+      await a.query(
+        `SELECT "validFrom"::text AS "from", "cardPlastic"::text AS plastic, "cardVirtual"::text AS virtual, gender::text FROM "Registration" WHERE "memberId" = $1 ORDER BY "validFrom"`,
+        [memberId],
+      )
+    ).rows;
   /** Whether the promise is still pending after a while (the other transaction waits for the lock). */
-  const pending = async (p: Promise<unknown>) => Promise.race([p.then(() => false), new Promise((r) => setTimeout(() => r(true), 300))]);
+  const pending = async (p: Promise<unknown>) =>
+    Promise.race([p.then(() => false), new Promise((r) => setTimeout(() => r(true), 300))]);
 
   it('a card issued while the member is being transferred reaches the new registration too', async () => {
     const m = await buildMember({ org: t.primA1, joinedAt: '2020-01-01', gender: 'MALE' });
@@ -46,7 +64,9 @@ describe('copies on registrations under concurrent changes of one member', () =>
     await a.query('COMMIT');
     await card;
     expect(await copies(m.memberId)).toEqual([
-      { from: '2020-01-01', plastic: null, virtual: '{[2025-01-01,)}', gender: 'MALE' }, { from: '2025-06-01', plastic: null, virtual: '{[2025-01-01,)}', gender: 'MALE' }]);
+      { from: '2020-01-01', plastic: null, virtual: '{[2025-01-01,)}', gender: 'MALE' },
+      { from: '2025-06-01', plastic: null, virtual: '{[2025-01-01,)}', gender: 'MALE' },
+    ]);
   });
 
   it('a transfer made while a card is being issued copies that card once it is committed', async () => {
@@ -71,20 +91,28 @@ describe('copies on registrations under concurrent changes of one member', () =>
     expect((await copies(m.memberId)).map((r) => r.gender)).toEqual(['FEMALE', 'FEMALE']);
   });
 
-  it('a position written while its holder\'s gender is being corrected takes the corrected value', async () => {
+  it("a position written while its holder's gender is being corrected takes the corrected value", async () => {
     const m = await buildMember({ org: t.primA3, joinedAt: '2020-01-01', gender: 'MALE' });
     await a.query('BEGIN');
     await a.query(`UPDATE "Person" SET gender = 'FEMALE' WHERE id = $1`, [m.personId]);
-    const pos = b.query(`INSERT INTO "Position" ("personId", "organisationId", kind, "startDate") VALUES ($1, $2, 'CHAIR', '2024-01-01') RETURNING id`, [m.personId, t.primA3.id]);
+    const pos = b.query(
+      `INSERT INTO "Position" ("personId", "organisationId", kind, "startDate") VALUES ($1, $2, 'CHAIR', '2024-01-01') RETURNING id`,
+      [m.personId, t.primA3.id],
+    );
     expect(await pending(pos)).toBe(true);
     await a.query('COMMIT');
     const id = (await pos).rows[0].id;
-    expect((await a.query(`SELECT gender::text FROM "Position" WHERE id = $1`, [id])).rows).toEqual([{ gender: 'FEMALE' }]);
+    expect((await a.query(`SELECT gender::text FROM "Position" WHERE id = $1`, [id])).rows).toEqual([
+      { gender: 'FEMALE' },
+    ]);
   });
 
   it('a status change of cards (a batch in production) does not wait for the members: their periods cannot change', async () => {
     const m = await buildMember({ org: t.primA1, joinedAt: '2020-01-01' });
-    const card = await b.query(`INSERT INTO "Card" (number, "memberId", form, status, "updatedAt") VALUES ($1, $2, 'PLASTIC', 'ORDERED', now()) RETURNING id`, [number(), m.memberId]);
+    const card = await b.query(
+      `INSERT INTO "Card" (number, "memberId", form, status, "updatedAt") VALUES ($1, $2, 'PLASTIC', 'ORDERED', now()) RETURNING id`,
+      [number(), m.memberId],
+    );
     await a.query('BEGIN');
     await a.query(`UPDATE "Member" SET version = version + 1 WHERE id = $1`, [m.memberId]);
     const status = b.query(`UPDATE "Card" SET status = 'IN_PRODUCTION' WHERE id = $1`, [card.rows[0].id]);
@@ -93,7 +121,9 @@ describe('copies on registrations under concurrent changes of one member', () =>
     // Issuing it does change the period: that waits for the member, then the copy has it.
     await a.query('BEGIN');
     await a.query(`UPDATE "Member" SET version = version + 1 WHERE id = $1`, [m.memberId]);
-    const issue = b.query(`UPDATE "Card" SET status = 'ISSUED', "issuedAt" = '2025-03-03' WHERE id = $1`, [card.rows[0].id]);
+    const issue = b.query(`UPDATE "Card" SET status = 'ISSUED', "issuedAt" = '2025-03-03' WHERE id = $1`, [
+      card.rows[0].id,
+    ]);
     expect(await pending(issue)).toBe(true);
     await a.query('COMMIT');
     await issue;
@@ -105,6 +135,12 @@ describe('copies on registrations under concurrent changes of one member', () =>
     await issueCard(a, m.memberId);
     expect((await copies(m.memberId))[0].virtual).toBe('{[2025-01-01,)}');
     await a.query('TRUNCATE "Card" CASCADE');
-    expect((await a.query(`SELECT count(*)::int AS n FROM "Registration" WHERE "cardPlastic" IS NOT NULL OR "cardVirtual" IS NOT NULL`)).rows).toEqual([{ n: 0 }]);
+    expect(
+      (
+        await a.query(
+          `SELECT count(*)::int AS n FROM "Registration" WHERE "cardPlastic" IS NOT NULL OR "cardVirtual" IS NOT NULL`,
+        )
+      ).rows,
+    ).toEqual([{ n: 0 }]);
   });
 });

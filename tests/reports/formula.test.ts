@@ -8,7 +8,8 @@ import { TEMPLATES_DIR, activeTemplates, loadShippedTemplates } from '../../src/
 useDb();
 
 /** Evaluates a formula over a table of cells "ROW.COL" → value (missing = empty). */
-const calc = (src: string, cells: Record<string, Value> = {}) => evaluate(parseFormula(src), (r, c) => cells[`${r}.${c}`] ?? null);
+const calc = (src: string, cells: Record<string, Value> = {}) =>
+  evaluate(parseFormula(src), (r, c) => cells[`${r}.${c}`] ?? null);
 
 describe('formula language', () => {
   it('applies * and / before + and -, left to right, with parentheses overriding', () => {
@@ -34,7 +35,11 @@ describe('formula language', () => {
   it('reads cell references ROW.COL, including row codes that start with digits and hold letters', () => {
     const cells = { '01.v': 10, '4B.v': 3, '2a.total': 7 };
     expect(calc('01.v + 4B.v + 2a.total', cells)).toBe(20);
-    expect(refsOf(parseFormula('pct(02.v, 01.v) + 4B.v'))).toEqual([{ row: '02', col: 'v' }, { row: '01', col: 'v' }, { row: '4B', col: 'v' }]);
+    expect(refsOf(parseFormula('pct(02.v, 01.v) + 4B.v'))).toEqual([
+      { row: '02', col: 'v' },
+      { row: '01', col: 'v' },
+      { row: '4B', col: 'v' },
+    ]);
   });
 
   it('rounds pct half up to one decimal', () => {
@@ -103,7 +108,11 @@ describe('formula language', () => {
     ['constructor(1)', 'an Object.prototype name used as a function'],
   ])('refuses %p (%s) with a FormulaError in Russian', (src) => {
     let err: unknown;
-    try { parseFormula(src); } catch (e) { err = e; }
+    try {
+      parseFormula(src);
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(FormulaError);
     expect((err as Error).message).toMatch(/[А-Яа-я]/);
   });
@@ -112,15 +121,20 @@ describe('formula language', () => {
 /** A small valid definition to break one piece at a time. */
 function sample(): Definition {
   return {
-    code: 'T1', title: 'Тестовая форма', level: 'PRIMARY',
+    code: 'T1',
+    title: 'Тестовая форма',
+    level: 'PRIMARY',
     columns: [{ code: 'v', title: 'Значение' }],
-    sections: [{
-      title: 'I', rows: [
-        { code: '01', title: 'Работников', cells: { v: { entered: true } } },
-        { code: '02', title: 'Членов', cells: { v: { indicator: 'members_working' } } },
-        { code: '03', title: 'Охват, %', cells: { v: { formula: 'pct(02.v, 01.v)' } } },
-      ],
-    }],
+    sections: [
+      {
+        title: 'I',
+        rows: [
+          { code: '01', title: 'Работников', cells: { v: { entered: true } } },
+          { code: '02', title: 'Членов', cells: { v: { indicator: 'members_working' } } },
+          { code: '03', title: 'Охват, %', cells: { v: { formula: 'pct(02.v, 01.v)' } } },
+        ],
+      },
+    ],
     checks: [{ rule: '02.v <= 01.v', message: 'Членов больше, чем работников' }],
   };
 }
@@ -206,7 +220,10 @@ describe('validateDefinition', () => {
 
   it('refuses duplicate column codes', () => {
     const d = sample();
-    d.columns = [{ code: 'v', title: 'Значение' }, { code: 'v', title: 'Ещё раз' }];
+    d.columns = [
+      { code: 'v', title: 'Значение' },
+      { code: 'v', title: 'Ещё раз' },
+    ];
     expect(validateDefinition(d).ok).toBe(false);
   });
 
@@ -268,7 +285,12 @@ describe('shipped templates', () => {
     expect(first.sort()).toEqual(['1SP', '2SP', '3SP', '4SP', '5SP', 'UNION']);
     expect(await loadShippedTemplates()).toEqual([]);
     const active = await activeTemplates();
-    expect(active.map((t) => [t.code, t.version])).toEqual(expect.arrayContaining([['5SP', 1], ['UNION', 1]]));
+    expect(active.map((t) => [t.code, t.version])).toEqual(
+      expect.arrayContaining([
+        ['5SP', 1],
+        ['UNION', 1],
+      ]),
+    );
     expect(active).toHaveLength(6);
   });
 });

@@ -65,14 +65,28 @@ describe('5СП computed cells equal a direct count of the registry as of the da
   /** A member with a distinct birth date (so the identity never collides) unless one is given. */
   async function member(name: string, spec: Partial<MemberSpec> & { org: { id: string } }) {
     n += 1;
-    const r = await buildMember({ gender: 'MALE', birthDate: new Date(Date.UTC(1970, 0, n)).toISOString().slice(0, 10), joinedAt: '2015-09-01', ...spec });
+    const r = await buildMember({
+      gender: 'MALE',
+      birthDate: new Date(Date.UTC(1970, 0, n)).toISOString().slice(0, 10),
+      joinedAt: '2015-09-01',
+      ...spec,
+    });
     ids[name] = r.memberId;
     return r;
   }
   const exit = async (name: string, date: string, reason: string) =>
-    expectStatus(await api().post(`/api/v1/members/${ids[name]}/exit`).set('Authorization', admin).send({ date, reason }), 200);
+    expectStatus(
+      await api().post(`/api/v1/members/${ids[name]}/exit`).set('Authorization', admin).send({ date, reason }),
+      200,
+    );
   const transfer = async (name: string, to: { id: string }, date: string) =>
-    expectStatus(await api().post(`/api/v1/members/${ids[name]}/transfer`).set('Authorization', admin).send({ toOrgId: to.id, date }), 200);
+    expectStatus(
+      await api()
+        .post(`/api/v1/members/${ids[name]}/transfer`)
+        .set('Authorization', admin)
+        .send({ toOrgId: to.id, date }),
+      200,
+    );
 
   beforeAll(async () => {
     await loadShippedTemplates();
@@ -88,7 +102,13 @@ describe('5СП computed cells equal a direct count of the registry as of the da
     await member('b1', { org: t.buroA1, category: 'WORKING', gender: 'FEMALE', birthDate: '1985-01-01' }); // in the профбюро
     // Joined around D and around a year before D.
     await member('j1', { org: t.primA1, category: 'WORKING', joinedAt: '2024-06-01' });
-    await member('j2', { org: t.primA1, category: 'WORKING', gender: 'FEMALE', birthDate: '1999-01-01', joinedAt: BEFORE });
+    await member('j2', {
+      org: t.primA1,
+      category: 'WORKING',
+      gender: 'FEMALE',
+      birthDate: '1999-01-01',
+      joinedAt: BEFORE,
+    });
     await member('j3', { org: t.primA1, category: 'WORKING', joinedAt: D });
     await member('j4', { org: t.primA1, category: 'WORKING', joinedAt: AFTER });
     await member('j5', { org: t.primA1, category: 'WORKING', gender: 'FEMALE', joinedAt: '2024-05-31' });
@@ -119,9 +139,17 @@ describe('5СП computed cells equal a direct count of the registry as of the da
     await member('c2', { org: t.primA1, category: 'WORKING' });
     await member('c3', { org: t.primA1, category: 'STUDENT' });
     const agent = await loginAs((await userAt(t.central)).login);
-    for (const [name, category, date] of [['c1', 'PENSIONER', BEFORE], ['c2', 'PENSIONER', AFTER], ['c3', 'WORKING', '2025-01-10']] as const) {
+    for (const [name, category, date] of [
+      ['c1', 'PENSIONER', BEFORE],
+      ['c2', 'PENSIONER', AFTER],
+      ['c3', 'WORKING', '2025-01-10'],
+    ] as const) {
       const m = await db().member.findUniqueOrThrow({ where: { id: ids[name] } });
-      const res = await postForm(agent, `/members/${m.id}`, `/members/${m.id}/category`, { category, date, version: String(m.version) });
+      const res = await postForm(agent, `/members/${m.id}`, `/members/${m.id}/category`, {
+        category,
+        date,
+        version: String(m.version),
+      });
       expect(res.status).toBe(303);
     }
   });
@@ -129,8 +157,23 @@ describe('5СП computed cells equal a direct count of the registry as of the da
   it('the test data exercises every boundary (the direct count gives the figures worked out by hand)', async () => {
     const c = await directCount(t.primA1.path, D);
     expect(c).toEqual({
-      '02': 15, '04': 5, '05': 2, '07': 1, '09': 2, '10': 18, '11': 6, '12': 3,
-      '20': 2, '21': 5, '22': 1, '23': 1, '24': 1, '25': 1, '26': 1, '27': 2, '28': 2,
+      '02': 15,
+      '04': 5,
+      '05': 2,
+      '07': 1,
+      '09': 2,
+      '10': 18,
+      '11': 6,
+      '12': 3,
+      '20': 2,
+      '21': 5,
+      '22': 1,
+      '23': 1,
+      '24': 1,
+      '25': 1,
+      '26': 1,
+      '27': 2,
+      '28': 2,
     });
   });
 
@@ -170,6 +213,10 @@ describe('5СП computed cells equal a direct count of the registry as of the da
     expect(c['20'] - base['20']).toBe(1);
     expect(c['22'] - base['22']).toBe(1);
     const { v } = await live(t.primA3, '5SP', day, await authOf(t.primA3));
-    expect({ admitted: v['20'], exits: v['21'], voluntary: v['22'] }).toEqual({ admitted: c['20'], exits: c['21'], voluntary: c['22'] });
+    expect({ admitted: v['20'], exits: v['21'], voluntary: v['22'] }).toEqual({
+      admitted: c['20'],
+      exits: c['21'],
+      voluntary: c['22'],
+    });
   });
 });

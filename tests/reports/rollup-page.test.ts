@@ -14,7 +14,12 @@ describe('the live form page on a campaign date', () => {
   let t: Tree;
   let central: request.Agent;
   /** The number in the row «Всего членов Профсоюза» (code 10) of the union form on the page. */
-  const total = (html: string) => Number(/data-label="Код">10<\/td>[\s\S]*?class="num[^"]*">\s*([\d\s\u202f\u00a0]+)/.exec(html)?.[1].replace(/[\s\u202f\u00a0]/g, ''));
+  const total = (html: string) =>
+    Number(
+      /data-label="Код">10<\/td>[\s\S]*?class="num[^"]*">\s*([\d\s\u202f\u00a0]+)/
+        .exec(html)?.[1]
+        .replace(/[\s\u202f\u00a0]/g, ''),
+    );
 
   beforeAll(async () => {
     await loadShippedTemplates();
@@ -35,12 +40,19 @@ describe('the live form page on a campaign date', () => {
     const again = await central.get(`/orgs/${t.central.id}/stat?form=UNION&asOf=${AS_OF}`);
     const fresh = await central.get(`/orgs/${t.central.id}/stat?form=UNION&asOf=${AS_OF}&fresh=1`);
     expect(fresh.text).not.toContain('из свёртки');
-    expect({ saved: total(page.text), again: total(again.text), fresh: total(fresh.text) }).toEqual({ saved: 3, again: 3, fresh: 4 });
-    const xlsx = await central.get(`/orgs/${t.central.id}/stat?form=UNION&asOf=${AS_OF}&format=xlsx`).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    expect({ saved: total(page.text), again: total(again.text), fresh: total(fresh.text) }).toEqual({
+      saved: 3,
+      again: 3,
+      fresh: 4,
     });
+    const xlsx = await central
+      .get(`/orgs/${t.central.id}/stat?form=UNION&asOf=${AS_OF}&format=xlsx`)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(xlsx.status).toBe(200);
     expect(xlsx.headers['content-disposition']).toContain('UNION-rollup-2026-06-30.xlsx');
   });

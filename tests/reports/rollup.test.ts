@@ -15,9 +15,16 @@ describe('indicator rollups', () => {
   let n = 0;
   const m = (spec: Partial<MemberSpec> & { org: { id: string } }) => {
     n += 1;
-    return buildMember({ gender: n % 2 ? 'FEMALE' : 'MALE', birthDate: new Date(Date.UTC(1960 + (n % 40), n % 12, 1 + (n % 27))).toISOString().slice(0, 10), joinedAt: '2015-09-01', category: 'WORKING', ...spec });
+    return buildMember({
+      gender: n % 2 ? 'FEMALE' : 'MALE',
+      birthDate: new Date(Date.UTC(1960 + (n % 40), n % 12, 1 + (n % 27))).toISOString().slice(0, 10),
+      joinedAt: '2015-09-01',
+      category: 'WORKING',
+      ...spec,
+    });
   };
-  const org = async (o: { id: string }): Promise<OrgLite> => db().organisation.findUniqueOrThrow({ where: { id: o.id } });
+  const org = async (o: { id: string }): Promise<OrgLite> =>
+    db().organisation.findUniqueOrThrow({ where: { id: o.id } });
   const def = async (code: string) => definitionOf((await templateByCode(code))!);
 
   beforeAll(async () => {
@@ -61,8 +68,16 @@ describe('indicator rollups', () => {
     await buildRollup(await org(t.central), AS_OF);
     const v = await computeLive(await org(t.central), await def('UNION'), AS_OF, { fromRollup: true });
     // 13 registered on the date (the leaver exited in March); 1 pensioner joined in 2026; 1 transfer between regions.
-    expect({ total: v['10.v'], students: v['07.v'], pensioners: v['09.v'], admitted: v['20.v'], exits: v['21.v'], chairs: v['40.v'], staff: v['56.v'], groups: v['33.v'] })
-      .toEqual({ total: 13, students: 1, pensioners: 1, admitted: 1, exits: 1, chairs: 1, staff: 1, groups: 1 });
+    expect({
+      total: v['10.v'],
+      students: v['07.v'],
+      pensioners: v['09.v'],
+      admitted: v['20.v'],
+      exits: v['21.v'],
+      chairs: v['40.v'],
+      staff: v['56.v'],
+      groups: v['33.v'],
+    }).toEqual({ total: 13, students: 1, pensioners: 1, admitted: 1, exits: 1, chairs: 1, staff: 1, groups: 1 });
     // A transfer between two organisations of the union is in and out at once.
     expect(v['27.v']).toBe(v['28.v']);
   });
@@ -88,6 +103,8 @@ describe('indicator rollups', () => {
     const d = await def('1SP');
     const other = '2026-01-10';
     expect(await computeLive(region, d, other, { fromRollup: true })).toEqual(await computeLive(region, d, other));
-    expect([(await computeLive(region, d, other))['27.v'], (await computeLive(region, d, AS_OF))['27.v']]).toEqual([0, 1]);
+    expect([(await computeLive(region, d, other))['27.v'], (await computeLive(region, d, AS_OF))['27.v']]).toEqual([
+      0, 1,
+    ]);
   });
 });

@@ -49,17 +49,29 @@ export function valuesOf(rows: Row[]): Record<string, number | null> {
 
 /** GET /api/v1/orgs/:id/reports/:form?asOf= (live) — rows as {code: value}. */
 export async function live(org: { id: string }, form: string, asOf: string, auth: string) {
-  const res = expectStatus(await api().get(`/api/v1/orgs/${org.id}/reports/${form}`).query({ asOf }).set('Authorization', auth), 200);
+  const res = expectStatus(
+    await api().get(`/api/v1/orgs/${org.id}/reports/${form}`).query({ asOf }).set('Authorization', auth),
+    200,
+  );
   return { body: res.body, v: valuesOf(res.body.rows) };
 }
 
 /** GET /api/v1/orgs/:id/reports/:form?campaign= — the campaign report. */
 export async function inCampaign(org: { id: string }, form: string, campaign: string, auth: string) {
-  const res = expectStatus(await api().get(`/api/v1/orgs/${org.id}/reports/${form}`).query({ campaign }).set('Authorization', auth), 200);
+  const res = expectStatus(
+    await api().get(`/api/v1/orgs/${org.id}/reports/${form}`).query({ campaign }).set('Authorization', auth),
+    200,
+  );
   return { body: res.body, v: valuesOf(res.body.rows) };
 }
 
-export function step(org: { id: string }, form: string, what: 'submit' | 'accept' | 'return', auth: string, body: Record<string, unknown>) {
+export function step(
+  org: { id: string },
+  form: string,
+  what: 'submit' | 'accept' | 'return',
+  auth: string,
+  body: Record<string, unknown>,
+) {
   return api().post(`/api/v1/orgs/${org.id}/reports/${form}/${what}`).set('Authorization', auth).send(body);
 }
 
@@ -67,9 +79,22 @@ export function step(org: { id: string }, form: string, what: 'submit' | 'accept
 export const ENTERED_OK = (employees = 40) => ({ '01.v': employees, '06.v': 0, '4B.v': 0, '55.v': 0 });
 
 /** A person's CHAIR post (or another position) in an organisation. */
-export async function addPosition(personId: string, org: { id: string }, kind: 'CHAIR' | 'STAFF' | 'COMMITTEE_MEMBER' | 'SAFETY_REPRESENTATIVE', startDate: string, o: { isPaid?: boolean; endDate?: string } = {}) {
+export async function addPosition(
+  personId: string,
+  org: { id: string },
+  kind: 'CHAIR' | 'STAFF' | 'COMMITTEE_MEMBER' | 'SAFETY_REPRESENTATIVE',
+  startDate: string,
+  o: { isPaid?: boolean; endDate?: string } = {},
+) {
   await db().position.create({
-    data: { personId, organisationId: org.id, kind, startDate: new Date(`${startDate}T00:00:00Z`), endDate: o.endDate ? new Date(`${o.endDate}T00:00:00Z`) : null, isPaid: o.isPaid ?? false },
+    data: {
+      personId,
+      organisationId: org.id,
+      kind,
+      startDate: new Date(`${startDate}T00:00:00Z`),
+      endDate: o.endDate ? new Date(`${o.endDate}T00:00:00Z`) : null,
+      isPaid: o.isPaid ?? false,
+    },
   });
 }
 
@@ -84,7 +109,12 @@ export function binary(res: request.Response, cb: (err: Error | null, body: unkn
 let pdftotext: boolean | undefined;
 export function hasPdftotext(): boolean {
   if (pdftotext === undefined) {
-    try { execFileSync('pdftotext', ['-v'], { stdio: 'ignore' }); pdftotext = true; } catch { pdftotext = false; }
+    try {
+      execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
+      pdftotext = true;
+    } catch {
+      pdftotext = false;
+    }
   }
   return pdftotext;
 }

@@ -18,7 +18,11 @@ function extended(): Definition {
   d.sections.push({
     title: 'VI. Дополнительно',
     rows: [
-      { code: '99', title: 'Женщин — членов Профсоюза (проверка шаблона)', cells: { v: { indicator: 'members_women' } } },
+      {
+        code: '99',
+        title: 'Женщин — членов Профсоюза (проверка шаблона)',
+        cells: { v: { indicator: 'members_women' } },
+      },
       { code: '9A', title: 'Доля женщин, %', cells: { v: { formula: 'pct(99.v, 10.v)' } } },
     ],
   });
@@ -34,9 +38,16 @@ describe('a form template loaded from a file', () => {
   async function upload(login: string, text: string, name: string) {
     const agent = await loginAs(login);
     const token = await csrfFrom(agent, `/orgs/${t.central.id}/reports`);
-    return agent.post(`/orgs/${t.central.id}/report-templates`).field('_csrf', token).attach('file', Buffer.from(text, 'utf8'), name);
+    return agent
+      .post(`/orgs/${t.central.id}/report-templates`)
+      .field('_csrf', token)
+      .attach('file', Buffer.from(text, 'utf8'), name);
   }
-  const templateRows = () => db().reportTemplate.findMany({ orderBy: [{ code: 'asc' }, { version: 'asc' }], select: { code: true, version: true, active: true } });
+  const templateRows = () =>
+    db().reportTemplate.findMany({
+      orderBy: [{ code: 'asc' }, { version: 'asc' }],
+      select: { code: true, version: true, active: true },
+    });
 
   beforeAll(async () => {
     await loadShippedTemplates();
@@ -47,7 +58,10 @@ describe('a form template loaded from a file', () => {
     await buildMember({ org: t.primA2, gender: 'MALE', birthDate: '1983-01-01' });
     campaign = (await insertCampaign({ title: 'Отчёт на 01.11.2026', reportDate: AS_OF, deadline: '2026-12-31' })).id;
     // primA2 submits on the shipped version before the new one is loaded.
-    expectStatus(await step(t.primA2, '5SP', 'submit', await authOf(t.primA2), { campaign, entered: ENTERED_OK() }), 200);
+    expectStatus(
+      await step(t.primA2, '5SP', 'submit', await authOf(t.primA2), { campaign, entered: ENTERED_OK() }),
+      200,
+    );
   });
 
   it('refuses the upload from a chair of the central council who is not its administrator (403), storing nothing', async () => {
@@ -60,7 +74,9 @@ describe('a form template loaded from a file', () => {
   it('refuses a multipart upload without the CSRF token (403), storing nothing', async () => {
     const before = await templateRows();
     const agent = await loginAs((await userAt(t.central, 'ADMIN')).login);
-    const res = await agent.post(`/orgs/${t.central.id}/report-templates`).attach('file', Buffer.from(YAML.stringify(extended())), '5sp.yaml');
+    const res = await agent
+      .post(`/orgs/${t.central.id}/report-templates`)
+      .attach('file', Buffer.from(YAML.stringify(extended())), '5sp.yaml');
     expect(res.status).toBe(403);
     expect(await templateRows()).toEqual(before);
   });
@@ -75,8 +91,13 @@ describe('a form template loaded from a file', () => {
     const v = Object.fromEntries(body.rows.map((r: { code: string; values: { v: number } }) => [r.code, r.values.v]));
     expect(v['99']).toBe(2);
     expect(v['9A']).toBe(66.7); // 2 of 3
-    expect(body.rows.find((r: { code: string }) => r.code === '99').title).toBe('Женщин — членов Профсоюза (проверка шаблона)');
-    expect((await templateRows()).filter((r) => r.code === '5SP')).toEqual([{ code: '5SP', version: 1, active: false }, { code: '5SP', version: 2, active: true }]);
+    expect(body.rows.find((r: { code: string }) => r.code === '99').title).toBe(
+      'Женщин — членов Профсоюза (проверка шаблона)',
+    );
+    expect((await templateRows()).filter((r) => r.code === '5SP')).toEqual([
+      { code: '5SP', version: 1, active: false },
+      { code: '5SP', version: 2, active: true },
+    ]);
   });
 
   it('a report started on version 1 keeps it; a new report of the campaign uses version 2', async () => {
@@ -98,7 +119,10 @@ describe('a form template loaded from a file', () => {
     const before = await templateRows();
     const d = extended();
     d.sections[5].rows[0].cells.v = { indicator: 'members_martians' };
-    d.sections[5].rows.push({ code: '9B', title: 'Цикл 1', cells: { v: { formula: '9C.v + 1' } } }, { code: '9C', title: 'Цикл 2', cells: { v: { formula: '9B.v + 1' } } });
+    d.sections[5].rows.push(
+      { code: '9B', title: 'Цикл 1', cells: { v: { formula: '9C.v + 1' } } },
+      { code: '9C', title: 'Цикл 2', cells: { v: { formula: '9B.v + 1' } } },
+    );
     const res = await upload((await userAt(t.central, 'ADMIN')).login, YAML.stringify(d), 'broken.yaml');
     expect(res.status).toBe(400);
     expect(res.text).toContain('Шаблон не загружен');
@@ -121,7 +145,12 @@ describe('a form template loaded from a file', () => {
     d.sections[5].rows[0].title = 'Женщин (версия 3)';
     const res = await upload((await userAt(t.central, 'ADMIN')).login, JSON.stringify(d), 'x.json');
     expect(res.status).toBe(303);
-    const body = (await api().get(`/api/v1/orgs/${t.primA1.id}/reports/5SP`).query({ asOf: AS_OF }).set('Authorization', await authOf(t.primA1))).body;
+    const body = (
+      await api()
+        .get(`/api/v1/orgs/${t.primA1.id}/reports/5SP`)
+        .query({ asOf: AS_OF })
+        .set('Authorization', await authOf(t.primA1))
+    ).body;
     expect(body.version).toBe(3);
     expect(body.rows.find((r: { code: string }) => r.code === '99').title).toBe('Женщин (версия 3)');
   });
@@ -136,14 +165,26 @@ describe('template errors are explained in Russian', () => {
 
   it('refuses a hand-written YAML whose row code 01 is unquoted (read as the number 1) with 400 and every error in Russian', async () => {
     const yaml = [
-      'code: 7SP', 'title: Форма, написанная вручную', 'level: PRIMARY',
-      'columns:', '  - code: v', '    title: Значение',
-      'sections:', '  - title: I', '    rows:',
-      '      - code: 01', '        title: Работников', '        cells:', '          v: { entered: true }',
+      'code: 7SP',
+      'title: Форма, написанная вручную',
+      'level: PRIMARY',
+      'columns:',
+      '  - code: v',
+      '    title: Значение',
+      'sections:',
+      '  - title: I',
+      '    rows:',
+      '      - code: 01',
+      '        title: Работников',
+      '        cells:',
+      '          v: { entered: true }',
     ].join('\n');
     const agent = await loginAs((await userAt(t.central, 'ADMIN')).login);
     const token = await csrfFrom(agent, `/orgs/${t.central.id}/report-templates`);
-    const res = await agent.post(`/orgs/${t.central.id}/report-templates`).field('_csrf', token).attach('file', Buffer.from(yaml), 'hand.yaml');
+    const res = await agent
+      .post(`/orgs/${t.central.id}/report-templates`)
+      .field('_csrf', token)
+      .attach('file', Buffer.from(yaml), 'hand.yaml');
     expect(res.status).toBe(400);
     const box = /<div class="error-box"[\s\S]*?<\/div>/.exec(res.text)?.[0] ?? '';
     const items = [...box.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => m[1]);

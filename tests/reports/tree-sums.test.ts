@@ -10,8 +10,13 @@ import { addPosition, authOf, expectStatus, inCampaign, live, step } from './sup
 useDb();
 
 const AS_OF = '2026-11-01';
-const form = (code: string): Definition => JSON.parse(fs.readFileSync(path.join(TEMPLATES_DIR, `${code}.json`), 'utf8'));
-const indicatorRows = (def: Definition) => def.sections.flatMap((s) => s.rows).filter((r) => r.cells.v && 'indicator' in r.cells.v).map((r) => r.code);
+const form = (code: string): Definition =>
+  JSON.parse(fs.readFileSync(path.join(TEMPLATES_DIR, `${code}.json`), 'utf8'));
+const indicatorRows = (def: Definition) =>
+  def.sections
+    .flatMap((s) => s.rows)
+    .filter((r) => r.cells.v && 'indicator' in r.cells.v)
+    .map((r) => r.code);
 const rowCodes = (def: Definition) => new Set(def.sections.flatMap((s) => s.rows).map((r) => r.code));
 
 /** Sums {row: value} maps over the given rows. */
@@ -26,7 +31,13 @@ describe('sums up the tree match the sum of the parts', () => {
   let n = 0;
   const m = (spec: Partial<MemberSpec> & { org: { id: string } }) => {
     n += 1;
-    return buildMember({ gender: 'MALE', birthDate: new Date(Date.UTC(1975, 0, n)).toISOString().slice(0, 10), joinedAt: '2015-09-01', category: 'WORKING', ...spec });
+    return buildMember({
+      gender: 'MALE',
+      birthDate: new Date(Date.UTC(1975, 0, n)).toISOString().slice(0, 10),
+      joinedAt: '2015-09-01',
+      category: 'WORKING',
+      ...spec,
+    });
   };
 
   beforeAll(async () => {
@@ -61,11 +72,58 @@ describe('sums up the tree match the sum of the parts', () => {
     const auth = await authOf(t.regionA);
     const region = await live(t.regionA, '1SP', AS_OF, auth);
     const rows = indicatorRows(form('1SP')).filter((r) => rowCodes(form('5SP')).has(r));
-    const parts = await Promise.all([t.primA1, t.primA2, t.primA3].map(async (p) => (await live(p, '5SP', AS_OF, auth)).v));
+    const parts = await Promise.all(
+      [t.primA1, t.primA2, t.primA3].map(async (p) => (await live(p, '5SP', AS_OF, auth)).v),
+    );
     expect(pick(region.v, rows)).toEqual(sumOf(parts, rows));
     // Not a sum of zeros: the figures worked out by hand.
-    expect(pick(region.v, ['02', '07', '09', '10', '11', '30', '32', '33', '40', '41', '42', '43', '44', '45', '46', '47', '48', '49', '4A', '50', '54']))
-      .toEqual({ '02': 7, '07': 1, '09': 2, '10': 10, '11': 4, '30': 3, '32': 1, '33': 1, '40': 3, '41': 2, '42': 1, '43': 1, '44': 1, '45': 1, '46': 1, '47': 1, '48': 1, '49': 1, '4A': 2, '50': 1, '54': 1 });
+    expect(
+      pick(region.v, [
+        '02',
+        '07',
+        '09',
+        '10',
+        '11',
+        '30',
+        '32',
+        '33',
+        '40',
+        '41',
+        '42',
+        '43',
+        '44',
+        '45',
+        '46',
+        '47',
+        '48',
+        '49',
+        '4A',
+        '50',
+        '54',
+      ]),
+    ).toEqual({
+      '02': 7,
+      '07': 1,
+      '09': 2,
+      '10': 10,
+      '11': 4,
+      '30': 3,
+      '32': 1,
+      '33': 1,
+      '40': 3,
+      '41': 2,
+      '42': 1,
+      '43': 1,
+      '44': 1,
+      '45': 1,
+      '46': 1,
+      '47': 1,
+      '48': 1,
+      '49': 1,
+      '4A': 2,
+      '50': 1,
+      '54': 1,
+    });
     expect(region.v['34']).toBe(2); // its territorial organisations
     expect(region.v['20']).toBe(1); // the pensioner who joined in 2026
   });
@@ -91,7 +149,10 @@ describe('sums up the tree match the sum of the parts', () => {
   describe('percentages in consolidated campaign reports', () => {
     let campaign: string;
     const submit = async (org: { id: string }, formCode: string, entered?: Record<string, number>) =>
-      expectStatus(await step(org, formCode, 'submit', await authOf(org), { campaign, ...(entered ? { entered } : {}) }), 200);
+      expectStatus(
+        await step(org, formCode, 'submit', await authOf(org), { campaign, ...(entered ? { entered } : {}) }),
+        200,
+      );
     const accept = async (org: { id: string }, formCode: string, by: { id: string }) =>
       expectStatus(await step(org, formCode, 'accept', await authOf(by), { campaign }), 200);
 
@@ -123,8 +184,14 @@ describe('sums up the tree match the sum of the parts', () => {
 
     it("a territorial 2SP's indicator and entered rows are the sums of its accepted children's rows", async () => {
       const auth = await authOf(t.terrA1);
-      const rows = form('5SP').sections.flatMap((s) => s.rows).filter((r) => !('formula' in r.cells.v)).map((r) => r.code);
-      const parts = [(await inCampaign(t.primA1, '5SP', campaign, auth)).v, (await inCampaign(t.primA2, '5SP', campaign, auth)).v];
+      const rows = form('5SP')
+        .sections.flatMap((s) => s.rows)
+        .filter((r) => !('formula' in r.cells.v))
+        .map((r) => r.code);
+      const parts = [
+        (await inCampaign(t.primA1, '5SP', campaign, auth)).v,
+        (await inCampaign(t.primA2, '5SP', campaign, auth)).v,
+      ];
       const terr = (await inCampaign(t.terrA1, '2SP', campaign, auth)).v;
       expect(pick(terr, rows)).toEqual(sumOf(parts, rows));
     });
@@ -133,7 +200,12 @@ describe('sums up the tree match the sum of the parts', () => {
       const res = await inCampaign(t.regionA, '1SP', campaign, await authOf(t.regionA));
       const v = res.v;
       expect(res.body.missingChildren).toEqual([]);
-      expect({ '01': v['01'], '02': v['02'], '06': v['06'], '07': v['07'] }).toEqual({ '01': 34, '02': 7, '06': 5, '07': 1 });
+      expect({ '01': v['01'], '02': v['02'], '06': v['06'], '07': v['07'] }).toEqual({
+        '01': 34,
+        '02': 7,
+        '06': 5,
+        '07': 1,
+      });
       expect(v['03']).toBe(pct(7, 34)); // 20.6
       expect(v['03']).toBe(20.6);
       expect(v['03']).not.toBe(Math.round(((28.6 + 15) / 2) * 10) / 10); // average of the territorials: 21.8

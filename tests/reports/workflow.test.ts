@@ -37,26 +37,49 @@ describe('report workflow: submit, checks, accept, return, frozen figures', () =
     terrAuth = await authOf(t.terrA1);
     // The central administrator opens the campaign on its page.
     const admin = await loginAs((await userAt(t.central, 'ADMIN')).login);
-    const res = await postForm(admin, `/orgs/${t.central.id}/reports`, `/orgs/${t.central.id}/campaigns`,
-      { title: `Статистический отчёт за ${NEXT_YEAR - 1} год`, reportDate: `01.01.${NEXT_YEAR}`, deadline: `01.03.${NEXT_YEAR}` });
+    const res = await postForm(admin, `/orgs/${t.central.id}/reports`, `/orgs/${t.central.id}/campaigns`, {
+      title: `Статистический отчёт за ${NEXT_YEAR - 1} год`,
+      reportDate: `01.01.${NEXT_YEAR}`,
+      deadline: `01.03.${NEXT_YEAR}`,
+    });
     expect(res.status).toBe(303);
     campaign = /campaign=([0-9a-f-]{36})/.exec(res.headers.location)![1];
   });
 
-  const status = async (org: { id: string }, form: string) => (await inCampaign(org, form, campaign, terrAuth)).body.status;
+  const status = async (org: { id: string }, form: string) =>
+    (await inCampaign(org, form, campaign, terrAuth)).body.status;
 
   it('lists the open campaign with every report not started', async () => {
-    const res = expectStatus(await api().get(`/api/v1/orgs/${t.terrA1.id}/reports`).query({ campaign }).set('Authorization', terrAuth), 200);
-    expect(res.body.campaign).toMatchObject({ id: campaign, reportDate: REPORT_DATE, deadline: DEADLINE, status: 'OPEN' });
-    expect(res.body.items.map((i: { organisationId: string; status: string }) => [i.organisationId, i.status]).sort())
-      .toEqual([[t.terrA1.id, 'NOT_STARTED'], [t.primA1.id, 'NOT_STARTED'], [t.primA2.id, 'NOT_STARTED']].sort());
+    const res = expectStatus(
+      await api().get(`/api/v1/orgs/${t.terrA1.id}/reports`).query({ campaign }).set('Authorization', terrAuth),
+      200,
+    );
+    expect(res.body.campaign).toMatchObject({
+      id: campaign,
+      reportDate: REPORT_DATE,
+      deadline: DEADLINE,
+      status: 'OPEN',
+    });
+    expect(
+      res.body.items.map((i: { organisationId: string; status: string }) => [i.organisationId, i.status]).sort(),
+    ).toEqual(
+      [
+        [t.terrA1.id, 'NOT_STARTED'],
+        [t.primA1.id, 'NOT_STARTED'],
+        [t.primA2.id, 'NOT_STARTED'],
+      ].sort(),
+    );
   });
 
   it("refuses a submission whose check fails (employees fewer than working members) with 422 and the check's message", async () => {
     const res = await step(t.primA1, '5SP', 'submit', primAuth, { campaign, entered: { ...ENTERED_OK(), '01.v': 3 } });
     expect(res.status).toBe(422);
-    expect(res.body.error.message).toContain('Работающих членов Профсоюза не может быть больше, чем работников (строки 02 и 01)');
-    expect(res.body.error.checks).toEqual(['Работающих членов Профсоюза не может быть больше, чем работников (строки 02 и 01)']);
+    expect(res.body.error.message).toContain(
+      'Работающих членов Профсоюза не может быть больше, чем работников (строки 02 и 01)',
+    );
+    expect(res.body.error.checks).toEqual([
+      'Работающих членов Профсоюза не может быть больше, чем работников (строки 02 и 01)',
+    ]);
     expect(await status(t.primA1, '5SP')).not.toBe('SUBMITTED');
   });
 
@@ -65,7 +88,13 @@ describe('report workflow: submit, checks, accept, return, frozen figures', () =
     expect(res.body).toMatchObject({ organisationId: t.primA1.id, form: '5SP', status: 'SUBMITTED' });
     const r = await inCampaign(t.primA1, '5SP', campaign, primAuth);
     expect(r.body.status).toBe('SUBMITTED');
-    expect({ '01': r.v['01'], '02': r.v['02'], '03': r.v['03'], '10': r.v['10'], '40': r.v['40'] }).toEqual({ '01': 40, '02': 6, '03': 15, '10': 6, '40': 1 });
+    expect({ '01': r.v['01'], '02': r.v['02'], '03': r.v['03'], '10': r.v['10'], '40': r.v['40'] }).toEqual({
+      '01': 40,
+      '02': 6,
+      '03': 15,
+      '10': 6,
+      '40': 1,
+    });
   });
 
   it('refuses a second submission of a submitted report with 422', async () => {
@@ -83,9 +112,17 @@ describe('report workflow: submit, checks, accept, return, frozen figures', () =
     const res = expectStatus(await step(t.primA1, '5SP', 'accept', terrAuth, { campaign }), 200);
     expect(res.body.status).toBe('ACCEPTED');
     const terr = await inCampaign(t.terrA1, '2SP', campaign, terrAuth);
-    expect({ '01': terr.v['01'], '02': terr.v['02'], '03': terr.v['03'], '10': terr.v['10'], '30': terr.v['30'], '40': terr.v['40'] })
-      .toEqual({ '01': 40, '02': 6, '03': 15, '10': 6, '30': 1, '40': 1 });
-    expect(terr.body.missingChildren).toEqual([{ id: t.primA2.id, name: 'ППО детского сада А2', status: 'NOT_STARTED' }]);
+    expect({
+      '01': terr.v['01'],
+      '02': terr.v['02'],
+      '03': terr.v['03'],
+      '10': terr.v['10'],
+      '30': terr.v['30'],
+      '40': terr.v['40'],
+    }).toEqual({ '01': 40, '02': 6, '03': 15, '10': 6, '30': 1, '40': 1 });
+    expect(terr.body.missingChildren).toEqual([
+      { id: t.primA2.id, name: 'ППО детского сада А2', status: 'NOT_STARTED' },
+    ]);
   });
 
   it("the territorial chair's report page names the missing child organisation", async () => {
@@ -102,16 +139,34 @@ describe('report workflow: submit, checks, accept, return, frozen figures', () =
     const liveBefore = (await live(t.primA1, '5SP', REPORT_DATE, primAuth)).v;
     expect(liveBefore['10']).toBe(before['10']);
 
-    expectStatus(await api().post(`/api/v1/orgs/${t.primA1.id}/members`).set('Authorization', primAuth).send({
-      lastName: 'Новикова', firstName: 'Мария', middleName: 'Ивановна', birthDate: '1996-04-04', gender: 'FEMALE', category: 'WORKING',
-      joinedAt: today(), consents: { processing: true },
-    }), 201);
+    expectStatus(
+      await api()
+        .post(`/api/v1/orgs/${t.primA1.id}/members`)
+        .set('Authorization', primAuth)
+        .send({
+          lastName: 'Новикова',
+          firstName: 'Мария',
+          middleName: 'Ивановна',
+          birthDate: '1996-04-04',
+          gender: 'FEMALE',
+          category: 'WORKING',
+          joinedAt: today(),
+          consents: { processing: true },
+        }),
+      201,
+    );
     let now = (await live(t.primA1, '5SP', REPORT_DATE, primAuth)).v;
     expect(now['10']).toBe(before['10']! + 1);
     expect(now['20']).toBe(before['20']! + 1);
     expect((await inCampaign(t.primA1, '5SP', campaign, primAuth)).v).toEqual(before);
 
-    expectStatus(await api().post(`/api/v1/members/${leaverId}/exit`).set('Authorization', primAuth).send({ date: today(), reason: 'VOLUNTARY' }), 200);
+    expectStatus(
+      await api()
+        .post(`/api/v1/members/${leaverId}/exit`)
+        .set('Authorization', primAuth)
+        .send({ date: today(), reason: 'VOLUNTARY' }),
+      200,
+    );
     now = (await live(t.primA1, '5SP', REPORT_DATE, primAuth)).v;
     expect(now['21']).toBe(before['21']! + 1);
     expect(now['22']).toBe(before['22']! + 1);
@@ -132,17 +187,32 @@ describe('report workflow: submit, checks, accept, return, frozen figures', () =
   });
 
   it("a returned report does not count in the parent's sum and is listed as missing", async () => {
-    const res = expectStatus(await step(t.primA1, '5SP', 'return', terrAuth, { campaign, comment: 'Уточните численность работников' }), 200);
+    const res = expectStatus(
+      await step(t.primA1, '5SP', 'return', terrAuth, { campaign, comment: 'Уточните численность работников' }),
+      200,
+    );
     expect(res.body).toMatchObject({ status: 'RETURNED', comment: 'Уточните численность работников' });
     const terr = await inCampaign(t.terrA1, '2SP', campaign, terrAuth);
-    expect({ '01': terr.v['01'], '02': terr.v['02'], '10': terr.v['10'], '30': terr.v['30'], '40': terr.v['40'] })
-      .toEqual({ '01': null, '02': 0, '10': 0, '30': 0, '40': 0 });
-    expect(terr.body.missingChildren).toEqual(expect.arrayContaining([
-      { id: t.primA1.id, name: 'ППО школы А1', status: 'RETURNED' },
-      { id: t.primA2.id, name: 'ППО детского сада А2', status: 'NOT_STARTED' },
-    ]));
-    const list = expectStatus(await api().get(`/api/v1/orgs/${t.terrA1.id}/reports`).query({ campaign }).set('Authorization', terrAuth), 200);
-    expect(list.body.items.find((i: { organisationId: string }) => i.organisationId === t.primA1.id).status).toBe('RETURNED');
+    expect({
+      '01': terr.v['01'],
+      '02': terr.v['02'],
+      '10': terr.v['10'],
+      '30': terr.v['30'],
+      '40': terr.v['40'],
+    }).toEqual({ '01': null, '02': 0, '10': 0, '30': 0, '40': 0 });
+    expect(terr.body.missingChildren).toEqual(
+      expect.arrayContaining([
+        { id: t.primA1.id, name: 'ППО школы А1', status: 'RETURNED' },
+        { id: t.primA2.id, name: 'ППО детского сада А2', status: 'NOT_STARTED' },
+      ]),
+    );
+    const list = expectStatus(
+      await api().get(`/api/v1/orgs/${t.terrA1.id}/reports`).query({ campaign }).set('Authorization', terrAuth),
+      200,
+    );
+    expect(list.body.items.find((i: { organisationId: string }) => i.organisationId === t.primA1.id).status).toBe(
+      'RETURNED',
+    );
   });
 
   it('a returned report is computed live again; once resubmitted and accepted it freezes the new figures', async () => {
@@ -154,7 +224,12 @@ describe('report workflow: submit, checks, accept, return, frozen figures', () =
     expectStatus(await step(t.primA1, '5SP', 'submit', primAuth, { campaign, entered: ENTERED_OK(45) }), 200);
     expectStatus(await step(t.primA1, '5SP', 'accept', terrAuth, { campaign }), 200);
     const terr = (await inCampaign(t.terrA1, '2SP', campaign, terrAuth)).v;
-    expect({ '01': terr['01'], '02': terr['02'], '10': terr['10'], '21': terr['21'] }).toEqual({ '01': 45, '02': now['02'], '10': now['10'], '21': now['21'] });
+    expect({ '01': terr['01'], '02': terr['02'], '10': terr['10'], '21': terr['21'] }).toEqual({
+      '01': 45,
+      '02': now['02'],
+      '10': now['10'],
+      '21': now['21'],
+    });
   });
 
   it('stores the frozen figures and the return comment on the report row, and audits each step', async () => {
@@ -165,12 +240,14 @@ describe('report workflow: submit, checks, accept, return, frozen figures', () =
     expect(actions).toEqual(expect.arrayContaining(['report.submitted', 'report.accepted', 'report.returned']));
   });
 
-  it('refuses a workflow step addressed to a form that is not the organisation\'s form (5SP is submitted only as 5SP)', async () => {
+  it("refuses a workflow step addressed to a form that is not the organisation's form (5SP is submitted only as 5SP)", async () => {
     const before = await db().report.findMany({ where: { campaignId: campaign, organisationId: t.primA2.id } });
     const res = await step(t.primA2, 'UNION', 'submit', await authOf(t.primA2), { campaign, entered: ENTERED_OK() });
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
-    expect(await db().report.findMany({ where: { campaignId: campaign, organisationId: t.primA2.id } })).toEqual(before);
+    expect(await db().report.findMany({ where: { campaignId: campaign, organisationId: t.primA2.id } })).toEqual(
+      before,
+    );
   });
 
   describe('through the pages', () => {
@@ -183,7 +260,14 @@ describe('report workflow: submit, checks, accept, return, frozen figures', () =
       const page = await agent.get(reportUrl());
       expect(page.status).toBe(200);
       expect(page.text).toContain('name="c_01.v"');
-      const res = await postForm(agent, reportUrl(), `${reportUrl()}/save`, { version: '1', 'c_01.v': '12', 'c_06.v': '0', 'c_4B.v': '0', 'c_55.v': '0', submit: '1' });
+      const res = await postForm(agent, reportUrl(), `${reportUrl()}/save`, {
+        version: '1',
+        'c_01.v': '12',
+        'c_06.v': '0',
+        'c_4B.v': '0',
+        'c_55.v': '0',
+        submit: '1',
+      });
       expect(res.status).toBe(303);
       const r = await inCampaign(t.primA2, '5SP', campaign, terrAuth);
       expect(r.body.status).toBe('SUBMITTED');
@@ -210,10 +294,17 @@ describe('report workflow: submit, checks, accept, return, frozen figures', () =
   it('after the campaign is closed nothing can be submitted or returned (422), and accepted figures stay', async () => {
     const before = (await inCampaign(t.terrA1, '2SP', campaign, terrAuth)).v;
     const admin = await loginAs((await userAt(t.central, 'ADMIN')).login);
-    const close = await postForm(admin, `/orgs/${t.central.id}/reports`, `/orgs/${t.central.id}/campaigns/${campaign}/close`, {});
+    const close = await postForm(
+      admin,
+      `/orgs/${t.central.id}/reports`,
+      `/orgs/${t.central.id}/campaigns/${campaign}/close`,
+      {},
+    );
     expect(close.status).toBe(303);
     expect((await step(t.terrA1, '2SP', 'submit', terrAuth, { campaign })).status).toBe(422);
-    expect((await step(t.primA1, '5SP', 'return', terrAuth, { campaign, comment: 'Поздно, но верните' })).status).toBe(422);
+    expect((await step(t.primA1, '5SP', 'return', terrAuth, { campaign, comment: 'Поздно, но верните' })).status).toBe(
+      422,
+    );
     expect(await status(t.primA1, '5SP')).toBe('ACCEPTED');
     expect((await inCampaign(t.terrA1, '2SP', campaign, terrAuth)).v).toEqual(before);
   });
@@ -237,13 +328,28 @@ describe('between submission and acceptance', () => {
     const submitted = (await inCampaign(t.primA3, '5SP', campaign, primAuth)).v;
     expect(submitted['02']).toBe(3);
     // The registry moves on: one more working member as of the reporting date.
-    expectStatus(await api().post(`/api/v1/orgs/${t.primA3.id}/members`).set('Authorization', primAuth).send({
-      lastName: 'Поздняя', firstName: 'Ольга', middleName: 'Петровна', birthDate: '1990-10-10', gender: 'FEMALE', category: 'WORKING',
-      joinedAt: today(), consents: { processing: true },
-    }), 201);
+    expectStatus(
+      await api()
+        .post(`/api/v1/orgs/${t.primA3.id}/members`)
+        .set('Authorization', primAuth)
+        .send({
+          lastName: 'Поздняя',
+          firstName: 'Ольга',
+          middleName: 'Петровна',
+          birthDate: '1990-10-10',
+          gender: 'FEMALE',
+          category: 'WORKING',
+          joinedAt: today(),
+          consents: { processing: true },
+        }),
+      201,
+    );
     expectStatus(await step(t.primA3, '5SP', 'accept', await authOf(t.terrA2), { campaign }), 200);
     const accepted = await inCampaign(t.primA3, '5SP', campaign, await authOf(t.terrA2));
     expect(accepted.body.status).toBe('ACCEPTED');
-    expect({ figures: accepted.v['02'], failed: accepted.body.failedChecks }).toEqual({ figures: submitted['02'], failed: [] });
+    expect({ figures: accepted.v['02'], failed: accepted.body.failedChecks }).toEqual({
+      figures: submitted['02'],
+      failed: [],
+    });
   });
 });

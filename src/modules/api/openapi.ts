@@ -12,7 +12,17 @@ function schemaOf(s: z.ZodType | undefined) {
 
 const ERROR = {
   type: 'object',
-  properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, fields: { type: 'object', additionalProperties: { type: 'string' } } }, required: ['code', 'message'] } },
+  properties: {
+    error: {
+      type: 'object',
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        fields: { type: 'object', additionalProperties: { type: 'string' } },
+      },
+      required: ['code', 'message'],
+    },
+  },
 };
 
 /** The OpenAPI 3 document, generated from the routes' own zod schemas: it cannot drift from the code. */
@@ -37,17 +47,32 @@ export function buildOpenApi(routes: RouteDef[]) {
       'x-policy-action': r.action,
       security: r.action === 'public' ? [] : [{ bearer: [] }],
       parameters: params,
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body) } } } } : {}),
+      ...(r.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body) } } } }
+        : {}),
       responses: {
-        [ok]: { description: 'Успешно', ...(r.response ? { content: { 'application/json': { schema: schemaOf(r.response) } } } : {}) },
+        [ok]: {
+          description: 'Успешно',
+          ...(r.response ? { content: { 'application/json': { schema: schemaOf(r.response) } } } : {}),
+        },
         400: { description: 'Ошибка во входных данных', content: { 'application/json': { schema: ERROR } } },
-        ...(r.action === 'public' ? {} : { 401: { description: 'Нет или неверный токен' }, 403: { description: 'Нет права' }, 404: { description: 'Не найдено или вне вашей части структуры' } }),
+        ...(r.action === 'public'
+          ? {}
+          : {
+              401: { description: 'Нет или неверный токен' },
+              403: { description: 'Нет права' },
+              404: { description: 'Не найдено или вне вашей части структуры' },
+            }),
       },
     };
   }
   return {
     openapi: '3.0.3',
-    info: { title: 'Единый реестр: интеграционный API', version: '1.0.0', description: 'Ошибки: {error: {code, message, fields?}}; даты YYYY-MM-DD; списки постранично.' },
+    info: {
+      title: 'Единый реестр: интеграционный API',
+      version: '1.0.0',
+      description: 'Ошибки: {error: {code, message, fields?}}; даты YYYY-MM-DD; списки постранично.',
+    },
     servers: [{ url: '/' }],
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     paths,

@@ -2,16 +2,62 @@ import { db, type Tx } from '../../db';
 import type { Actor } from '../../policy/actor';
 
 export type AuditAction =
-  | 'login' | 'login.failed' | 'logout' | 'access.denied' | 'token.created' | 'token.revoked' | 'token.failed'
-  | 'nda.accepted' | 'password.changed'
-  | 'org.created' | 'org.updated' | 'org.excluded'
-  | 'member.viewed' | 'member.listed' | 'member.created' | 'member.updated' | 'member.exited' | 'member.transferred'
-  | 'member.exported' | 'consent.changed' | 'position.changed'
-  | 'user.created' | 'user.updated' | 'role.assigned' | 'role.ended' | 'role.handover'
-  | 'card.ordered' | 'card.order.forwarded' | 'card.order.returned' | 'card.order.resubmitted' | 'card.order.delivered' | 'card.order.closed'
-  | 'card.batch.created' | 'card.batch.produced' | 'card.batch.delivered' | 'card.batch.exported'
-  | 'card.issued' | 'card.virtual' | 'card.blocked' | 'card.reissued' | 'card.viewed'
-  | 'verify.checked' | 'report.saved' | 'report.submitted' | 'report.accepted' | 'report.returned' | 'report.campaign' | 'report.template' | 'import.created' | 'import.run' | 'import.undone' | 'event.created' | 'event.checkin' | 'event.exported' | 'bonus.exported' | 'report.exported';
+  | 'login'
+  | 'login.failed'
+  | 'logout'
+  | 'access.denied'
+  | 'token.created'
+  | 'token.revoked'
+  | 'token.failed'
+  | 'nda.accepted'
+  | 'password.changed'
+  | 'org.created'
+  | 'org.updated'
+  | 'org.excluded'
+  | 'member.viewed'
+  | 'member.listed'
+  | 'member.created'
+  | 'member.updated'
+  | 'member.exited'
+  | 'member.transferred'
+  | 'member.exported'
+  | 'consent.changed'
+  | 'position.changed'
+  | 'user.created'
+  | 'user.updated'
+  | 'role.assigned'
+  | 'role.ended'
+  | 'role.handover'
+  | 'card.ordered'
+  | 'card.order.forwarded'
+  | 'card.order.returned'
+  | 'card.order.resubmitted'
+  | 'card.order.delivered'
+  | 'card.order.closed'
+  | 'card.batch.created'
+  | 'card.batch.produced'
+  | 'card.batch.delivered'
+  | 'card.batch.exported'
+  | 'card.issued'
+  | 'card.virtual'
+  | 'card.blocked'
+  | 'card.reissued'
+  | 'card.viewed'
+  | 'verify.checked'
+  | 'report.saved'
+  | 'report.submitted'
+  | 'report.accepted'
+  | 'report.returned'
+  | 'report.campaign'
+  | 'report.template'
+  | 'import.created'
+  | 'import.run'
+  | 'import.undone'
+  | 'event.created'
+  | 'event.checkin'
+  | 'event.exported'
+  | 'bonus.exported'
+  | 'report.exported';
 
 export interface AuditEntry {
   action: AuditAction;
@@ -41,10 +87,28 @@ export async function audit(actor: Actor | null, e: AuditEntry, tx?: Tx): Promis
 }
 
 /** Audit rows about organisations of a subtree (all rows for the whole union when `path` is the root's). */
-export async function auditPage(opts: { path: string; includeUnscoped: boolean; page: number; pageSize: number; action?: string }) {
+export async function auditPage(opts: {
+  path: string;
+  includeUnscoped: boolean;
+  page: number;
+  pageSize: number;
+  action?: string;
+}) {
   const offset = (opts.page - 1) * opts.pageSize;
   const action = opts.action ?? null;
-  const rows = await db().$queryRaw<{ id: bigint; at: Date; login: string | null; action: string; entity: string | null; entityId: string | null; orgName: string | null; rowCount: number | null; outcome: string }[]>`
+  const rows = await db().$queryRaw<
+    {
+      id: bigint;
+      at: Date;
+      login: string | null;
+      action: string;
+      entity: string | null;
+      entityId: string | null;
+      orgName: string | null;
+      rowCount: number | null;
+      outcome: string;
+    }[]
+  >`
     SELECT a.id, a.at, u.login, a.action, a.entity, a."entityId", coalesce(o."shortName", o.name) AS "orgName", a."rowCount", a.outcome
     FROM "AuditLog" a
     LEFT JOIN "Organisation" o ON o.id = a."organisationId"

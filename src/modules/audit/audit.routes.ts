@@ -8,34 +8,71 @@ import { idParams } from '../organisations/organisations.input';
 import { auditPage } from './audit.repo';
 
 export const AUDIT_LABELS: Record<string, string> = {
-  login: 'Вход', 'login.failed': 'Неудачный вход', logout: 'Выход', 'access.denied': 'Отказ в доступе',
-  'token.created': 'Выпущен токен API', 'token.revoked': 'Отозван токен API', 'token.failed': 'Неудачный выпуск токена',
-  'nda.accepted': 'Принято обязательство о неразглашении', 'password.changed': 'Смена пароля',
-  'org.created': 'Создана организация', 'org.updated': 'Изменён паспорт', 'org.excluded': 'Организация исключена',
-  'member.viewed': 'Просмотр карточки члена', 'member.listed': 'Просмотр списка членов', 'member.created': 'Постановка на учёт',
-  'member.updated': 'Изменение данных члена', 'member.exited': 'Снятие с учёта', 'member.transferred': 'Перевод',
-  'member.exported': 'Выгрузка персональных данных', 'consent.changed': 'Изменение согласия', 'position.changed': 'Изменение должности',
-  'user.created': 'Создан пользователь', 'user.updated': 'Изменён пользователь', 'role.assigned': 'Назначена роль',
-  'role.ended': 'Завершены полномочия', 'role.handover': 'Передача полномочий',
+  login: 'Вход',
+  'login.failed': 'Неудачный вход',
+  logout: 'Выход',
+  'access.denied': 'Отказ в доступе',
+  'token.created': 'Выпущен токен API',
+  'token.revoked': 'Отозван токен API',
+  'token.failed': 'Неудачный выпуск токена',
+  'nda.accepted': 'Принято обязательство о неразглашении',
+  'password.changed': 'Смена пароля',
+  'org.created': 'Создана организация',
+  'org.updated': 'Изменён паспорт',
+  'org.excluded': 'Организация исключена',
+  'member.viewed': 'Просмотр карточки члена',
+  'member.listed': 'Просмотр списка членов',
+  'member.created': 'Постановка на учёт',
+  'member.updated': 'Изменение данных члена',
+  'member.exited': 'Снятие с учёта',
+  'member.transferred': 'Перевод',
+  'member.exported': 'Выгрузка персональных данных',
+  'consent.changed': 'Изменение согласия',
+  'position.changed': 'Изменение должности',
+  'user.created': 'Создан пользователь',
+  'user.updated': 'Изменён пользователь',
+  'role.assigned': 'Назначена роль',
+  'role.ended': 'Завершены полномочия',
+  'role.handover': 'Передача полномочий',
 };
 
 export function auditPages(): RouteDef[] {
   return [
     {
-      method: 'get', path: '/orgs/:id/audit', kind: 'page', action: 'audit.view', params: idParams,
-      query: z.object({ page: z.coerce.number().int().min(1).catch(1).default(1), action: z.string().max(40).optional().catch(undefined) }),
+      method: 'get',
+      path: '/orgs/:id/audit',
+      kind: 'page',
+      action: 'audit.view',
+      params: idParams,
+      query: z.object({
+        page: z.coerce.number().int().min(1).catch(1).default(1),
+        action: z.string().max(40).optional().catch(undefined),
+      }),
       async handler(ctx) {
         const org = await findVisible(ctx.actor, ctx.params.id);
         if (!org) throw new AppError('NOT_FOUND');
         ctx.authorize(org.path);
         const action = ctx.query.action && AUDIT_LABELS[ctx.query.action] ? ctx.query.action : undefined;
         // Logins and token events belong to no organisation: only the central administrator sees them.
-        const { rows, total } = await auditPage({ path: org.path, includeUnscoped: isAdmin(ctx.actor) && org.kind === 'CENTRAL', page: ctx.query.page, pageSize: 100, action });
+        const { rows, total } = await auditPage({
+          path: org.path,
+          includeUnscoped: isAdmin(ctx.actor) && org.kind === 'CENTRAL',
+          page: ctx.query.page,
+          pageSize: 100,
+          action,
+        });
         await renderPage(ctx.res, 'audit/list', {
-          title: 'Журнал действий', org: { id: org.id, name: org.shortName ?? org.name },
+          title: 'Журнал действий',
+          org: { id: org.id, name: org.shortName ?? org.name },
           rows: rows.map((r) => ({ ...r, label: AUDIT_LABELS[r.action] ?? r.action })),
-          actions: [{ value: '', label: 'Все действия' }, ...Object.entries(AUDIT_LABELS).map(([value, label]) => ({ value, label }))],
-          filters: { action: action ?? '' }, page: ctx.query.page, pageSize: 100, total,
+          actions: [
+            { value: '', label: 'Все действия' },
+            ...Object.entries(AUDIT_LABELS).map(([value, label]) => ({ value, label })),
+          ],
+          filters: { action: action ?? '' },
+          page: ctx.query.page,
+          pageSize: 100,
+          total,
         });
       },
     },

@@ -19,7 +19,12 @@ export async function findUserForLogin(login: string) {
 export async function loadActor(userId: string, via: Actor['via']): Promise<Actor | null> {
   const u = await db().user.findUnique({
     where: { id: userId },
-    include: { roles: { where: activeRoles(), include: { organisation: { select: { path: true, kind: true, name: true, shortName: true } } } } },
+    include: {
+      roles: {
+        where: activeRoles(),
+        include: { organisation: { select: { path: true, kind: true, name: true, shortName: true } } },
+      },
+    },
   });
   if (!u || !u.active) return null;
   return {
@@ -30,7 +35,11 @@ export async function loadActor(userId: string, via: Actor['via']): Promise<Acto
     ndaAcceptedAt: u.ndaAcceptedAt,
     via,
     assignments: u.roles.map((r) => ({
-      id: r.id, role: r.role, organisationId: r.organisationId, orgPath: r.organisation.path, orgKind: r.organisation.kind,
+      id: r.id,
+      role: r.role,
+      organisationId: r.organisationId,
+      orgPath: r.organisation.path,
+      orgKind: r.organisation.kind,
       orgName: r.organisation.shortName ?? r.organisation.name,
     })),
   };
@@ -51,7 +60,9 @@ export async function findValidToken(token: string) {
   const row = await db().apiToken.findUnique({ where: { tokenHash: hashToken(token) } });
   if (!row || row.revokedAt || row.expiresAt < new Date()) return null;
   // Last use is informative only; no need to wait for it.
-  void db().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+  void db()
+    .apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } })
+    .catch(() => undefined);
   return row;
 }
 

@@ -13,7 +13,11 @@ import { userActor } from '../../policy/actor';
 
 function authenticate(req: Request, res: Response): Promise<{ id: string } | false> {
   return new Promise((resolve, reject) => {
-    passport.authenticate('local', (err: unknown, user: { id: string } | false) => (err ? reject(err) : resolve(user)))(req, res, ((e: unknown) => e && reject(e)) as NextFunction);
+    passport.authenticate('local', (err: unknown, user: { id: string } | false) => (err ? reject(err) : resolve(user)))(
+      req,
+      res,
+      ((e: unknown) => e && reject(e)) as NextFunction,
+    );
   });
 }
 
@@ -28,28 +32,54 @@ export function safeReturnTo(v: unknown): string {
 }
 
 const tokenInput = z.object({
-  name: z.string().trim().min(1, { message: 'Назовите токен, например «Синхронизация с 1С вуза»' }).max(100, { message: 'Не длиннее 100 символов' }),
-  days: z.coerce.number({ message: 'Срок: число дней' }).int({ message: 'Срок: целое число дней' }).min(1, { message: 'Срок: от 1 до 365 дней' }).max(365, { message: 'Срок: от 1 до 365 дней' }),
+  name: z
+    .string()
+    .trim()
+    .min(1, { message: 'Назовите токен, например «Синхронизация с 1С вуза»' })
+    .max(100, { message: 'Не длиннее 100 символов' }),
+  days: z.coerce
+    .number({ message: 'Срок: число дней' })
+    .int({ message: 'Срок: целое число дней' })
+    .min(1, { message: 'Срок: от 1 до 365 дней' })
+    .max(365, { message: 'Срок: от 1 до 365 дней' }),
 });
 
 export function authPages(): RouteDef[] {
   return [
     {
-      method: 'get', path: '/login', kind: 'page', action: 'public',
+      method: 'get',
+      path: '/login',
+      kind: 'page',
+      action: 'public',
       async handler({ res, actor }) {
         if (actor) return res.redirect(303, '/');
         await renderPage(res, 'auth/login', { title: 'Вход', values: {}, error: null });
       },
     },
     {
-      method: 'post', path: '/login', kind: 'page', action: 'public', before: loginLimiters(),
+      method: 'post',
+      path: '/login',
+      kind: 'page',
+      action: 'public',
+      before: loginLimiters(),
       async handler({ req, res }) {
         const login = typeof req.body.login === 'string' ? req.body.login.slice(0, 100) : '';
         if (!login || typeof req.body.password !== 'string' || !req.body.password) {
-          return renderPage(res, 'auth/login', { title: 'Вход', values: { login }, error: 'Введите логин и пароль' }, 400);
+          return renderPage(
+            res,
+            'auth/login',
+            { title: 'Вход', values: { login }, error: 'Введите логин и пароль' },
+            400,
+          );
         }
         const user = await authenticate(req, res);
-        if (!user) return renderPage(res, 'auth/login', { title: 'Вход', values: { login }, error: 'Неверный логин или пароль' }, 401);
+        if (!user)
+          return renderPage(
+            res,
+            'auth/login',
+            { title: 'Вход', values: { login }, error: 'Неверный логин или пароль' },
+            401,
+          );
         const returnTo = safeReturnTo(req.session.returnTo);
         await logIn(req, user);
         req.session.createdAt = Date.now();
@@ -58,7 +88,10 @@ export function authPages(): RouteDef[] {
       },
     },
     {
-      method: 'post', path: '/logout', kind: 'page', action: 'self',
+      method: 'post',
+      path: '/logout',
+      kind: 'page',
+      action: 'self',
       async handler({ req, res, actor }) {
         await audit(actor, { action: 'logout' });
         await new Promise<void>((resolve) => req.logout(() => resolve()));
@@ -68,16 +101,36 @@ export function authPages(): RouteDef[] {
       },
     },
     {
-      method: 'get', path: '/nda', kind: 'page', action: 'self',
+      method: 'get',
+      path: '/nda',
+      kind: 'page',
+      action: 'self',
       async handler({ req, res, actor }) {
-        await renderPage(res, 'auth/nda', { title: 'Обязательство о неразглашении', acceptedAt: actor.ndaAcceptedAt, returnTo: safeReturnTo(req.query.returnTo) });
+        await renderPage(res, 'auth/nda', {
+          title: 'Обязательство о неразглашении',
+          acceptedAt: actor.ndaAcceptedAt,
+          returnTo: safeReturnTo(req.query.returnTo),
+        });
       },
     },
     {
-      method: 'post', path: '/nda', kind: 'page', action: 'self',
+      method: 'post',
+      path: '/nda',
+      kind: 'page',
+      action: 'self',
       async handler({ req, res, actor }) {
         if (req.body.accept !== 'on') {
-          return renderPage(res, 'auth/nda', { title: 'Обязательство о неразглашении', acceptedAt: null, returnTo: safeReturnTo(req.body.returnTo), error: 'Отметьте, что принимаете обязательство' }, 400);
+          return renderPage(
+            res,
+            'auth/nda',
+            {
+              title: 'Обязательство о неразглашении',
+              acceptedAt: null,
+              returnTo: safeReturnTo(req.body.returnTo),
+              error: 'Отметьте, что принимаете обязательство',
+            },
+            400,
+          );
         }
         if (!actor.ndaAcceptedAt) {
           await acceptNda(actor.userId!);
@@ -87,16 +140,25 @@ export function authPages(): RouteDef[] {
       },
     },
     {
-      method: 'get', path: '/profile', kind: 'page', action: 'self',
-      async handler(ctx) { await renderProfile(ctx, {}, {}); },
+      method: 'get',
+      path: '/profile',
+      kind: 'page',
+      action: 'self',
+      async handler(ctx) {
+        await renderProfile(ctx, {}, {});
+      },
     },
     {
-      method: 'post', path: '/profile/password', kind: 'page', action: 'self',
+      method: 'post',
+      path: '/profile/password',
+      kind: 'page',
+      action: 'self',
       async handler(ctx) {
         const { current, next, repeat } = ctx.req.body as Record<string, string>;
         const errors: Record<string, string> = {};
         const user = await findUserForLogin(ctx.actor.login);
-        if (!user || typeof current !== 'string' || !(await verifyPassword(user.passwordHash, current))) errors.current = 'Текущий пароль введён неверно';
+        if (!user || typeof current !== 'string' || !(await verifyPassword(user.passwordHash, current)))
+          errors.current = 'Текущий пароль введён неверно';
         const p = typeof next === 'string' ? passwordProblem(next) : 'Введите новый пароль';
         if (p) errors.next = p;
         else if (next !== repeat) errors.repeat = 'Пароли не совпадают';
@@ -109,7 +171,10 @@ export function authPages(): RouteDef[] {
       },
     },
     {
-      method: 'post', path: '/profile/tokens', kind: 'page', action: 'self',
+      method: 'post',
+      path: '/profile/tokens',
+      kind: 'page',
+      action: 'self',
       async handler(ctx) {
         const parsed = tokenInput.safeParse(ctx.req.body);
         if (!parsed.success) {
@@ -123,7 +188,10 @@ export function authPages(): RouteDef[] {
       },
     },
     {
-      method: 'post', path: '/profile/tokens/:tokenId/revoke', kind: 'page', action: 'self',
+      method: 'post',
+      path: '/profile/tokens/:tokenId/revoke',
+      kind: 'page',
+      action: 'self',
       params: z.object({ tokenId: z.string().uuid() }),
       async handler(ctx) {
         if (!(await revokeToken(ctx.actor.userId!, ctx.params.tokenId))) throw new AppError('NOT_FOUND');
@@ -135,12 +203,34 @@ export function authPages(): RouteDef[] {
   ];
 }
 
-async function renderProfile(ctx: Ctx, errors: Record<string, string>, values: Record<string, unknown>, status = 200, newToken?: string) {
+async function renderProfile(
+  ctx: Ctx,
+  errors: Record<string, string>,
+  values: Record<string, unknown>,
+  status = 200,
+  newToken?: string,
+) {
   const tokens = await listTokens(ctx.actor.userId!);
-  await renderPage(ctx.res, 'auth/profile', {
-    title: 'Профиль', errors, values, newToken,
-    me: { login: ctx.actor.login, fullName: ctx.actor.fullName, ndaAcceptedAt: ctx.actor.ndaAcceptedAt },
-    roles: ctx.actor.assignments.map((a) => ({ role: ROLE_LABELS[a.role], org: a.orgName, orgId: a.organisationId })),
-    tokens: tokens.map((t) => ({ id: t.id, name: t.name, createdAt: t.createdAt, expiresAt: t.expiresAt, lastUsedAt: t.lastUsedAt, active: !t.revokedAt && t.expiresAt > new Date(), revokedAt: t.revokedAt })),
-  }, status);
+  await renderPage(
+    ctx.res,
+    'auth/profile',
+    {
+      title: 'Профиль',
+      errors,
+      values,
+      newToken,
+      me: { login: ctx.actor.login, fullName: ctx.actor.fullName, ndaAcceptedAt: ctx.actor.ndaAcceptedAt },
+      roles: ctx.actor.assignments.map((a) => ({ role: ROLE_LABELS[a.role], org: a.orgName, orgId: a.organisationId })),
+      tokens: tokens.map((t) => ({
+        id: t.id,
+        name: t.name,
+        createdAt: t.createdAt,
+        expiresAt: t.expiresAt,
+        lastUsedAt: t.lastUsedAt,
+        active: !t.revokedAt && t.expiresAt > new Date(),
+        revokedAt: t.revokedAt,
+      })),
+    },
+    status,
+  );
 }

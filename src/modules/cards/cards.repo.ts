@@ -6,7 +6,9 @@ import { toDate } from '../../lib/dates';
 
 export async function nextCardNumbers(tx: Tx, n: number): Promise<string[]> {
   if (n === 0) return [];
-  const rows = await tx.$queryRaw<{ v: bigint }[]>`SELECT nextval('card_number_seq') AS v FROM generate_series(1, ${n}::int)`;
+  const rows = await tx.$queryRaw<
+    { v: bigint }[]
+  >`SELECT nextval('card_number_seq') AS v FROM generate_series(1, ${n}::int)`;
   return rows.map((r) => cardNumberFromSeq(r.v));
 }
 
@@ -19,18 +21,48 @@ export async function cardSigningKey(): Promise<string> {
   return (await db().appSecret.findUniqueOrThrow({ where: { name: 'card-signing' } })).value;
 }
 
-export async function insertCards(tx: Tx, rows: { memberId: string; form: CardForm; status: CardStatus; printedName: string; orderId?: string | null; replacesId?: string | null; issuedAt?: string | null }[], date: string, userId: string | null) {
+export async function insertCards(
+  tx: Tx,
+  rows: {
+    memberId: string;
+    form: CardForm;
+    status: CardStatus;
+    printedName: string;
+    orderId?: string | null;
+    replacesId?: string | null;
+    issuedAt?: string | null;
+  }[],
+  date: string,
+  userId: string | null,
+) {
   const numbers = await nextCardNumbers(tx, rows.length);
   const data = rows.map((r, i) => ({
-    id: crypto.randomUUID(), number: numbers[i], memberId: r.memberId, form: r.form, status: r.status, printedName: r.printedName,
-    orderId: r.orderId ?? null, replacesId: r.replacesId ?? null, issuedAt: r.issuedAt ? toDate(r.issuedAt) : null,
+    id: crypto.randomUUID(),
+    number: numbers[i],
+    memberId: r.memberId,
+    form: r.form,
+    status: r.status,
+    printedName: r.printedName,
+    orderId: r.orderId ?? null,
+    replacesId: r.replacesId ?? null,
+    issuedAt: r.issuedAt ? toDate(r.issuedAt) : null,
   }));
   await tx.card.createMany({ data });
-  await tx.cardEvent.createMany({ data: data.map((c) => ({ cardId: c.id, status: c.status, date: toDate(date), userId })) });
+  await tx.cardEvent.createMany({
+    data: data.map((c) => ({ cardId: c.id, status: c.status, date: toDate(date), userId })),
+  });
   return data;
 }
 
-export async function setCardsStatus(tx: Tx, where: Prisma.CardWhereInput, status: CardStatus, date: string, userId: string | null, extra: Prisma.CardUncheckedUpdateManyInput = {}, note?: string) {
+export async function setCardsStatus(
+  tx: Tx,
+  where: Prisma.CardWhereInput,
+  status: CardStatus,
+  date: string,
+  userId: string | null,
+  extra: Prisma.CardUncheckedUpdateManyInput = {},
+  note?: string,
+) {
   const ids = (await tx.card.findMany({ where, select: { id: true } })).map((c) => c.id);
   if (!ids.length) return 0;
   await tx.card.updateMany({ where: { id: { in: ids } }, data: { status, ...extra } });
@@ -41,8 +73,16 @@ export async function setCardsStatus(tx: Tx, where: Prisma.CardWhereInput, statu
 /** Active members of a primary organisation (and its sub-units), with their non-blocked card if any. */
 export async function membersForOrder(primaryPath: string, memberIds?: string[]) {
   return db().member.findMany({
-    where: { status: 'ACTIVE', organisation: { path: { startsWith: primaryPath } }, ...(memberIds ? { id: { in: memberIds } } : {}) },
-    include: { person: true, cards: { where: { status: { not: 'BLOCKED' } } }, organisation: { select: { name: true, shortName: true } } },
+    where: {
+      status: 'ACTIVE',
+      organisation: { path: { startsWith: primaryPath } },
+      ...(memberIds ? { id: { in: memberIds } } : {}),
+    },
+    include: {
+      person: true,
+      cards: { where: { status: { not: 'BLOCKED' } } },
+      organisation: { select: { name: true, shortName: true } },
+    },
     orderBy: [{ person: { lastNameKey: 'asc' } }, { person: { firstName: 'asc' } }],
   });
 }
@@ -57,10 +97,21 @@ export async function findOrder(id: string): Promise<OrderFull | null> {
 }
 
 /** Orders of primary organisations inside `path`, or held by an organisation inside it. */
-export async function ordersInSubtree(path: string, status: CardOrderStatus | undefined, page: number, pageSize: number) {
+export async function ordersInSubtree(
+  path: string,
+  status: CardOrderStatus | undefined,
+  page: number,
+  pageSize: number,
+) {
   const where = await subtreeOrderWhere(path, status);
   const [items, total] = await Promise.all([
-    db().cardOrder.findMany({ where, orderBy: { number: 'desc' }, skip: (page - 1) * pageSize, take: pageSize, include: { _count: { select: { cards: true } } } }),
+    db().cardOrder.findMany({
+      where,
+      orderBy: { number: 'desc' },
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+      include: { _count: { select: { cards: true } } },
+    }),
     db().cardOrder.count({ where }),
   ]);
   return { items, total };
@@ -70,26 +121,50 @@ export async function ordersInSubtree(path: string, status: CardOrderStatus | un
 export async function ordersHeldBy(orgId: string) {
   return db().cardOrder.findMany({
     where: { holderId: orgId, status: { in: ['SUBMITTED', 'FORWARDED', 'DELIVERED'] }, organisationId: { not: orgId } },
-    orderBy: { number: 'asc' }, take: 200, include: { _count: { select: { cards: true } } },
+    orderBy: { number: 'asc' },
+    take: 200,
+    include: { _count: { select: { cards: true } } },
   });
 }
 
 async function subtreeOrderWhere(path: string, status?: CardOrderStatus): Promise<Prisma.CardOrderWhereInput> {
-  const ids = (await db().organisation.findMany({ where: { path: { startsWith: path }, kind: { in: ['PRIMARY', 'CENTRAL', 'REGIONAL', 'TERRITORIAL'] } }, select: { id: true } })).map((o) => o.id);
+  const ids = (
+    await db().organisation.findMany({
+      where: { path: { startsWith: path }, kind: { in: ['PRIMARY', 'CENTRAL', 'REGIONAL', 'TERRITORIAL'] } },
+      select: { id: true },
+    })
+  ).map((o) => o.id);
   return { organisationId: { in: ids }, ...(status ? { status } : {}) };
 }
 
-
 export async function cardsOfMember(memberId: string) {
-  return db().card.findMany({ where: { memberId }, orderBy: { createdAt: 'desc' }, include: { events: { orderBy: [{ date: 'asc' }, { createdAt: 'asc' }] } } });
+  return db().card.findMany({
+    where: { memberId },
+    orderBy: { createdAt: 'desc' },
+    include: { events: { orderBy: [{ date: 'asc' }, { createdAt: 'asc' }] } },
+  });
 }
 
 export async function findCard(id: string) {
-  return db().card.findUnique({ where: { id }, include: { member: { include: { person: true, organisation: { select: { id: true, path: true, name: true, shortName: true } } } } } });
+  return db().card.findUnique({
+    where: { id },
+    include: {
+      member: {
+        include: { person: true, organisation: { select: { id: true, path: true, name: true, shortName: true } } },
+      },
+    },
+  });
 }
 
 export async function findCardByNumber(number: string) {
-  return db().card.findUnique({ where: { number }, include: { member: { include: { person: true, organisation: { select: { id: true, path: true, name: true, shortName: true } } } } } });
+  return db().card.findUnique({
+    where: { number },
+    include: {
+      member: {
+        include: { person: true, organisation: { select: { id: true, path: true, name: true, shortName: true } } },
+      },
+    },
+  });
 }
 
 export async function findBatch(id: string) {
@@ -98,7 +173,12 @@ export async function findBatch(id: string) {
 
 export async function batches(page: number, pageSize: number) {
   const [items, total] = await Promise.all([
-    db().cardBatch.findMany({ orderBy: { number: 'desc' }, skip: (page - 1) * pageSize, take: pageSize, include: { _count: { select: { cards: true, orders: true } } } }),
+    db().cardBatch.findMany({
+      orderBy: { number: 'desc' },
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+      include: { _count: { select: { cards: true, orders: true } } },
+    }),
     db().cardBatch.count(),
   ]);
   return { items, total };

@@ -17,32 +17,62 @@ async function central(ctx: Ctx, id: string) {
 
 async function show(ctx: Ctx, orgId: string, newKey?: string, error?: string) {
   const keys = await listPartnerKeys();
-  await renderPage(ctx.res, 'cards/partners', { title: 'Ключи партнёров', orgId, keys, newKey, error }, error ? 400 : 200);
+  await renderPage(
+    ctx.res,
+    'cards/partners',
+    { title: 'Ключи партнёров', orgId, keys, newKey, error },
+    error ? 400 : 200,
+  );
 }
 
 export function partnerPages(): RouteDef[] {
   return [
     {
-      method: 'get', path: '/orgs/:id/partner-keys', kind: 'page', action: 'user.manage', params: idParams,
-      async handler(ctx) { const org = await central(ctx, ctx.params.id); await show(ctx, org.id); },
+      method: 'get',
+      path: '/orgs/:id/partner-keys',
+      kind: 'page',
+      action: 'user.manage',
+      params: idParams,
+      async handler(ctx) {
+        const org = await central(ctx, ctx.params.id);
+        await show(ctx, org.id);
+      },
     },
     {
-      method: 'post', path: '/orgs/:id/partner-keys', kind: 'page', action: 'user.manage', params: idParams,
+      method: 'post',
+      path: '/orgs/:id/partner-keys',
+      kind: 'page',
+      action: 'user.manage',
+      params: idParams,
       async handler(ctx) {
         const org = await central(ctx, ctx.params.id);
         const name = z.string().trim().min(3).max(200).safeParse(ctx.body.name);
         if (!name.success) return show(ctx, org.id, undefined, 'Укажите название партнёра (не короче 3 символов)');
         const { key, row } = await createPartnerKey(name.data);
-        await audit(ctx.actor, { action: 'token.created', entity: 'PartnerKey', entityId: row.id, organisationId: org.id });
+        await audit(ctx.actor, {
+          action: 'token.created',
+          entity: 'PartnerKey',
+          entityId: row.id,
+          organisationId: org.id,
+        });
         await show(ctx, org.id, key);
       },
     },
     {
-      method: 'post', path: '/orgs/:id/partner-keys/:keyId/revoke', kind: 'page', action: 'user.manage', params: z.object({ id: uuid, keyId: uuid }),
+      method: 'post',
+      path: '/orgs/:id/partner-keys/:keyId/revoke',
+      kind: 'page',
+      action: 'user.manage',
+      params: z.object({ id: uuid, keyId: uuid }),
       async handler(ctx) {
         const org = await central(ctx, ctx.params.id);
         await revokePartnerKey(ctx.params.keyId);
-        await audit(ctx.actor, { action: 'token.revoked', entity: 'PartnerKey', entityId: ctx.params.keyId, organisationId: org.id });
+        await audit(ctx.actor, {
+          action: 'token.revoked',
+          entity: 'PartnerKey',
+          entityId: ctx.params.keyId,
+          organisationId: org.id,
+        });
         ctx.req.session.flash = 'Ключ отозван';
         ctx.res.redirect(303, `/orgs/${org.id}/partner-keys`);
       },

@@ -3,7 +3,16 @@ import { childrenOn, pathIdsSql, perOrgSql } from '../organisations/organisation
 import { db } from '../../db';
 import { pct } from '../reports/formula';
 
-export interface ProgressRow { id: string; name: string; kind: string; members: number; plastic: number; virtual: number; cards: number; percent: number }
+export interface ProgressRow {
+  id: string;
+  name: string;
+  kind: string;
+  members: number;
+  plastic: number;
+  virtual: number;
+  cards: number;
+  percent: number;
+}
 
 /** Rounded half up to one decimal, from the sums (never averaged): the forms' own rule, 0 for no members. */
 export function percent(part: number, whole: number): number {
@@ -19,22 +28,44 @@ export async function cardProgress(org: { id: string; path: string }, asOf: stri
   const prefixLen = org.path.length;
   const rows = await db().$queryRaw<{ child: string; members: bigint; plastic: bigint; virtual: bigint }[]>`
     -- One card per member on any date (the older is blocked before a reissue); a virtual one wins a tie.
-    WITH per_org AS (${perOrgSql(org.path, asOf, Prisma.sql`count(*) AS members,
+    WITH per_org AS (${perOrgSql(
+      org.path,
+      asOf,
+      Prisma.sql`count(*) AS members,
       count(*) FILTER (WHERE r."cardPlastic" @> ${asOf}::date AND NOT coalesce(r."cardVirtual" @> ${asOf}::date, false)) AS plastic,
-      count(*) FILTER (WHERE r."cardVirtual" @> ${asOf}::date) AS virtual`)})
+      count(*) FILTER (WHERE r."cardVirtual" @> ${asOf}::date) AS virtual`,
+    )})
     SELECT split_part(substr(path, ${prefixLen + 1}::int), '/', 1) AS child, sum(members)::bigint AS members, sum(plastic)::bigint AS plastic, sum(virtual)::bigint AS virtual
     FROM per_org GROUP BY 1`;
   // The children that existed on the date, also those excluded since.
   const children = await childrenOn(org.id, asOf);
   const by = new Map(rows.map((r) => [r.child, r]));
-  const mk = (id: string, name: string, kind: string, r?: { members: bigint; plastic: bigint; virtual: bigint }): ProgressRow => {
-    const members = Number(r?.members ?? 0); const plastic = Number(r?.plastic ?? 0); const virtual = Number(r?.virtual ?? 0);
-    return { id, name, kind, members, plastic, virtual, cards: plastic + virtual, percent: percent(plastic + virtual, members) };
+  const mk = (
+    id: string,
+    name: string,
+    kind: string,
+    r?: { members: bigint; plastic: bigint; virtual: bigint },
+  ): ProgressRow => {
+    const members = Number(r?.members ?? 0);
+    const plastic = Number(r?.plastic ?? 0);
+    const virtual = Number(r?.virtual ?? 0);
+    return {
+      id,
+      name,
+      kind,
+      members,
+      plastic,
+      virtual,
+      cards: plastic + virtual,
+      percent: percent(plastic + virtual, members),
+    };
   };
   const childRows = children.map((c) => mk(c.id, c.shortName ?? c.name, c.kind, by.get(c.id)));
   const own = by.get('');
   const sum = (k: 'members' | 'plastic' | 'virtual') => rows.reduce((s, r) => s + Number(r[k]), 0);
-  const members = sum('members'); const plastic = sum('plastic'); const virtual = sum('virtual');
+  const members = sum('members');
+  const plastic = sum('plastic');
+  const virtual = sum('virtual');
   return {
     asOf,
     total: { members, plastic, virtual, cards: plastic + virtual, percent: percent(plastic + virtual, members) },

@@ -10,14 +10,21 @@ type Limiters = RouteDef['before'];
 export function verifyPages(limits: Limiters): RouteDef[] {
   return [
     {
-      method: 'get', path: '/verify', kind: 'page', action: 'public',
+      method: 'get',
+      path: '/verify',
+      kind: 'page',
+      action: 'public',
       async handler({ res }) {
         await renderPage(res, 'verify/page', { title: 'Проверка членства', values: {}, result: null });
       },
     },
     {
       // A POST: names never travel in the URL (history, logs, referrers).
-      method: 'post', path: '/verify', kind: 'page', action: 'public', before: limits,
+      method: 'post',
+      path: '/verify',
+      kind: 'page',
+      action: 'public',
+      before: limits,
       async handler({ req, res }) {
         const q = verifyQuery.catch({ lastName: '', firstName: '', cardNumber: '' }).parse(req.body ?? {});
         const result = await verifyMembership(q, null);
@@ -31,9 +38,15 @@ export function verifyPages(limits: Limiters): RouteDef[] {
 export function verifyApi(limits: Limiters): RouteDef[] {
   return [
     {
-      method: 'get', path: '/verify', kind: 'api', action: 'public', tag: 'Проверка членства', before: limits,
+      method: 'get',
+      path: '/verify',
+      kind: 'api',
+      action: 'public',
+      tag: 'Проверка членства',
+      before: limits,
       summary: 'Проверка билета: только VALID или NOT_FOUND (без входа или с ключом партнёра X-Api-Key)',
-      query: verifyQuery, response: z.object({ result: z.enum(['VALID', 'NOT_FOUND']) }),
+      query: verifyQuery,
+      response: z.object({ result: z.enum(['VALID', 'NOT_FOUND']) }),
       async handler({ req, res, query }) {
         const partner = await partnerFromRequest(req);
         res.setHeader('Cache-Control', 'no-store');

@@ -18,12 +18,20 @@ const DUMMY = '9600000000000000';
  * member is in the union, and the surname and first name match (case and Ё ignored). Every miss looks the
  * same and takes about the same time: one lookup always, then a floor on the answer time.
  */
-export async function verifyMembership(q: { lastName: string; firstName: string; cardNumber: string }, partnerId: string | null): Promise<'VALID' | 'NOT_FOUND'> {
+export async function verifyMembership(
+  q: { lastName: string; firstName: string; cardNumber: string },
+  partnerId: string | null,
+): Promise<'VALID' | 'NOT_FOUND'> {
   const started = Date.now();
   const number = normaliseCardNumber(q.cardNumber);
   const card = await findCardByNumber(isValidCardNumber(number) ? number : DUMMY);
-  const ok = !!card && card.number === number && card.status === 'ISSUED' && card.member.status === 'ACTIVE'
-    && nameKey(card.member.person.lastName) === nameKey(q.lastName) && nameKey(card.member.person.firstName) === nameKey(q.firstName);
+  const ok =
+    !!card &&
+    card.number === number &&
+    card.status === 'ISSUED' &&
+    card.member.status === 'ACTIVE' &&
+    nameKey(card.member.person.lastName) === nameKey(q.lastName) &&
+    nameKey(card.member.person.firstName) === nameKey(q.firstName);
   const result = ok ? 'VALID' : 'NOT_FOUND';
   await audit(null, { action: 'verify.checked', outcome: 'OK', details: { result, partner: partnerId } });
   const wait = FLOOR_MS + crypto.randomInt(0, 30) - (Date.now() - started);
@@ -55,9 +63,19 @@ const tooMany = (_req: Request, _res: unknown, next: (e: unknown) => void) => ne
  */
 export function verifyLimiters() {
   return [
-    rateLimit({ windowMs: 60_000, limit: 3000, keyGenerator: () => 'global', standardHeaders: false, legacyHeaders: false, handler: tooMany }),
     rateLimit({
-      windowMs: 60_000, standardHeaders: 'draft-7', legacyHeaders: false, handler: tooMany,
+      windowMs: 60_000,
+      limit: 3000,
+      keyGenerator: () => 'global',
+      standardHeaders: false,
+      legacyHeaders: false,
+      handler: tooMany,
+    }),
+    rateLimit({
+      windowMs: 60_000,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      handler: tooMany,
       // Only the API reads a partner key (an unknown key there gets 401); the page's allowance is always per address.
       limit: (req) => (partnerHeader(req) ? 600 : 20),
       keyGenerator: (req) => (partnerHeader(req) ? `k:${sha256(partnerHeader(req)!)}` : clientKey(req)),

@@ -4,21 +4,37 @@ import type { Prisma } from '../../generated/prisma/client';
 export interface Params {
   subject: 'members' | 'activists';
   asOf: string;
-  category?: string; gender?: string; age?: 'under35' | '35to55' | 'over55'; institutionType?: string; position?: string;
-  card?: 'yes' | 'no'; consent?: 'bonus' | 'messaging'; joinedFrom?: string; joinedTo?: string; exitedFrom?: string; exitedTo?: string;
-  columns: string[]; group: boolean;
+  category?: string;
+  gender?: string;
+  age?: 'under35' | '35to55' | 'over55';
+  institutionType?: string;
+  position?: string;
+  card?: 'yes' | 'no';
+  consent?: 'bonus' | 'messaging';
+  joinedFrom?: string;
+  joinedTo?: string;
+  exitedFrom?: string;
+  exitedTo?: string;
+  columns: string[];
+  group: boolean;
 }
 
 export const COLUMNS: Record<string, { label: string; sql: string }> = {
   name: { label: 'ФИО', sql: `concat_ws(' ', p."lastName", p."firstName", p."middleName")` },
   birthDate: { label: 'Дата рождения', sql: `to_char(p."birthDate", 'DD.MM.YYYY')` },
   gender: { label: 'Пол', sql: `CASE p.gender WHEN 'FEMALE' THEN 'Ж' WHEN 'MALE' THEN 'М' ELSE '' END` },
-  category: { label: 'Категория', sql: `CASE coalesce(r.category, m.category) WHEN 'WORKING' THEN 'работающий' WHEN 'STUDENT' THEN 'обучающийся' ELSE 'пенсионер' END` },
+  category: {
+    label: 'Категория',
+    sql: `CASE coalesce(r.category, m.category) WHEN 'WORKING' THEN 'работающий' WHEN 'STUDENT' THEN 'обучающийся' ELSE 'пенсионер' END`,
+  },
   organisation: { label: 'Организация', sql: `coalesce(o."shortName", o.name)` },
   joinedAt: { label: 'В Профсоюзе с', sql: `to_char(m."joinedAt", 'DD.MM.YYYY')` },
   exitedAt: { label: 'Выбыл', sql: `coalesce(to_char(m."exitedAt", 'DD.MM.YYYY'), '')` },
   position: { label: 'Должность', sql: `coalesce(q.kind::text, '')` },
-  card: { label: 'Билет', sql: `coalesce((SELECT c.number FROM "Card" c WHERE c."memberId" = m.id AND c.status = 'ISSUED' LIMIT 1), '')` },
+  card: {
+    label: 'Билет',
+    sql: `coalesce((SELECT c.number FROM "Card" c WHERE c."memberId" = m.id AND c.status = 'ISSUED' LIMIT 1), '')`,
+  },
   phone: { label: 'Телефон', sql: `coalesce(p.phone, '')` },
   email: { label: 'Эл. почта', sql: `coalesce(p.email, '')` },
 };
@@ -30,7 +46,10 @@ export const COLUMNS: Record<string, { label: string; sql: string }> = {
  */
 export function build(path: string, prm: Params): { from: string; params: unknown[] } {
   const params: unknown[] = [path, prm.asOf];
-  const add = (v: unknown) => { params.push(v); return `$${params.length}`; };
+  const add = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
   const where: string[] = [`o.path LIKE $1 || '%'`];
   let from: string;
   if (prm.subject === 'activists') {
@@ -51,12 +70,25 @@ export function build(path: string, prm: Params): { from: string; params: unknow
   if (prm.category) where.push(`coalesce(r.category, m.category) = ${add(prm.category)}::"Category"`);
   if (prm.gender) where.push(`p.gender = ${add(prm.gender)}::"Gender"`);
   if (prm.age === 'under35') where.push(`p."birthDate" > $2::date - interval '35 years'`);
-  if (prm.age === '35to55') where.push(`p."birthDate" <= $2::date - interval '35 years' AND p."birthDate" > $2::date - interval '55 years'`);
+  if (prm.age === '35to55')
+    where.push(`p."birthDate" <= $2::date - interval '35 years' AND p."birthDate" > $2::date - interval '55 years'`);
   if (prm.age === 'over55') where.push(`p."birthDate" <= $2::date - interval '55 years'`);
-  if (prm.institutionType) where.push(`EXISTS (SELECT 1 FROM "Organisation" u WHERE u.id = o."unitId" AND u."institutionType" = ${add(prm.institutionType)}::"InstitutionType")`);
-  if (prm.card === 'yes') where.push(`EXISTS (SELECT 1 FROM "Card" c WHERE c."memberId" = m.id AND c."issuedAt" <= $2::date AND (c."blockedAt" IS NULL OR c."blockedAt" > $2::date))`);
-  if (prm.card === 'no') where.push(`NOT EXISTS (SELECT 1 FROM "Card" c WHERE c."memberId" = m.id AND c."issuedAt" <= $2::date AND (c."blockedAt" IS NULL OR c."blockedAt" > $2::date))`);
-  if (prm.consent) where.push(`EXISTS (SELECT 1 FROM "Consent" k WHERE k."personId" = p.id AND k.kind = ${add(prm.consent === 'bonus' ? 'BONUS_PROGRAMME' : 'MESSAGING')}::"ConsentKind" AND k."givenAt" <= $2::date AND (k."withdrawnAt" IS NULL OR k."withdrawnAt" > $2::date))`);
+  if (prm.institutionType)
+    where.push(
+      `EXISTS (SELECT 1 FROM "Organisation" u WHERE u.id = o."unitId" AND u."institutionType" = ${add(prm.institutionType)}::"InstitutionType")`,
+    );
+  if (prm.card === 'yes')
+    where.push(
+      `EXISTS (SELECT 1 FROM "Card" c WHERE c."memberId" = m.id AND c."issuedAt" <= $2::date AND (c."blockedAt" IS NULL OR c."blockedAt" > $2::date))`,
+    );
+  if (prm.card === 'no')
+    where.push(
+      `NOT EXISTS (SELECT 1 FROM "Card" c WHERE c."memberId" = m.id AND c."issuedAt" <= $2::date AND (c."blockedAt" IS NULL OR c."blockedAt" > $2::date))`,
+    );
+  if (prm.consent)
+    where.push(
+      `EXISTS (SELECT 1 FROM "Consent" k WHERE k."personId" = p.id AND k.kind = ${add(prm.consent === 'bonus' ? 'BONUS_PROGRAMME' : 'MESSAGING')}::"ConsentKind" AND k."givenAt" <= $2::date AND (k."withdrawnAt" IS NULL OR k."withdrawnAt" > $2::date))`,
+    );
   if (prm.joinedFrom) where.push(`m."joinedAt" >= ${add(prm.joinedFrom)}::date`);
   if (prm.joinedTo) where.push(`m."joinedAt" <= ${add(prm.joinedTo)}::date`);
   return { from: `${from} WHERE ${where.join(' AND ')}`, params };
@@ -69,8 +101,14 @@ export function build(path: string, prm: Params): { from: string; params: unknow
  */
 function countFrom(path: string, prm: Params): { from: string; params: unknown[] } {
   const params: unknown[] = [path, prm.asOf];
-  const add = (v: unknown) => { params.push(v); return `$${params.length}`; };
-  const where = [`o.path LIKE $1 || '%'`, `r."validFrom" <= $2::date AND (r."validTo" IS NULL OR r."validTo" > $2::date)`];
+  const add = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const where = [
+    `o.path LIKE $1 || '%'`,
+    `r."validFrom" <= $2::date AND (r."validTo" IS NULL OR r."validTo" > $2::date)`,
+  ];
   const needMember = !!(prm.joinedFrom || prm.joinedTo || prm.consent);
   let from = `"Registration" r JOIN "Organisation" o ON o.id = r."organisationId"`;
   if (needMember) from += ` JOIN "Member" m ON m.id = r."memberId"`;
@@ -78,13 +116,17 @@ function countFrom(path: string, prm: Params): { from: string; params: unknown[]
   if (prm.category) where.push(`r.category = ${add(prm.category)}::"Category"`);
   if (prm.gender) where.push(`r.gender = ${add(prm.gender)}::"Gender"`);
   if (prm.age === 'under35') where.push(`r."birthDate" > $2::date - interval '35 years'`);
-  if (prm.age === '35to55') where.push(`r."birthDate" <= $2::date - interval '35 years' AND r."birthDate" > $2::date - interval '55 years'`);
+  if (prm.age === '35to55')
+    where.push(`r."birthDate" <= $2::date - interval '35 years' AND r."birthDate" > $2::date - interval '55 years'`);
   if (prm.age === 'over55') where.push(`r."birthDate" <= $2::date - interval '55 years'`);
   if (prm.institutionType) where.push(`u."institutionType" = ${add(prm.institutionType)}::"InstitutionType"`);
   const holds = `coalesce(r."cardPlastic" @> $2::date OR r."cardVirtual" @> $2::date, false)`;
   if (prm.card === 'yes') where.push(holds);
   if (prm.card === 'no') where.push(`NOT ${holds}`);
-  if (prm.consent) where.push(`EXISTS (SELECT 1 FROM "Consent" k WHERE k."personId" = m."personId" AND k.kind = ${add(prm.consent === 'bonus' ? 'BONUS_PROGRAMME' : 'MESSAGING')}::"ConsentKind" AND k."givenAt" <= $2::date AND (k."withdrawnAt" IS NULL OR k."withdrawnAt" > $2::date))`);
+  if (prm.consent)
+    where.push(
+      `EXISTS (SELECT 1 FROM "Consent" k WHERE k."personId" = m."personId" AND k.kind = ${add(prm.consent === 'bonus' ? 'BONUS_PROGRAMME' : 'MESSAGING')}::"ConsentKind" AND k."givenAt" <= $2::date AND (k."withdrawnAt" IS NULL OR k."withdrawnAt" > $2::date))`,
+    );
   if (prm.joinedFrom) where.push(`m."joinedAt" >= ${add(prm.joinedFrom)}::date`);
   if (prm.joinedTo) where.push(`m."joinedAt" <= ${add(prm.joinedTo)}::date`);
   return { from: `${from} WHERE ${where.join(' AND ')}`, params };
@@ -94,14 +136,22 @@ function countFrom(path: string, prm: Params): { from: string; params: unknown[]
 export async function countAndGroups(path: string, depth: number, prm: Params) {
   const onDate = prm.subject === 'members' && !prm.exitedFrom && !prm.exitedTo;
   const { from, params } = onDate ? countFrom(path, prm) : build(path, prm);
-  const r = await sqlPool().query(`SELECT split_part(o.path, '/', ${depth + 3}) AS child, count(*) AS n FROM ${from} GROUP BY 1`, params);
+  const r = await sqlPool().query(
+    `SELECT split_part(o.path, '/', ${depth + 3}) AS child, count(*) AS n FROM ${from} GROUP BY 1`,
+    params,
+  );
   const total = r.rows.reduce((s, x) => s + Number(x.n), 0);
   let groups: { id: string; name: string; n: number }[] = [];
   if (prm.group) {
     const ids = r.rows.map((x) => x.child).filter(Boolean);
-    const names = await db().organisation.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, shortName: true, nameKey: true } });
+    const names = await db().organisation.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, name: true, shortName: true, nameKey: true },
+    });
     const by = new Map(r.rows.map((x) => [x.child, Number(x.n)]));
-    groups = names.sort((a, b) => (a.nameKey < b.nameKey ? -1 : 1)).map((o) => ({ id: o.id, name: o.shortName ?? o.name, n: by.get(o.id) ?? 0 }));
+    groups = names
+      .sort((a, b) => (a.nameKey < b.nameKey ? -1 : 1))
+      .map((o) => ({ id: o.id, name: o.shortName ?? o.name, n: by.get(o.id) ?? 0 }));
     const own = by.get('') ?? 0;
     if (own) groups.unshift({ id: '', name: 'Сама организация', n: own });
   }
@@ -112,10 +162,19 @@ export async function rows(path: string, prm: Params, limit: number, offset = 0)
   const { from, params } = build(path, prm);
   const cols = prm.columns.filter((c) => COLUMNS[c]);
   const sel = cols.map((c) => `${COLUMNS[c].sql} AS "${c}"`).join(', ') || `''::text AS name`;
-  const r = await sqlPool().query(`SELECT ${sel} FROM ${from} ORDER BY p."lastNameKey", p."firstName", p.id LIMIT ${limit} OFFSET ${offset}`, params);
+  const r = await sqlPool().query(
+    `SELECT ${sel} FROM ${from} ORDER BY p."lastNameKey", p."firstName", p.id LIMIT ${limit} OFFSET ${offset}`,
+    params,
+  );
   return r.rows as Record<string, string>[];
 }
 
-export async function saveReport(data: Prisma.SavedReportUncheckedCreateInput) { return db().savedReport.create({ data }); }
-export async function savedReports(userId: string, orgId: string) { return db().savedReport.findMany({ where: { userId, organisationId: orgId }, orderBy: { createdAt: 'desc' } }); }
-export async function findSaved(id: string, userId: string) { return db().savedReport.findFirst({ where: { id, userId } }); }
+export async function saveReport(data: Prisma.SavedReportUncheckedCreateInput) {
+  return db().savedReport.create({ data });
+}
+export async function savedReports(userId: string, orgId: string) {
+  return db().savedReport.findMany({ where: { userId, organisationId: orgId }, orderBy: { createdAt: 'desc' } });
+}
+export async function findSaved(id: string, userId: string) {
+  return db().savedReport.findFirst({ where: { id, userId } });
+}

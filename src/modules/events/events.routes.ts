@@ -12,10 +12,17 @@ import { loadOrg } from '../organisations/organisations.routes';
 import { checkinList, eventsOf, expectedList, findEvent } from './events.repo';
 import { EVENT_KINDS, checkIn, createEvent, eventStats } from './events.service';
 
-const kind = z.enum(['BOARD_MEETING', 'CONFERENCE', 'EVENT'], { message: 'Выберите вид: BOARD_MEETING, CONFERENCE или EVENT' });
+const kind = z.enum(['BOARD_MEETING', 'CONFERENCE', 'EVENT'], {
+  message: 'Выберите вид: BOARD_MEETING, CONFERENCE или EVENT',
+});
 const eventInput = z.object({
-  title: z.string({ message: 'Укажите название' }).trim().min(3, { message: 'Название: не короче 3 символов' }).max(300),
-  kind, date: day,
+  title: z
+    .string({ message: 'Укажите название' })
+    .trim()
+    .min(3, { message: 'Название: не короче 3 символов' })
+    .max(300),
+  kind,
+  date: day,
   expectedMemberIds: z.array(uuid).max(5000).optional(),
 });
 const checkinInput = z.object({
@@ -35,7 +42,15 @@ export function eventApiRoutes(): RouteDef[] {
   const T = 'Мероприятия';
   return [
     {
-      method: 'post', path: '/orgs/:id/events', kind: 'api', action: 'event.manage', tag: T, summary: 'Создать мероприятие', status: 201, params: idParams, body: eventInput,
+      method: 'post',
+      path: '/orgs/:id/events',
+      kind: 'api',
+      action: 'event.manage',
+      tag: T,
+      summary: 'Создать мероприятие',
+      status: 201,
+      params: idParams,
+      body: eventInput,
       async handler(ctx) {
         const org = await loadOrg(ctx, ctx.params.id);
         const ev = await createEvent(ctx.actor, org, ctx.body);
@@ -43,15 +58,37 @@ export function eventApiRoutes(): RouteDef[] {
       },
     },
     {
-      method: 'get', path: '/events/:id', kind: 'api', action: 'event.checkin', tag: T, summary: 'Мероприятие: отмечено, ожидается, кворум', params: idParams,
+      method: 'get',
+      path: '/events/:id',
+      kind: 'api',
+      action: 'event.checkin',
+      tag: T,
+      summary: 'Мероприятие: отмечено, ожидается, кворум',
+      params: idParams,
       async handler(ctx) {
         const { ev } = await loadEventFor(ctx, ctx.params.id);
         const s = await eventStats(ev.id);
-        ctx.res.json({ id: ev.id, title: ev.title, kind: ev.kind, date: fromDate(ev.date), checkedIn: s.checkedIn, expected: s.expected, expectedPresent: s.expectedPresent, quorum: s.quorum });
+        ctx.res.json({
+          id: ev.id,
+          title: ev.title,
+          kind: ev.kind,
+          date: fromDate(ev.date),
+          checkedIn: s.checkedIn,
+          expected: s.expected,
+          expectedPresent: s.expectedPresent,
+          quorum: s.quorum,
+        });
       },
     },
     {
-      method: 'post', path: '/events/:id/checkins', kind: 'api', action: 'event.checkin', tag: T, summary: 'Регистрация по номеру билета (201 впервые, 200 повторно)', params: idParams, body: checkinInput,
+      method: 'post',
+      path: '/events/:id/checkins',
+      kind: 'api',
+      action: 'event.checkin',
+      tag: T,
+      summary: 'Регистрация по номеру билета (201 впервые, 200 повторно)',
+      params: idParams,
+      body: checkinInput,
       async handler(ctx) {
         const { ev } = await loadEventFor(ctx, ctx.params.id);
         const r = await checkIn(ctx.actor, ev, ctx.body);
@@ -59,7 +96,9 @@ export function eventApiRoutes(): RouteDef[] {
           if (r.status === 'UNKNOWN') throw new AppError('NOT_FOUND', r.message);
           throw new AppError('UNPROCESSABLE', r.message, undefined, { reason: r.status });
         }
-        ctx.res.status(r.status === 'CREATED' ? 201 : 200).json({ status: r.status, memberId: r.memberId, memberName: r.memberName, ...(await eventStats(ev.id)) });
+        ctx.res
+          .status(r.status === 'CREATED' ? 201 : 200)
+          .json({ status: r.status, memberId: r.memberId, memberName: r.memberName, ...(await eventStats(ev.id)) });
       },
     },
   ];
@@ -68,14 +107,22 @@ export function eventApiRoutes(): RouteDef[] {
 export function eventPages(): RouteDef[] {
   return [
     {
-      method: 'get', path: '/orgs/:id/events', kind: 'page', action: 'event.manage', params: idParams,
+      method: 'get',
+      path: '/orgs/:id/events',
+      kind: 'page',
+      action: 'event.manage',
+      params: idParams,
       async handler(ctx) {
         const org = await loadOrg(ctx, ctx.params.id);
         await renderList(ctx, org, { date: today(), kind: 'BOARD_MEETING' }, {});
       },
     },
     {
-      method: 'post', path: '/orgs/:id/events', kind: 'page', action: 'event.manage', params: idParams,
+      method: 'post',
+      path: '/orgs/:id/events',
+      kind: 'page',
+      action: 'event.manage',
+      params: idParams,
       async handler(ctx) {
         const org = await loadOrg(ctx, ctx.params.id);
         const parsed = eventInput.safeParse(ctx.body);
@@ -85,59 +132,145 @@ export function eventPages(): RouteDef[] {
       },
     },
     {
-      method: 'get', path: '/events/:id', kind: 'page', action: 'event.checkin', params: idParams,
-      async handler(ctx) { await renderEvent(ctx, ctx.params.id, null, ''); },
+      method: 'get',
+      path: '/events/:id',
+      kind: 'page',
+      action: 'event.checkin',
+      params: idParams,
+      async handler(ctx) {
+        await renderEvent(ctx, ctx.params.id, null, '');
+      },
     },
     {
-      method: 'post', path: '/events/:id/checkin', kind: 'page', action: 'event.checkin', params: idParams,
+      method: 'post',
+      path: '/events/:id/checkin',
+      kind: 'page',
+      action: 'event.checkin',
+      params: idParams,
       async handler(ctx) {
         const { ev } = await loadEventFor(ctx, ctx.params.id);
         const parsed = checkinInput.safeParse(ctx.body);
         const wantsJson = (ctx.req.get('accept') ?? '').includes('application/json');
         if (!parsed.success) {
           if (wantsJson) return void ctx.res.status(400).json({ ok: false, message: 'Введите номер билета' });
-          return renderEvent(ctx, ev.id, { ok: false, message: 'Введите номер билета' }, String(ctx.body.cardNumber ?? ''), 400);
+          return renderEvent(
+            ctx,
+            ev.id,
+            { ok: false, message: 'Введите номер билета' },
+            String(ctx.body.cardNumber ?? ''),
+            400,
+          );
         }
         const r = await checkIn(ctx.actor, ev, parsed.data);
-        const result = !('memberId' in r) ? { ok: false, message: r.message }
-          : r.status === 'CREATED' ? { ok: true, message: `Отмечен(а): ${r.memberName}` } : { ok: true, message: `Уже отмечен(а): ${r.memberName}` };
+        const result = !('memberId' in r)
+          ? { ok: false, message: r.message }
+          : r.status === 'CREATED'
+            ? { ok: true, message: `Отмечен(а): ${r.memberName}` }
+            : { ok: true, message: `Уже отмечен(а): ${r.memberName}` };
         // The offline queue of the check-in page posts with fetch and wants a short answer.
-        if (wantsJson) return void ctx.res.status(result.ok ? 200 : 422).json({ ...result, status: r.status, ...(await eventStats(ev.id)) });
+        if (wantsJson)
+          return void ctx.res
+            .status(result.ok ? 200 : 422)
+            .json({ ...result, status: r.status, ...(await eventStats(ev.id)) });
         await renderEvent(ctx, ev.id, result, result.ok ? '' : parsed.data.cardNumber, result.ok ? 200 : 422);
       },
     },
     {
-      method: 'get', path: '/events/:id/attendance.xlsx', kind: 'page', action: 'event.checkin', params: idParams,
+      method: 'get',
+      path: '/events/:id/attendance.xlsx',
+      kind: 'page',
+      action: 'event.checkin',
+      params: idParams,
       async handler(ctx) {
         const { ev } = await loadEventFor(ctx, ctx.params.id);
         const rows = await checkinList(ev.id);
-        await audit(ctx.actor, { action: 'event.exported', entity: 'Event', entityId: ev.id, organisationId: ev.organisationId, rowCount: rows.length });
-        await sendXlsx(ctx.res, `yavka-${fromDate(ev.date)}.xlsx`, 'Явка', [
-          { header: '№', key: 'n', width: 6 }, { header: 'ФИО', key: 'name', width: 40 }, { header: 'Организация', key: 'org', width: 40 }, { header: 'Отмечен', key: 'at', width: 20 },
-        ], rows.slice().reverse().map((r, i) => ({ n: i + 1, name: fullName(r.member.person), org: r.member.organisation.shortName ?? r.member.organisation.name, at: formatDateTime(r.at) })),
-        { title: `${ev.title}, ${fromDate(ev.date).split('-').reverse().join('.')}` });
+        await audit(ctx.actor, {
+          action: 'event.exported',
+          entity: 'Event',
+          entityId: ev.id,
+          organisationId: ev.organisationId,
+          rowCount: rows.length,
+        });
+        await sendXlsx(
+          ctx.res,
+          `yavka-${fromDate(ev.date)}.xlsx`,
+          'Явка',
+          [
+            { header: '№', key: 'n', width: 6 },
+            { header: 'ФИО', key: 'name', width: 40 },
+            { header: 'Организация', key: 'org', width: 40 },
+            { header: 'Отмечен', key: 'at', width: 20 },
+          ],
+          rows
+            .slice()
+            .reverse()
+            .map((r, i) => ({
+              n: i + 1,
+              name: fullName(r.member.person),
+              org: r.member.organisation.shortName ?? r.member.organisation.name,
+              at: formatDateTime(r.at),
+            })),
+          { title: `${ev.title}, ${fromDate(ev.date).split('-').reverse().join('.')}` },
+        );
       },
     },
   ];
 }
 
-async function renderList(ctx: Ctx, org: { id: string; name: string; shortName: string | null }, values: Record<string, unknown>, errors: Record<string, string>, status = 200) {
+async function renderList(
+  ctx: Ctx,
+  org: { id: string; name: string; shortName: string | null },
+  values: Record<string, unknown>,
+  errors: Record<string, string>,
+  status = 200,
+) {
   const list = await eventsOf(org.id);
-  await renderPage(ctx.res, 'events/list', {
-    title: 'Мероприятия', org: { id: org.id, name: org.shortName ?? org.name }, values, errors,
-    kinds: Object.entries(EVENT_KINDS).map(([value, label]) => ({ value, label })),
-    events: list.map((e) => ({ id: e.id, title: e.title, kind: EVENT_KINDS[e.kind], date: e.date, checkins: e._count.checkins, expected: e._count.expected })),
-  }, status);
+  await renderPage(
+    ctx.res,
+    'events/list',
+    {
+      title: 'Мероприятия',
+      org: { id: org.id, name: org.shortName ?? org.name },
+      values,
+      errors,
+      kinds: Object.entries(EVENT_KINDS).map(([value, label]) => ({ value, label })),
+      events: list.map((e) => ({
+        id: e.id,
+        title: e.title,
+        kind: EVENT_KINDS[e.kind],
+        date: e.date,
+        checkins: e._count.checkins,
+        expected: e._count.expected,
+      })),
+    },
+    status,
+  );
 }
 
-async function renderEvent(ctx: Ctx, id: string, result: { ok: boolean; message: string } | null, typed: string, status = 200) {
+async function renderEvent(
+  ctx: Ctx,
+  id: string,
+  result: { ok: boolean; message: string } | null,
+  typed: string,
+  status = 200,
+) {
   const { ev, org } = await loadEventFor(ctx, id);
   const [stats, list, expected] = await Promise.all([eventStats(ev.id), checkinList(ev.id), expectedList(ev.id)]);
   const present = new Set(list.map((l) => l.memberId));
-  await renderPage(ctx.res, 'events/show', {
-    title: ev.title, ev: { id: ev.id, title: ev.title, kind: EVENT_KINDS[ev.kind], date: ev.date }, org: { id: org.id, name: org.shortName ?? org.name },
-    stats, result, typed, scripts: ['/static/checkin.js'],
-    checkins: list.map((l) => ({ name: fullName(l.member.person), at: l.at })),
-    absent: expected.filter((m) => !present.has(m.id)).map((m) => fullName(m.person)),
-  }, status);
+  await renderPage(
+    ctx.res,
+    'events/show',
+    {
+      title: ev.title,
+      ev: { id: ev.id, title: ev.title, kind: EVENT_KINDS[ev.kind], date: ev.date },
+      org: { id: org.id, name: org.shortName ?? org.name },
+      stats,
+      result,
+      typed,
+      scripts: ['/static/checkin.js'],
+      checkins: list.map((l) => ({ name: fullName(l.member.person), at: l.at })),
+      absent: expected.filter((m) => !present.has(m.id)).map((m) => fullName(m.person)),
+    },
+    status,
+  );
 }

@@ -9,19 +9,37 @@ import { audit } from '../audit/audit.repo';
 import { cardSigningKey, findCardByNumber } from '../cards/cards.repo';
 
 export const EVENT_KINDS: Record<EventKind, string> = {
-  BOARD_MEETING: 'Заседание выборного органа', CONFERENCE: 'Конференция', EVENT: 'Мероприятие',
+  BOARD_MEETING: 'Заседание выборного органа',
+  CONFERENCE: 'Конференция',
+  EVENT: 'Мероприятие',
 };
 
-export async function createEvent(actor: Actor, org: { id: string; path: string }, e: { title: string; kind: EventKind; date: string; expectedMemberIds?: string[] }) {
+export async function createEvent(
+  actor: Actor,
+  org: { id: string; path: string },
+  e: { title: string; kind: EventKind; date: string; expectedMemberIds?: string[] },
+) {
   const expected = [...new Set(e.expectedMemberIds ?? [])];
   if (expected.length) {
-    const found = await db().member.count({ where: { id: { in: expected }, status: 'ACTIVE', organisation: { path: { startsWith: org.path } } } });
-    if (found !== expected.length) throw new AppError('BAD_REQUEST', undefined, { expectedMemberIds: 'Участники должны быть членами Профсоюза этой организации' });
+    const found = await db().member.count({
+      where: { id: { in: expected }, status: 'ACTIVE', organisation: { path: { startsWith: org.path } } },
+    });
+    if (found !== expected.length)
+      throw new AppError('BAD_REQUEST', undefined, {
+        expectedMemberIds: 'Участники должны быть членами Профсоюза этой организации',
+      });
   }
   return db().$transaction(async (tx) => {
-    const ev = await tx.event.create({ data: { organisationId: org.id, title: e.title, kind: e.kind, date: toDate(e.date), createdById: actor.userId } });
-    if (expected.length) await tx.eventParticipant.createMany({ data: expected.map((memberId) => ({ eventId: ev.id, memberId })) });
-    await audit(actor, { action: 'event.created', entity: 'Event', entityId: ev.id, organisationId: org.id, rowCount: expected.length }, tx);
+    const ev = await tx.event.create({
+      data: { organisationId: org.id, title: e.title, kind: e.kind, date: toDate(e.date), createdById: actor.userId },
+    });
+    if (expected.length)
+      await tx.eventParticipant.createMany({ data: expected.map((memberId) => ({ eventId: ev.id, memberId })) });
+    await audit(
+      actor,
+      { action: 'event.created', entity: 'Event', entityId: ev.id, organisationId: org.id, rowCount: expected.length },
+      tx,
+    );
     return ev;
   });
 }
@@ -34,7 +52,11 @@ export type CheckinResult =
  * Registers a member at an event by card number (typed) or the virtual card's QR payload (scanned).
  * The same member twice is one registration; a blocked, unknown or forged card is refused with a reason.
  */
-export async function checkIn(actor: Actor, event: { id: string; organisationId: string }, input: { cardNumber: string; clientId?: string }): Promise<CheckinResult> {
+export async function checkIn(
+  actor: Actor,
+  event: { id: string; organisationId: string },
+  input: { cardNumber: string; clientId?: string },
+): Promise<CheckinResult> {
   let number = normaliseCardNumber(input.cardNumber);
   if (input.cardNumber.trim().startsWith('EPB1:')) {
     const qr = parseQr(input.cardNumber, await cardSigningKey());
@@ -46,14 +68,29 @@ export async function checkIn(actor: Actor, event: { id: string; organisationId:
   if (!card) return { status: 'UNKNOWN', message: 'Билет с таким номером не найден' };
   if (card.status === 'BLOCKED') return { status: 'BLOCKED', message: 'Билет заблокирован' };
   if (card.status !== 'ISSUED') return { status: 'BLOCKED', message: 'Билет ещё не выдан члену Профсоюза' };
-  if (card.member.status !== 'ACTIVE') return { status: 'NOT_MEMBER', message: 'Владелец билета не состоит в Профсоюзе' };
+  if (card.member.status !== 'ACTIVE')
+    return { status: 'NOT_MEMBER', message: 'Владелец билета не состоит в Профсоюзе' };
   const memberName = fullName(card.member.person);
-  const existing = await db().checkin.findUnique({ where: { eventId_memberId: { eventId: event.id, memberId: card.memberId } } });
+  const existing = await db().checkin.findUnique({
+    where: { eventId_memberId: { eventId: event.id, memberId: card.memberId } },
+  });
   if (existing) return { status: 'ALREADY', memberName, memberId: card.memberId };
   try {
     await db().$transaction(async (tx) => {
-      await tx.checkin.create({ data: { eventId: event.id, memberId: card.memberId, cardId: card.id, clientId: input.clientId ?? null, userId: actor.userId } });
-      await audit(actor, { action: 'event.checkin', entity: 'Event', entityId: event.id, organisationId: event.organisationId }, tx);
+      await tx.checkin.create({
+        data: {
+          eventId: event.id,
+          memberId: card.memberId,
+          cardId: card.id,
+          clientId: input.clientId ?? null,
+          userId: actor.userId,
+        },
+      });
+      await audit(
+        actor,
+        { action: 'event.checkin', entity: 'Event', entityId: event.id, organisationId: event.organisationId },
+        tx,
+      );
     });
   } catch (e) {
     // Two scanners at once, or an offline resend: still one registration.
@@ -67,7 +104,9 @@ export async function eventStats(eventId: string) {
   const [checkedIn, expected, expectedPresent] = await Promise.all([
     db().checkin.count({ where: { eventId } }),
     db().eventParticipant.count({ where: { eventId } }),
-    db().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "Checkin" c JOIN "EventParticipant" p ON p."eventId" = c."eventId" AND p."memberId" = c."memberId" WHERE c."eventId" = ${eventId}::uuid`,
+    db().$queryRaw<
+      { n: bigint }[]
+    >`SELECT count(*) AS n FROM "Checkin" c JOIN "EventParticipant" p ON p."eventId" = c."eventId" AND p."memberId" = c."memberId" WHERE c."eventId" = ${eventId}::uuid`,
   ]);
   const present = Number(expectedPresent[0].n);
   // Quorum: more than half of the expected participants (the union's charter rule for elected bodies).

@@ -12,8 +12,26 @@ export const FIELDS = {
   birthDate: { label: 'Дата рождения', required: true, words: ['дата рождения', 'др', 'birthdate', 'рождения'] },
   gender: { label: 'Пол', required: false, words: ['пол', 'gender', 'sex'] },
   category: { label: 'Категория', required: false, words: ['категория', 'category'] },
-  joinedAt: { label: 'Дата вступления', required: false, words: ['дата вступления', 'вступления', 'joined', 'в профсоюзе с'] },
-  externalId: { label: 'Табельный / студенческий номер', required: false, words: ['табельный', 'табельный номер', 'номер студенческого', 'студенческий', 'зачётки', 'зачетки', 'id', 'externalid', 'личный номер'] },
+  joinedAt: {
+    label: 'Дата вступления',
+    required: false,
+    words: ['дата вступления', 'вступления', 'joined', 'в профсоюзе с'],
+  },
+  externalId: {
+    label: 'Табельный / студенческий номер',
+    required: false,
+    words: [
+      'табельный',
+      'табельный номер',
+      'номер студенческого',
+      'студенческий',
+      'зачётки',
+      'зачетки',
+      'id',
+      'externalid',
+      'личный номер',
+    ],
+  },
   snils: { label: 'СНИЛС', required: false, words: ['снилс', 'snils'] },
   phone: { label: 'Телефон', required: false, words: ['телефон', 'phone', 'мобильный'] },
   email: { label: 'Эл. почта', required: false, words: ['email', 'e-mail', 'эл. почта', 'почта', 'электронная почта'] },
@@ -37,7 +55,8 @@ export function guessMapping(headers: string[]): Mapping {
 
 export function mappingProblems(m: Mapping): string[] {
   const out: string[] = [];
-  if (m.fullName === undefined && (m.lastName === undefined || m.firstName === undefined)) out.push('Укажите столбцы «Фамилия» и «Имя» (или «ФИО одной строкой»)');
+  if (m.fullName === undefined && (m.lastName === undefined || m.firstName === undefined))
+    out.push('Укажите столбцы «Фамилия» и «Имя» (или «ФИО одной строкой»)');
   if (m.birthDate === undefined) out.push('Укажите столбец «Дата рождения»');
   const used = Object.values(m).filter((v) => v !== undefined);
   if (new Set(used).size !== used.length) out.push('Один столбец выбран для двух полей');
@@ -55,39 +74,80 @@ export function parseImportDate(raw: string): string | null {
 }
 
 const CATEGORY_WORDS: Record<string, Category> = {
-  работающий: 'WORKING', работник: 'WORKING', работающая: 'WORKING', working: 'WORKING', сотрудник: 'WORKING', преподаватель: 'WORKING', педагог: 'WORKING',
-  обучающийся: 'STUDENT', обучающаяся: 'STUDENT', студент: 'STUDENT', студентка: 'STUDENT', student: 'STUDENT', учащийся: 'STUDENT', аспирант: 'STUDENT',
-  пенсионер: 'PENSIONER', 'неработающий пенсионер': 'PENSIONER', pensioner: 'PENSIONER',
+  работающий: 'WORKING',
+  работник: 'WORKING',
+  работающая: 'WORKING',
+  working: 'WORKING',
+  сотрудник: 'WORKING',
+  преподаватель: 'WORKING',
+  педагог: 'WORKING',
+  обучающийся: 'STUDENT',
+  обучающаяся: 'STUDENT',
+  студент: 'STUDENT',
+  студентка: 'STUDENT',
+  student: 'STUDENT',
+  учащийся: 'STUDENT',
+  аспирант: 'STUDENT',
+  пенсионер: 'PENSIONER',
+  'неработающий пенсионер': 'PENSIONER',
+  pensioner: 'PENSIONER',
 };
 
 /** Who a row is about, even when the row is rejected: the number, or ФИО + birth date if they can be read. */
 export function looseIdentity(cells: string[], m: Mapping): { externalId: string | null; identityKey: string | null } {
   const get = (f: Field) => (m[f] === undefined ? '' : String(cells[m[f]!] ?? '').trim());
   let [l, f, mid] = [get('lastName'), get('firstName'), get('middleName')];
-  if (m.fullName !== undefined && get('fullName')) [l, f, mid] = [...cleanName(get('fullName')).split(' ').slice(0, 2), cleanName(get('fullName')).split(' ').slice(2).join(' ')];
+  if (m.fullName !== undefined && get('fullName'))
+    [l, f, mid] = [
+      ...cleanName(get('fullName')).split(' ').slice(0, 2),
+      cleanName(get('fullName')).split(' ').slice(2).join(' '),
+    ];
   const b = parseImportDate(get('birthDate'));
-  return { externalId: get('externalId') || null, identityKey: l && f && b ? identityKey({ lastName: l, firstName: f, middleName: mid || null, birthDate: b }) : null };
+  return {
+    externalId: get('externalId') || null,
+    identityKey: l && f && b ? identityKey({ lastName: l, firstName: f, middleName: mid || null, birthDate: b }) : null,
+  };
 }
 
 export interface ImportRow {
   row: number;
-  lastName: string; firstName: string; middleName: string | null; birthDate: string; gender: Gender | null;
-  category: Category; joinedAt: string; externalId: string | null; snils: string | null; phone: string | null; email: string | null;
+  lastName: string;
+  firstName: string;
+  middleName: string | null;
+  birthDate: string;
+  gender: Gender | null;
+  category: Category;
+  joinedAt: string;
+  externalId: string | null;
+  snils: string | null;
+  phone: string | null;
+  email: string | null;
   identityKey: string;
 }
 
 /** One file row → a member, or the reasons it cannot be (in Russian, per field). Same rules as the form. */
-export function convertRow(cells: string[], m: Mapping, rowNo: number, defaults: { category: Category; joinedAt: string }): { ok: true; value: ImportRow } | { ok: false; errors: string[] } {
+export function convertRow(
+  cells: string[],
+  m: Mapping,
+  rowNo: number,
+  defaults: { category: Category; joinedAt: string },
+): { ok: true; value: ImportRow } | { ok: false; errors: string[] } {
   const get = (f: Field) => (m[f] === undefined ? '' : String(cells[m[f]!] ?? '').trim());
   const errors: string[] = [];
-  let lastName = get('lastName'); let firstName = get('firstName'); let middleName = get('middleName');
+  let lastName = get('lastName');
+  let firstName = get('firstName');
+  let middleName = get('middleName');
   if (m.fullName !== undefined && get('fullName')) {
     const parts = cleanName(get('fullName')).split(' ');
     if (parts.length < 2) errors.push('ФИО: нужны хотя бы фамилия и имя');
     [lastName, firstName] = [parts[0] ?? '', parts[1] ?? ''];
     middleName = parts.slice(2).join(' ');
   }
-  for (const [label, v, req] of [['Фамилия', lastName, true], ['Имя', firstName, true], ['Отчество', middleName, false]] as const) {
+  for (const [label, v, req] of [
+    ['Фамилия', lastName, true],
+    ['Имя', firstName, true],
+    ['Отчество', middleName, false],
+  ] as const) {
     if (!v && !req) continue;
     const p = nameProblem(v);
     if (p) errors.push(`${label}: ${p.charAt(0).toLowerCase()}${p.slice(1)}`);
@@ -102,10 +162,15 @@ export function convertRow(cells: string[], m: Mapping, rowNo: number, defaults:
     else if (j > today()) errors.push('Дата вступления в будущем');
     else joinedAt = j;
   }
-  if (birthDate && joinedAt && ageOn(birthDate, joinedAt) < 14) errors.push('На дату вступления человеку меньше 14 лет');
+  if (birthDate && joinedAt && ageOn(birthDate, joinedAt) < 14)
+    errors.push('На дату вступления человеку меньше 14 лет');
   let category = defaults.category;
   if (get('category')) {
-    const c = CATEGORY_WORDS[get('category').toLowerCase().replace(/ё/g, 'е')] ?? (['WORKING', 'STUDENT', 'PENSIONER'].includes(get('category').toUpperCase()) ? get('category').toUpperCase() as Category : undefined);
+    const c =
+      CATEGORY_WORDS[get('category').toLowerCase().replace(/ё/g, 'е')] ??
+      (['WORKING', 'STUDENT', 'PENSIONER'].includes(get('category').toUpperCase())
+        ? (get('category').toUpperCase() as Category)
+        : undefined);
     if (!c) errors.push(`Категория «${get('category')}»: работающий, обучающийся или пенсионер`);
     else category = c;
   }
@@ -122,19 +187,35 @@ export function convertRow(cells: string[], m: Mapping, rowNo: number, defaults:
     let d = normaliseSnils(get('snils')).replace(/\.0+$/, '');
     if (/^\d{9,10}$/.test(d)) d = d.padStart(11, '0');
     const p = snilsProblem(d);
-    if (p) errors.push(p); else snils = d;
+    if (p) errors.push(p);
+    else snils = d;
   }
   let externalId: string | null = get('externalId') || null;
-  if (externalId && /^\d([.,]\d+)?E\+\d+$/i.test(externalId)) { errors.push(`Номер «${externalId}» искажён Excel (экспоненциальная запись): сохраните столбец как текст`); externalId = null; }
+  if (externalId && /^\d([.,]\d+)?E\+\d+$/i.test(externalId)) {
+    errors.push(`Номер «${externalId}» искажён Excel (экспоненциальная запись): сохраните столбец как текст`);
+    externalId = null;
+  }
   if (externalId && externalId.length > 50) errors.push('Табельный номер: не длиннее 50 символов');
   const email = get('email') || null;
   if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.push(`Эл. почта «${email}» записана неверно`);
   const phone = get('phone') || null;
-  if (phone && !/^\+?[\d\s()\-]{5,20}$/.test(phone.replace(/\.0+$/, ''))) errors.push(`Телефон «${phone}» записан неверно`);
+  if (phone && !/^\+?[\d\s()\-]{5,20}$/.test(phone.replace(/\.0+$/, '')))
+    errors.push(`Телефон «${phone}» записан неверно`);
   if (errors.length) return { ok: false, errors };
   const value: ImportRow = {
-    row: rowNo, lastName: cleanName(lastName), firstName: cleanName(firstName), middleName: middleName ? cleanName(middleName) : null,
-    birthDate: birthDate!, gender, category, joinedAt, externalId, snils, phone: phone ? phone.replace(/\.0+$/, '') : null, email, identityKey: '',
+    row: rowNo,
+    lastName: cleanName(lastName),
+    firstName: cleanName(firstName),
+    middleName: middleName ? cleanName(middleName) : null,
+    birthDate: birthDate!,
+    gender,
+    category,
+    joinedAt,
+    externalId,
+    snils,
+    phone: phone ? phone.replace(/\.0+$/, '') : null,
+    email,
+    identityKey: '',
   };
   value.identityKey = identityKey(value);
   return { ok: true, value };

@@ -4,11 +4,21 @@ import ExcelJS from 'exceljs';
 import yauzl from 'yauzl';
 import { AppError } from '../../http/errors';
 
-export const LIMITS = { bytes: 20 * 1024 * 1024, rows: 200_000, zipEntries: 2_000, zipUncompressed: 200 * 1024 * 1024, zipRatio: 200 };
+export const LIMITS = {
+  bytes: 20 * 1024 * 1024,
+  rows: 200_000,
+  zipEntries: 2_000,
+  zipUncompressed: 200 * 1024 * 1024,
+  zipRatio: 200,
+};
 
 export type FileKind = 'xlsx' | 'csv';
 
-const TOO_BIG = () => new AppError('PAYLOAD_TOO_LARGE', 'Файл Excel слишком велик в распакованном виде (или повреждён). Сохраните список заново или разделите его');
+const TOO_BIG = () =>
+  new AppError(
+    'PAYLOAD_TOO_LARGE',
+    'Файл Excel слишком велик в распакованном виде (или повреждён). Сохраните список заново или разделите его',
+  );
 const BROKEN = () => new AppError('UNSUPPORTED_MEDIA_TYPE', 'Файл повреждён: это не настоящий файл Excel (.xlsx)');
 
 /**
@@ -24,26 +34,45 @@ function inspectZip(buf: Buffer): Promise<void> {
       let declared = 0;
       let inflated = 0;
       let failed = false;
-      const fail = (e: AppError) => { if (!failed) { failed = true; zip.close(); reject(e); } };
+      const fail = (e: AppError) => {
+        if (!failed) {
+          failed = true;
+          zip.close();
+          reject(e);
+        }
+      };
       zip.on('entry', (e: yauzl.Entry) => {
         entries += 1;
         declared += e.uncompressedSize;
-        if (entries > LIMITS.zipEntries || declared > LIMITS.zipUncompressed || (e.compressedSize > 0 && e.uncompressedSize / e.compressedSize > LIMITS.zipRatio && e.uncompressedSize > 1024 * 1024)) {
+        if (
+          entries > LIMITS.zipEntries ||
+          declared > LIMITS.zipUncompressed ||
+          (e.compressedSize > 0 &&
+            e.uncompressedSize / e.compressedSize > LIMITS.zipRatio &&
+            e.uncompressedSize > 1024 * 1024)
+        ) {
           return fail(TOO_BIG());
         }
         zip.openReadStream(e, (err2, stream) => {
           if (err2 || !stream) return fail(BROKEN());
           stream.on('data', (chunk: Buffer) => {
             inflated += chunk.length;
-            if (inflated > LIMITS.zipUncompressed) { stream.destroy(); fail(TOO_BIG()); }
+            if (inflated > LIMITS.zipUncompressed) {
+              stream.destroy();
+              fail(TOO_BIG());
+            }
           });
           // An entry that inflates beyond its declared size (validateEntrySizes) is a lie: refused as too big;
           // any other stream error (bad deflate data, a short entry) is a damaged file.
           stream.on('error', (e: Error) => fail(/too many bytes/i.test(e.message) ? TOO_BIG() : BROKEN()));
-          stream.on('end', () => { if (!failed) zip.readEntry(); });
+          stream.on('end', () => {
+            if (!failed) zip.readEntry();
+          });
         });
       });
-      zip.on('end', () => { if (!failed) resolve(); });
+      zip.on('end', () => {
+        if (!failed) resolve();
+      });
       zip.on('error', () => fail(BROKEN()));
       zip.readEntry();
     });
@@ -53,15 +82,22 @@ function inspectZip(buf: Buffer): Promise<void> {
 /** The real type by content, whatever the name says: a zip (xlsx) or text (csv); anything else is refused. */
 export async function checkFile(buf: Buffer, name: string): Promise<FileKind> {
   if (buf.length === 0) throw new AppError('BAD_REQUEST', 'Файл пустой');
-  if (buf.length > LIMITS.bytes) throw new AppError('PAYLOAD_TOO_LARGE', 'Файл больше 20 МБ: разделите список на части');
+  if (buf.length > LIMITS.bytes)
+    throw new AppError('PAYLOAD_TOO_LARGE', 'Файл больше 20 МБ: разделите список на части');
   if (buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04) {
     await inspectZip(buf);
     return 'xlsx';
   }
-  if (buf[0] === 0xd0 && buf[1] === 0xcf) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Это файл старого формата Excel (.xls). Сохраните его как .xlsx или .csv');
-  if (buf[0] === 0x25 && buf[1] === 0x50 && buf[2] === 0x44 && buf[3] === 0x46) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Это PDF. Нужен список в формате .xlsx или .csv');
+  if (buf[0] === 0xd0 && buf[1] === 0xcf)
+    throw new AppError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      'Это файл старого формата Excel (.xls). Сохраните его как .xlsx или .csv',
+    );
+  if (buf[0] === 0x25 && buf[1] === 0x50 && buf[2] === 0x44 && buf[3] === 0x46)
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Это PDF. Нужен список в формате .xlsx или .csv');
   // Text: no NUL bytes in the first part.
-  if (buf.subarray(0, 8192).includes(0)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Файл «${name}» не похож на таблицу .xlsx или .csv`);
+  if (buf.subarray(0, 8192).includes(0))
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Файл «${name}» не похож на таблицу .xlsx или .csv`);
   return 'csv';
 }
 
@@ -73,7 +109,10 @@ export function decodeText(buf: Buffer): string {
   return iconv.decode(b, 'win1251');
 }
 
-export interface Table { headers: string[]; rows: string[][] }
+export interface Table {
+  headers: string[];
+  rows: string[][];
+}
 
 function cellText(v: ExcelJS.CellValue): string {
   if (v === null || v === undefined) return '';
@@ -94,13 +133,23 @@ export async function readTable(buf: Buffer, kind: FileKind): Promise<Table> {
     const first = text.split(/\r?\n/, 1)[0] ?? '';
     const delimiter = (first.match(/;/g)?.length ?? 0) >= (first.match(/,/g)?.length ?? 0) ? ';' : ',';
     try {
-      all = parseCsv(text, { delimiter, relax_column_count: true, skip_empty_lines: true, bom: true, trim: true }) as string[][];
+      all = parseCsv(text, {
+        delimiter,
+        relax_column_count: true,
+        skip_empty_lines: true,
+        bom: true,
+        trim: true,
+      }) as string[][];
     } catch (e) {
       throw new AppError('UNPROCESSABLE', `CSV не читается: ${(e as Error).message.split('\n')[0]}`);
     }
   } else {
     const wb = new ExcelJS.Workbook();
-    try { await wb.xlsx.load(buf as unknown as ArrayBuffer); } catch { throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Файл Excel не читается: сохраните его заново как .xlsx'); }
+    try {
+      await wb.xlsx.load(buf as unknown as ArrayBuffer);
+    } catch {
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Файл Excel не читается: сохраните его заново как .xlsx');
+    }
     const ws = wb.worksheets[0];
     if (!ws) throw new AppError('UNPROCESSABLE', 'В файле нет листов');
     all = [];
@@ -110,8 +159,10 @@ export async function readTable(buf: Buffer, kind: FileKind): Promise<Table> {
     });
   }
   all = all.filter((r) => r.some((c) => String(c).trim() !== ''));
-  if (all.length < 2) throw new AppError('UNPROCESSABLE', 'В файле нет строк с данными: нужна строка заголовков и хотя бы одна строка');
-  if (all.length - 1 > LIMITS.rows) throw new AppError('PAYLOAD_TOO_LARGE', `В файле больше ${LIMITS.rows} строк: разделите его`);
+  if (all.length < 2)
+    throw new AppError('UNPROCESSABLE', 'В файле нет строк с данными: нужна строка заголовков и хотя бы одна строка');
+  if (all.length - 1 > LIMITS.rows)
+    throw new AppError('PAYLOAD_TOO_LARGE', `В файле больше ${LIMITS.rows} строк: разделите его`);
   let width = 0;
   for (const r of all) if (r.length > width) width = r.length; // no spread: 200,000 arguments overflow the stack
   const headers = Array.from({ length: width }, (_, i) => String(all[0][i] ?? '').trim() || `Столбец ${i + 1}`);

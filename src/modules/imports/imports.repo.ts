@@ -8,7 +8,21 @@ export async function findImportJob(id: string) {
   return db().importJob.findUnique({ where: { id } });
 }
 export async function importJobsOf(orgId: string) {
-  return db().importJob.findMany({ where: { organisationId: orgId }, orderBy: { createdAt: 'desc' }, take: 30, select: { id: true, mode: true, status: true, fileName: true, createdAt: true, finishedAt: true, result: true, progress: true } });
+  return db().importJob.findMany({
+    where: { organisationId: orgId },
+    orderBy: { createdAt: 'desc' },
+    take: 30,
+    select: {
+      id: true,
+      mode: true,
+      status: true,
+      fileName: true,
+      createdAt: true,
+      finishedAt: true,
+      result: true,
+      progress: true,
+    },
+  });
 }
 export async function updateImportJob(id: string, data: Prisma.ImportJobUncheckedUpdateInput) {
   return db().importJob.update({ where: { id }, data });
@@ -21,21 +35,43 @@ export async function savedMapping(orgId: string) {
   return db().importMapping.findUnique({ where: { organisationId: orgId } });
 }
 export async function saveMapping(orgId: string, mapping: object) {
-  await db().importMapping.upsert({ where: { organisationId: orgId }, create: { organisationId: orgId, mapping: mapping as Prisma.InputJsonValue }, update: { mapping: mapping as Prisma.InputJsonValue } });
+  await db().importMapping.upsert({
+    where: { organisationId: orgId },
+    create: { organisationId: orgId, mapping: mapping as Prisma.InputJsonValue },
+    update: { mapping: mapping as Prisma.InputJsonValue },
+  });
 }
 
-export interface Existing { personId: string; identityKey: string; snils: string | null; memberId: string | null; memberOrgPath: string | null; externalId: string | null; version: number | null; category: string | null;
-  lastName: string; firstName: string; middleName: string | null; birthDate: string; gender: string | null; phone: string | null; email: string | null }
+export interface Existing {
+  personId: string;
+  identityKey: string;
+  snils: string | null;
+  memberId: string | null;
+  memberOrgPath: string | null;
+  externalId: string | null;
+  version: number | null;
+  category: string | null;
+  lastName: string;
+  firstName: string;
+  middleName: string | null;
+  birthDate: string;
+  gender: string | null;
+  phone: string | null;
+  email: string | null;
+}
 
 /** Persons matching the file's identities or СНИЛС, with their active membership, in a few queries. */
 export async function existingPersons(keys: string[], snils: string[]): Promise<Existing[]> {
   const out: Existing[] = [];
   for (let i = 0; i < Math.max(keys.length, snils.length); i += 20000) {
-    const r = await sqlPool().query(`
+    const r = await sqlPool().query(
+      `
       SELECT p.id AS "personId", p."identityKey", p.snils, m.id AS "memberId", o.path AS "memberOrgPath", m."externalId", m.version, m.category::text,
         p."lastName", p."firstName", p."middleName", to_char(p."birthDate", 'YYYY-MM-DD') AS "birthDate", p.gender::text, p.phone, p.email
       FROM "Person" p LEFT JOIN "Member" m ON m."personId" = p.id AND m.status = 'ACTIVE' LEFT JOIN "Organisation" o ON o.id = m."organisationId"
-      WHERE p."identityKey" = ANY($1::text[]) OR p.snils = ANY($2::text[])`, [keys.slice(i, i + 20000), snils.slice(i, i + 20000)]);
+      WHERE p."identityKey" = ANY($1::text[]) OR p.snils = ANY($2::text[])`,
+      [keys.slice(i, i + 20000), snils.slice(i, i + 20000)],
+    );
     out.push(...(r.rows as Existing[]));
   }
   return out;
@@ -43,11 +79,14 @@ export async function existingPersons(keys: string[], snils: string[]): Promise<
 
 /** Active members registered in the subtree (for sync: who is missing from the file). */
 export async function activeMembersOf(path: string) {
-  const r = await sqlPool().query(`
+  const r = await sqlPool().query(
+    `
     SELECT m.id AS "memberId", m."externalId", p."identityKey", p.id AS "personId", m.version, m.category::text,
       p."lastName", p."firstName", p."middleName", to_char(p."birthDate", 'YYYY-MM-DD') AS "birthDate", p.gender::text, p.phone, p.email, p.snils
     FROM "Member" m JOIN "Person" p ON p.id = m."personId" JOIN "Organisation" o ON o.id = m."organisationId"
-    WHERE m.status = 'ACTIVE' AND o.path LIKE $1 || '%'`, [path]);
+    WHERE m.status = 'ACTIVE' AND o.path LIKE $1 || '%'`,
+    [path],
+  );
   return r.rows as (Existing & { memberId: string; version: number })[];
 }
 

@@ -9,10 +9,30 @@ import { convertRow, looseIdentity, mappingProblems, type ImportRow, type Mappin
 import { checkFile, readTable } from './files';
 import { db, withTransaction } from '../../db';
 import { exitMembers, registeredAfter, splitCategory } from '../members/bulk.repo';
-import { activeMembersOf, existingPersons, findImportJob, setProgress, updateImportJob, type Existing } from './imports.repo';
 import {
-  auditRun, changesForUndo, deleteCreated, insertMembers, markUndone, recordChanges, registeredOn, reopenExited, restoreUpdated, withCards, writeMembers, writePersons,
-  type Change, type ExitedBefore, type UpdatedBefore,
+  activeMembersOf,
+  existingPersons,
+  findImportJob,
+  setProgress,
+  updateImportJob,
+  type Existing,
+} from './imports.repo';
+import {
+  auditRun,
+  changesForUndo,
+  deleteCreated,
+  insertMembers,
+  markUndone,
+  recordChanges,
+  registeredOn,
+  reopenExited,
+  restoreUpdated,
+  withCards,
+  writeMembers,
+  writePersons,
+  type Change,
+  type ExitedBefore,
+  type UpdatedBefore,
 } from './writes.repo';
 
 /** The note of the exit movement written for members missing from a synced list (the undo finds it by this). */
@@ -20,14 +40,30 @@ const EXIT_NOTE = 'Импорт: нет в списке';
 
 export interface Plan {
   create: (ImportRow & { personId: string | null })[];
-  update: { row: ImportRow; memberId: string; personId: string; version: number; before: Existing; categoryChanged: boolean }[];
+  update: {
+    row: ImportRow;
+    memberId: string;
+    personId: string;
+    version: number;
+    before: Existing;
+    categoryChanged: boolean;
+  }[];
   exit: { memberId: string; version: number; name: string }[];
   unchanged: number;
   rejected: { row: number; errors: string[]; cells?: string[] }[];
   headers?: string[];
 }
 
-const PERSON_FIELDS = ['lastName', 'firstName', 'middleName', 'birthDate', 'gender', 'phone', 'email', 'snils'] as const;
+const PERSON_FIELDS = [
+  'lastName',
+  'firstName',
+  'middleName',
+  'birthDate',
+  'gender',
+  'phone',
+  'email',
+  'snils',
+] as const;
 
 /**
  * What the file would do to the organisation: the same validation and duplicate rules as one-by-one entry.
@@ -35,7 +71,13 @@ const PERSON_FIELDS = ['lastName', 'firstName', 'middleName', 'birthDate', 'gend
  * sync: the file is the full list — matched by the institution's own number, then by ФИО + birth date;
  * changed data is updated; members missing from the file will be exited.
  */
-export async function buildPlan(org: { id: string; path: string }, mode: 'ADD' | 'SYNC', table: { headers?: string[]; rows: string[][] }, mapping: Mapping, defaults: { category: Category; joinedAt: string }): Promise<Plan> {
+export async function buildPlan(
+  org: { id: string; path: string },
+  mode: 'ADD' | 'SYNC',
+  table: { headers?: string[]; rows: string[][] },
+  mapping: Mapping,
+  defaults: { category: Category; joinedAt: string },
+): Promise<Plan> {
   const problems = mappingProblems(mapping);
   if (problems.length) throw new AppError('BAD_REQUEST', problems.join('; '), { mapping: problems.join('; ') });
   const plan: Plan = { create: [], update: [], exit: [], unchanged: 0, rejected: [], headers: table.headers };
@@ -56,8 +98,13 @@ export async function buildPlan(org: { id: string; path: string }, mode: 'ADD' |
     }
     const dupK = seenKey.get(r.value.identityKey);
     const dupE = r.value.externalId ? seenExt.get(r.value.externalId) : undefined;
-    if (dupK) return void plan.rejected.push({ row: rowNo, errors: [`Этот человек уже есть в файле в строке ${dupK}`] });
-    if (dupE) return void plan.rejected.push({ row: rowNo, errors: [`Номер ${r.value.externalId} уже есть в файле в строке ${dupE}`] });
+    if (dupK)
+      return void plan.rejected.push({ row: rowNo, errors: [`Этот человек уже есть в файле в строке ${dupK}`] });
+    if (dupE)
+      return void plan.rejected.push({
+        row: rowNo,
+        errors: [`Номер ${r.value.externalId} уже есть в файле в строке ${dupE}`],
+      });
     seenKey.set(r.value.identityKey, rowNo);
     if (r.value.externalId) seenExt.set(r.value.externalId, rowNo);
     valid.push(r.value);
@@ -65,7 +112,10 @@ export async function buildPlan(org: { id: string; path: string }, mode: 'ADD' |
   const here = await activeMembersOf(org.path);
   const hereByExt = new Map(here.filter((m) => m.externalId).map((m) => [m.externalId!, m]));
   const hereByKey = new Map(here.map((m) => [m.identityKey, m]));
-  const persons = await existingPersons(valid.map((v) => v.identityKey), valid.filter((v) => v.snils).map((v) => v.snils!));
+  const persons = await existingPersons(
+    valid.map((v) => v.identityKey),
+    valid.filter((v) => v.snils).map((v) => v.snils!),
+  );
   const byKey = new Map(persons.map((p) => [p.identityKey, p]));
   const bySnils = new Map(persons.filter((p) => p.snils).map((p) => [p.snils!, p]));
   const matched = new Set<string>();
@@ -73,77 +123,197 @@ export async function buildPlan(org: { id: string; path: string }, mode: 'ADD' |
     const mine = (v.externalId && hereByExt.get(v.externalId)) || hereByKey.get(v.identityKey);
     if (mine) {
       matched.add(mine.memberId!);
-      if (mode === 'ADD') { plan.unchanged += 1; continue; }
+      if (mode === 'ADD') {
+        plan.unchanged += 1;
+        continue;
+      }
       const other = byKey.get(v.identityKey) ?? (v.snils ? bySnils.get(v.snils) : undefined);
-      if (other && other.personId !== mine.personId) { plan.rejected.push({ row: v.row, errors: ['Такие ФИО и дата рождения (или СНИЛС) уже у другого человека в реестре'] }); continue; }
-      const differs = PERSON_FIELDS.some((f) => (v[f] ?? null) !== ((mine as unknown as Record<string, unknown>)[f] ?? null) && !(f === 'gender' && v.gender === null) && !(['phone', 'email', 'snils'].includes(f) && v[f] === null))
-        || (v.externalId ?? null) !== (mine.externalId ?? null) || (mapping.category !== undefined && v.category !== mine.category);
-      if (!differs) { plan.unchanged += 1; continue; }
-      plan.update.push({ row: v, memberId: mine.memberId!, personId: mine.personId, version: mine.version!, before: mine, categoryChanged: mapping.category !== undefined && v.category !== mine.category });
+      if (other && other.personId !== mine.personId) {
+        plan.rejected.push({
+          row: v.row,
+          errors: ['Такие ФИО и дата рождения (или СНИЛС) уже у другого человека в реестре'],
+        });
+        continue;
+      }
+      const differs =
+        PERSON_FIELDS.some(
+          (f) =>
+            (v[f] ?? null) !== ((mine as unknown as Record<string, unknown>)[f] ?? null) &&
+            !(f === 'gender' && v.gender === null) &&
+            !(['phone', 'email', 'snils'].includes(f) && v[f] === null),
+        ) ||
+        (v.externalId ?? null) !== (mine.externalId ?? null) ||
+        (mapping.category !== undefined && v.category !== mine.category);
+      if (!differs) {
+        plan.unchanged += 1;
+        continue;
+      }
+      plan.update.push({
+        row: v,
+        memberId: mine.memberId!,
+        personId: mine.personId,
+        version: mine.version!,
+        before: mine,
+        categoryChanged: mapping.category !== undefined && v.category !== mine.category,
+      });
       continue;
     }
     const p = byKey.get(v.identityKey) ?? (v.snils ? bySnils.get(v.snils) : undefined);
     if (p && p.identityKey !== v.identityKey) {
       // Found by СНИЛС only: another person (other ФИО or birth date). Someone of this organisation may be named.
       const here = p.memberId && hereByKey.get(p.identityKey)?.memberId === p.memberId;
-      plan.rejected.push({ row: v.row, errors: [here ? 'Такой СНИЛС уже у другого члена этой организации: проверьте ФИО, дату рождения и СНИЛС' : 'Такой СНИЛС уже у другого человека в реестре'] });
+      plan.rejected.push({
+        row: v.row,
+        errors: [
+          here
+            ? 'Такой СНИЛС уже у другого члена этой организации: проверьте ФИО, дату рождения и СНИЛС'
+            : 'Такой СНИЛС уже у другого человека в реестре',
+        ],
+      });
       continue;
     }
-    if (p?.memberId) { plan.rejected.push({ row: v.row, errors: ['Состоит на учёте в другой организации: оформите перевод'] }); continue; }
+    if (p?.memberId) {
+      plan.rejected.push({ row: v.row, errors: ['Состоит на учёте в другой организации: оформите перевод'] });
+      continue;
+    }
     plan.create.push({ ...v, personId: p?.personId ?? null });
   }
   for (const r of plan.rejected) if (!r.cells) r.cells = table.rows[r.row - 2];
   if (mode === 'SYNC') {
-    for (const m of here) if ((m.externalId && listedExt.has(m.externalId)) || listedKeys.has(m.identityKey)) matched.add(m.memberId!);
-    for (const m of here) if (!matched.has(m.memberId!)) plan.exit.push({ memberId: m.memberId!, version: m.version!, name: [m.lastName, m.firstName, m.middleName].filter(Boolean).join(' ') });
+    for (const m of here)
+      if ((m.externalId && listedExt.has(m.externalId)) || listedKeys.has(m.identityKey)) matched.add(m.memberId!);
+    for (const m of here)
+      if (!matched.has(m.memberId!))
+        plan.exit.push({
+          memberId: m.memberId!,
+          version: m.version!,
+          name: [m.lastName, m.firstName, m.middleName].filter(Boolean).join(' '),
+        });
   }
   return plan;
 }
 
 /** The plan written in the caller's transaction, in chunks (set-based statements in writes.repo.ts), with progress. */
-async function applyPlan(c: pg.PoolClient, job: { id: string; organisationId: string; exitReason: MovementKind | null; exitDate: string | null }, plan: Plan, userId: string | null, progress: (p: number) => Promise<void>) {
+async function applyPlan(
+  c: pg.PoolClient,
+  job: { id: string; organisationId: string; exitReason: MovementKind | null; exitDate: string | null },
+  plan: Plan,
+  userId: string | null,
+  progress: (p: number) => Promise<void>,
+) {
   const t = today();
   const changes: Change[] = [];
   const CH = 5000;
   for (let i = 0; i < plan.create.length; i += CH) {
     const part = plan.create.slice(i, i + CH);
-    const memberIds = await insertMembers(c, { organisationId: job.organisationId, rows: part, userId, today: t, consentVersion: CONSENT_TEXT_VERSION });
+    const memberIds = await insertMembers(c, {
+      organisationId: job.organisationId,
+      rows: part,
+      userId,
+      today: t,
+      consentVersion: CONSENT_TEXT_VERSION,
+    });
     memberIds.forEach((m) => changes.push({ memberId: m, kind: 'CREATED', before: null, versionAfter: 1 }));
     await progress(0.4 + 0.4 * ((i + part.length) / Math.max(1, plan.create.length)));
   }
   for (let i = 0; i < plan.update.length; i += CH) {
     const part = plan.update.slice(i, i + CH);
-    await writePersons(c, part.map((u) => ({ personId: u.personId, v: u.row })), true);
-    const written = await writeMembers(c, part.map((u) => ({ memberId: u.memberId, version: u.version, externalId: u.row.externalId, category: u.categoryChanged ? u.row.category : u.before.category! })));
-    if (written !== part.length) throw new AppError('STALE_VERSION', 'Пока шёл импорт, часть записей изменили: запустите его ещё раз');
+    await writePersons(
+      c,
+      part.map((u) => ({ personId: u.personId, v: u.row })),
+      true,
+    );
+    const written = await writeMembers(
+      c,
+      part.map((u) => ({
+        memberId: u.memberId,
+        version: u.version,
+        externalId: u.row.externalId,
+        category: u.categoryChanged ? u.row.category : u.before.category!,
+      })),
+    );
+    if (written !== part.length)
+      throw new AppError('STALE_VERSION', 'Пока шёл импорт, часть записей изменили: запустите его ещё раз');
     // A category change splits the registration period on the import's date (or edits one that began that day).
     const cat = part.filter((u) => u.categoryChanged);
-    const sameDay = cat.length ? await registeredOn(c, cat.map((u) => u.memberId), t) : new Set<string>();
-    if (cat.length) await splitCategory(c, cat.map((u) => u.memberId), cat.map((u) => u.row.category), t);
-    part.forEach((u) => changes.push({
-      memberId: u.memberId, kind: 'UPDATED', versionAfter: u.version + 1,
-      before: { ...u.before, categoryChanged: u.categoryChanged, ...(u.categoryChanged ? { categoryDate: t, categorySplit: !sameDay.has(u.memberId) } : {}) } satisfies UpdatedBefore,
-    }));
+    const sameDay = cat.length
+      ? await registeredOn(
+          c,
+          cat.map((u) => u.memberId),
+          t,
+        )
+      : new Set<string>();
+    if (cat.length)
+      await splitCategory(
+        c,
+        cat.map((u) => u.memberId),
+        cat.map((u) => u.row.category),
+        t,
+      );
+    part.forEach((u) =>
+      changes.push({
+        memberId: u.memberId,
+        kind: 'UPDATED',
+        versionAfter: u.version + 1,
+        before: {
+          ...u.before,
+          categoryChanged: u.categoryChanged,
+          ...(u.categoryChanged ? { categoryDate: t, categorySplit: !sameDay.has(u.memberId) } : {}),
+        } satisfies UpdatedBefore,
+      }),
+    );
   }
   if (plan.exit.length) {
     const date = job.exitDate ?? t;
     const reason = job.exitReason ?? 'EXIT_GRADUATED';
     const ids = plan.exit.map((e) => e.memberId);
     const bad = await registeredAfter(c, ids, date);
-    if (bad > 0) throw new AppError('BAD_REQUEST', `Дата выбытия раньше постановки на учёт у ${bad} человек`, { exitDate: 'Дата выбытия раньше постановки на учёт' });
-    const { ids: exited, blocked } = await exitMembers(c, { ids, versions: plan.exit.map((e) => e.version), reason, date, userId, note: EXIT_NOTE });
-    if (exited.length !== ids.length) throw new AppError('STALE_VERSION', 'Пока шёл импорт, часть записей изменили: запустите его ещё раз');
+    if (bad > 0)
+      throw new AppError('BAD_REQUEST', `Дата выбытия раньше постановки на учёт у ${bad} человек`, {
+        exitDate: 'Дата выбытия раньше постановки на учёт',
+      });
+    const { ids: exited, blocked } = await exitMembers(c, {
+      ids,
+      versions: plan.exit.map((e) => e.version),
+      reason,
+      date,
+      userId,
+      note: EXIT_NOTE,
+    });
+    if (exited.length !== ids.length)
+      throw new AppError('STALE_VERSION', 'Пока шёл импорт, часть записей изменили: запустите его ещё раз');
     const cardsBy = new Map<string, { id: string; status: string }[]>();
-    for (const x of blocked) cardsBy.set(x.memberId, [...(cardsBy.get(x.memberId) ?? []), { id: x.id, status: x.status }]);
-    plan.exit.forEach((e) => changes.push({ memberId: e.memberId, kind: 'EXITED', before: { cards: cardsBy.get(e.memberId) ?? [] } satisfies ExitedBefore, versionAfter: e.version + 1 }));
+    for (const x of blocked)
+      cardsBy.set(x.memberId, [...(cardsBy.get(x.memberId) ?? []), { id: x.id, status: x.status }]);
+    plan.exit.forEach((e) =>
+      changes.push({
+        memberId: e.memberId,
+        kind: 'EXITED',
+        before: { cards: cardsBy.get(e.memberId) ?? [] } satisfies ExitedBefore,
+        versionAfter: e.version + 1,
+      }),
+    );
   }
   await recordChanges(c, job.id, changes);
-  await auditRun(c, { userId, jobId: job.id, organisationId: job.organisationId, rows: changes.length, details: { created: plan.create.length, updated: plan.update.length, exited: plan.exit.length } });
+  await auditRun(c, {
+    userId,
+    jobId: job.id,
+    organisationId: job.organisationId,
+    rows: changes.length,
+    details: { created: plan.create.length, updated: plan.update.length, exited: plan.exit.length },
+  });
 }
 
 export function resultOf(plan: Plan) {
   plan.rejected.sort((a, b) => a.row - b.row);
-  return { created: plan.create.length, updated: plan.update.length, exited: plan.exit.length, unchanged: plan.unchanged, rejected: plan.rejected, headers: plan.headers ?? [] };
+  return {
+    created: plan.create.length,
+    updated: plan.update.length,
+    exited: plan.exit.length,
+    unchanged: plan.unchanged,
+    rejected: plan.rejected,
+    headers: plan.headers ?? [],
+  };
 }
 
 /**
@@ -161,10 +331,32 @@ export async function runImport(jobId: string): Promise<void> {
     const table = await readTable(Buffer.from(job.file), kind);
     await setProgress(job.id, 0.2);
     const m = job.mapping as { columns: Mapping; category?: Category; joinedAt?: string };
-    const plan = await buildPlan(org, job.mode, table, m.columns, { category: m.category ?? 'WORKING', joinedAt: m.joinedAt ?? today() });
+    const plan = await buildPlan(org, job.mode, table, m.columns, {
+      category: m.category ?? 'WORKING',
+      joinedAt: m.joinedAt ?? today(),
+    });
     await setProgress(job.id, 0.4);
-    await withTransaction((c) => applyPlan(c, { id: job.id, organisationId: org.id, exitReason: job.exitReason, exitDate: job.exitDate ? job.exitDate.toISOString().slice(0, 10) : null }, plan, job.userId, (p) => setProgress(job.id, p)));
-    await updateImportJob(job.id, { status: 'DONE', progress: 1, finishedAt: new Date(), result: resultOf(plan), file: null });
+    await withTransaction((c) =>
+      applyPlan(
+        c,
+        {
+          id: job.id,
+          organisationId: org.id,
+          exitReason: job.exitReason,
+          exitDate: job.exitDate ? job.exitDate.toISOString().slice(0, 10) : null,
+        },
+        plan,
+        job.userId,
+        (p) => setProgress(job.id, p),
+      ),
+    );
+    await updateImportJob(job.id, {
+      status: 'DONE',
+      progress: 1,
+      finishedAt: new Date(),
+      result: resultOf(plan),
+      file: null,
+    });
   } catch (e) {
     const msg = e instanceof AppError ? e.message : 'Внутренняя ошибка при импорте';
     await updateImportJob(job.id, { status: 'FAILED', finishedAt: new Date(), error: msg });
@@ -180,7 +372,8 @@ export async function undoImport(actor: Actor, jobId: string) {
   const job = await findImportJob(jobId);
   if (!job) throw new AppError('NOT_FOUND');
   if (job.status !== 'DONE') throw new AppError('UNPROCESSABLE', 'Отменить можно только завершённый импорт');
-  if (job.finishedAt && Date.now() - job.finishedAt.getTime() > 30 * 86_400_000) throw new AppError('UNPROCESSABLE', 'Импорт старше 30 дней: отмена невозможна');
+  if (job.finishedAt && Date.now() - job.finishedAt.getTime() > 30 * 86_400_000)
+    throw new AppError('UNPROCESSABLE', 'Импорт старше 30 дней: отмена невозможна');
   const skipped: { memberId: string; reason: string }[] = [];
   let reversed = 0;
   await withTransaction(async (c) => {
@@ -191,21 +384,37 @@ export async function undoImport(actor: Actor, jobId: string) {
       return false;
     });
     const created = fresh.filter((ch) => ch.kind === 'CREATED');
-    const carded = await withCards(c, created.map((ch) => ch.memberId));
-    for (const ch of created) if (carded.has(ch.memberId)) skipped.push({ memberId: ch.memberId, reason: 'уже заказан билет' });
+    const carded = await withCards(
+      c,
+      created.map((ch) => ch.memberId),
+    );
+    for (const ch of created)
+      if (carded.has(ch.memberId)) skipped.push({ memberId: ch.memberId, reason: 'уже заказан билет' });
     const deletable = created.filter((ch) => !carded.has(ch.memberId)).map((ch) => ch.memberId);
     await deleteCreated(c, job.id, deletable);
-    const exited = fresh.filter((ch) => ch.kind === 'EXITED').map((ch) => ({ memberId: ch.memberId, before: ch.before as ExitedBefore }));
+    const exited = fresh
+      .filter((ch) => ch.kind === 'EXITED')
+      .map((ch) => ({ memberId: ch.memberId, before: ch.before as ExitedBefore }));
     await reopenExited(c, exited, { userId: actor.userId, today: today(), exitNote: EXIT_NOTE });
-    const updated = fresh.filter((ch) => ch.kind === 'UPDATED').map((ch) => ({ memberId: ch.memberId, before: ch.before as UpdatedBefore }));
+    const updated = fresh
+      .filter((ch) => ch.kind === 'UPDATED')
+      .map((ch) => ({ memberId: ch.memberId, before: ch.before as UpdatedBefore }));
     // Imports made before the category's date was recorded cannot put the category back.
     const oldCategory = updated.filter((u) => u.before.categoryChanged && !u.before.categoryDate);
-    for (const u of oldCategory) skipped.push({ memberId: u.memberId, reason: 'смена категории не отменяется автоматически' });
+    for (const u of oldCategory)
+      skipped.push({ memberId: u.memberId, reason: 'смена категории не отменяется автоматически' });
     const restorable = updated.filter((u) => !oldCategory.includes(u));
     await restoreUpdated(c, restorable);
     reversed = deletable.length + exited.length + restorable.length;
     await markUndone(c, job.id, { reversed, skipped });
   });
-  await audit(actor, { action: 'import.undone', entity: 'ImportJob', entityId: job.id, organisationId: job.organisationId, rowCount: reversed, details: { skipped: skipped.length } });
+  await audit(actor, {
+    action: 'import.undone',
+    entity: 'ImportJob',
+    entityId: job.id,
+    organisationId: job.organisationId,
+    rowCount: reversed,
+    details: { skipped: skipped.length },
+  });
   return { reversed, skipped };
 }

@@ -23,7 +23,6 @@ export async function loadMember(tx: Tx, id: string): Promise<MemberFull> {
   return tx.member.findUniqueOrThrow({ where: { id }, include: memberInclude });
 }
 
-
 /** Above this many registrations in scope, the page is found by walking the sort's index rather than sorting them all. */
 const WALK_FROM = 100_000;
 
@@ -44,22 +43,38 @@ export async function listMembers(path: string, q: ListQuery & { asOf: string },
   const nameWhere = namePrefix !== null ? Prisma.sql`AND p."lastNameKey" LIKE ${namePrefix} || '%'` : Prisma.empty;
   const regFrom = Prisma.sql`"Registration" r JOIN "Organisation" o ON o.id = r."organisationId"`;
   const people = Prisma.sql`JOIN "Member" m ON m.id = r."memberId" JOIN "Person" p ON p.id = m."personId"`;
-  const [{ n }] = await db().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM ${regFrom} ${namePrefix !== null ? people : Prisma.empty} WHERE ${regWhere} ${nameWhere}`;
+  const [{ n }] = await db().$queryRaw<
+    { n: bigint }[]
+  >`SELECT count(*) AS n FROM ${regFrom} ${namePrefix !== null ? people : Prisma.empty} WHERE ${regWhere} ${nameWhere}`;
   const total = Number(n);
   const dir = q.sort.startsWith('-') ? Prisma.sql`DESC` : Prisma.sql`ASC`;
-  const order = q.sort.endsWith('joined') ? Prisma.sql`m."joinedAt" ${dir}, p."lastNameKey" ASC, r."memberId" ASC`
-    : q.sort.endsWith('birth') ? Prisma.sql`p."birthDate" ${dir}, p."lastNameKey" ASC, r."memberId" ASC`
+  const order = q.sort.endsWith('joined')
+    ? Prisma.sql`m."joinedAt" ${dir}, p."lastNameKey" ASC, r."memberId" ASC`
+    : q.sort.endsWith('birth')
+      ? Prisma.sql`p."birthDate" ${dir}, p."lastNameKey" ASC, r."memberId" ASC`
       : Prisma.sql`p."lastNameKey" ${dir}, p."firstName" ${dir}, p."middleName" ${dir}, r."memberId" ASC`;
   const limit = Prisma.sql`LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`;
-  const page = total === 0 ? [] : total > walkFrom
-    ? await db().$queryRaw<{ id: string }[]>`SELECT r.id::text AS id FROM ${regFrom} ${people} WHERE ${regWhere} ${nameWhere} ORDER BY ${order} ${limit}`
-    : await db().$queryRaw<{ id: string }[]>`WITH hit AS MATERIALIZED (SELECT r.id, r."memberId" FROM ${regFrom} WHERE ${regWhere})
+  const page =
+    total === 0
+      ? []
+      : total > walkFrom
+        ? await db().$queryRaw<
+            { id: string }[]
+          >`SELECT r.id::text AS id FROM ${regFrom} ${people} WHERE ${regWhere} ${nameWhere} ORDER BY ${order} ${limit}`
+        : await db().$queryRaw<
+            { id: string }[]
+          >`WITH hit AS MATERIALIZED (SELECT r.id, r."memberId" FROM ${regFrom} WHERE ${regWhere})
         SELECT r.id::text AS id FROM hit r ${people} WHERE true ${nameWhere} ORDER BY ${order} ${limit}`;
   const found = await db().registration.findMany({
     where: { id: { in: page.map((x) => x.id) } },
     include: {
       organisation: { select: { id: true, name: true, shortName: true } },
-      member: { include: { person: true, cards: { where: { status: { not: 'BLOCKED' } }, take: 1, orderBy: { createdAt: 'desc' } } } },
+      member: {
+        include: {
+          person: true,
+          cards: { where: { status: { not: 'BLOCKED' } }, take: 1, orderBy: { createdAt: 'desc' } },
+        },
+      },
     },
   });
   const byId = new Map(found.map((r) => [r.id, r]));
@@ -67,26 +82,47 @@ export async function listMembers(path: string, q: ListQuery & { asOf: string },
 }
 
 /** The person with this identity (normalised ФИО + birth date) or СНИЛС, with their active membership. */
-export async function findExistingPerson(tx: Tx | undefined, p: { lastName: string; firstName: string; middleName?: string | null; birthDate: string; snils?: string | null }) {
+export async function findExistingPerson(
+  tx: Tx | undefined,
+  p: { lastName: string; firstName: string; middleName?: string | null; birthDate: string; snils?: string | null },
+) {
   const key = identityKey(p);
   const or: Prisma.PersonWhereInput[] = [{ identityKey: key }];
   if (p.snils) or.push({ snils: p.snils });
   return (tx ?? db()).person.findFirst({
     where: { OR: or },
-    include: { members: { where: { status: 'ACTIVE' }, include: { organisation: { select: { id: true, name: true, shortName: true, path: true } } } } },
+    include: {
+      members: {
+        where: { status: 'ACTIVE' },
+        include: { organisation: { select: { id: true, name: true, shortName: true, path: true } } },
+      },
+    },
   });
 }
 
 export interface PersonData {
-  lastName: string; firstName: string; middleName?: string | null; birthDate: string;
-  gender?: 'MALE' | 'FEMALE' | null; phone?: string | null; email?: string | null; snils?: string | null;
+  lastName: string;
+  firstName: string;
+  middleName?: string | null;
+  birthDate: string;
+  gender?: 'MALE' | 'FEMALE' | null;
+  phone?: string | null;
+  email?: string | null;
+  snils?: string | null;
 }
 
 export function personColumns(p: PersonData) {
   return {
-    lastName: p.lastName, firstName: p.firstName, middleName: p.middleName ?? null, birthDate: toDate(p.birthDate),
-    gender: p.gender ?? null, phone: p.phone ?? null, email: p.email ?? null, snils: p.snils ?? null,
-    lastNameKey: nameKey(p.lastName), identityKey: identityKey(p),
+    lastName: p.lastName,
+    firstName: p.firstName,
+    middleName: p.middleName ?? null,
+    birthDate: toDate(p.birthDate),
+    gender: p.gender ?? null,
+    phone: p.phone ?? null,
+    email: p.email ?? null,
+    snils: p.snils ?? null,
+    lastNameKey: nameKey(p.lastName),
+    identityKey: identityKey(p),
   };
 }
 
@@ -98,17 +134,57 @@ export async function updatePerson(tx: Tx, id: string, p: PersonData) {
   return tx.person.update({ where: { id }, data: { ...personColumns(p), version: { increment: 1 } } });
 }
 
-export async function insertMembership(tx: Tx, m: { personId: string; organisationId: string; category: Category; joinedAt: string; externalId?: string | null; registeredFrom?: string; startKind?: MovementKind; actorId: string | null }) {
+export async function insertMembership(
+  tx: Tx,
+  m: {
+    personId: string;
+    organisationId: string;
+    category: Category;
+    joinedAt: string;
+    externalId?: string | null;
+    registeredFrom?: string;
+    startKind?: MovementKind;
+    actorId: string | null;
+  },
+) {
   const member = await tx.member.create({
-    data: { personId: m.personId, organisationId: m.organisationId, category: m.category, joinedAt: toDate(m.joinedAt), externalId: m.externalId ?? null },
+    data: {
+      personId: m.personId,
+      organisationId: m.organisationId,
+      category: m.category,
+      joinedAt: toDate(m.joinedAt),
+      externalId: m.externalId ?? null,
+    },
   });
   const from = m.registeredFrom ?? m.joinedAt;
-  await tx.registration.create({ data: { memberId: member.id, organisationId: m.organisationId, category: m.category, validFrom: toDate(from), startKind: m.startKind ?? 'JOINED' } });
-  await tx.movement.create({ data: { memberId: member.id, kind: m.startKind ?? 'JOINED', date: toDate(from), organisationId: m.organisationId, createdById: m.actorId } });
+  await tx.registration.create({
+    data: {
+      memberId: member.id,
+      organisationId: m.organisationId,
+      category: m.category,
+      validFrom: toDate(from),
+      startKind: m.startKind ?? 'JOINED',
+    },
+  });
+  await tx.movement.create({
+    data: {
+      memberId: member.id,
+      kind: m.startKind ?? 'JOINED',
+      date: toDate(from),
+      organisationId: m.organisationId,
+      createdById: m.actorId,
+    },
+  });
   return member;
 }
 
-export async function insertConsents(tx: Tx, personId: string, kinds: ConsentKind[], date: string, textVersion: string) {
+export async function insertConsents(
+  tx: Tx,
+  personId: string,
+  kinds: ConsentKind[],
+  date: string,
+  textVersion: string,
+) {
   if (!kinds.length) return;
   await tx.consent.createMany({ data: kinds.map((kind) => ({ personId, kind, givenAt: toDate(date), textVersion })) });
 }
@@ -122,7 +198,12 @@ export async function lockMemberRow(tx: Tx, id: string): Promise<void> {
   await tx.$queryRaw`SELECT 1 FROM "Member" WHERE id = ${id}::uuid FOR NO KEY UPDATE`;
 }
 
-export async function bumpVersion(tx: Tx, id: string, version: number, data: Prisma.MemberUncheckedUpdateManyInput = {}): Promise<boolean> {
+export async function bumpVersion(
+  tx: Tx,
+  id: string,
+  version: number,
+  data: Prisma.MemberUncheckedUpdateManyInput = {},
+): Promise<boolean> {
   const r = await tx.member.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } });
   return r.count === 1;
 }
@@ -135,18 +216,49 @@ export async function closeRegistration(tx: Tx, id: string, date: string, endKin
   await tx.registration.update({ where: { id }, data: { validTo: toDate(date), endKind } });
 }
 
-export async function addRegistration(tx: Tx, r: { memberId: string; organisationId: string; category: Category; from: string; startKind: MovementKind }) {
-  await tx.registration.create({ data: { memberId: r.memberId, organisationId: r.organisationId, category: r.category, validFrom: toDate(r.from), startKind: r.startKind } });
+export async function addRegistration(
+  tx: Tx,
+  r: { memberId: string; organisationId: string; category: Category; from: string; startKind: MovementKind },
+) {
+  await tx.registration.create({
+    data: {
+      memberId: r.memberId,
+      organisationId: r.organisationId,
+      category: r.category,
+      validFrom: toDate(r.from),
+      startKind: r.startKind,
+    },
+  });
 }
 
-export async function addMovement(tx: Tx, m: { memberId: string; kind: MovementKind; date: string; organisationId: string; otherOrganisationId?: string; note?: string; actorId: string | null }) {
-  await tx.movement.create({ data: { memberId: m.memberId, kind: m.kind, date: toDate(m.date), organisationId: m.organisationId, otherOrganisationId: m.otherOrganisationId, note: m.note, createdById: m.actorId } });
+export async function addMovement(
+  tx: Tx,
+  m: {
+    memberId: string;
+    kind: MovementKind;
+    date: string;
+    organisationId: string;
+    otherOrganisationId?: string;
+    note?: string;
+    actorId: string | null;
+  },
+) {
+  await tx.movement.create({
+    data: {
+      memberId: m.memberId,
+      kind: m.kind,
+      date: toDate(m.date),
+      organisationId: m.organisationId,
+      otherOrganisationId: m.otherOrganisationId,
+      note: m.note,
+      createdById: m.actorId,
+    },
+  });
 }
 
 export async function movementsOf(memberId: string) {
   return db().movement.findMany({ where: { memberId }, orderBy: [{ date: 'asc' }, { createdAt: 'asc' }] });
 }
-
 
 export async function consentsOf(personId: string) {
   return db().consent.findMany({ where: { personId }, orderBy: [{ kind: 'asc' }, { givenAt: 'desc' }] });
@@ -161,7 +273,11 @@ export async function withdrawConsent(tx: Tx, id: string, date: string) {
 }
 
 export async function positionsOf(personId: string) {
-  return db().position.findMany({ where: { personId }, orderBy: [{ startDate: 'desc' }], include: { organisation: { select: { id: true, name: true, shortName: true, path: true } } } });
+  return db().position.findMany({
+    where: { personId },
+    orderBy: [{ startDate: 'desc' }],
+    include: { organisation: { select: { id: true, name: true, shortName: true, path: true } } },
+  });
 }
 
 export async function insertPosition(tx: Tx, p: Prisma.PositionUncheckedCreateInput) {
@@ -183,5 +299,9 @@ export async function memberIdsWhere(where: Prisma.MemberWhereInput, limit: numb
 
 /** One chunk of members with what an export shows, in Russian name order. */
 export async function membersForExport(ids: string[]) {
-  return db().member.findMany({ where: { id: { in: ids } }, include: { person: true, organisation: { select: { name: true, shortName: true } } }, orderBy: [{ person: { lastNameKey: 'asc' } }] });
+  return db().member.findMany({
+    where: { id: { in: ids } },
+    include: { person: true, organisation: { select: { name: true, shortName: true } } },
+    orderBy: [{ person: { lastNameKey: 'asc' } }],
+  });
 }

@@ -12,20 +12,60 @@ import { CARD_STATUS_LABELS } from '../cards/labels';
 import type { Action } from '../../policy/rules';
 import { audit } from '../audit/audit.repo';
 import { LEVELS } from '../organisations/levels';
-import { ancestors, findVisible, orgsById, rootsOf, searchVisible, type OrgRow } from '../organisations/organisations.repo';
+import {
+  ancestors,
+  findVisible,
+  orgsById,
+  rootsOf,
+  searchVisible,
+  type OrgRow,
+} from '../organisations/organisations.repo';
 import { crumbs } from '../organisations/organisations.presenter';
 import { idParams, uuid } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
 import {
-  categoryChangeInput, consentInput, createMemberForm, endPositionInput, exitInput, listQuery, positionInput, transferInput, updateMemberInput,
+  categoryChangeInput,
+  consentInput,
+  createMemberForm,
+  endPositionInput,
+  exitInput,
+  listQuery,
+  positionInput,
+  transferInput,
+  updateMemberInput,
 } from './members.input';
-import { consentsOf, findExistingPerson, findMemberVisible, findPosition, listMembers, movementsOf, positionsOf, type MemberFull } from './members.repo';
 import {
-  CATEGORY_LABELS, CONSENT_LABELS, MOVEMENT_LABELS, POSITION_LABELS, categoryOptions, exitOptions, genderOptions, memberAbilities, memberFormValues,
-  memberView, positionOptions,
+  consentsOf,
+  findExistingPerson,
+  findMemberVisible,
+  findPosition,
+  listMembers,
+  movementsOf,
+  positionsOf,
+  type MemberFull,
+} from './members.repo';
+import {
+  CATEGORY_LABELS,
+  CONSENT_LABELS,
+  MOVEMENT_LABELS,
+  POSITION_LABELS,
+  categoryOptions,
+  exitOptions,
+  genderOptions,
+  memberAbilities,
+  memberFormValues,
+  memberView,
+  positionOptions,
 } from './members.presenter';
 import {
-  addPosition, changeCategory, closePosition, createMember, exitMember, setConsent, transferMember, updateMember,
+  addPosition,
+  changeCategory,
+  closePosition,
+  createMember,
+  exitMember,
+  setConsent,
+  transferMember,
+  updateMember,
 } from './members.service';
 
 /** Personal data is shown only after the non-disclosure obligation is accepted (152-ФЗ). */
@@ -44,7 +84,10 @@ export async function loadMemberFor(ctx: Ctx, id: string): Promise<MemberFull> {
 
 /** Applies an AppError's field messages to a form, or rethrows what a form cannot show. */
 function formErrors(e: unknown): Record<string, string> {
-  if (e instanceof AppError && (e.fields || ['STALE_VERSION', 'DUPLICATE_PERSON', 'CONFLICT', 'UNPROCESSABLE'].includes(e.code))) {
+  if (
+    e instanceof AppError &&
+    (e.fields || ['STALE_VERSION', 'DUPLICATE_PERSON', 'CONFLICT', 'UNPROCESSABLE'].includes(e.code))
+  ) {
     return e.fields ?? { _: e.message };
   }
   throw e;
@@ -60,7 +103,11 @@ async function defaultOrgFor(actor: Actor, action: Action): Promise<OrgRow | nul
 export function memberPages(): RouteDef[] {
   return [
     {
-      method: 'get', path: '/members', kind: 'page', action: 'member.list', query: listQuery,
+      method: 'get',
+      path: '/members',
+      kind: 'page',
+      action: 'member.list',
+      query: listQuery,
       async handler(ctx) {
         const q = ctx.query;
         const org = q.org ? await findVisible(ctx.actor, q.org) : await defaultOrgFor(ctx.actor, 'member.list');
@@ -78,20 +125,35 @@ export function memberPages(): RouteDef[] {
           filters: { org: org.id, q: q.q ?? '', category: q.category ?? '', asOf, sort: q.sort, pageSize: q.pageSize },
           categoryOptions: [{ value: '', label: 'Все категории' }, ...categoryOptions.slice(1)],
           rows: rows.map((r) => ({
-            id: r.memberId, fullName: fullName(r.member.person), birthDate: r.member.person.birthDate,
-            category: CATEGORY_LABELS[r.category], joinedAt: r.member.joinedAt, org: r.organisation.shortName ?? r.organisation.name,
+            id: r.memberId,
+            fullName: fullName(r.member.person),
+            birthDate: r.member.person.birthDate,
+            category: CATEGORY_LABELS[r.category],
+            joinedAt: r.member.joinedAt,
+            org: r.organisation.shortName ?? r.organisation.name,
             card: r.member.cards[0]?.number ?? '',
           })),
-          page: q.page, pageSize: q.pageSize, total,
+          page: q.page,
+          pageSize: q.pageSize,
+          total,
           bulkOps: [
-            ['transfer', 'Перевести', 'member.transfer'], ['exit', 'Снять с учёта', 'member.exit'], ['category', 'Изменить категорию', 'member.update'],
-            ['cards', 'Заказать билеты', 'card.order'], ['export', 'Выгрузить в Excel', 'member.export'],
-          ].filter(([v, , a]) => ctx.allows(a as Action, org.path) && (v !== 'cards' || org.kind === 'PRIMARY')).map(([value, label]) => ({ value, label })),
+            ['transfer', 'Перевести', 'member.transfer'],
+            ['exit', 'Снять с учёта', 'member.exit'],
+            ['category', 'Изменить категорию', 'member.update'],
+            ['cards', 'Заказать билеты', 'card.order'],
+            ['export', 'Выгрузить в Excel', 'member.export'],
+          ]
+            .filter(([v, , a]) => ctx.allows(a as Action, org.path) && (v !== 'cards' || org.kind === 'PRIMARY'))
+            .map(([value, label]) => ({ value, label })),
         });
       },
     },
     {
-      method: 'get', path: '/orgs/:id/members/new', kind: 'page', action: 'member.create', params: idParams,
+      method: 'get',
+      path: '/orgs/:id/members/new',
+      kind: 'page',
+      action: 'member.create',
+      params: idParams,
       async handler(ctx) {
         const org = await loadOrg(ctx, ctx.params.id);
         if (!ndaGate(ctx)) return;
@@ -99,7 +161,11 @@ export function memberPages(): RouteDef[] {
       },
     },
     {
-      method: 'post', path: '/orgs/:id/members/new', kind: 'page', action: 'member.create', params: idParams,
+      method: 'post',
+      path: '/orgs/:id/members/new',
+      kind: 'page',
+      action: 'member.create',
+      params: idParams,
       async handler(ctx) {
         const org = await loadOrg(ctx, ctx.params.id);
         if (!ndaGate(ctx)) return;
@@ -108,16 +174,26 @@ export function memberPages(): RouteDef[] {
         const v = parsed.data;
         try {
           const m = await createMember(ctx.actor, org, {
-            ...v, consents: { processing: v.consentProcessing, bonusProgramme: v.consentBonus, messaging: v.consentMessaging },
+            ...v,
+            consents: {
+              processing: v.consentProcessing,
+              bonusProgramme: v.consentBonus,
+              messaging: v.consentMessaging,
+            },
           });
           ctx.req.session.flash = `${fullName(m.person)} поставлен(а) на учёт`;
           ctx.res.redirect(303, `/members/${m.id}`);
         } catch (e) {
           if (e instanceof AppError && e.code === 'DUPLICATE_PERSON') {
-            const existing = e.extra?.existing as { memberId: string; organisationId?: string; organisationName?: string };
+            const existing = e.extra?.existing as {
+              memberId: string;
+              organisationId?: string;
+              organisationName?: string;
+            };
             const here = existing.organisationId === org.id;
             return renderNew(ctx, org, ctx.body, {}, 409, {
-              message: here ? 'Этот человек уже состоит на учёте в вашей организации' : e.message, memberId: existing.memberId,
+              message: here ? 'Этот человек уже состоит на учёте в вашей организации' : e.message,
+              memberId: existing.memberId,
               canTransfer: !here && ctx.allows('member.transfer', org.path),
               // A link to the card only when the caller may open it.
               cardHref: existing.organisationId ? `/members/${existing.memberId}` : null,
@@ -129,13 +205,24 @@ export function memberPages(): RouteDef[] {
     },
     {
       // The duplicate warning's "transfer here": the person typed on the form moves into this organisation.
-      method: 'post', path: '/orgs/:id/members/transfer-in', kind: 'page', action: 'member.transfer', params: idParams,
+      method: 'post',
+      path: '/orgs/:id/members/transfer-in',
+      kind: 'page',
+      action: 'member.transfer',
+      params: idParams,
       async handler(ctx) {
         const org = await loadOrg(ctx, ctx.params.id);
         if (!ndaGate(ctx)) return;
         const parsed = createMemberForm.safeParse({ ...ctx.body, consentProcessing: 'on' });
         const date = transferInput.shape.date.safeParse(ctx.body.transferDate || today());
-        if (!parsed.success || !date.success) return renderNew(ctx, org, ctx.body, parsed.success ? { transferDate: 'Дата в формате ДД.ММ.ГГГГ' } : fieldErrors(parsed.error), 400);
+        if (!parsed.success || !date.success)
+          return renderNew(
+            ctx,
+            org,
+            ctx.body,
+            parsed.success ? { transferDate: 'Дата в формате ДД.ММ.ГГГГ' } : fieldErrors(parsed.error),
+            400,
+          );
         // Only the member the typed identity points to can be pulled in: an id alone is not enough.
         const existing = await findExistingPerson(undefined, parsed.data);
         const active = existing?.members[0];
@@ -151,16 +238,29 @@ export function memberPages(): RouteDef[] {
       },
     },
     {
-      method: 'get', path: '/members/:id', kind: 'page', action: 'member.view', params: idParams,
+      method: 'get',
+      path: '/members/:id',
+      kind: 'page',
+      action: 'member.view',
+      params: idParams,
       async handler(ctx) {
         const m = await loadMemberFor(ctx, ctx.params.id);
         if (!ndaGate(ctx)) return;
-        await audit(ctx.actor, { action: 'member.viewed', entity: 'Member', entityId: m.id, organisationId: m.organisationId });
+        await audit(ctx.actor, {
+          action: 'member.viewed',
+          entity: 'Member',
+          entityId: m.id,
+          organisationId: m.organisationId,
+        });
         await renderCard(ctx, m, {});
       },
     },
     {
-      method: 'get', path: '/members/:id/edit', kind: 'page', action: 'member.update', params: idParams,
+      method: 'get',
+      path: '/members/:id/edit',
+      kind: 'page',
+      action: 'member.update',
+      params: idParams,
       async handler(ctx) {
         const m = await loadMemberFor(ctx, ctx.params.id);
         if (!ndaGate(ctx)) return;
@@ -168,7 +268,11 @@ export function memberPages(): RouteDef[] {
       },
     },
     {
-      method: 'post', path: '/members/:id/edit', kind: 'page', action: 'member.update', params: idParams,
+      method: 'post',
+      path: '/members/:id/edit',
+      kind: 'page',
+      action: 'member.update',
+      params: idParams,
       async handler(ctx) {
         const m = await loadMemberFor(ctx, ctx.params.id);
         if (!ndaGate(ctx)) return;
@@ -177,8 +281,13 @@ export function memberPages(): RouteDef[] {
         const { version, ...data } = parsed.data;
         try {
           await updateMember(ctx.actor, m, version, {
-            ...data, middleName: data.middleName ?? null, gender: data.gender ?? null, phone: data.phone ?? null,
-            email: data.email ?? null, snils: data.snils ?? null, externalId: data.externalId ?? null,
+            ...data,
+            middleName: data.middleName ?? null,
+            gender: data.gender ?? null,
+            phone: data.phone ?? null,
+            email: data.email ?? null,
+            snils: data.snils ?? null,
+            externalId: data.externalId ?? null,
           });
         } catch (e) {
           const errs = formErrors(e);
@@ -189,7 +298,11 @@ export function memberPages(): RouteDef[] {
       },
     },
     {
-      method: 'post', path: '/members/:id/category', kind: 'page', action: 'member.update', params: idParams,
+      method: 'post',
+      path: '/members/:id/category',
+      kind: 'page',
+      action: 'member.update',
+      params: idParams,
       async handler(ctx) {
         const m = await loadMemberFor(ctx, ctx.params.id);
         if (!ndaGate(ctx)) return;
@@ -206,7 +319,11 @@ export function memberPages(): RouteDef[] {
       },
     },
     {
-      method: 'get', path: '/members/:id/exit', kind: 'page', action: 'member.exit', params: idParams,
+      method: 'get',
+      path: '/members/:id/exit',
+      kind: 'page',
+      action: 'member.exit',
+      params: idParams,
       async handler(ctx) {
         const m = await loadMemberFor(ctx, ctx.params.id);
         if (!ndaGate(ctx)) return;
@@ -214,14 +331,25 @@ export function memberPages(): RouteDef[] {
       },
     },
     {
-      method: 'post', path: '/members/:id/exit', kind: 'page', action: 'member.exit', params: idParams,
+      method: 'post',
+      path: '/members/:id/exit',
+      kind: 'page',
+      action: 'member.exit',
+      params: idParams,
       async handler(ctx) {
         const m = await loadMemberFor(ctx, ctx.params.id);
         if (!ndaGate(ctx)) return;
         const parsed = exitInput.safeParse(ctx.body);
         if (!parsed.success) return renderExit(ctx, m, ctx.body, fieldErrors(parsed.error), 400);
         try {
-          await exitMember(ctx.actor, m, Number(ctx.body.version), parsed.data.reason, parsed.data.date, parsed.data.note);
+          await exitMember(
+            ctx.actor,
+            m,
+            Number(ctx.body.version),
+            parsed.data.reason,
+            parsed.data.date,
+            parsed.data.note,
+          );
         } catch (e) {
           return renderExit(ctx, m, ctx.body, formErrors(e), 400);
         }
@@ -230,7 +358,11 @@ export function memberPages(): RouteDef[] {
       },
     },
     {
-      method: 'get', path: '/members/:id/transfer', kind: 'page', action: 'member.transfer', params: idParams,
+      method: 'get',
+      path: '/members/:id/transfer',
+      kind: 'page',
+      action: 'member.transfer',
+      params: idParams,
       async handler(ctx) {
         const m = await loadMemberFor(ctx, ctx.params.id);
         if (!ndaGate(ctx)) return;
@@ -239,14 +371,19 @@ export function memberPages(): RouteDef[] {
       },
     },
     {
-      method: 'post', path: '/members/:id/transfer', kind: 'page', action: 'member.transfer', params: idParams,
+      method: 'post',
+      path: '/members/:id/transfer',
+      kind: 'page',
+      action: 'member.transfer',
+      params: idParams,
       async handler(ctx) {
         const m = await loadMemberFor(ctx, ctx.params.id);
         if (!ndaGate(ctx)) return;
         const parsed = transferInput.safeParse(ctx.body);
         if (!parsed.success) return renderTransfer(ctx, m, ctx.body, fieldErrors(parsed.error), 400);
         const target = await findVisible(ctx.actor, parsed.data.toOrgId);
-        if (!target || !ctx.allows('member.transfer', target.path)) return renderTransfer(ctx, m, ctx.body, { toOrgId: 'Выберите организацию из списка' }, 400);
+        if (!target || !ctx.allows('member.transfer', target.path))
+          return renderTransfer(ctx, m, ctx.body, { toOrgId: 'Выберите организацию из списка' }, 400);
         try {
           await transferMember(ctx.actor, m, Number(ctx.body.version), target, parsed.data.date);
         } catch (e) {
@@ -257,7 +394,11 @@ export function memberPages(): RouteDef[] {
       },
     },
     {
-      method: 'post', path: '/members/:id/consents', kind: 'page', action: 'member.update', params: idParams,
+      method: 'post',
+      path: '/members/:id/consents',
+      kind: 'page',
+      action: 'member.update',
+      params: idParams,
       async handler(ctx) {
         const m = await loadMemberFor(ctx, ctx.params.id);
         if (!ndaGate(ctx)) return;
@@ -273,27 +414,36 @@ export function memberPages(): RouteDef[] {
       },
     },
     {
-      method: 'post', path: '/members/:id/positions', kind: 'page', action: 'position.manage', params: idParams,
+      method: 'post',
+      path: '/members/:id/positions',
+      kind: 'page',
+      action: 'position.manage',
+      params: idParams,
       async handler(ctx) {
         const m = await loadMemberFor(ctx, ctx.params.id);
         if (!ndaGate(ctx)) return;
         const parsed = positionInput.safeParse(ctx.body);
         if (!parsed.success) return renderCard(ctx, m, { position: fieldErrors(parsed.error) }, ctx.body, 400);
         const org = await findVisible(ctx.actor, parsed.data.organisationId);
-        if (!org || !ctx.allows('position.manage', org.path)) return renderCard(ctx, m, { position: { organisationId: 'Выберите организацию из списка' } }, ctx.body, 400);
+        if (!org || !ctx.allows('position.manage', org.path))
+          return renderCard(ctx, m, { position: { organisationId: 'Выберите организацию из списка' } }, ctx.body, 400);
         await addPosition(ctx.actor, m, org, parsed.data);
         ctx.req.session.flash = 'Должность добавлена';
         ctx.res.redirect(303, `/members/${m.id}#positions`);
       },
     },
     {
-      method: 'post', path: '/members/:id/positions/:positionId/end', kind: 'page', action: 'position.manage',
+      method: 'post',
+      path: '/members/:id/positions/:positionId/end',
+      kind: 'page',
+      action: 'position.manage',
       params: z.object({ id: uuid, positionId: uuid }),
       async handler(ctx) {
         const m = await loadMemberFor(ctx, ctx.params.id);
         if (!ndaGate(ctx)) return;
         const pos = await findPosition(ctx.params.positionId);
-        if (!pos || pos.personId !== m.personId || !ctx.allows('position.manage', pos.organisation.path)) throw new AppError('NOT_FOUND');
+        if (!pos || pos.personId !== m.personId || !ctx.allows('position.manage', pos.organisation.path))
+          throw new AppError('NOT_FOUND');
         const parsed = endPositionInput.safeParse(ctx.body);
         if (!parsed.success) return renderCard(ctx, m, { position: fieldErrors(parsed.error) }, ctx.body, 400);
         try {
@@ -315,65 +465,185 @@ async function findMemberVisibleUnscoped(id: string): Promise<MemberFull> {
   return m;
 }
 
-async function renderNew(ctx: Ctx, org: OrgRow, values: Record<string, unknown>, errors: Record<string, string>, status = 200,
-  duplicate?: { message: string; memberId: string; canTransfer: boolean; cardHref: string | null }) {
-  await renderPage(ctx.res, 'members/new', {
-    title: 'Новый член Профсоюза', org: { id: org.id, name: org.shortName ?? org.name }, values, errors, duplicate,
-    categoryOptions, genderOptions, crumbs: crumbs(await ancestors(ctx.actor, org), org), today: today(),
-  }, status);
+async function renderNew(
+  ctx: Ctx,
+  org: OrgRow,
+  values: Record<string, unknown>,
+  errors: Record<string, string>,
+  status = 200,
+  duplicate?: { message: string; memberId: string; canTransfer: boolean; cardHref: string | null },
+) {
+  await renderPage(
+    ctx.res,
+    'members/new',
+    {
+      title: 'Новый член Профсоюза',
+      org: { id: org.id, name: org.shortName ?? org.name },
+      values,
+      errors,
+      duplicate,
+      categoryOptions,
+      genderOptions,
+      crumbs: crumbs(await ancestors(ctx.actor, org), org),
+      today: today(),
+    },
+    status,
+  );
 }
 
-async function renderEdit(ctx: Ctx, m: MemberFull, values: Record<string, unknown>, errors: Record<string, string>, status = 200) {
-  await renderPage(ctx.res, 'members/edit', { title: 'Изменение данных', member: memberView(m), values, errors, genderOptions }, status);
+async function renderEdit(
+  ctx: Ctx,
+  m: MemberFull,
+  values: Record<string, unknown>,
+  errors: Record<string, string>,
+  status = 200,
+) {
+  await renderPage(
+    ctx.res,
+    'members/edit',
+    { title: 'Изменение данных', member: memberView(m), values, errors, genderOptions },
+    status,
+  );
 }
 
-async function renderExit(ctx: Ctx, m: MemberFull, values: Record<string, unknown>, errors: Record<string, string>, status = 200) {
-  await renderPage(ctx.res, 'members/exit', { title: 'Снятие с учёта', member: memberView(m), values, errors, exitOptions }, status);
+async function renderExit(
+  ctx: Ctx,
+  m: MemberFull,
+  values: Record<string, unknown>,
+  errors: Record<string, string>,
+  status = 200,
+) {
+  await renderPage(
+    ctx.res,
+    'members/exit',
+    { title: 'Снятие с учёта', member: memberView(m), values, errors, exitOptions },
+    status,
+  );
 }
 
-async function renderTransfer(ctx: Ctx, m: MemberFull, values: Record<string, unknown>, errors: Record<string, string>, status = 200) {
+async function renderTransfer(
+  ctx: Ctx,
+  m: MemberFull,
+  values: Record<string, unknown>,
+  errors: Record<string, string>,
+  status = 200,
+) {
   const q = typeof values.q === 'string' ? values.q : '';
-  const candidates = (await searchVisible(ctx.actor, q, ['PRIMARY', 'PROFBURO', 'PROFGROUP'], 30))
-    .filter((o) => o.id !== m.organisationId && ctx.allows('member.transfer', o.path));
-  await renderPage(ctx.res, 'members/transfer', {
-    title: 'Перевод в другую организацию', member: memberView(m), values, errors,
-    orgOptions: [{ value: '', label: '— выберите —' }, ...candidates.map((o) => ({ value: o.id, label: o.shortName ?? o.name }))],
-  }, status);
+  const candidates = (await searchVisible(ctx.actor, q, ['PRIMARY', 'PROFBURO', 'PROFGROUP'], 30)).filter(
+    (o) => o.id !== m.organisationId && ctx.allows('member.transfer', o.path),
+  );
+  await renderPage(
+    ctx.res,
+    'members/transfer',
+    {
+      title: 'Перевод в другую организацию',
+      member: memberView(m),
+      values,
+      errors,
+      orgOptions: [
+        { value: '', label: '— выберите —' },
+        ...candidates.map((o) => ({ value: o.id, label: o.shortName ?? o.name })),
+      ],
+    },
+    status,
+  );
 }
 
-async function renderCard(ctx: Ctx, m: MemberFull, errors: Record<string, Record<string, string>>, values: Record<string, unknown> = {}, status = 200) {
-  const [movements, consents, positions, cards] = await Promise.all([movementsOf(m.id), consentsOf(m.personId), positionsOf(m.personId), cardsOfMember(m.id)]);
-  const names = await orgsById([...new Set(movements.flatMap((x) => [x.organisationId, x.otherOrganisationId].filter(Boolean) as string[]))]);
+async function renderCard(
+  ctx: Ctx,
+  m: MemberFull,
+  errors: Record<string, Record<string, string>>,
+  values: Record<string, unknown> = {},
+  status = 200,
+) {
+  const [movements, consents, positions, cards] = await Promise.all([
+    movementsOf(m.id),
+    consentsOf(m.personId),
+    positionsOf(m.personId),
+    cardsOfMember(m.id),
+  ]);
+  const names = await orgsById([
+    ...new Set(movements.flatMap((x) => [x.organisationId, x.otherOrganisationId].filter(Boolean) as string[])),
+  ]);
   const orgLabel = (id: string | null) => {
     if (!id) return '';
     const o = names.get(id);
-    return o && ctx.allows('org.view', o.path) ? o.shortName ?? o.name : 'другая организация';
+    return o && ctx.allows('org.view', o.path) ? (o.shortName ?? o.name) : 'другая организация';
   };
   const can = memberAbilities(ctx, m);
-  const positionOrgs = can.positions ? (await searchVisible(ctx.actor, '', undefined, 200)).filter((o) => m.organisation.path.startsWith(o.path) || o.path.startsWith(m.organisation.path)) : [];
-  await renderPage(ctx.res, 'members/card', {
-    title: fullName(m.person), member: memberView(m), can, errors, values, today: today(),
-    crumbs: crumbs(await ancestors(ctx.actor, await findVisibleOrThrow(ctx.actor, m.organisationId)), undefined),
-    orgHref: `/orgs/${m.organisationId}`,
-    movements: movements.map((x) => ({ date: x.date, label: MOVEMENT_LABELS[x.kind] ?? x.kind, org: orgLabel(x.organisationId), other: orgLabel(x.otherOrganisationId), note: x.kind === 'CATEGORY_CHANGE' ? CATEGORY_LABELS[x.note as keyof typeof CATEGORY_LABELS] : '' })),
-    consents: consents.map((c) => ({ kind: c.kind, label: CONSENT_LABELS[c.kind], givenAt: c.givenAt, withdrawnAt: c.withdrawnAt, textVersion: c.textVersion })),
-    consentKinds: Object.entries(CONSENT_LABELS).map(([value, label]) => ({ value, label, active: consents.some((c) => c.kind === value && !c.withdrawnAt) })),
-    positions: positions.map((p) => ({ id: p.id, label: POSITION_LABELS[p.kind], title: p.title, org: p.organisation.shortName ?? p.organisation.name, startDate: p.startDate, endDate: p.endDate, isPaid: p.isPaid, isElected: p.isElected })),
-    positionOptions, categoryOptions,
-    positionOrgOptions: positionOrgs.map((o) => ({ value: o.id, label: o.shortName ?? o.name })),
-    registeredAt: m.registrations.find((r) => !r.validTo)?.validFrom ?? null,
-    cards: cards.map((c) => ({
-      id: c.id, number: formatCardNumber(c.number), form: c.form, formLabel: c.form === 'VIRTUAL' ? 'виртуальный' : 'пластиковый',
-      status: CARD_STATUS_LABELS[c.status], statusCode: c.status, issuedAt: c.issuedAt, blockReason: c.blockReason,
-      history: c.events.map((e) => ({ date: e.date, status: CARD_STATUS_LABELS[e.status], note: e.note })),
-    })),
-    cardCan: {
-      virtual: m.status === 'ACTIVE' && ctx.allows('card.issue', m.organisation.path) && !cards.some((c) => c.status !== 'BLOCKED'),
-      block: ctx.allows('card.block', m.organisation.path),
+  const positionOrgs = can.positions
+    ? (await searchVisible(ctx.actor, '', undefined, 200)).filter(
+        (o) => m.organisation.path.startsWith(o.path) || o.path.startsWith(m.organisation.path),
+      )
+    : [];
+  await renderPage(
+    ctx.res,
+    'members/card',
+    {
+      title: fullName(m.person),
+      member: memberView(m),
+      can,
+      errors,
+      values,
+      today: today(),
+      crumbs: crumbs(await ancestors(ctx.actor, await findVisibleOrThrow(ctx.actor, m.organisationId)), undefined),
+      orgHref: `/orgs/${m.organisationId}`,
+      movements: movements.map((x) => ({
+        date: x.date,
+        label: MOVEMENT_LABELS[x.kind] ?? x.kind,
+        org: orgLabel(x.organisationId),
+        other: orgLabel(x.otherOrganisationId),
+        note: x.kind === 'CATEGORY_CHANGE' ? CATEGORY_LABELS[x.note as keyof typeof CATEGORY_LABELS] : '',
+      })),
+      consents: consents.map((c) => ({
+        kind: c.kind,
+        label: CONSENT_LABELS[c.kind],
+        givenAt: c.givenAt,
+        withdrawnAt: c.withdrawnAt,
+        textVersion: c.textVersion,
+      })),
+      consentKinds: Object.entries(CONSENT_LABELS).map(([value, label]) => ({
+        value,
+        label,
+        active: consents.some((c) => c.kind === value && !c.withdrawnAt),
+      })),
+      positions: positions.map((p) => ({
+        id: p.id,
+        label: POSITION_LABELS[p.kind],
+        title: p.title,
+        org: p.organisation.shortName ?? p.organisation.name,
+        startDate: p.startDate,
+        endDate: p.endDate,
+        isPaid: p.isPaid,
+        isElected: p.isElected,
+      })),
+      positionOptions,
+      categoryOptions,
+      positionOrgOptions: positionOrgs.map((o) => ({ value: o.id, label: o.shortName ?? o.name })),
+      registeredAt: m.registrations.find((r) => !r.validTo)?.validFrom ?? null,
+      cards: cards.map((c) => ({
+        id: c.id,
+        number: formatCardNumber(c.number),
+        form: c.form,
+        formLabel: c.form === 'VIRTUAL' ? 'виртуальный' : 'пластиковый',
+        status: CARD_STATUS_LABELS[c.status],
+        statusCode: c.status,
+        issuedAt: c.issuedAt,
+        blockReason: c.blockReason,
+        history: c.events.map((e) => ({ date: e.date, status: CARD_STATUS_LABELS[e.status], note: e.note })),
+      })),
+      cardCan: {
+        virtual:
+          m.status === 'ACTIVE' &&
+          ctx.allows('card.issue', m.organisation.path) &&
+          !cards.some((c) => c.status !== 'BLOCKED'),
+        block: ctx.allows('card.block', m.organisation.path),
+      },
+      blockReasons: Object.entries(BLOCK_REASONS).map(([value, label]) => ({ value, label })),
+      fromDate,
     },
-    blockReasons: Object.entries(BLOCK_REASONS).map(([value, label]) => ({ value, label })),
-    fromDate,
-  }, status);
+    status,
+  );
 }
 
 async function findVisibleOrThrow(actor: Actor, id: string): Promise<OrgRow> {

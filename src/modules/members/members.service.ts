@@ -8,9 +8,24 @@ import { setCardsStatus } from '../cards/cards.repo';
 import { LEVELS } from '../organisations/levels';
 import type { OrgRow } from '../organisations/organisations.repo';
 import {
-  addMovement, addRegistration, bumpVersion, lockMemberRow, closeRegistration, currentConsent, endPosition, findExistingPerson, insertConsents,
-  insertMembership, insertPerson, insertPosition, loadMember, openRegistration, updatePerson, withdrawConsent,
-  type MemberFull, type PersonData,
+  addMovement,
+  addRegistration,
+  bumpVersion,
+  lockMemberRow,
+  closeRegistration,
+  currentConsent,
+  endPosition,
+  findExistingPerson,
+  insertConsents,
+  insertMembership,
+  insertPerson,
+  insertPosition,
+  loadMember,
+  openRegistration,
+  updatePerson,
+  withdrawConsent,
+  type MemberFull,
+  type PersonData,
 } from './members.repo';
 
 export const CONSENT_TEXT_VERSION = '2026-01';
@@ -23,16 +38,38 @@ export interface NewMember extends PersonData {
 }
 
 /** The duplicate as the caller may see it: the organisation only when it is inside their scope. */
-export function duplicateError(actor: Actor, existing: { memberId: string; organisation: { id: string; name: string; shortName: string | null; path: string } }) {
+export function duplicateError(
+  actor: Actor,
+  existing: { memberId: string; organisation: { id: string; name: string; shortName: string | null; path: string } },
+) {
   const visible = isVisible(actor, existing.organisation.path);
-  return new AppError('DUPLICATE_PERSON', visible
-    ? `Этот человек уже состоит на учёте в «${existing.organisation.shortName ?? existing.organisation.name}»`
-    : 'Этот человек уже состоит на учёте в другой первичной организации', undefined,
-  { existing: { memberId: existing.memberId, ...(visible ? { organisationId: existing.organisation.id, organisationName: existing.organisation.shortName ?? existing.organisation.name } : {}) } });
+  return new AppError(
+    'DUPLICATE_PERSON',
+    visible
+      ? `Этот человек уже состоит на учёте в «${existing.organisation.shortName ?? existing.organisation.name}»`
+      : 'Этот человек уже состоит на учёте в другой первичной организации',
+    undefined,
+    {
+      existing: {
+        memberId: existing.memberId,
+        ...(visible
+          ? {
+              organisationId: existing.organisation.id,
+              organisationName: existing.organisation.shortName ?? existing.organisation.name,
+            }
+          : {}),
+      },
+    },
+  );
 }
 
 function assertHoldsMembers(org: OrgRow, field = 'organisationId') {
-  if (!LEVELS[org.kind].holdsMembers) throw new AppError('BAD_REQUEST', 'Члены Профсоюза состоят на учёте в первичной организации, профбюро или профгруппе', { [field]: 'Выберите первичную организацию, профбюро или профгруппу' });
+  if (!LEVELS[org.kind].holdsMembers)
+    throw new AppError(
+      'BAD_REQUEST',
+      'Члены Профсоюза состоят на учёте в первичной организации, профбюро или профгруппе',
+      { [field]: 'Выберите первичную организацию, профбюро или профгруппу' },
+    );
   if (org.status !== 'ACTIVE') throw new AppError('UNPROCESSABLE', 'Организация исключена из реестра');
 }
 
@@ -48,25 +85,61 @@ function isDuplicateRace(e: unknown): boolean {
  */
 export async function createMember(actor: Actor, org: OrgRow, input: NewMember): Promise<MemberFull> {
   assertHoldsMembers(org);
-  if (input.consents.processing !== true) throw new AppError('UNPROCESSABLE', 'Без согласия на обработку персональных данных поставить на учёт нельзя', { 'consents.processing': 'Нужно согласие на обработку персональных данных' });
+  if (input.consents.processing !== true)
+    throw new AppError('UNPROCESSABLE', 'Без согласия на обработку персональных данных поставить на учёт нельзя', {
+      'consents.processing': 'Нужно согласие на обработку персональных данных',
+    });
   try {
     return await db().$transaction(async (tx) => {
       const existing = await findExistingPerson(tx, input);
-      if (existing?.members.length) throw duplicateError(actor, { memberId: existing.members[0].id, organisation: existing.members[0].organisation });
+      if (existing?.members.length)
+        throw duplicateError(actor, {
+          memberId: existing.members[0].id,
+          organisation: existing.members[0].organisation,
+        });
       const person = existing ? await updatePerson(tx, existing.id, input) : await insertPerson(tx, input);
-      const member = await insertMembership(tx, { personId: person.id, organisationId: org.id, category: input.category, joinedAt: input.joinedAt, externalId: input.externalId, actorId: actor.userId });
+      const member = await insertMembership(tx, {
+        personId: person.id,
+        organisationId: org.id,
+        category: input.category,
+        joinedAt: input.joinedAt,
+        externalId: input.externalId,
+        actorId: actor.userId,
+      });
       const kinds: ConsentKind[] = ['PROCESSING'];
       if (input.consents.bonusProgramme) kinds.push('BONUS_PROGRAMME');
       if (input.consents.messaging) kinds.push('MESSAGING');
-      await insertConsents(tx, person.id, kinds, input.joinedAt > today() ? today() : input.joinedAt, CONSENT_TEXT_VERSION);
-      await audit(actor, { action: 'member.created', entity: 'Member', entityId: member.id, organisationId: org.id, details: { rejoined: !!existing } }, tx);
+      await insertConsents(
+        tx,
+        person.id,
+        kinds,
+        input.joinedAt > today() ? today() : input.joinedAt,
+        CONSENT_TEXT_VERSION,
+      );
+      await audit(
+        actor,
+        {
+          action: 'member.created',
+          entity: 'Member',
+          entityId: member.id,
+          organisationId: org.id,
+          details: { rejoined: !!existing },
+        },
+        tx,
+      );
       return loadMember(tx, member.id);
     });
   } catch (e) {
     if (isDuplicateRace(e)) {
       const existing = await findExistingPerson(undefined, input);
-      if (existing?.members.length) throw duplicateError(actor, { memberId: existing.members[0].id, organisation: existing.members[0].organisation });
-      throw new AppError('CONFLICT', 'Человек с таким СНИЛС или с такими ФИО и датой рождения уже есть в реестре', { snils: 'Такой СНИЛС уже есть в реестре' });
+      if (existing?.members.length)
+        throw duplicateError(actor, {
+          memberId: existing.members[0].id,
+          organisation: existing.members[0].organisation,
+        });
+      throw new AppError('CONFLICT', 'Человек с таким СНИЛС или с такими ФИО и датой рождения уже есть в реестре', {
+        snils: 'Такой СНИЛС уже есть в реестре',
+      });
     }
     throw e;
   }
@@ -83,28 +156,50 @@ async function lockedMember(tx: Tx, id: string, version: number): Promise<Member
   return loadMember(tx, id);
 }
 
-export async function updateMember(actor: Actor, member: MemberFull, version: number, input: Partial<PersonData> & { externalId?: string | null; category?: Category }): Promise<MemberFull> {
+export async function updateMember(
+  actor: Actor,
+  member: MemberFull,
+  version: number,
+  input: Partial<PersonData> & { externalId?: string | null; category?: Category },
+): Promise<MemberFull> {
   const p = member.person;
   const merged: PersonData = {
-    lastName: input.lastName ?? p.lastName, firstName: input.firstName ?? p.firstName,
+    lastName: input.lastName ?? p.lastName,
+    firstName: input.firstName ?? p.firstName,
     middleName: input.middleName !== undefined ? input.middleName : p.middleName,
-    birthDate: input.birthDate ?? fromDate(p.birthDate), gender: input.gender !== undefined ? input.gender : p.gender,
-    phone: input.phone !== undefined ? input.phone : p.phone, email: input.email !== undefined ? input.email : p.email,
+    birthDate: input.birthDate ?? fromDate(p.birthDate),
+    gender: input.gender !== undefined ? input.gender : p.gender,
+    phone: input.phone !== undefined ? input.phone : p.phone,
+    email: input.email !== undefined ? input.email : p.email,
     snils: input.snils !== undefined ? input.snils : p.snils,
   };
   try {
     return await db().$transaction(async (tx) => {
       await lockedMember(tx, member.id, version);
       const other = await findExistingPerson(tx, merged);
-      if (other && other.id !== p.id) throw new AppError('DUPLICATE_PERSON', 'В реестре уже есть другой человек с такими ФИО и датой рождения или СНИЛС');
+      if (other && other.id !== p.id)
+        throw new AppError(
+          'DUPLICATE_PERSON',
+          'В реестре уже есть другой человек с такими ФИО и датой рождения или СНИЛС',
+        );
       await updatePerson(tx, p.id, merged);
-      if (input.externalId !== undefined) await tx.member.update({ where: { id: member.id }, data: { externalId: input.externalId } });
-      if (input.category && input.category !== member.category && member.status === 'ACTIVE') await changeCategoryTx(tx, actor, member, input.category, today());
-      await audit(actor, { action: 'member.updated', entity: 'Member', entityId: member.id, organisationId: member.organisationId }, tx);
+      if (input.externalId !== undefined)
+        await tx.member.update({ where: { id: member.id }, data: { externalId: input.externalId } });
+      if (input.category && input.category !== member.category && member.status === 'ACTIVE')
+        await changeCategoryTx(tx, actor, member, input.category, today());
+      await audit(
+        actor,
+        { action: 'member.updated', entity: 'Member', entityId: member.id, organisationId: member.organisationId },
+        tx,
+      );
       return loadMember(tx, member.id);
     });
   } catch (e) {
-    if (isDuplicateRace(e)) throw new AppError('DUPLICATE_PERSON', 'В реестре уже есть другой человек с такими ФИО и датой рождения или СНИЛС');
+    if (isDuplicateRace(e))
+      throw new AppError(
+        'DUPLICATE_PERSON',
+        'В реестре уже есть другой человек с такими ФИО и датой рождения или СНИЛС',
+      );
     throw e;
   }
 }
@@ -113,36 +208,78 @@ async function changeCategoryTx(tx: Tx, actor: Actor, member: MemberFull, catego
   const reg = await openRegistration(tx, member.id);
   if (!reg) throw new AppError('UNPROCESSABLE', 'Член Профсоюза снят с учёта');
   const from = fromDate(reg.validFrom);
-  if (date < from) throw new AppError('BAD_REQUEST', undefined, { date: `Дата не раньше постановки на учёт (${from.split('-').reverse().join('.')})` });
+  if (date < from)
+    throw new AppError('BAD_REQUEST', undefined, {
+      date: `Дата не раньше постановки на учёт (${from.split('-').reverse().join('.')})`,
+    });
   if (date > today()) throw new AppError('BAD_REQUEST', undefined, { date: 'Дата не может быть в будущем' });
   if (date === from) {
     await tx.registration.update({ where: { id: reg.id }, data: { category } });
   } else {
     await closeRegistration(tx, reg.id, date, 'CATEGORY_CHANGE');
-    await addRegistration(tx, { memberId: member.id, organisationId: reg.organisationId, category, from: date, startKind: 'CATEGORY_CHANGE' });
+    await addRegistration(tx, {
+      memberId: member.id,
+      organisationId: reg.organisationId,
+      category,
+      from: date,
+      startKind: 'CATEGORY_CHANGE',
+    });
   }
   await tx.member.update({ where: { id: member.id }, data: { category } });
-  await addMovement(tx, { memberId: member.id, kind: 'CATEGORY_CHANGE', date, organisationId: reg.organisationId, note: category, actorId: actor.userId });
+  await addMovement(tx, {
+    memberId: member.id,
+    kind: 'CATEGORY_CHANGE',
+    date,
+    organisationId: reg.organisationId,
+    note: category,
+    actorId: actor.userId,
+  });
 }
 
-export async function changeCategory(actor: Actor, member: MemberFull, version: number, category: Category, date: string) {
+export async function changeCategory(
+  actor: Actor,
+  member: MemberFull,
+  version: number,
+  category: Category,
+  date: string,
+) {
   return db().$transaction(async (tx) => {
     const m = await lockedMember(tx, member.id, version);
     if (m.status !== 'ACTIVE') throw new AppError('UNPROCESSABLE', 'Член Профсоюза снят с учёта');
     await changeCategoryTx(tx, actor, m, category, date);
-    await audit(actor, { action: 'member.updated', entity: 'Member', entityId: member.id, organisationId: member.organisationId, details: { category } }, tx);
+    await audit(
+      actor,
+      {
+        action: 'member.updated',
+        entity: 'Member',
+        entityId: member.id,
+        organisationId: member.organisationId,
+        details: { category },
+      },
+      tx,
+    );
     return loadMember(tx, member.id);
   });
 }
 
 function checkDateAfterRegistration(reg: { validFrom: Date }, date: string, field = 'date') {
   const from = fromDate(reg.validFrom);
-  if (date < from) throw new AppError('BAD_REQUEST', undefined, { [field]: `Дата не раньше постановки на учёт (${from.split('-').reverse().join('.')})` });
+  if (date < from)
+    throw new AppError('BAD_REQUEST', undefined, {
+      [field]: `Дата не раньше постановки на учёт (${from.split('-').reverse().join('.')})`,
+    });
   if (date > today()) throw new AppError('BAD_REQUEST', undefined, { [field]: 'Дата не может быть в будущем' });
 }
 
 /** Exit from the union: the registration period ends on `date`; the member no longer counts from that day. */
-export async function exitMember(actor: Actor, member: MemberFull, version: number | undefined, reason: MovementKind, date: string, note?: string) {
+export async function exitMember(
+  actor: Actor,
+  member: MemberFull,
+  version: number | undefined,
+  reason: MovementKind,
+  date: string,
+  note?: string,
+) {
   return db().$transaction(async (tx) => {
     const m = version === undefined ? await unversioned(tx, member.id) : await lockedMember(tx, member.id, version);
     if (m.status !== 'ACTIVE') throw new AppError('UNPROCESSABLE', 'Член Профсоюза уже снят с учёта');
@@ -150,19 +287,60 @@ export async function exitMember(actor: Actor, member: MemberFull, version: numb
     if (!reg) throw new AppError('UNPROCESSABLE', 'Член Профсоюза уже снят с учёта');
     checkDateAfterRegistration(reg, date);
     await closeRegistration(tx, reg.id, date, reason);
-    await tx.member.update({ where: { id: m.id }, data: { status: 'EXITED', exitedAt: new Date(`${date}T00:00:00Z`), exitKind: reason, exitNote: note ?? null, ...(version === undefined ? { version: { increment: 1 } } : {}) } });
+    await tx.member.update({
+      where: { id: m.id },
+      data: {
+        status: 'EXITED',
+        exitedAt: new Date(`${date}T00:00:00Z`),
+        exitKind: reason,
+        exitNote: note ?? null,
+        ...(version === undefined ? { version: { increment: 1 } } : {}),
+      },
+    });
     // A card stops being valid with the membership (the cards capability adds its own history).
-    await setCardsStatus(tx, { memberId: m.id, status: { not: 'BLOCKED' } }, 'BLOCKED', date, actor.userId, { blockedAt: new Date(`${date}T00:00:00Z`), blockReason: 'EXIT' }, 'Выход из Профсоюза');
-    await addMovement(tx, { memberId: m.id, kind: reason, date, organisationId: reg.organisationId, note, actorId: actor.userId });
-    await audit(actor, { action: 'member.exited', entity: 'Member', entityId: m.id, organisationId: reg.organisationId, details: { reason } }, tx);
+    await setCardsStatus(
+      tx,
+      { memberId: m.id, status: { not: 'BLOCKED' } },
+      'BLOCKED',
+      date,
+      actor.userId,
+      { blockedAt: new Date(`${date}T00:00:00Z`), blockReason: 'EXIT' },
+      'Выход из Профсоюза',
+    );
+    await addMovement(tx, {
+      memberId: m.id,
+      kind: reason,
+      date,
+      organisationId: reg.organisationId,
+      note,
+      actorId: actor.userId,
+    });
+    await audit(
+      actor,
+      {
+        action: 'member.exited',
+        entity: 'Member',
+        entityId: m.id,
+        organisationId: reg.organisationId,
+        details: { reason },
+      },
+      tx,
+    );
     return loadMember(tx, m.id);
   });
 }
 
 /** Transfer to another organisation: снят с учёта here, поставлен на учёт there, on the same date. */
-export async function transferMember(actor: Actor, member: MemberFull, version: number | undefined, target: OrgRow, date: string) {
+export async function transferMember(
+  actor: Actor,
+  member: MemberFull,
+  version: number | undefined,
+  target: OrgRow,
+  date: string,
+) {
   assertHoldsMembers(target, 'toOrgId');
-  if (target.id === member.organisationId) throw new AppError('BAD_REQUEST', undefined, { toOrgId: 'Член Профсоюза уже состоит на учёте в этой организации' });
+  if (target.id === member.organisationId)
+    throw new AppError('BAD_REQUEST', undefined, { toOrgId: 'Член Профсоюза уже состоит на учёте в этой организации' });
   return db().$transaction(async (tx) => {
     const m = version === undefined ? await unversioned(tx, member.id) : await lockedMember(tx, member.id, version);
     if (m.status !== 'ACTIVE') throw new AppError('UNPROCESSABLE', 'Член Профсоюза снят с учёта');
@@ -174,12 +352,45 @@ export async function transferMember(actor: Actor, member: MemberFull, version: 
       await tx.registration.update({ where: { id: reg.id }, data: { organisationId: target.id } });
     } else {
       await closeRegistration(tx, reg.id, date, 'TRANSFER_OUT');
-      await addRegistration(tx, { memberId: m.id, organisationId: target.id, category: reg.category, from: date, startKind: 'TRANSFER_IN' });
+      await addRegistration(tx, {
+        memberId: m.id,
+        organisationId: target.id,
+        category: reg.category,
+        from: date,
+        startKind: 'TRANSFER_IN',
+      });
     }
-    await tx.member.update({ where: { id: m.id }, data: { organisationId: target.id, ...(version === undefined ? { version: { increment: 1 } } : {}) } });
-    await addMovement(tx, { memberId: m.id, kind: 'TRANSFER_OUT', date, organisationId: reg.organisationId, otherOrganisationId: target.id, actorId: actor.userId });
-    await addMovement(tx, { memberId: m.id, kind: 'TRANSFER_IN', date, organisationId: target.id, otherOrganisationId: reg.organisationId, actorId: actor.userId });
-    await audit(actor, { action: 'member.transferred', entity: 'Member', entityId: m.id, organisationId: target.id, details: { from: reg.organisationId } }, tx);
+    await tx.member.update({
+      where: { id: m.id },
+      data: { organisationId: target.id, ...(version === undefined ? { version: { increment: 1 } } : {}) },
+    });
+    await addMovement(tx, {
+      memberId: m.id,
+      kind: 'TRANSFER_OUT',
+      date,
+      organisationId: reg.organisationId,
+      otherOrganisationId: target.id,
+      actorId: actor.userId,
+    });
+    await addMovement(tx, {
+      memberId: m.id,
+      kind: 'TRANSFER_IN',
+      date,
+      organisationId: target.id,
+      otherOrganisationId: reg.organisationId,
+      actorId: actor.userId,
+    });
+    await audit(
+      actor,
+      {
+        action: 'member.transferred',
+        entity: 'Member',
+        entityId: m.id,
+        organisationId: target.id,
+        details: { from: reg.organisationId },
+      },
+      tx,
+    );
     return loadMember(tx, m.id);
   });
 }
@@ -193,28 +404,76 @@ export async function setConsent(actor: Actor, member: MemberFull, kind: Consent
       await insertConsents(tx, member.personId, [kind], date, CONSENT_TEXT_VERSION);
     } else {
       if (!current) throw new AppError('CONFLICT', 'Действующего согласия этого вида нет');
-      if (date < fromDate(current.givenAt)) throw new AppError('BAD_REQUEST', undefined, { date: 'Дата отзыва не раньше даты согласия' });
+      if (date < fromDate(current.givenAt))
+        throw new AppError('BAD_REQUEST', undefined, { date: 'Дата отзыва не раньше даты согласия' });
       await withdrawConsent(tx, current.id, date);
     }
-    await audit(actor, { action: 'consent.changed', entity: 'Member', entityId: member.id, organisationId: member.organisationId, details: { kind, given } }, tx);
+    await audit(
+      actor,
+      {
+        action: 'consent.changed',
+        entity: 'Member',
+        entityId: member.id,
+        organisationId: member.organisationId,
+        details: { kind, given },
+      },
+      tx,
+    );
   });
 }
 
-export async function addPosition(actor: Actor, member: MemberFull, org: OrgRow, p: { kind: string; title?: string; startDate: string; endDate?: string; isPaid: boolean; isElected: boolean }) {
+export async function addPosition(
+  actor: Actor,
+  member: MemberFull,
+  org: OrgRow,
+  p: { kind: string; title?: string; startDate: string; endDate?: string; isPaid: boolean; isElected: boolean },
+) {
   await db().$transaction(async (tx) => {
     await insertPosition(tx, {
-      personId: member.personId, organisationId: org.id, kind: p.kind as never, title: p.title ?? null,
-      startDate: new Date(`${p.startDate}T00:00:00Z`), endDate: p.endDate ? new Date(`${p.endDate}T00:00:00Z`) : null, isPaid: p.isPaid, isElected: p.isElected,
+      personId: member.personId,
+      organisationId: org.id,
+      kind: p.kind as never,
+      title: p.title ?? null,
+      startDate: new Date(`${p.startDate}T00:00:00Z`),
+      endDate: p.endDate ? new Date(`${p.endDate}T00:00:00Z`) : null,
+      isPaid: p.isPaid,
+      isElected: p.isElected,
     });
-    await audit(actor, { action: 'position.changed', entity: 'Member', entityId: member.id, organisationId: org.id, details: { kind: p.kind } }, tx);
+    await audit(
+      actor,
+      {
+        action: 'position.changed',
+        entity: 'Member',
+        entityId: member.id,
+        organisationId: org.id,
+        details: { kind: p.kind },
+      },
+      tx,
+    );
   });
 }
 
-export async function closePosition(actor: Actor, member: MemberFull, position: { id: string; organisationId: string; startDate: Date; endDate: Date | null }, endDate: string) {
+export async function closePosition(
+  actor: Actor,
+  member: MemberFull,
+  position: { id: string; organisationId: string; startDate: Date; endDate: Date | null },
+  endDate: string,
+) {
   if (position.endDate) throw new AppError('CONFLICT', 'Должность уже завершена');
-  if (endDate < fromDate(position.startDate)) throw new AppError('BAD_REQUEST', undefined, { endDate: 'Окончание не раньше начала' });
+  if (endDate < fromDate(position.startDate))
+    throw new AppError('BAD_REQUEST', undefined, { endDate: 'Окончание не раньше начала' });
   await db().$transaction(async (tx) => {
     await endPosition(tx, position.id, endDate);
-    await audit(actor, { action: 'position.changed', entity: 'Member', entityId: member.id, organisationId: position.organisationId, details: { ended: true } }, tx);
+    await audit(
+      actor,
+      {
+        action: 'position.changed',
+        entity: 'Member',
+        entityId: member.id,
+        organisationId: position.organisationId,
+        details: { ended: true },
+      },
+      tx,
+    );
   });
 }

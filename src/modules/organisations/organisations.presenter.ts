@@ -10,7 +10,11 @@ export function abilities(ctx: Ctx, org: OrgRow) {
     exclude: ctx.allows('org.exclude', org.path) && org.status === 'ACTIVE' && org.kind !== 'CENTRAL',
     listMembers: ctx.allows('member.list', org.path),
     createMember: ctx.allows('member.create', org.path) && LEVELS[org.kind].holdsMembers && org.status === 'ACTIVE',
-    applications: ctx.allows('member.create', org.path) && org.status === 'ACTIVE' && org.kind !== 'PROFBURO' && org.kind !== 'PROFGROUP',
+    applications:
+      ctx.allows('member.create', org.path) &&
+      org.status === 'ACTIVE' &&
+      org.kind !== 'PROFBURO' &&
+      org.kind !== 'PROFGROUP',
     importMembers: ctx.allows('member.import', org.path) && LEVELS[org.kind].holdsMembers && org.status === 'ACTIVE',
     manageUsers: ctx.allows('user.manage', org.path),
     audit: ctx.allows('audit.view', org.path),
@@ -50,19 +54,32 @@ export function presentOrg(org: OrgRow) {
 /** The passport as form values (strings), for the edit form. */
 export function passportFormValues(org: OrgRow): Record<string, string> {
   return {
-    name: org.name, shortName: org.shortName ?? '', institutionName: org.institutionName ?? '', institutionInn: org.institutionInn ?? '',
-    institutionType: org.institutionType ?? '', address: org.address ?? '', phone: org.phone ?? '', email: org.email ?? '',
-    employeesCount: org.employeesCount?.toString() ?? '', studentsCount: org.studentsCount?.toString() ?? '',
-    foundedAt: org.foundedAt ? fromDate(org.foundedAt) : '', hasTerritorialRights: org.hasTerritorialRights ? 'on' : '',
+    name: org.name,
+    shortName: org.shortName ?? '',
+    institutionName: org.institutionName ?? '',
+    institutionInn: org.institutionInn ?? '',
+    institutionType: org.institutionType ?? '',
+    address: org.address ?? '',
+    phone: org.phone ?? '',
+    email: org.email ?? '',
+    employeesCount: org.employeesCount?.toString() ?? '',
+    studentsCount: org.studentsCount?.toString() ?? '',
+    foundedAt: org.foundedAt ? fromDate(org.foundedAt) : '',
+    hasTerritorialRights: org.hasTerritorialRights ? 'on' : '',
     version: String(org.version),
   };
 }
 
-export function crumbs(ancestors: { id: string; name: string; shortName: string | null; visible: boolean }[], org?: OrgRow) {
+export function crumbs(
+  ancestors: { id: string; name: string; shortName: string | null; visible: boolean }[],
+  org?: OrgRow,
+) {
   const list = ancestors.map((a) => ({ name: a.shortName ?? a.name, href: a.visible ? `/orgs/${a.id}` : null }));
   if (org) list.push({ name: org.shortName ?? org.name, href: `/orgs/${org.id}` });
   return list;
 }
 
-export const institutionOptions = [{ value: '', label: '— не указан —' },
-  ...Object.entries(INSTITUTION_LABELS).map(([value, label]) => ({ value, label }))];
+export const institutionOptions = [
+  { value: '', label: '— не указан —' },
+  ...Object.entries(INSTITUTION_LABELS).map(([value, label]) => ({ value, label })),
+];

@@ -32,7 +32,8 @@ export function perOrgSql(path: string, asOf: string, counts: Prisma.Sql): Prism
 export function childrenOn(orgId: string, asOf: string) {
   return db().organisation.findMany({
     where: { parentId: orgId, OR: [{ status: 'ACTIVE' }, { excludedAt: { gt: toDate(asOf) } }] },
-    select: { id: true, name: true, shortName: true, kind: true }, orderBy: { nameKey: 'asc' },
+    select: { id: true, name: true, shortName: true, kind: true },
+    orderBy: { nameKey: 'asc' },
   });
 }
 
@@ -44,7 +45,10 @@ export async function findVisible(actor: Actor, id: string): Promise<OrgRow | nu
 
 /** Organisations by id (names, paths, kinds), for lists that mention several. */
 export async function orgsById(ids: string[]) {
-  const rows = await db().organisation.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, name: true, shortName: true, path: true, kind: true, parentId: true } });
+  const rows = await db().organisation.findMany({
+    where: { id: { in: [...new Set(ids)] } },
+    select: { id: true, name: true, shortName: true, path: true, kind: true, parentId: true },
+  });
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -52,16 +56,34 @@ export async function orgsById(ids: string[]) {
 export async function ancestors(actor: Actor, org: OrgRow) {
   const ids = pathIds(org.path).slice(0, -1);
   if (!ids.length) return [];
-  const rows = await db().organisation.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, shortName: true, kind: true, path: true } });
+  const rows = await db().organisation.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, name: true, shortName: true, kind: true, path: true },
+  });
   const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.map((id) => byId.get(id)!).filter(Boolean).map((r) => ({ ...r, visible: isVisible(actor, r.path) }));
+  return ids
+    .map((id) => byId.get(id)!)
+    .filter(Boolean)
+    .map((r) => ({ ...r, visible: isVisible(actor, r.path) }));
 }
 
-export async function childrenPage(actor: Actor, parent: OrgRow, opts: { page: number; pageSize: number; includeExcluded?: boolean }) {
-  const where: Prisma.OrganisationWhereInput = { parentId: parent.id, ...(opts.includeExcluded ? {} : { status: 'ACTIVE' }) };
+export async function childrenPage(
+  actor: Actor,
+  parent: OrgRow,
+  opts: { page: number; pageSize: number; includeExcluded?: boolean },
+) {
+  const where: Prisma.OrganisationWhereInput = {
+    parentId: parent.id,
+    ...(opts.includeExcluded ? {} : { status: 'ACTIVE' }),
+  };
   if (!isVisible(actor, parent.path)) return { items: [], total: 0 };
   const [items, total] = await Promise.all([
-    db().organisation.findMany({ where, orderBy: [{ nameKey: 'asc' }], skip: (opts.page - 1) * opts.pageSize, take: opts.pageSize }),
+    db().organisation.findMany({
+      where,
+      orderBy: [{ nameKey: 'asc' }],
+      skip: (opts.page - 1) * opts.pageSize,
+      take: opts.pageSize,
+    }),
     db().organisation.count({ where }),
   ]);
   return { items, total };
@@ -108,12 +130,20 @@ function passportData(input: PassportInput) {
   };
 }
 
-export async function insertChild(tx: Tx, parent: { id: string; path: string; depth: number } | null, kind: OrgKind, input: PassportInput) {
+export async function insertChild(
+  tx: Tx,
+  parent: { id: string; path: string; depth: number } | null,
+  kind: OrgKind,
+  input: PassportInput,
+) {
   const id = crypto.randomUUID();
   return tx.organisation.create({
     data: {
-      id, kind, parentId: parent?.id ?? null,
-      path: `${parent?.path ?? '/'}${id}/`, depth: (parent?.depth ?? -1) + 1,
+      id,
+      kind,
+      parentId: parent?.id ?? null,
+      path: `${parent?.path ?? '/'}${id}/`,
+      depth: (parent?.depth ?? -1) + 1,
       ...passportData(input),
     },
   });
@@ -121,12 +151,18 @@ export async function insertChild(tx: Tx, parent: { id: string; path: string; de
 
 /** Optimistic update: false when the version moved on. */
 export async function updatePassport(tx: Tx, id: string, version: number, input: PassportInput): Promise<boolean> {
-  const r = await tx.organisation.updateMany({ where: { id, version }, data: { ...passportData(input), version: { increment: 1 } } });
+  const r = await tx.organisation.updateMany({
+    where: { id, version },
+    data: { ...passportData(input), version: { increment: 1 } },
+  });
   return r.count === 1;
 }
 
 export async function markExcluded(tx: Tx, id: string, date: string, reason: string) {
-  await tx.organisation.update({ where: { id }, data: { status: 'EXCLUDED', excludedAt: toDate(date), excludedReason: reason, version: { increment: 1 } } });
+  await tx.organisation.update({
+    where: { id },
+    data: { status: 'EXCLUDED', excludedAt: toDate(date), excludedReason: reason, version: { increment: 1 } },
+  });
 }
 
 export async function activeContent(tx: Tx, org: OrgRow) {

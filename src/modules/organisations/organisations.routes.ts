@@ -26,7 +26,10 @@ const pageQuery = z.object({
 export function orgPages(): RouteDef[] {
   return [
     {
-      method: 'get', path: '/', kind: 'page', action: 'self',
+      method: 'get',
+      path: '/',
+      kind: 'page',
+      action: 'self',
       async handler({ actor, res }) {
         const roots = await rootsOf(actor);
         if (roots.length === 1) return res.redirect(303, `/orgs/${roots[0].id}`);
@@ -34,7 +37,12 @@ export function orgPages(): RouteDef[] {
       },
     },
     {
-      method: 'get', path: '/orgs/:id', kind: 'page', action: 'org.view', params: idParams, query: pageQuery,
+      method: 'get',
+      path: '/orgs/:id',
+      kind: 'page',
+      action: 'org.view',
+      params: idParams,
+      query: pageQuery,
       async handler(ctx) {
         const org = await loadOrg(ctx, ctx.params.id);
         const asOf = ctx.query.asOf ?? today();
@@ -46,7 +54,13 @@ export function orgPages(): RouteDef[] {
         ]);
         const byId = new Map(summary.children.map((c) => [c.id, c]));
         // Sub-units of a primary organisation are listed with their own member counts.
-        const direct = org.kind === 'PRIMARY' || org.kind === 'PROFBURO' ? await memberCountsByOrg(kids.items.map((k) => k.id), asOf) : new Map<string, number>();
+        const direct =
+          org.kind === 'PRIMARY' || org.kind === 'PROFBURO'
+            ? await memberCountsByOrg(
+                kids.items.map((k) => k.id),
+                asOf,
+              )
+            : new Map<string, number>();
         await renderPage(ctx.res, 'organisations/show', {
           title: org.shortName ?? org.name,
           org: presentOrg(org),
@@ -54,30 +68,51 @@ export function orgPages(): RouteDef[] {
           crumbs: crumbs(anc),
           asOf,
           summary,
-          children: kids.items.map((k) => ({ ...presentOrg(k), stats: byId.get(k.id), members: byId.get(k.id)?.members.total ?? direct.get(k.id) ?? 0 })),
-          page: ctx.query.page, pageSize, total: kids.total,
+          children: kids.items.map((k) => ({
+            ...presentOrg(k),
+            stats: byId.get(k.id),
+            members: byId.get(k.id)?.members.total ?? direct.get(k.id) ?? 0,
+          })),
+          page: ctx.query.page,
+          pageSize,
+          total: kids.total,
           emptyPrimaries: summary.emptyPrimaries,
         });
       },
     },
     {
-      method: 'get', path: '/orgs/:id/passport', kind: 'page', action: 'org.view', params: idParams,
+      method: 'get',
+      path: '/orgs/:id/passport',
+      kind: 'page',
+      action: 'org.view',
+      params: idParams,
       async handler(ctx) {
         const org = await loadOrg(ctx, ctx.params.id);
         await renderPage(ctx.res, 'organisations/passport', {
-          title: `Паспорт: ${org.shortName ?? org.name}`, org: presentOrg(org), can: abilities(ctx, org), crumbs: crumbs(await ancestors(ctx.actor, org), org),
+          title: `Паспорт: ${org.shortName ?? org.name}`,
+          org: presentOrg(org),
+          can: abilities(ctx, org),
+          crumbs: crumbs(await ancestors(ctx.actor, org), org),
         });
       },
     },
     {
-      method: 'get', path: '/orgs/:id/edit', kind: 'page', action: 'org.update', params: idParams,
+      method: 'get',
+      path: '/orgs/:id/edit',
+      kind: 'page',
+      action: 'org.update',
+      params: idParams,
       async handler(ctx) {
         const org = await loadOrg(ctx, ctx.params.id);
         await renderEdit(ctx, org, passportFormValues(org), {});
       },
     },
     {
-      method: 'post', path: '/orgs/:id/edit', kind: 'page', action: 'org.update', params: idParams,
+      method: 'post',
+      path: '/orgs/:id/edit',
+      kind: 'page',
+      action: 'org.update',
+      params: idParams,
       async handler(ctx) {
         const org = await loadOrg(ctx, ctx.params.id);
         const parsed = updateOrgInput.safeParse(ctx.body);
@@ -85,7 +120,8 @@ export function orgPages(): RouteDef[] {
         try {
           await updateOrg(ctx.actor, org, parsed.data.version, parsed.data);
         } catch (e) {
-          if (e instanceof AppError && e.code === 'STALE_VERSION') return renderEdit(ctx, org, ctx.body, { version: e.message }, 409);
+          if (e instanceof AppError && e.code === 'STALE_VERSION')
+            return renderEdit(ctx, org, ctx.body, { version: e.message }, 409);
           throw e;
         }
         ctx.req.session.flash = 'Паспорт организации сохранён';
@@ -93,14 +129,22 @@ export function orgPages(): RouteDef[] {
       },
     },
     {
-      method: 'get', path: '/orgs/:id/new', kind: 'page', action: 'org.createChild', params: idParams,
+      method: 'get',
+      path: '/orgs/:id/new',
+      kind: 'page',
+      action: 'org.createChild',
+      params: idParams,
       async handler(ctx) {
         const org = await loadOrg(ctx, ctx.params.id);
         await renderNew(ctx, org, { kind: childKindsOf(org)[0] ?? '' }, {});
       },
     },
     {
-      method: 'post', path: '/orgs/:id/new', kind: 'page', action: 'org.createChild', params: idParams,
+      method: 'post',
+      path: '/orgs/:id/new',
+      kind: 'page',
+      action: 'org.createChild',
+      params: idParams,
       async handler(ctx) {
         const org = await loadOrg(ctx, ctx.params.id);
         const parsed = createOrgInput.safeParse(ctx.body);
@@ -116,14 +160,22 @@ export function orgPages(): RouteDef[] {
       },
     },
     {
-      method: 'get', path: '/orgs/:id/exclude', kind: 'page', action: 'org.exclude', params: idParams,
+      method: 'get',
+      path: '/orgs/:id/exclude',
+      kind: 'page',
+      action: 'org.exclude',
+      params: idParams,
       async handler(ctx) {
         const org = await loadOrg(ctx, ctx.params.id);
         await renderExclude(ctx, org, { date: today() }, {});
       },
     },
     {
-      method: 'post', path: '/orgs/:id/exclude', kind: 'page', action: 'org.exclude', params: idParams,
+      method: 'post',
+      path: '/orgs/:id/exclude',
+      kind: 'page',
+      action: 'org.exclude',
+      params: idParams,
       async handler(ctx) {
         const org = await loadOrg(ctx, ctx.params.id);
         const parsed = excludeOrgInput.safeParse(ctx.body);
@@ -131,7 +183,8 @@ export function orgPages(): RouteDef[] {
         try {
           await excludeOrg(ctx.actor, org, parsed.data.date, parsed.data.reason);
         } catch (e) {
-          if (e instanceof AppError && e.code === 'UNPROCESSABLE') return renderExclude(ctx, org, ctx.body, { _: e.message }, 422);
+          if (e instanceof AppError && e.code === 'UNPROCESSABLE')
+            return renderExclude(ctx, org, ctx.body, { _: e.message }, 422);
           throw e;
         }
         ctx.req.session.flash = 'Организация исключена из реестра';
@@ -141,23 +194,68 @@ export function orgPages(): RouteDef[] {
   ];
 }
 
-async function renderEdit(ctx: Ctx, org: OrgRow, values: Record<string, unknown>, errors: Record<string, string>, status = 200) {
-  await renderPage(ctx.res, 'organisations/edit', {
-    title: `Паспорт: ${org.shortName ?? org.name}`, org: presentOrg(org), values, errors, institutionOptions,
-    crumbs: crumbs(await ancestors(ctx.actor, org), org),
-  }, status);
+async function renderEdit(
+  ctx: Ctx,
+  org: OrgRow,
+  values: Record<string, unknown>,
+  errors: Record<string, string>,
+  status = 200,
+) {
+  await renderPage(
+    ctx.res,
+    'organisations/edit',
+    {
+      title: `Паспорт: ${org.shortName ?? org.name}`,
+      org: presentOrg(org),
+      values,
+      errors,
+      institutionOptions,
+      crumbs: crumbs(await ancestors(ctx.actor, org), org),
+    },
+    status,
+  );
 }
 
-async function renderNew(ctx: Ctx, parent: OrgRow, values: Record<string, unknown>, errors: Record<string, string>, status = 200) {
-  await renderPage(ctx.res, 'organisations/new', {
-    title: 'Новая организация', parent: presentOrg(parent), values, errors, institutionOptions,
-    kindOptions: childKindsOf(parent).map((k) => ({ value: k, label: KIND_LABELS[k] })),
-    crumbs: crumbs(await ancestors(ctx.actor, parent), parent),
-  }, status);
+async function renderNew(
+  ctx: Ctx,
+  parent: OrgRow,
+  values: Record<string, unknown>,
+  errors: Record<string, string>,
+  status = 200,
+) {
+  await renderPage(
+    ctx.res,
+    'organisations/new',
+    {
+      title: 'Новая организация',
+      parent: presentOrg(parent),
+      values,
+      errors,
+      institutionOptions,
+      kindOptions: childKindsOf(parent).map((k) => ({ value: k, label: KIND_LABELS[k] })),
+      crumbs: crumbs(await ancestors(ctx.actor, parent), parent),
+    },
+    status,
+  );
 }
 
-async function renderExclude(ctx: Ctx, org: OrgRow, values: Record<string, unknown>, errors: Record<string, string>, status = 200) {
-  await renderPage(ctx.res, 'organisations/exclude', {
-    title: 'Исключение из реестра', org: presentOrg(org), values, errors, crumbs: crumbs(await ancestors(ctx.actor, org), org),
-  }, status);
+async function renderExclude(
+  ctx: Ctx,
+  org: OrgRow,
+  values: Record<string, unknown>,
+  errors: Record<string, string>,
+  status = 200,
+) {
+  await renderPage(
+    ctx.res,
+    'organisations/exclude',
+    {
+      title: 'Исключение из реестра',
+      org: presentOrg(org),
+      values,
+      errors,
+      crumbs: crumbs(await ancestors(ctx.actor, org), org),
+    },
+    status,
+  );
 }

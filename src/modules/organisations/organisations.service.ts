@@ -8,13 +8,20 @@ import { kindFitsParent, KIND_LABELS } from './levels';
 import type { PassportInput } from './organisations.input';
 
 export async function createChild(actor: Actor, parent: OrgRow, kind: OrgKind, input: PassportInput): Promise<OrgRow> {
-  if (parent.status !== 'ACTIVE') throw new AppError('UNPROCESSABLE', 'Организация исключена из реестра: в ней нельзя создавать новые');
+  if (parent.status !== 'ACTIVE')
+    throw new AppError('UNPROCESSABLE', 'Организация исключена из реестра: в ней нельзя создавать новые');
   if (!kindFitsParent(kind, parent)) {
-    throw new AppError('BAD_REQUEST', undefined, { kind: `«${KIND_LABELS[kind]}» не может входить в «${KIND_LABELS[parent.kind]}»` });
+    throw new AppError('BAD_REQUEST', undefined, {
+      kind: `«${KIND_LABELS[kind]}» не может входить в «${KIND_LABELS[parent.kind]}»`,
+    });
   }
   return db().$transaction(async (tx) => {
     const org = await insertChild(tx, parent, kind, input);
-    await audit(actor, { action: 'org.created', entity: 'Organisation', entityId: org.id, organisationId: parent.id, details: { kind } }, tx);
+    await audit(
+      actor,
+      { action: 'org.created', entity: 'Organisation', entityId: org.id, organisationId: parent.id, details: { kind } },
+      tx,
+    );
     return org;
   });
 }
@@ -33,10 +40,16 @@ export async function excludeOrg(actor: Actor, org: OrgRow, date: string, reason
   await db().$transaction(async (tx) => {
     const c = await activeContent(tx, org);
     if (c.children > 0 || c.members > 0) {
-      throw new AppError('UNPROCESSABLE',
-        `Сначала переведите или снимите с учёта членов Профсоюза (${c.members}) и исключите входящие организации (${c.children})`);
+      throw new AppError(
+        'UNPROCESSABLE',
+        `Сначала переведите или снимите с учёта членов Профсоюза (${c.members}) и исключите входящие организации (${c.children})`,
+      );
     }
     await markExcluded(tx, org.id, date, reason);
-    await audit(actor, { action: 'org.excluded', entity: 'Organisation', entityId: org.id, organisationId: org.id }, tx);
+    await audit(
+      actor,
+      { action: 'org.excluded', entity: 'Organisation', entityId: org.id, organisationId: org.id },
+      tx,
+    );
   });
 }

@@ -2,8 +2,20 @@ import { Prisma } from '../../generated/prisma/client';
 import { childrenOn, pathIdsSql, perOrgSql } from './organisations.repo';
 import { db } from '../../db';
 
-export interface CategoryCounts { WORKING: number; STUDENT: number; PENSIONER: number; total: number }
-export interface SummaryRow { id: string; name: string; kind: string; members: CategoryCounts; primaryOrgs: number; primaryOrgsWithoutMembers: number }
+export interface CategoryCounts {
+  WORKING: number;
+  STUDENT: number;
+  PENSIONER: number;
+  total: number;
+}
+export interface SummaryRow {
+  id: string;
+  name: string;
+  kind: string;
+  members: CategoryCounts;
+  primaryOrgs: number;
+  primaryOrgsWithoutMembers: number;
+}
 
 const zero = (): CategoryCounts => ({ WORKING: 0, STUDENT: 0, PENSIONER: 0, total: 0 });
 
@@ -13,11 +25,31 @@ const zero = (): CategoryCounts => ({ WORKING: 0, STUDENT: 0, PENSIONER: 0, tota
  * category per child; primary organisations and those with no member registered on the date (in their whole
  * subtree) per child; and, with `emptyList`, the first of those by name. Raw SQL with the subtree bound.
  */
-export async function subtreeSummary(org: { id: string; path: string }, asOf: string, opts: { emptyList?: number } = {}) {
+export async function subtreeSummary(
+  org: { id: string; path: string },
+  asOf: string,
+  opts: { emptyList?: number } = {},
+) {
   const prefixLen = org.path.length;
-  const rows = await db().$queryRaw<{ part: string; child: string; name: string | null; w: bigint | null; s: bigint | null; p: bigint | null; n: bigint | null; total: bigint | null; empty: bigint | null }[]>`
-    WITH per_org AS MATERIALIZED (${perOrgSql(org.path, asOf, Prisma.sql`count(*) FILTER (WHERE r.category = 'WORKING') AS w,
-      count(*) FILTER (WHERE r.category = 'STUDENT') AS s, count(*) FILTER (WHERE r.category = 'PENSIONER') AS p, count(*) AS n`)}),
+  const rows = await db().$queryRaw<
+    {
+      part: string;
+      child: string;
+      name: string | null;
+      w: bigint | null;
+      s: bigint | null;
+      p: bigint | null;
+      n: bigint | null;
+      total: bigint | null;
+      empty: bigint | null;
+    }[]
+  >`
+    WITH per_org AS MATERIALIZED (${perOrgSql(
+      org.path,
+      asOf,
+      Prisma.sql`count(*) FILTER (WHERE r.category = 'WORKING') AS w,
+      count(*) FILTER (WHERE r.category = 'STUDENT') AS s, count(*) FILTER (WHERE r.category = 'PENSIONER') AS p, count(*) AS n`,
+    )}),
     -- Every organisation above (and including) one with members has members in its subtree.
     busy AS (SELECT DISTINCT a AS id FROM per_org CROSS JOIN LATERAL ${pathIdsSql('per_org.path')} AS a),
     prims AS (
@@ -36,7 +68,19 @@ export async function subtreeSummary(org: { id: string; path: string }, asOf: st
      WHERE empty AND status = 'ACTIVE' AND id <> ${org.id}::uuid ORDER BY "nameKey" LIMIT ${opts.emptyList ?? 0})`;
   const children = await childrenOn(org.id, asOf);
   const total = zero();
-  const byChild = new Map<string, SummaryRow>(children.map((c) => [c.id, { id: c.id, name: c.shortName ?? c.name, kind: c.kind, members: zero(), primaryOrgs: 0, primaryOrgsWithoutMembers: 0 }]));
+  const byChild = new Map<string, SummaryRow>(
+    children.map((c) => [
+      c.id,
+      {
+        id: c.id,
+        name: c.shortName ?? c.name,
+        kind: c.kind,
+        members: zero(),
+        primaryOrgs: 0,
+        primaryOrgsWithoutMembers: 0,
+      },
+    ]),
+  );
   let primaryOrgs = 0;
   let primaryOrgsWithoutMembers = 0;
   const emptyList: { id: string; name: string }[] = [];
@@ -44,11 +88,24 @@ export async function subtreeSummary(org: { id: string; path: string }, asOf: st
     const c = byChild.get(r.child);
     if (r.part === 'm') {
       const add = { WORKING: Number(r.w), STUDENT: Number(r.s), PENSIONER: Number(r.p), total: Number(r.n) };
-      for (const k of Object.keys(add) as (keyof CategoryCounts)[]) { total[k] += add[k]; if (c) c.members[k] += add[k]; }
+      for (const k of Object.keys(add) as (keyof CategoryCounts)[]) {
+        total[k] += add[k];
+        if (c) c.members[k] += add[k];
+      }
     } else if (r.part === 'p') {
-      primaryOrgs += Number(r.total); primaryOrgsWithoutMembers += Number(r.empty);
-      if (c) { c.primaryOrgs += Number(r.total); c.primaryOrgsWithoutMembers += Number(r.empty); }
+      primaryOrgs += Number(r.total);
+      primaryOrgsWithoutMembers += Number(r.empty);
+      if (c) {
+        c.primaryOrgs += Number(r.total);
+        c.primaryOrgsWithoutMembers += Number(r.empty);
+      }
     } else emptyList.push({ id: r.child, name: r.name ?? '' });
   }
-  return { members: total, primaryOrgs, primaryOrgsWithoutMembers, children: [...byChild.values()], emptyPrimaries: emptyList };
+  return {
+    members: total,
+    primaryOrgs,
+    primaryOrgsWithoutMembers,
+    children: [...byChild.values()],
+    emptyPrimaries: emptyList,
+  };
 }

@@ -43,29 +43,51 @@ export function parseFormula(src: string): Node {
   };
   const cmp = (): Node => {
     let a = add();
-    while (['<', '<=', '>', '>=', '==', '!='].includes(peek())) { const op = eat(); a = { t: 'bin', op, a, b: add() }; }
+    while (['<', '<=', '>', '>=', '==', '!='].includes(peek())) {
+      const op = eat();
+      a = { t: 'bin', op, a, b: add() };
+    }
     return a;
   };
   const add = (): Node => {
     let a = mul();
-    while (peek() === '+' || peek() === '-') { const op = eat(); a = { t: 'bin', op, a, b: mul() }; }
+    while (peek() === '+' || peek() === '-') {
+      const op = eat();
+      a = { t: 'bin', op, a, b: mul() };
+    }
     return a;
   };
   const mul = (): Node => {
     let a = unary();
-    while (peek() === '*' || peek() === '/') { const op = eat(); a = { t: 'bin', op, a, b: unary() }; }
+    while (peek() === '*' || peek() === '/') {
+      const op = eat();
+      a = { t: 'bin', op, a, b: unary() };
+    }
     return a;
   };
   const unary = (): Node => (peek() === '-' ? (eat(), { t: 'neg', a: unary() }) : atom());
   const atom = (): Node => {
     const x = eat();
-    if (x === '(') { const e = cmp(); eat(')'); return e; }
+    if (x === '(') {
+      const e = cmp();
+      eat(')');
+      return e;
+    }
     if (/^\d+(\.\d+)?$/.test(x)) return { t: 'num', v: Number(x) };
-    if (x.includes('.')) { const [row, col] = x.split('.'); return { t: 'ref', row, col }; }
+    if (x.includes('.')) {
+      const [row, col] = x.split('.');
+      return { t: 'ref', row, col };
+    }
     if (FUNCS.has(x)) {
       eat('(');
       const args: Node[] = [];
-      if (peek() !== ')') { args.push(cmp()); while (peek() === ',') { eat(','); args.push(cmp()); } }
+      if (peek() !== ')') {
+        args.push(cmp());
+        while (peek() === ',') {
+          eat(',');
+          args.push(cmp());
+        }
+      }
       eat(')');
       return { t: 'call', fn: x, args };
     }
@@ -78,11 +100,16 @@ export function parseFormula(src: string): Node {
 
 export function refsOf(n: Node): { row: string; col: string }[] {
   switch (n.t) {
-    case 'ref': return [{ row: n.row, col: n.col }];
-    case 'bin': return [...refsOf(n.a), ...refsOf(n.b)];
-    case 'neg': return refsOf(n.a);
-    case 'call': return n.args.flatMap(refsOf);
-    default: return [];
+    case 'ref':
+      return [{ row: n.row, col: n.col }];
+    case 'bin':
+      return [...refsOf(n.a), ...refsOf(n.b)];
+    case 'neg':
+      return refsOf(n.a);
+    case 'call':
+      return n.args.flatMap(refsOf);
+    default:
+      return [];
   }
 }
 
@@ -94,30 +121,59 @@ export function pct(a: Value, b: Value): Value {
 
 export function evaluate(n: Node, get: (row: string, col: string) => Value): Value {
   switch (n.t) {
-    case 'num': return n.v;
-    case 'ref': return get(n.row, n.col);
-    case 'neg': { const a = evaluate(n.a, get); return a === null ? null : -a; }
+    case 'num':
+      return n.v;
+    case 'ref':
+      return get(n.row, n.col);
+    case 'neg': {
+      const a = evaluate(n.a, get);
+      return a === null ? null : -a;
+    }
     case 'bin': {
-      const a = evaluate(n.a, get); const b = evaluate(n.b, get);
+      const a = evaluate(n.a, get);
+      const b = evaluate(n.b, get);
       if (a === null || b === null) return null;
       switch (n.op) {
-        case '+': return a + b; case '-': return a - b; case '*': return a * b;
-        case '/': return b === 0 ? null : a / b;
-        case '<': return a < b ? 1 : 0; case '<=': return a <= b ? 1 : 0; case '>': return a > b ? 1 : 0;
-        case '>=': return a >= b ? 1 : 0; case '==': return Math.abs(a - b) < 1e-9 ? 1 : 0; case '!=': return Math.abs(a - b) >= 1e-9 ? 1 : 0;
-        default: return null;
+        case '+':
+          return a + b;
+        case '-':
+          return a - b;
+        case '*':
+          return a * b;
+        case '/':
+          return b === 0 ? null : a / b;
+        case '<':
+          return a < b ? 1 : 0;
+        case '<=':
+          return a <= b ? 1 : 0;
+        case '>':
+          return a > b ? 1 : 0;
+        case '>=':
+          return a >= b ? 1 : 0;
+        case '==':
+          return Math.abs(a - b) < 1e-9 ? 1 : 0;
+        case '!=':
+          return Math.abs(a - b) >= 1e-9 ? 1 : 0;
+        default:
+          return null;
       }
     }
     case 'call': {
       if (n.fn === 'sum') return n.args.reduce<number>((s, x) => s + (evaluate(x, get) ?? 0), 0);
-      if (n.fn === 'if') { const c = evaluate(n.args[0], get); return c === null ? null : evaluate(c ? n.args[1] : n.args[2], get); }
+      if (n.fn === 'if') {
+        const c = evaluate(n.args[0], get);
+        return c === null ? null : evaluate(c ? n.args[1] : n.args[2], get);
+      }
       const v = n.args.map((x) => evaluate(x, get));
       if (v.some((x) => x === null)) return null;
       const xs = v as number[];
       if (n.fn === 'pct') return pct(xs[0], xs[1]);
       if (n.fn === 'min') return Math.min(...xs);
       if (n.fn === 'max') return Math.max(...xs);
-      if (n.fn === 'round') { const f = 10 ** (xs[1] ?? 0); return Math.round(xs[0] * f + 1e-9) / f; }
+      if (n.fn === 'round') {
+        const f = 10 ** (xs[1] ?? 0);
+        return Math.round(xs[0] * f + 1e-9) / f;
+      }
       return null;
     }
   }
@@ -126,9 +182,12 @@ export function evaluate(n: Node, get: (row: string, col: string) => Value): Val
 /** The formula as an Excel formula, given where each referenced cell sits in the sheet. */
 export function toExcel(n: Node, addr: (row: string, col: string) => string): string {
   switch (n.t) {
-    case 'num': return String(n.v);
-    case 'ref': return addr(n.row, n.col);
-    case 'neg': return `-(${toExcel(n.a, addr)})`;
+    case 'num':
+      return String(n.v);
+    case 'ref':
+      return addr(n.row, n.col);
+    case 'neg':
+      return `-(${toExcel(n.a, addr)})`;
     case 'bin': {
       const op = n.op === '==' ? '=' : n.op === '!=' ? '<>' : n.op;
       return `(${toExcel(n.a, addr)}${op}${toExcel(n.b, addr)})`;

@@ -9,8 +9,18 @@ function where(scope: Scope, alias: string): { sql: string; param: string | stri
     : { sql: `${alias}."unitId" = ANY($2::uuid[])`, param: scope.unitIds };
 }
 
-const MEMBER_COLS = ['members_total', 'members_working', 'members_students', 'members_pensioners', 'members_women', 'members_youth',
-  'members_working_women', 'members_working_youth', 'cards_plastic', 'cards_virtual'];
+const MEMBER_COLS = [
+  'members_total',
+  'members_working',
+  'members_students',
+  'members_pensioners',
+  'members_women',
+  'members_youth',
+  'members_working_women',
+  'members_working_youth',
+  'cards_plastic',
+  'cards_virtual',
+];
 
 /** Registrations valid on $1 in the organisations of the scope, counted per organisation (int sums stay bigint). */
 const PER_ORG_SQL = (scopeSql: string) => `
@@ -63,18 +73,29 @@ const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
  * (members with their cards, movements of the year before the date, organisations, positions), whatever the size.
  * Raw SQL with the scope and the date bound as parameters.
  */
-export async function unitIndicators(scope: Scope, asOf: string, opts: { total?: boolean } = {}): Promise<Map<string, IndicatorValues>> {
+export async function unitIndicators(
+  scope: Scope,
+  asOf: string,
+  opts: { total?: boolean } = {},
+): Promise<Map<string, IndicatorValues>> {
   const w = where(scope, 'o');
   // Per unit, or (for a subtree's total) one row: the sums are made in SQL, not in Node.
   const unit = opts.total ? `'total'` : 'o."unitId"';
   const by = opts.total ? '' : 'GROUP BY o."unitId"';
-  const q = async (sql: string, ...params: unknown[]) => (await sqlPool().query(sql.replace('{{UNIT}}', unit).replace('{{BY}}', by), params)).rows as Record<string, unknown>[];
+  const q = async (sql: string, ...params: unknown[]) =>
+    (await sqlPool().query(sql.replace('{{UNIT}}', unit).replace('{{BY}}', by), params)).rows as Record<
+      string,
+      unknown
+    >[];
   const [members, moves, orgs, positions] = await Promise.all([
     // Members, card holders and small primary organisations in one pass over the registrations: for each
     // organisation in scope, an index-only range of Registration_asof_idx (it covers category, gender, birth date
     // and card periods, copies kept by triggers), counted per organisation in index order; then per reporting unit.
-    sqlPool().query(opts.total ? MEMBERS_TOTAL_SQL(w.sql) : MEMBERS_PER_UNIT_SQL(w.sql), [asOf, w.param]).then((r) => r.rows as Record<string, unknown>[]),
-    q(`
+    sqlPool()
+      .query(opts.total ? MEMBERS_TOTAL_SQL(w.sql) : MEMBERS_PER_UNIT_SQL(w.sql), [asOf, w.param])
+      .then((r) => r.rows as Record<string, unknown>[]),
+    q(
+      `
       SELECT {{UNIT}} AS unit,
         count(*) FILTER (WHERE v.kind = 'JOINED') AS admitted,
         count(*) FILTER (WHERE v.kind::text LIKE 'EXIT_%') AS exits_total,
@@ -88,8 +109,12 @@ export async function unitIndicators(scope: Scope, asOf: string, opts: { total?:
       FROM "Movement" v JOIN "Organisation" o ON o.id = v."organisationId"
       LEFT JOIN "Organisation" ot ON ot.id = v."otherOrganisationId"
       WHERE ${w.sql} AND v.date >= ($1::date - interval '1 year') AND v.date < $1::date
-      {{BY}}`, asOf, w.param),
-    q(`
+      {{BY}}`,
+      asOf,
+      w.param,
+    ),
+    q(
+      `
       SELECT {{UNIT}} AS unit,
         count(*) FILTER (WHERE o.kind = 'PRIMARY' AND o.id = o."unitId") AS org_primary,
         count(*) FILTER (WHERE o.kind = 'PRIMARY' AND o.id = o."unitId" AND o."hasTerritorialRights") AS org_primary_territorial_rights,
@@ -106,8 +131,12 @@ export async function unitIndicators(scope: Scope, asOf: string, opts: { total?:
         count(*) FILTER (WHERE o.kind = 'PROFGROUP') AS org_profgroup
       FROM "Organisation" o
       WHERE ${w.sql} AND coalesce(o."foundedAt", o."createdAt"::date) <= $1::date AND (o.status = 'ACTIVE' OR o."excludedAt" > $1::date)
-      {{BY}}`, asOf, w.param),
-    q(`
+      {{BY}}`,
+      asOf,
+      w.param,
+    ),
+    q(
+      `
       SELECT {{UNIT}} AS unit,
         count(*) FILTER (WHERE q.kind = 'CHAIR' AND o.id = o."unitId") AS chairs,
         count(*) FILTER (WHERE q.kind = 'CHAIR' AND o.id = o."unitId" AND q.gender = 'FEMALE') AS chairs_women,
@@ -130,7 +159,10 @@ export async function unitIndicators(scope: Scope, asOf: string, opts: { total?:
         count(*) FILTER (WHERE q.kind = 'STAFF' AND q."isPaid" AND q."isElected") AS paid_staff_elected
       FROM "Position" q JOIN "Organisation" o ON o.id = q."organisationId"
       WHERE ${w.sql} AND q."startDate" <= $1::date AND (q."endDate" IS NULL OR q."endDate" >= $1::date)
-      {{BY}}`, asOf, w.param),
+      {{BY}}`,
+      asOf,
+      w.param,
+    ),
   ]);
   const out = new Map<string, IndicatorValues>();
   for (const set of [members, moves, orgs, positions]) {

@@ -26,7 +26,14 @@ export async function insertTemplateVersion(def: Definition) {
     const last = await tx.reportTemplate.findFirst({ where: { code: def.code }, orderBy: { version: 'desc' } });
     await tx.reportTemplate.updateMany({ where: { code: def.code, active: true }, data: { active: false } });
     return tx.reportTemplate.create({
-      data: { code: def.code, version: (last?.version ?? 0) + 1, title: def.title, level: def.level as ReportLevel, appliesTo: (def.appliesTo ?? undefined) as Prisma.InputJsonValue | undefined, definition: def as unknown as Prisma.InputJsonValue },
+      data: {
+        code: def.code,
+        version: (last?.version ?? 0) + 1,
+        title: def.title,
+        level: def.level as ReportLevel,
+        appliesTo: (def.appliesTo ?? undefined) as Prisma.InputJsonValue | undefined,
+        definition: def as unknown as Prisma.InputJsonValue,
+      },
     });
   });
 }
@@ -34,7 +41,10 @@ export async function insertTemplateVersion(def: Definition) {
 /** The shipped forms (prisma/data/report-templates/*.json) are loaded once, when their code is not in the database. */
 export async function loadShippedTemplates(): Promise<string[]> {
   const loaded: string[] = [];
-  for (const f of fs.readdirSync(TEMPLATES_DIR).filter((x) => x.endsWith('.json')).sort()) {
+  for (const f of fs
+    .readdirSync(TEMPLATES_DIR)
+    .filter((x) => x.endsWith('.json'))
+    .sort()) {
     const v = validateDefinition(JSON.parse(fs.readFileSync(path.join(TEMPLATES_DIR, f), 'utf8')));
     if (!v.ok) throw new Error(`Шаблон ${f}: ${v.errors.join('; ')}`);
     if (await db().reportTemplate.findFirst({ where: { code: v.def.code } })) continue;
@@ -57,7 +67,9 @@ export async function openCampaign() {
 }
 
 export async function insertCampaign(c: { title: string; reportDate: string; deadline: string }) {
-  return db().reportCampaign.create({ data: { title: c.title, reportDate: toDate(c.reportDate), deadline: toDate(c.deadline) } });
+  return db().reportCampaign.create({
+    data: { title: c.title, reportDate: toDate(c.reportDate), deadline: toDate(c.deadline) },
+  });
 }
 
 export async function closeCampaignRow(id: string) {
@@ -65,24 +77,45 @@ export async function closeCampaignRow(id: string) {
 }
 
 export async function findReport(campaignId: string, organisationId: string) {
-  return db().report.findUnique({ where: { campaignId_organisationId: { campaignId, organisationId } }, include: { template: true } });
+  return db().report.findUnique({
+    where: { campaignId_organisationId: { campaignId, organisationId } },
+    include: { template: true },
+  });
 }
 
 export async function createReport(tx: Tx | undefined, campaignId: string, organisationId: string, templateId: string) {
   return (tx ?? db()).report.upsert({
     where: { campaignId_organisationId: { campaignId, organisationId } },
-    create: { campaignId, organisationId, templateId }, update: {}, include: { template: true },
+    create: { campaignId, organisationId, templateId },
+    update: {},
+    include: { template: true },
   });
 }
 
 /** Optimistic update of a report: false when someone changed it meanwhile. */
-export async function updateReport(tx: Tx, id: string, version: number, data: { status?: ReportStatus; entered?: Values; frozen?: Values | null; comment?: string | null; submittedAt?: Date; acceptedAt?: Date | null }) {
+export async function updateReport(
+  tx: Tx,
+  id: string,
+  version: number,
+  data: {
+    status?: ReportStatus;
+    entered?: Values;
+    frozen?: Values | null;
+    comment?: string | null;
+    submittedAt?: Date;
+    acceptedAt?: Date | null;
+  },
+) {
   const r = await tx.report.updateMany({
     where: { id, version },
     data: {
-      ...data, version: { increment: 1 },
+      ...data,
+      version: { increment: 1 },
       entered: data.entered as Prisma.InputJsonValue | undefined,
-      frozen: data.frozen === null ? (null as unknown as Prisma.InputJsonValue) : (data.frozen as Prisma.InputJsonValue | undefined),
+      frozen:
+        data.frozen === null
+          ? (null as unknown as Prisma.InputJsonValue)
+          : (data.frozen as Prisma.InputJsonValue | undefined),
     },
   });
   return r.count === 1;
@@ -90,20 +123,42 @@ export async function updateReport(tx: Tx, id: string, version: number, data: { 
 
 /** Reports of a campaign for a set of organisations. */
 export async function reportsFor(campaignId: string, orgIds: string[]) {
-  return db().report.findMany({ where: { campaignId, organisationId: { in: orgIds } }, include: { template: { select: { code: true } } } });
+  return db().report.findMany({
+    where: { campaignId, organisationId: { in: orgIds } },
+    include: { template: { select: { code: true } } },
+  });
 }
 
 /** The reporting units directly below an organisation (its child organisations that are not sub-units). */
 export async function childUnits(orgId: string) {
   return db().organisation.findMany({
     where: { parentId: orgId, status: 'ACTIVE', kind: { notIn: ['PROFBURO', 'PROFGROUP'] } },
-    select: { id: true, name: true, shortName: true, kind: true, path: true, hasTerritorialRights: true, institutionType: true }, orderBy: { nameKey: 'asc' },
+    select: {
+      id: true,
+      name: true,
+      shortName: true,
+      kind: true,
+      path: true,
+      hasTerritorialRights: true,
+      institutionType: true,
+    },
+    orderBy: { nameKey: 'asc' },
   });
 }
 
 /** Every reporting unit of a subtree with its report status in a campaign (for the status list and the API). */
 export async function subtreeStatuses(campaignId: string, path: string) {
-  return db().$queryRaw<{ id: string; name: string; kind: string; depth: number; status: string | null; reportId: string | null; formCode: string | null }[]>`
+  return db().$queryRaw<
+    {
+      id: string;
+      name: string;
+      kind: string;
+      depth: number;
+      status: string | null;
+      reportId: string | null;
+      formCode: string | null;
+    }[]
+  >`
     SELECT o.id::text AS id, coalesce(o."shortName", o.name) AS name, o.kind::text AS kind, o.depth, r.status::text AS status, r.id::text AS "reportId", t.code AS "formCode"
     FROM "Organisation" o
     LEFT JOIN "Report" r ON r."organisationId" = o.id AND r."campaignId" = ${campaignId}::uuid
@@ -118,8 +173,10 @@ export async function saveRollup(asOf: string, rows: { organisationId: string; v
     await c.query('DELETE FROM "IndicatorRollup" WHERE "asOf" = $1::date', [asOf]);
     for (let i = 0; i < rows.length; i += 20000) {
       const part = rows.slice(i, i + 20000);
-      await c.query(`INSERT INTO "IndicatorRollup" ("organisationId", "asOf", "values") SELECT u, $1::date, v FROM unnest($2::uuid[], $3::jsonb[]) AS t(u, v)`,
-        [asOf, part.map((r) => r.organisationId), part.map((r) => JSON.stringify(r.values))]);
+      await c.query(
+        `INSERT INTO "IndicatorRollup" ("organisationId", "asOf", "values") SELECT u, $1::date, v FROM unnest($2::uuid[], $3::jsonb[]) AS t(u, v)`,
+        [asOf, part.map((r) => r.organisationId), part.map((r) => JSON.stringify(r.values))],
+      );
     }
   });
 }
@@ -129,5 +186,8 @@ export async function readRollup(asOf: string, organisationId: string) {
 }
 
 export async function unitPaths(path: string) {
-  return db().organisation.findMany({ where: { path: { startsWith: path }, kind: { notIn: ['PROFBURO', 'PROFGROUP'] } }, select: { id: true, path: true } });
+  return db().organisation.findMany({
+    where: { path: { startsWith: path }, kind: { notIn: ['PROFBURO', 'PROFGROUP'] } },
+    select: { id: true, path: true },
+  });
 }

@@ -7,13 +7,36 @@ import { audit } from '../audit/audit.repo';
 import type { IndicatorValues } from './indicators';
 import { unitIndicators } from './indicators.repo';
 import { pathIds } from '../organisations/organisations.repo';
-import { activeTemplates, childUnits, createReport, findReport, readRollup, reportsFor, saveRollup, unitPaths, updateReport } from './reports.repo';
+import {
+  activeTemplates,
+  childUnits,
+  createReport,
+  findReport,
+  readRollup,
+  reportsFor,
+  saveRollup,
+  unitPaths,
+  updateReport,
+} from './reports.repo';
 import { cellsOf, failedChecks, fill, key, validateDefinition, type Definition, type Values } from './template';
 
 type Tpl = Awaited<ReturnType<typeof activeTemplates>>[number];
-export interface OrgLite { id: string; kind: OrgKind; path: string; name: string; shortName: string | null; hasTerritorialRights: boolean; institutionType: string | null }
+export interface OrgLite {
+  id: string;
+  kind: OrgKind;
+  path: string;
+  name: string;
+  shortName: string | null;
+  hasTerritorialRights: boolean;
+  institutionType: string | null;
+}
 
-const LEVEL_OF: Partial<Record<OrgKind, string>> = { PRIMARY: 'PRIMARY', TERRITORIAL: 'TERRITORIAL', REGIONAL: 'REGIONAL', CENTRAL: 'CENTRAL' };
+const LEVEL_OF: Partial<Record<OrgKind, string>> = {
+  PRIMARY: 'PRIMARY',
+  TERRITORIAL: 'TERRITORIAL',
+  REGIONAL: 'REGIONAL',
+  CENTRAL: 'CENTRAL',
+};
 
 export function definitionOf(t: { definition: unknown }): Definition {
   const v = validateDefinition(t.definition);
@@ -71,13 +94,24 @@ export interface ComputedReport {
  * count); formulas are computed from the sums, so percentages are recomputed, never averaged.
  * An accepted report returns its frozen figures.
  */
-export async function computeReport(org: OrgLite, campaign: { id: string; reportDate: Date }, report: { templateId: string; entered: unknown; frozen: unknown; status: string } | null): Promise<ComputedReport> {
-  const tpl = report ? (await db().reportTemplate.findUniqueOrThrow({ where: { id: report.templateId } })) : await templateFor(org);
+export async function computeReport(
+  org: OrgLite,
+  campaign: { id: string; reportDate: Date },
+  report: { templateId: string; entered: unknown; frozen: unknown; status: string } | null,
+): Promise<ComputedReport> {
+  const tpl = report
+    ? await db().reportTemplate.findUniqueOrThrow({ where: { id: report.templateId } })
+    : await templateFor(org);
   const def = definitionOf(tpl);
   const asOf = fromDate(campaign.reportDate);
   const entered = (report?.entered ?? {}) as Values;
   const kids = org.kind === 'PRIMARY' ? [] : await childUnits(org.id);
-  const kidReports = kids.length ? await reportsFor(campaign.id, kids.map((k) => k.id)) : [];
+  const kidReports = kids.length
+    ? await reportsFor(
+        campaign.id,
+        kids.map((k) => k.id),
+      )
+    : [];
   const byOrg = new Map(kidReports.map((r) => [r.organisationId, r]));
   const children = kids.map((k) => {
     const r = byOrg.get(k.id);
@@ -99,7 +133,12 @@ export async function computeReport(org: OrgLite, campaign: { id: string; report
  * Any form computed live from the registry for a whole subtree as of any date (for comparison with the
  * reports): the own parts of every reporting unit in the subtree, summed. Entered cells stay empty.
  */
-export async function computeLive(org: OrgLite, def: Definition, asOf: string, opts: { fromRollup?: boolean } = {}): Promise<Values> {
+export async function computeLive(
+  org: OrgLite,
+  def: Definition,
+  asOf: string,
+  opts: { fromRollup?: boolean } = {},
+): Promise<Values> {
   return (await savedOrLive(org, def, asOf, { saved: !!opts.fromRollup })).values;
 }
 
@@ -107,10 +146,16 @@ export async function computeLive(org: OrgLite, def: Definition, asOf: string, o
  * The form for a subtree on a date: from the rollup saved for that date when `saved` and one exists (with the time
  * it was saved), otherwise computed live from the registry.
  */
-export async function savedOrLive(org: OrgLite, def: Definition, asOf: string, o: { saved: boolean }): Promise<{ values: Values; savedAt: Date | null }> {
+export async function savedOrLive(
+  org: OrgLite,
+  def: Definition,
+  asOf: string,
+  o: { saved: boolean },
+): Promise<{ values: Values; savedAt: Date | null }> {
   const row = o.saved ? await readRollup(asOf, org.id) : null;
-  const total = row ? (row.values as { subtree: IndicatorValues }).subtree
-    : (await unitIndicators({ path: org.path }, asOf, { total: true })).get('total') ?? {};
+  const total = row
+    ? (row.values as { subtree: IndicatorValues }).subtree
+    : ((await unitIndicators({ path: org.path }, asOf, { total: true })).get('total') ?? {});
   return { values: fill(def, baseFrom(def, total, {})), savedAt: row?.computedAt ?? null };
 }
 
@@ -134,7 +179,10 @@ export async function buildRollup(root: { path: string }, asOf: string): Promise
   }
   // Only the subtree sums are read back (a unit's own figures are computed live); zeros are left out.
   const compact = (v: IndicatorValues) => Object.fromEntries(Object.entries(v).filter(([, x]) => x !== 0));
-  await saveRollup(asOf, units.map((u) => ({ organisationId: u.id, values: { subtree: compact(subtree.get(u.id) ?? {}) } })));
+  await saveRollup(
+    asOf,
+    units.map((u) => ({ organisationId: u.id, values: { subtree: compact(subtree.get(u.id) ?? {}) } })),
+  );
   return units.length;
 }
 
@@ -147,20 +195,28 @@ export async function ensureReport(campaignId: string, org: OrgLite) {
 
 /** A report is accepted or returned from above: not by someone who also holds a role in the organisation itself. */
 function notOwn(actor: Actor, org: { id: string }) {
-  if (actor.assignments.some((a) => a.organisationId === org.id)) throw new AppError('FORBIDDEN', 'Свой отчёт принимает вышестоящая организация');
+  if (actor.assignments.some((a) => a.organisationId === org.id))
+    throw new AppError('FORBIDDEN', 'Свой отчёт принимает вышестоящая организация');
 }
 
 function assertOpen(campaign: { status: string }) {
-  if (campaign.status !== 'OPEN') throw new AppError('UNPROCESSABLE', 'Отчётная кампания закрыта: отчёты не изменяются');
+  if (campaign.status !== 'OPEN')
+    throw new AppError('UNPROCESSABLE', 'Отчётная кампания закрыта: отчёты не изменяются');
 }
 
-export function parseEntered(def: Definition, raw: Record<string, unknown>): { values: Values; errors: Record<string, string> } {
+export function parseEntered(
+  def: Definition,
+  raw: Record<string, unknown>,
+): { values: Values; errors: Record<string, string> } {
   const values: Values = {};
   const errors: Record<string, string> = {};
   for (const [k, , , c] of cellsOf(def)) {
     if (!('entered' in c)) continue;
     const v = raw[k];
-    if (v === undefined || v === null || v === '') { values[k] = null; continue; }
+    if (v === undefined || v === null || v === '') {
+      values[k] = null;
+      continue;
+    }
     const n = typeof v === 'number' ? v : Number(String(v).replace(/\s/g, '').replace(',', '.'));
     if (!Number.isFinite(n) || n < 0 || !Number.isInteger(n)) errors[k] = 'Целое число не меньше 0';
     else if (n > (c.max ?? 10_000_000)) errors[k] = 'Слишком большое число';
@@ -169,53 +225,123 @@ export function parseEntered(def: Definition, raw: Record<string, unknown>): { v
   return { values, errors };
 }
 
-export async function saveEntered(actor: Actor, campaign: { id: string; status: string }, report: { id: string; version: number; status: string; organisationId: string }, def: Definition, raw: Record<string, unknown>) {
+export async function saveEntered(
+  actor: Actor,
+  campaign: { id: string; status: string },
+  report: { id: string; version: number; status: string; organisationId: string },
+  def: Definition,
+  raw: Record<string, unknown>,
+) {
   assertOpen(campaign);
-  if (!['DRAFT', 'RETURNED'].includes(report.status)) throw new AppError('UNPROCESSABLE', 'Отчёт отправлен: изменить его можно, только если его вернут');
+  if (!['DRAFT', 'RETURNED'].includes(report.status))
+    throw new AppError('UNPROCESSABLE', 'Отчёт отправлен: изменить его можно, только если его вернут');
   const { values, errors } = parseEntered(def, raw);
   if (Object.keys(errors).length) throw new AppError('BAD_REQUEST', undefined, errors);
   await db().$transaction(async (tx) => {
     if (!(await updateReport(tx, report.id, report.version, { entered: values }))) throw new AppError('STALE_VERSION');
-    await audit(actor, { action: 'report.saved', entity: 'Report', entityId: report.id, organisationId: report.organisationId }, tx);
+    await audit(
+      actor,
+      { action: 'report.saved', entity: 'Report', entityId: report.id, organisationId: report.organisationId },
+      tx,
+    );
   });
 }
 
-export async function submitReport(actor: Actor, campaign: { id: string; status: string; reportDate: Date }, org: OrgLite, report: { id: string; version: number; status: string; templateId: string; entered: unknown; frozen: unknown }) {
+export async function submitReport(
+  actor: Actor,
+  campaign: { id: string; status: string; reportDate: Date },
+  org: OrgLite,
+  report: { id: string; version: number; status: string; templateId: string; entered: unknown; frozen: unknown },
+) {
   assertOpen(campaign);
   if (!['DRAFT', 'RETURNED'].includes(report.status)) throw new AppError('UNPROCESSABLE', 'Отчёт уже отправлен');
   const c = await computeReport(org, campaign, report);
-  if (c.failed.length) throw new AppError('UNPROCESSABLE', `Отчёт не прошёл проверки: ${c.failed.join('; ')}`, undefined, { checks: c.failed });
+  if (c.failed.length)
+    throw new AppError('UNPROCESSABLE', `Отчёт не прошёл проверки: ${c.failed.join('; ')}`, undefined, {
+      checks: c.failed,
+    });
   await db().$transaction(async (tx) => {
-    if (!(await updateReport(tx, report.id, report.version, { status: 'SUBMITTED', submittedAt: new Date(), comment: null, frozen: c.values }))) throw new AppError('STALE_VERSION');
-    await audit(actor, { action: 'report.submitted', entity: 'Report', entityId: report.id, organisationId: org.id }, tx);
+    if (
+      !(await updateReport(tx, report.id, report.version, {
+        status: 'SUBMITTED',
+        submittedAt: new Date(),
+        comment: null,
+        frozen: c.values,
+      }))
+    )
+      throw new AppError('STALE_VERSION');
+    await audit(
+      actor,
+      { action: 'report.submitted', entity: 'Report', entityId: report.id, organisationId: org.id },
+      tx,
+    );
   });
 }
 
 /** The parent accepts: the figures are frozen as they are now, whatever happens in the registry later. */
-export async function acceptReport(actor: Actor, campaign: { id: string; status: string; reportDate: Date }, org: OrgLite, report: { id: string; version: number; status: string; templateId: string; entered: unknown; frozen: unknown }) {
+export async function acceptReport(
+  actor: Actor,
+  campaign: { id: string; status: string; reportDate: Date },
+  org: OrgLite,
+  report: { id: string; version: number; status: string; templateId: string; entered: unknown; frozen: unknown },
+) {
   assertOpen(campaign);
   notOwn(actor, org);
   if (report.status !== 'SUBMITTED') throw new AppError('UNPROCESSABLE', 'Принять можно только отправленный отчёт');
   const c = await computeReport(org, campaign, report);
   if (c.failed.length) throw new AppError('UNPROCESSABLE', `Отчёт не проходит проверки: ${c.failed.join('; ')}`);
   await db().$transaction(async (tx) => {
-    if (!(await updateReport(tx, report.id, report.version, { status: 'ACCEPTED', frozen: c.values, acceptedAt: new Date() }))) throw new AppError('STALE_VERSION');
-    await audit(actor, { action: 'report.accepted', entity: 'Report', entityId: report.id, organisationId: org.id }, tx);
+    if (
+      !(await updateReport(tx, report.id, report.version, {
+        status: 'ACCEPTED',
+        frozen: c.values,
+        acceptedAt: new Date(),
+      }))
+    )
+      throw new AppError('STALE_VERSION');
+    await audit(
+      actor,
+      { action: 'report.accepted', entity: 'Report', entityId: report.id, organisationId: org.id },
+      tx,
+    );
   });
 }
 
 /** The parent returns a submitted (or accepted, while its own report is still open) report with a comment. */
-export async function returnReport(actor: Actor, campaign: { id: string; status: string }, org: OrgLite & { parentId?: string | null }, report: { id: string; version: number; status: string }, comment: string) {
+export async function returnReport(
+  actor: Actor,
+  campaign: { id: string; status: string },
+  org: OrgLite & { parentId?: string | null },
+  report: { id: string; version: number; status: string },
+  comment: string,
+) {
   assertOpen(campaign);
   notOwn(actor, org);
-  if (!['SUBMITTED', 'ACCEPTED'].includes(report.status)) throw new AppError('UNPROCESSABLE', 'Вернуть можно только отправленный или принятый отчёт');
+  if (!['SUBMITTED', 'ACCEPTED'].includes(report.status))
+    throw new AppError('UNPROCESSABLE', 'Вернуть можно только отправленный или принятый отчёт');
   if (report.status === 'ACCEPTED' && org.parentId) {
     const parentReport = await findReport(campaign.id, org.parentId);
-    if (parentReport && ['SUBMITTED', 'ACCEPTED'].includes(parentReport.status)) throw new AppError('UNPROCESSABLE', 'Сводный отчёт вышестоящей организации уже отправлен: сначала его должны вернуть');
+    if (parentReport && ['SUBMITTED', 'ACCEPTED'].includes(parentReport.status))
+      throw new AppError(
+        'UNPROCESSABLE',
+        'Сводный отчёт вышестоящей организации уже отправлен: сначала его должны вернуть',
+      );
   }
   await db().$transaction(async (tx) => {
-    if (!(await updateReport(tx, report.id, report.version, { status: 'RETURNED', comment, frozen: null, acceptedAt: null }))) throw new AppError('STALE_VERSION');
-    await audit(actor, { action: 'report.returned', entity: 'Report', entityId: report.id, organisationId: org.id }, tx);
+    if (
+      !(await updateReport(tx, report.id, report.version, {
+        status: 'RETURNED',
+        comment,
+        frozen: null,
+        acceptedAt: null,
+      }))
+    )
+      throw new AppError('STALE_VERSION');
+    await audit(
+      actor,
+      { action: 'report.returned', entity: 'Report', entityId: report.id, organisationId: org.id },
+      tx,
+    );
   });
 }
 

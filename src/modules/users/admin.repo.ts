@@ -18,12 +18,25 @@ export async function createAdmin(o: { login: string; fullName: string; password
     let createdCentral = false;
     if (!central) {
       const id = crypto.randomUUID();
-      central = await tx.organisation.create({ data: { id, kind: 'CENTRAL', path: `/${id}/`, depth: 0, name: o.centralName, nameKey: nameKey(o.centralName) } });
+      central = await tx.organisation.create({
+        data: { id, kind: 'CENTRAL', path: `/${id}/`, depth: 0, name: o.centralName, nameKey: nameKey(o.centralName) },
+      });
       createdCentral = true;
     }
     const user = await tx.user.create({ data: { login, fullName: o.fullName.trim(), passwordHash } });
-    await tx.roleAssignment.create({ data: { userId: user.id, organisationId: central.id, role: 'ADMIN', startsOn: toDate(today()) } });
-    await tx.auditLog.create({ data: { userId: null, action: 'user.created', entity: 'User', entityId: user.id, organisationId: central.id, details: { via: 'cli' } } });
+    await tx.roleAssignment.create({
+      data: { userId: user.id, organisationId: central.id, role: 'ADMIN', startsOn: toDate(today()) },
+    });
+    await tx.auditLog.create({
+      data: {
+        userId: null,
+        action: 'user.created',
+        entity: 'User',
+        entityId: user.id,
+        organisationId: central.id,
+        details: { via: 'cli' },
+      },
+    });
     return { login, createdCentral };
   });
 }

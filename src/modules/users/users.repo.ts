@@ -6,8 +6,16 @@ export async function usersInSubtree(path: string, page: number, pageSize: numbe
   const where = { roles: { some: { organisation: { path: { startsWith: path } } } } };
   const [items, total] = await Promise.all([
     db().user.findMany({
-      where, orderBy: { fullName: 'asc' }, skip: (page - 1) * pageSize, take: pageSize,
-      include: { roles: { include: { organisation: { select: { id: true, name: true, shortName: true, path: true } } }, orderBy: { startsOn: 'desc' } } },
+      where,
+      orderBy: { fullName: 'asc' },
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+      include: {
+        roles: {
+          include: { organisation: { select: { id: true, name: true, shortName: true, path: true } } },
+          orderBy: { startsOn: 'desc' },
+        },
+      },
     }),
     db().user.count({ where }),
   ]);
@@ -17,7 +25,12 @@ export async function usersInSubtree(path: string, page: number, pageSize: numbe
 export async function findUserWithRoles(id: string) {
   return db().user.findUnique({
     where: { id },
-    include: { roles: { include: { organisation: { select: { id: true, name: true, shortName: true, path: true, kind: true } } }, orderBy: { startsOn: 'desc' } } },
+    include: {
+      roles: {
+        include: { organisation: { select: { id: true, name: true, shortName: true, path: true, kind: true } } },
+        orderBy: { startsOn: 'desc' },
+      },
+    },
   });
 }
 
@@ -25,18 +38,40 @@ export async function findUserByLogin(login: string) {
   return db().user.findUnique({ where: { login: login.trim().toLowerCase() } });
 }
 
-export async function insertUser(tx: Tx, u: { login: string; fullName: string; email?: string | null; passwordHash: string }) {
-  return tx.user.create({ data: { login: u.login.trim().toLowerCase(), fullName: u.fullName, email: u.email ?? null, passwordHash: u.passwordHash } });
+export async function insertUser(
+  tx: Tx,
+  u: { login: string; fullName: string; email?: string | null; passwordHash: string },
+) {
+  return tx.user.create({
+    data: {
+      login: u.login.trim().toLowerCase(),
+      fullName: u.fullName,
+      email: u.email ?? null,
+      passwordHash: u.passwordHash,
+    },
+  });
 }
 
-export async function insertAssignment(tx: Tx, a: { userId: string; organisationId: string; role: Role; startsOn: string; endsOn?: string | null }) {
+export async function insertAssignment(
+  tx: Tx,
+  a: { userId: string; organisationId: string; role: Role; startsOn: string; endsOn?: string | null },
+) {
   return tx.roleAssignment.create({
-    data: { userId: a.userId, organisationId: a.organisationId, role: a.role, startsOn: toDate(a.startsOn), endsOn: a.endsOn ? toDate(a.endsOn) : null },
+    data: {
+      userId: a.userId,
+      organisationId: a.organisationId,
+      role: a.role,
+      startsOn: toDate(a.startsOn),
+      endsOn: a.endsOn ? toDate(a.endsOn) : null,
+    },
   });
 }
 
 export async function findAssignment(id: string) {
-  return db().roleAssignment.findUnique({ where: { id }, include: { organisation: { select: { path: true, id: true } } } });
+  return db().roleAssignment.findUnique({
+    where: { id },
+    include: { organisation: { select: { path: true, id: true } } },
+  });
 }
 
 export async function setAssignmentEnd(tx: Tx, id: string, endsOn: string) {

@@ -33,6 +33,7 @@ import { bulkPages } from './modules/members/bulk.routes';
 import { applicationPages } from './modules/applications/applications.routes';
 import { customPages } from './modules/custom/custom.routes';
 import { apiRoutes } from './modules/api/api.routes';
+import { outboxPages } from './modules/mail/outbox.routes';
 import { Prisma } from './generated/prisma/client';
 
 export interface AppOptions {
@@ -118,6 +119,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...importPages(),
     ...applicationPages(),
     ...customPages(),
+    ...outboxPages(),
   ];
   mount(pages, { loadActor: actorFromRequest }, defs);
   app.use(pages);

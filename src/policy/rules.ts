@@ -35,6 +35,8 @@ export const ACTIONS = [
   'report.campaign',
   'report.template',
   'member.import',
+  // The outbox of outgoing messages (codes, e-mails, SMS): the central administrator only.
+  'outbox.view',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 export type RouteAction = Action | 'public' | 'self';

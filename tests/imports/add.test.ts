@@ -392,4 +392,38 @@ describe('add mode: a СНИЛС that already belongs to someone with another na
     });
     expect((await membersOf(org.id)).map((m) => m.person.lastName)).toEqual(['Гордеева']);
   });
+
+  it('a former member typed with the СНИЛС of someone else is refused: neither record is reused or renamed', async () => {
+    const org = await newPrimary();
+    const others = snils('613572948');
+    const own = snils('624681357');
+    const former = await buildMember({
+      org,
+      lastName: 'Вернувшаяся',
+      firstName: 'Ада',
+      middleName: 'Львовна',
+      birthDate: '1970-03-03',
+      snils: own,
+    });
+    await db()
+      .$executeRaw`UPDATE "Member" SET status = 'EXITED', "exitedAt" = '2024-01-01', "exitKind" = 'EXIT_VOLUNTARY' WHERE id = ${former.memberId}::uuid`;
+    const holder = await buildMember({
+      org: t.primB1,
+      lastName: 'Держатель',
+      firstName: 'Иван',
+      middleName: 'Иванович',
+      birthDate: '1966-06-06',
+      snils: others,
+    });
+    const before = await db().person.findMany({ where: { id: { in: [former.personId, holder.personId] } } });
+    const file = csv([
+      ['Фамилия', 'Имя', 'Отчество', 'Дата рождения', 'СНИЛС'],
+      ['Вернувшаяся', 'Ада', 'Львовна', '03.03.1970', others],
+    ]);
+    const job = await importViaPage(chair, org.id, file, 'snils2.csv', { joinedAt: '01.09.2020' });
+    expect(resultOf(job).rejected.map((x) => x.errors.join('; '))).toEqual([
+      'Такой СНИЛС уже у другого человека в реестре',
+    ]);
+    expect(await db().person.findMany({ where: { id: { in: [former.personId, holder.personId] } } })).toEqual(before);
+  });
 });

@@ -114,17 +114,14 @@ describe('group operations on the member list', () => {
     const viewer = await loginAs(v.login);
     const m = await buildMember({ org: t.primA1 });
     const csrf = await csrfFrom(viewer, `/members?org=${t.terrA1.id}`);
-    const res = await viewer
-      .post('/members/bulk/exit')
-      .type('form')
-      .send({
-        _csrf: csrf,
-        org: t.terrA1.id,
-        ids: m.memberId,
-        confirmed: '1',
-        reason: 'EXIT_VOLUNTARY',
-        date: today(),
-      });
+    const res = await viewer.post('/members/bulk/exit').type('form').send({
+      _csrf: csrf,
+      org: t.terrA1.id,
+      ids: m.memberId,
+      confirmed: '1',
+      reason: 'EXIT_VOLUNTARY',
+      date: today(),
+    });
     expect(res.status).toBe(403);
     expect((await db().member.findUniqueOrThrow({ where: { id: m.memberId } })).status).toBe('ACTIVE');
   });

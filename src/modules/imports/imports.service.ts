@@ -128,6 +128,11 @@ export async function buildPlan(
         continue;
       }
       const other = byKey.get(v.identityKey) ?? (v.snils ? bySnils.get(v.snils) : undefined);
+      const snilsHolder = v.snils ? bySnils.get(v.snils) : undefined;
+      if (snilsHolder && snilsHolder.personId !== mine.personId) {
+        plan.rejected.push({ row: v.row, errors: ['Такой СНИЛС уже у другого человека в реестре'] });
+        continue;
+      }
       if (other && other.personId !== mine.personId) {
         plan.rejected.push({
           row: v.row,
@@ -159,6 +164,19 @@ export async function buildPlan(
       continue;
     }
     const p = byKey.get(v.identityKey) ?? (v.snils ? bySnils.get(v.snils) : undefined);
+    const holder = v.snils ? bySnils.get(v.snils) : undefined;
+    if (p && holder && holder.personId !== p.personId) {
+      // This identity is a former member, but the СНИЛС typed is someone else's: never reuse either record.
+      plan.rejected.push({ row: v.row, errors: ['Такой СНИЛС уже у другого человека в реестре'] });
+      continue;
+    }
+    if (p && !p.memberId && v.snils && p.snils && p.snils !== v.snils) {
+      plan.rejected.push({
+        row: v.row,
+        errors: ['У человека с такими ФИО и датой рождения в реестре записан другой СНИЛС: проверьте номер'],
+      });
+      continue;
+    }
     if (p && p.identityKey !== v.identityKey) {
       // Found by СНИЛС only: another person (other ФИО or birth date). Someone of this organisation may be named.
       const here = p.memberId && hereByKey.get(p.identityKey)?.memberId === p.memberId;

@@ -81,23 +81,36 @@ export async function listMembers(path: string, q: ListQuery & { asOf: string },
   return { rows: page.map((x) => byId.get(x.id)).filter((r) => r !== undefined), total };
 }
 
-/** The person with this identity (normalised ФИО + birth date) or СНИЛС, with their active membership. */
+const withActive = {
+  members: {
+    where: { status: 'ACTIVE' as const },
+    include: { organisation: { select: { id: true, name: true, shortName: true, path: true } } },
+  },
+};
+
+/**
+ * The person with this identity (normalised ФИО + birth date), with their active membership; failing that,
+ * the person holding this СНИЛС. Callers that may write the СНИЛС check `personsFor` instead.
+ */
 export async function findExistingPerson(
   tx: Tx | undefined,
   p: { lastName: string; firstName: string; middleName?: string | null; birthDate: string; snils?: string | null },
 ) {
-  const key = identityKey(p);
-  const or: Prisma.PersonWhereInput[] = [{ identityKey: key }];
-  if (p.snils) or.push({ snils: p.snils });
-  return (tx ?? db()).person.findFirst({
-    where: { OR: or },
-    include: {
-      members: {
-        where: { status: 'ACTIVE' },
-        include: { organisation: { select: { id: true, name: true, shortName: true, path: true } } },
-      },
-    },
-  });
+  const r = await personsFor(tx, p);
+  return r.byIdentity ?? r.bySnils;
+}
+
+/** Both candidates apart: the person of this identity and the person holding this СНИЛС (may differ). */
+export async function personsFor(
+  tx: Tx | undefined,
+  p: { lastName: string; firstName: string; middleName?: string | null; birthDate: string; snils?: string | null },
+) {
+  const c = tx ?? db();
+  const [byIdentity, bySnils] = await Promise.all([
+    c.person.findUnique({ where: { identityKey: identityKey(p) }, include: withActive }),
+    p.snils ? c.person.findFirst({ where: { snils: p.snils }, include: withActive }) : Promise.resolve(null),
+  ]);
+  return { byIdentity, bySnils };
 }
 
 export interface PersonData {

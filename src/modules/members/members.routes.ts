@@ -4,7 +4,7 @@ import { renderPage } from '../../http/render';
 import type { Ctx, RouteDef } from '../../http/route';
 import { fromDate, today } from '../../lib/dates';
 import { fullName } from '../../lib/names';
-import { SYSTEM_ACTOR, scopePaths, type Actor } from '../../policy/actor';
+import { SYSTEM_ACTOR, isVisible, scopePaths, type Actor } from '../../policy/actor';
 import { formatCardNumber } from '../../lib/cardNumber';
 import { cardsOfMember } from '../cards/cards.repo';
 import { BLOCK_REASONS } from '../cards/cards.service';
@@ -202,7 +202,7 @@ export function memberPages(): RouteDef[] {
               cardHref: existing.organisationId ? `/members/${existing.memberId}` : null,
             });
           }
-          return renderNew(ctx, org, ctx.body, formErrors(e), 400);
+          return renderNew(ctx, org, ctx.body, formErrors(e), e instanceof AppError && e.status === 409 ? 409 : 400);
         }
       },
     },
@@ -622,16 +622,19 @@ async function renderCard(
         label,
         active: consents.some((c) => c.kind === value && !c.withdrawnAt),
       })),
-      positions: positions.map((p) => ({
-        id: p.id,
-        label: POSITION_LABELS[p.kind],
-        title: p.title,
-        org: p.organisation.shortName ?? p.organisation.name,
-        startDate: p.startDate,
-        endDate: p.endDate,
-        isPaid: p.isPaid,
-        isElected: p.isElected,
-      })),
+      // Positions held outside the caller's scope (another region's committee) are not shown at all.
+      positions: positions
+        .filter((p) => isVisible(ctx.actor, p.organisation.path))
+        .map((p) => ({
+          id: p.id,
+          label: POSITION_LABELS[p.kind],
+          title: p.title,
+          org: p.organisation.shortName ?? p.organisation.name,
+          startDate: p.startDate,
+          endDate: p.endDate,
+          isPaid: p.isPaid,
+          isElected: p.isElected,
+        })),
       positionOptions,
       categoryOptions,
       positionOrgOptions: positionOrgs.map((o) => ({ value: o.id, label: o.shortName ?? o.name })),

@@ -16,6 +16,7 @@ import {
   currentConsent,
   endPosition,
   findExistingPerson,
+  personsFor,
   insertConsents,
   insertMembership,
   insertPerson,
@@ -63,6 +64,19 @@ export function duplicateError(
   );
 }
 
+/** The СНИЛС typed belongs to another person of the registry: shown on the СНИЛС field. */
+export function snilsConflict() {
+  return new AppError('CONFLICT', 'Этот СНИЛС уже записан в реестре за другим человеком', {
+    snils: 'Этот СНИЛС записан в реестре за другим человеком (другие ФИО или дата рождения). Проверьте номер',
+  });
+}
+
+function snilsMismatch() {
+  return new AppError('CONFLICT', 'У человека с такими ФИО и датой рождения в реестре другой СНИЛС', {
+    snils: 'У человека с такими ФИО и датой рождения в реестре записан другой СНИЛС. Проверьте номер',
+  });
+}
+
 export function assertHoldsMembers(org: OrgRow, field = 'organisationId') {
   if (!LEVELS[org.kind].holdsMembers)
     throw new AppError(
@@ -91,12 +105,16 @@ export async function createMember(actor: Actor, org: OrgRow, input: NewMember):
     });
   try {
     return await db().$transaction(async (tx) => {
-      const existing = await findExistingPerson(tx, input);
+      const { byIdentity: existing, bySnils } = await personsFor(tx, input);
+      // A СНИЛС recorded for someone else (other ФИО or birth date) is a conflict to resolve, never a reason
+      // to reuse and rename that person's record.
+      if (bySnils && bySnils.id !== existing?.id) throw snilsConflict();
       if (existing?.members.length)
         throw duplicateError(actor, {
           memberId: existing.members[0].id,
           organisation: existing.members[0].organisation,
         });
+      if (existing && input.snils && existing.snils && existing.snils !== input.snils) throw snilsMismatch();
       const person = existing ? await updatePerson(tx, existing.id, input) : await insertPerson(tx, input);
       const member = await insertMembership(tx, {
         personId: person.id,
@@ -176,7 +194,8 @@ export async function updateMember(
   try {
     return await db().$transaction(async (tx) => {
       await lockedMember(tx, member.id, version);
-      const other = await findExistingPerson(tx, merged);
+      const { byIdentity: other, bySnils } = await personsFor(tx, merged);
+      if (bySnils && bySnils.id !== p.id) throw snilsConflict();
       if (other && other.id !== p.id)
         throw new AppError(
           'DUPLICATE_PERSON',

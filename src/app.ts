@@ -17,6 +17,7 @@ import { pathIds } from './modules/organisations/organisations.repo';
 import { authPages } from './modules/auth/auth.routes';
 import { orgPages } from './modules/organisations/organisations.routes';
 import { memberPages } from './modules/members/members.routes';
+import { transferRequestPages } from './modules/members/transfers.routes';
 import { userPages } from './modules/users/users.routes';
 import { auditPages } from './modules/audit/audit.routes';
 import { cardApiRoutes } from './modules/cards/cards.api';
@@ -108,6 +109,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...orgPages(),
     ...bulkPages(),
     ...memberPages(),
+    ...transferRequestPages(),
     ...userPages(),
     ...auditPages(),
     ...cardPages(),

@@ -26,12 +26,14 @@ import { partnerPages } from './modules/cards/partners.routes';
 import { verifyApi, verifyPages } from './modules/cards/public.routes';
 import { verifyLimiters } from './modules/cards/verify';
 import { eventApiRoutes, eventPages } from './modules/events/events.routes';
+import { checkinLimiters } from './modules/events/limits';
 import { reportApi, reportPages } from './modules/reports/reports.routes';
 import { importApi, importPages } from './modules/imports/imports.routes';
 import { bulkPages } from './modules/members/bulk.routes';
 import { applicationPages } from './modules/applications/applications.routes';
 import { customPages } from './modules/custom/custom.routes';
 import { apiRoutes } from './modules/api/api.routes';
+import { outboxPages } from './modules/mail/outbox.routes';
 import { Prisma } from './generated/prisma/client';
 
 export interface AppOptions {
@@ -67,6 +69,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
 
   // One allowance for the public check, whether asked through the page or the API.
   const verifyLimits = verifyLimiters();
+  const checkinLimits = checkinLimiters();
 
   // API: JSON, bearer tokens, no cookies, so no CSRF.
   const api = express.Router();
@@ -74,7 +77,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
   mount(api, { loadActor: actorFromRequest }, [
     ...apiRoutes(),
     ...cardApiRoutes(),
-    ...eventApiRoutes(),
+    ...eventApiRoutes(checkinLimits),
     ...verifyApi(verifyLimits),
     ...reportApi(),
     ...importApi(),
@@ -110,12 +113,13 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...cardPages(),
     ...bonusPages(),
     ...partnerPages(),
-    ...eventPages(),
+    ...eventPages(checkinLimits),
     ...verifyPages(verifyLimits),
     ...reportPages(),
     ...importPages(),
     ...applicationPages(),
     ...customPages(),
+    ...outboxPages(),
   ];
   mount(pages, { loadActor: actorFromRequest }, defs);
   app.use(pages);

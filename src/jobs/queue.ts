@@ -14,14 +14,22 @@ export function registerHandler(queue: string, fn: Handler) {
   handlers.set(queue, fn);
 }
 
+/** Work a starting worker does before it takes jobs: e.g. taking up again what a killed process left running. */
+type Startup = () => Promise<void>;
+const startups: Startup[] = [];
+export function registerWorkerStartup(fn: Startup) {
+  startups.push(fn);
+}
+
 export async function startQueue(url: string, opts: { work: boolean }): Promise<void> {
   boss = new PgBoss({ connectionString: url, schema: 'pgboss', max: 3 });
   boss.on('error', (e) => {
     if (config.LOG_LEVEL !== 'silent') console.error('Очередь задач:', e.message);
   });
   await boss.start();
+  for (const name of handlers.keys()) await boss.createQueue(name);
+  if (opts.work) for (const s of startups) await s();
   for (const [name, fn] of handlers) {
-    await boss.createQueue(name);
     if (opts.work)
       await boss.work(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
         for (const j of jobs) await fn(j.data as Record<string, unknown>);

@@ -35,6 +35,10 @@ export const ACTIONS = [
   'report.campaign',
   'report.template',
   'member.import',
+  // Informing: publishing to an audience in the subtree (and seeing who has read, downloaded, answered).
+  'announcement.publish',
+  'document.publish',
+  'survey.publish',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 export type RouteAction = Action | 'public' | 'self';
@@ -66,6 +70,9 @@ const CHAIR: Action[] = [
   'report.accept',
   'report.campaign',
   'member.import',
+  'announcement.publish',
+  'document.publish',
+  'survey.publish',
 ];
 
 /**

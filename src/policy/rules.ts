@@ -35,6 +35,10 @@ export const ACTIONS = [
   'report.campaign',
   'report.template',
   'member.import',
+  // The outbox of outgoing messages (codes, e-mails, SMS): the central administrator only.
+  'outbox.view',
+  'retention.manage',
+  'message.send',
   // Informing: publishing to an audience in the subtree (and seeing who has read, downloaded, answered).
   'announcement.publish',
   'document.publish',
@@ -70,6 +74,7 @@ const CHAIR: Action[] = [
   'report.accept',
   'report.campaign',
   'member.import',
+  'message.send',
   'announcement.publish',
   'document.publish',
   'survey.publish',
@@ -85,9 +90,10 @@ const CHAIR: Action[] = [
  */
 export const RULES: Record<Role, ReadonlySet<Action>> = {
   ADMIN: new Set<Action>(ACTIONS),
-  // Form templates change the union's statistics for everyone: the central administrator only.
+  // Form templates and the retention of personal data concern everyone: the central administrator only.
   CHAIR: new Set<Action>(CHAIR),
-  REGISTRAR: new Set<Action>(CHAIR.filter((a) => a !== 'user.manage')),
+  // Writing to members on the union's behalf is the chair's: the registrar keeps the registry only.
+  REGISTRAR: new Set<Action>(CHAIR.filter((a) => a !== 'user.manage' && a !== 'message.send')),
   SUBUNIT_CHAIR: new Set<Action>([...READ, 'member.create', 'member.update', 'event.checkin']),
   VIEWER: new Set<Action>(READ),
 };

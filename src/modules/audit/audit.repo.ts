@@ -57,7 +57,12 @@ export type AuditAction =
   | 'event.checkin'
   | 'event.exported'
   | 'bonus.exported'
-  | 'report.exported';
+  | 'report.exported'
+  | 'retention.settings'
+  | 'retention.run'
+  | 'retention.act.exported'
+  | 'message.created'
+  | 'message.unsubscribed';
 
 export interface AuditEntry {
   action: AuditAction;

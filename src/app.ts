@@ -34,6 +34,10 @@ import { bulkPages } from './modules/members/bulk.routes';
 import { applicationPages } from './modules/applications/applications.routes';
 import { customPages } from './modules/custom/custom.routes';
 import { apiRoutes } from './modules/api/api.routes';
+import { announcementApi } from './modules/announcements/announcements.api';
+import { announcementPages } from './modules/announcements/announcements.routes';
+import { receiptPages } from './modules/announcements/receipts.routes';
+import { informingLocals } from './modules/announcements/announcements.locals';
 import { outboxPages } from './modules/mail/outbox.routes';
 import { Prisma } from './generated/prisma/client';
 
@@ -82,6 +86,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...verifyApi(verifyLimits),
     ...reportApi(),
     ...importApi(),
+    ...announcementApi(),
   ]);
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND')));
   app.use('/api/v1', api);
@@ -122,8 +127,10 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...applicationPages(),
     ...customPages(),
     ...outboxPages(),
+    ...announcementPages(),
+    ...receiptPages(),
   ];
-  mount(pages, { loadActor: actorFromRequest }, defs);
+  mount(pages, { loadActor: actorFromRequest, pageLocals: informingLocals }, defs);
   app.use(pages);
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'Страница не найдена')));
   app.use(errorHandler);

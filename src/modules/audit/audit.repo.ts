@@ -65,7 +65,12 @@ export type AuditAction =
   | 'retention.run'
   | 'retention.act.exported'
   | 'message.created'
-  | 'message.unsubscribed';
+  | 'message.unsubscribed'
+  | 'announcement.drafted'
+  | 'announcement.published'
+  | 'announcement.edited'
+  | 'announcement.archived'
+  | 'announcement.reminded';
 
 export interface AuditEntry {
   action: AuditAction;

@@ -27,6 +27,8 @@ import { bulkPages } from './modules/members/bulk.routes';
 import { applicationPages } from './modules/applications/applications.routes';
 import { customPages } from './modules/custom/custom.routes';
 import { apiRoutes } from './modules/api/api.routes';
+import { libraryApi } from './modules/library/library.api';
+import { libraryPages } from './modules/library/library.pages';
 import { Prisma } from './generated/prisma/client';
 
 export interface AppOptions {
@@ -72,6 +74,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...verifyApi(verifyLimits),
     ...reportApi(),
     ...importApi(),
+    ...libraryApi(),
   ]);
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND')));
   app.use('/api/v1', api);
@@ -109,6 +112,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...importPages(),
     ...applicationPages(),
     ...customPages(),
+    ...libraryPages(),
   ];
   mount(pages, { loadActor: actorFromRequest }, defs);
   app.use(pages);
@@ -154,11 +158,9 @@ async function errorHandler(err: unknown, req: Request, res: Response, _next: Ne
   }
   if (res.headersSent) return;
   if (req.originalUrl.startsWith('/api/')) {
-    res
-      .status(e.status)
-      .json({
-        error: { code: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}), ...(e.extra ?? {}) },
-      });
+    res.status(e.status).json({
+      error: { code: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}), ...(e.extra ?? {}) },
+    });
     return;
   }
   try {

@@ -35,11 +35,25 @@ export const ACTIONS = [
   'report.campaign',
   'report.template',
   'member.import',
+  'document.publish',
+  'document.read',
+  'survey.publish',
+  'survey.answer',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 export type RouteAction = Action | 'public' | 'self';
 
-const READ: Action[] = ['org.view', 'member.list', 'member.view', 'card.view', 'card.progress', 'report.view'];
+const READ: Action[] = [
+  'org.view',
+  'member.list',
+  'member.view',
+  'card.view',
+  'card.progress',
+  'report.view',
+  // Reading the library and answering surveys addressed to the user (checked at the user's own organisation).
+  'document.read',
+  'survey.answer',
+];
 // 'card.batch' and 'bonus.export' act on the central council itself: only an assignment there covers it.
 const CHAIR: Action[] = [
   ...READ,
@@ -66,6 +80,8 @@ const CHAIR: Action[] = [
   'report.accept',
   'report.campaign',
   'member.import',
+  'document.publish',
+  'survey.publish',
 ];
 
 /**

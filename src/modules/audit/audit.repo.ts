@@ -57,7 +57,16 @@ export type AuditAction =
   | 'event.checkin'
   | 'event.exported'
   | 'bonus.exported'
-  | 'report.exported';
+  | 'report.exported'
+  | 'document.published'
+  | 'document.versioned'
+  | 'document.superseded'
+  | 'library.section'
+  | 'survey.published'
+  | 'survey.updated'
+  | 'survey.copied'
+  | 'survey.answered'
+  | 'survey.exported';
 
 export interface AuditEntry {
   action: AuditAction;

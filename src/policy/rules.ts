@@ -39,6 +39,10 @@ export const ACTIONS = [
   'document.read',
   'survey.publish',
   'survey.answer',
+  // The outbox of outgoing messages (codes, e-mails, SMS): the central administrator only.
+  'outbox.view',
+  'retention.manage',
+  'message.send',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 export type RouteAction = Action | 'public' | 'self';
@@ -82,6 +86,7 @@ const CHAIR: Action[] = [
   'member.import',
   'document.publish',
   'survey.publish',
+  'message.send',
 ];
 
 /**
@@ -94,9 +99,10 @@ const CHAIR: Action[] = [
  */
 export const RULES: Record<Role, ReadonlySet<Action>> = {
   ADMIN: new Set<Action>(ACTIONS),
-  // Form templates change the union's statistics for everyone: the central administrator only.
+  // Form templates and the retention of personal data concern everyone: the central administrator only.
   CHAIR: new Set<Action>(CHAIR),
-  REGISTRAR: new Set<Action>(CHAIR.filter((a) => a !== 'user.manage')),
+  // Writing to members on the union's behalf is the chair's: the registrar keeps the registry only.
+  REGISTRAR: new Set<Action>(CHAIR.filter((a) => a !== 'user.manage' && a !== 'message.send')),
   SUBUNIT_CHAIR: new Set<Action>([...READ, 'member.create', 'member.update', 'event.checkin']),
   VIEWER: new Set<Action>(READ),
 };

@@ -66,7 +66,12 @@ export type AuditAction =
   | 'survey.updated'
   | 'survey.copied'
   | 'survey.answered'
-  | 'survey.exported';
+  | 'survey.exported'
+  | 'retention.settings'
+  | 'retention.run'
+  | 'retention.act.exported'
+  | 'message.created'
+  | 'message.unsubscribed';
 
 export interface AuditEntry {
   action: AuditAction;

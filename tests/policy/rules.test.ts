@@ -58,7 +58,7 @@ const READING = [
 
 const MAY: Record<Role, readonly string[]> = {
   // Администратор ЦС: everything, including users.
-  ADMIN: [...READING, ...REGISTRY_WORK, 'user.manage', 'report.template', 'retention.manage', 'message.send'],
+  ADMIN: [...READING, ...REGISTRY_WORK, 'user.manage', 'report.template', 'retention.manage', 'message.send', 'outbox.view'],
   // Председатель: everything in the subtree, including its users and writing to its members.
   CHAIR: [...READING, ...REGISTRY_WORK, 'user.manage', 'message.send'],
   // Ответственный за работу в реестре: the chair's registry work, but does not appoint users.
@@ -76,6 +76,7 @@ const EVERY_ACTION = [
   'report.template',
   'retention.manage',
   'message.send',
+  'outbox.view',
 ];
 
 const ROLES: Role[] = ['ADMIN', 'CHAIR', 'REGISTRAR', 'SUBUNIT_CHAIR', 'VIEWER'];

@@ -35,14 +35,16 @@ export const ACTIONS = [
   'report.campaign',
   'report.template',
   'member.import',
-  'document.publish',
   'document.read',
-  'survey.publish',
   'survey.answer',
   // The outbox of outgoing messages (codes, e-mails, SMS): the central administrator only.
   'outbox.view',
   'retention.manage',
   'message.send',
+  // Informing: publishing to an audience in the subtree (and seeing who has read, downloaded, answered).
+  'announcement.publish',
+  'document.publish',
+  'survey.publish',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 export type RouteAction = Action | 'public' | 'self';
@@ -84,9 +86,10 @@ const CHAIR: Action[] = [
   'report.accept',
   'report.campaign',
   'member.import',
+  'message.send',
+  'announcement.publish',
   'document.publish',
   'survey.publish',
-  'message.send',
 ];
 
 /**

@@ -40,7 +40,8 @@ const REGISTRY_WORK = [
   'report.accept',
   'report.campaign',
   'member.import',
-  // Publishing documents and surveys to the subtree.
+  // Informing: chairs and registry staff publish announcements, documents and surveys to their subtree.
+  'announcement.publish',
   'document.publish',
   'survey.publish',
 ] as const;
@@ -58,7 +59,15 @@ const READING = [
 
 const MAY: Record<Role, readonly string[]> = {
   // Администратор ЦС: everything, including users.
-  ADMIN: [...READING, ...REGISTRY_WORK, 'user.manage', 'report.template', 'retention.manage', 'message.send', 'outbox.view'],
+  ADMIN: [
+    ...READING,
+    ...REGISTRY_WORK,
+    'user.manage',
+    'report.template',
+    'retention.manage',
+    'message.send',
+    'outbox.view',
+  ],
   // Председатель: everything in the subtree, including its users and writing to its members.
   CHAIR: [...READING, ...REGISTRY_WORK, 'user.manage', 'message.send'],
   // Ответственный за работу в реестре: the chair's registry work, but does not appoint users.

@@ -38,6 +38,8 @@ import { announcementApi } from './modules/announcements/announcements.api';
 import { announcementPages } from './modules/announcements/announcements.routes';
 import { receiptPages } from './modules/announcements/receipts.routes';
 import { informingLocals } from './modules/announcements/announcements.locals';
+import { libraryApi } from './modules/library/library.api';
+import { libraryPages } from './modules/library/library.pages';
 import { outboxPages } from './modules/mail/outbox.routes';
 import { Prisma } from './generated/prisma/client';
 
@@ -87,6 +89,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...reportApi(),
     ...importApi(),
     ...announcementApi(),
+    ...libraryApi(),
   ]);
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND')));
   app.use('/api/v1', api);
@@ -126,6 +129,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...importPages(),
     ...applicationPages(),
     ...customPages(),
+    ...libraryPages(),
     ...outboxPages(),
     ...announcementPages(),
     ...receiptPages(),

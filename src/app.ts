@@ -28,6 +28,9 @@ import { applicationPages } from './modules/applications/applications.routes';
 import { customPages } from './modules/custom/custom.routes';
 import { apiRoutes } from './modules/api/api.routes';
 import { outboxPages } from './modules/mail/outbox.routes';
+import { memberSignin } from './modules/me/signin.routes';
+import { mePages } from './modules/me/me.routes';
+import { memberFromRequest } from './modules/me/signin.service';
 import { Prisma } from './generated/prisma/client';
 
 export interface AppOptions {
@@ -63,9 +66,15 @@ export function createApp(opts: AppOptions = {}): express.Express {
   // One allowance for the public check, whether asked through the page or the API.
   const verifyLimits = verifyLimiters();
 
+  // The members' side: its own actor loader (member session field or member token), its own sign-in page.
+  const signin = memberSignin();
+
   // API: JSON, bearer tokens, no cookies, so no CSRF.
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
+  const memberApi = express.Router();
+  mount(memberApi, { loadActor: memberFromRequest }, [...signin.api]);
+  api.use(memberApi);
   mount(api, { loadActor: actorFromRequest }, [
     ...apiRoutes(),
     ...cardApiRoutes(),
@@ -112,6 +121,9 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...customPages(),
     ...outboxPages(),
   ];
+  const selfPages = express.Router();
+  mount(selfPages, { loadActor: memberFromRequest, loginPath: '/me/login' }, [...signin.pages, ...mePages()]);
+  app.use(selfPages);
   mount(pages, { loadActor: actorFromRequest }, defs);
   app.use(pages);
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'Страница не найдена')));

@@ -39,7 +39,8 @@ export const ACTIONS = [
   'outbox.view',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
-export type RouteAction = Action | 'public' | 'self';
+/** 'member-self': a member acting on their own record (their own pages and API); loads a member actor only. */
+export type RouteAction = Action | 'public' | 'self' | 'member-self';
 
 const READ: Action[] = ['org.view', 'member.list', 'member.view', 'card.view', 'card.progress', 'report.view'];
 // 'card.batch' and 'bonus.export' act on the central council itself: only an assignment there covers it.

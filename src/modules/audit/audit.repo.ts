@@ -57,7 +57,12 @@ export type AuditAction =
   | 'event.checkin'
   | 'event.exported'
   | 'bonus.exported'
-  | 'report.exported';
+  | 'report.exported'
+  | 'member.code.sent'
+  | 'member.signin'
+  | 'member.signin.failed'
+  | 'member.signout'
+  | 'member.token.created';
 
 export interface AuditEntry {
   action: AuditAction;

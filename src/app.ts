@@ -1,12 +1,17 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import path from 'node:path';
+import compression from 'compression';
 import crypto from 'node:crypto';
 import { config } from './config';
 import { AppError } from './http/errors';
 import { renderPage } from './http/render';
 import { actorFromRequest, csrf, installSessions, requireCsrf } from './http/web';
 import { mount, type RouteDef } from './http/route';
+import { assets } from './http/assets';
+import { noStoreByDefault } from './http/caching';
+import { saveSessionBeforeRedirect } from './http/flash';
+import { healthRoutes } from './http/health';
+import { requestLogger } from './http/logging';
 import { audit } from './modules/audit/audit.repo';
 import { pathIds } from './modules/organisations/organisations.repo';
 import { authPages } from './modules/auth/auth.routes';
@@ -21,6 +26,7 @@ import { partnerPages } from './modules/cards/partners.routes';
 import { verifyApi, verifyPages } from './modules/cards/public.routes';
 import { verifyLimiters } from './modules/cards/verify';
 import { eventApiRoutes, eventPages } from './modules/events/events.routes';
+import { checkinLimiters } from './modules/events/limits';
 import { reportApi, reportPages } from './modules/reports/reports.routes';
 import { importApi, importPages } from './modules/imports/imports.routes';
 import { bulkPages } from './modules/members/bulk.routes';
@@ -43,6 +49,8 @@ export function createApp(opts: AppOptions = {}): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY === '1' ? 1 : false);
   app.set('query parser', 'simple');
+  if (config.LOG_LEVEL !== 'silent') app.use(requestLogger(config.LOG_LEVEL));
+  app.use(compression());
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -57,14 +65,14 @@ export function createApp(opts: AppOptions = {}): express.Express {
       strictTransportSecurity: config.COOKIE_SECURE !== 'false',
     }),
   );
-  app.use(
-    '/static',
-    express.static(path.resolve(__dirname, '../public'), { maxAge: config.NODE_ENV === 'production' ? '7d' : 0 }),
-  );
+  app.use(assets().middleware());
   app.get('/favicon.ico', (_req, res) => res.status(204).end());
+  app.use(noStoreByDefault);
+  app.use(healthRoutes());
 
   // One allowance for the public check, whether asked through the page or the API.
   const verifyLimits = verifyLimiters();
+  const checkinLimits = checkinLimiters();
 
   // The members' side: its own actor loader (member session field or member token), its own sign-in page.
   const signin = memberSignin();
@@ -78,7 +86,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
   mount(api, { loadActor: actorFromRequest }, [
     ...apiRoutes(),
     ...cardApiRoutes(),
-    ...eventApiRoutes(),
+    ...eventApiRoutes(checkinLimits),
     ...verifyApi(verifyLimits),
     ...reportApi(),
     ...importApi(),
@@ -87,6 +95,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
   app.use('/api/v1', api);
 
   installSessions(app, opts.sessionSecret ?? config.SESSION_SECRET ?? crypto.randomBytes(32).toString('hex'));
+  app.use(saveSessionBeforeRedirect);
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.locals.csrfToken = csrf.generateToken(req);
@@ -113,7 +122,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...cardPages(),
     ...bonusPages(),
     ...partnerPages(),
-    ...eventPages(),
+    ...eventPages(checkinLimits),
     ...verifyPages(verifyLimits),
     ...reportPages(),
     ...importPages(),

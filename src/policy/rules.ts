@@ -37,6 +37,8 @@ export const ACTIONS = [
   'member.import',
   // The outbox of outgoing messages (codes, e-mails, SMS): the central administrator only.
   'outbox.view',
+  'retention.manage',
+  'message.send',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 /** 'member-self': a member acting on their own record (their own pages and API); loads a member actor only. */
@@ -69,6 +71,7 @@ const CHAIR: Action[] = [
   'report.accept',
   'report.campaign',
   'member.import',
+  'message.send',
 ];
 
 /**
@@ -81,9 +84,10 @@ const CHAIR: Action[] = [
  */
 export const RULES: Record<Role, ReadonlySet<Action>> = {
   ADMIN: new Set<Action>(ACTIONS),
-  // Form templates change the union's statistics for everyone: the central administrator only.
+  // Form templates and the retention of personal data concern everyone: the central administrator only.
   CHAIR: new Set<Action>(CHAIR),
-  REGISTRAR: new Set<Action>(CHAIR.filter((a) => a !== 'user.manage')),
+  // Writing to members on the union's behalf is the chair's: the registrar keeps the registry only.
+  REGISTRAR: new Set<Action>(CHAIR.filter((a) => a !== 'user.manage' && a !== 'message.send')),
   SUBUNIT_CHAIR: new Set<Action>([...READ, 'member.create', 'member.update', 'event.checkin']),
   VIEWER: new Set<Action>(READ),
 };

@@ -45,9 +45,9 @@ const READING = ['org.view', 'member.list', 'member.view', 'card.view', 'card.pr
 
 const MAY: Record<Role, readonly string[]> = {
   // Администратор ЦС: everything, including users.
-  ADMIN: [...READING, ...REGISTRY_WORK, 'user.manage', 'report.template'],
-  // Председатель: everything in the subtree, including its users.
-  CHAIR: [...READING, ...REGISTRY_WORK, 'user.manage'],
+  ADMIN: [...READING, ...REGISTRY_WORK, 'user.manage', 'report.template', 'retention.manage', 'message.send', 'outbox.view'],
+  // Председатель: everything in the subtree, including its users and writing to its members.
+  CHAIR: [...READING, ...REGISTRY_WORK, 'user.manage', 'message.send'],
   // Ответственный за работу в реестре: the chair's registry work, but does not appoint users.
   REGISTRAR: [...READING, ...REGISTRY_WORK],
   // Председатель профбюро / профгрупорг: see and edit the members of their sub-unit only (and check them in at events).
@@ -56,7 +56,15 @@ const MAY: Record<Role, readonly string[]> = {
   VIEWER: [...READING],
 };
 /** Every action this file has an expectation for. */
-const EVERY_ACTION = [...READING, ...REGISTRY_WORK, 'user.manage', 'report.template'];
+const EVERY_ACTION = [
+  ...READING,
+  ...REGISTRY_WORK,
+  'user.manage',
+  'report.template',
+  'retention.manage',
+  'message.send',
+  'outbox.view',
+];
 
 const ROLES: Role[] = ['ADMIN', 'CHAIR', 'REGISTRAR', 'SUBUNIT_CHAIR', 'VIEWER'];
 const LEVELS: OrgKind[] = ['CENTRAL', 'REGIONAL', 'TERRITORIAL', 'PRIMARY', 'PROFBURO'];

@@ -62,7 +62,12 @@ export type AuditAction =
   | 'member.signin'
   | 'member.signin.failed'
   | 'member.signout'
-  | 'member.token.created';
+  | 'member.token.created'
+  | 'retention.settings'
+  | 'retention.run'
+  | 'retention.act.exported'
+  | 'message.created'
+  | 'message.unsubscribed';
 
 export interface AuditEntry {
   action: AuditAction;

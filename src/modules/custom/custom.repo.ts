@@ -69,10 +69,12 @@ export function build(path: string, prm: Params): { from: string; params: unknow
   // The category on the date for members registered then (a later change does not move them); the current one otherwise.
   if (prm.category) where.push(`coalesce(r.category, m.category) = ${add(prm.category)}::"Category"`);
   if (prm.gender) where.push(`p.gender = ${add(prm.gender)}::"Gender"`);
-  if (prm.age === 'under35') where.push(`p."birthDate" > $2::date - interval '35 years'`);
+  // The copies on the registration or position first: they keep what the forms count for a depersonalised person.
+  const born = `coalesce(r."birthDate", q."birthDate", p."birthDate")`;
+  if (prm.age === 'under35') where.push(`${born} > $2::date - interval '35 years'`);
   if (prm.age === '35to55')
-    where.push(`p."birthDate" <= $2::date - interval '35 years' AND p."birthDate" > $2::date - interval '55 years'`);
-  if (prm.age === 'over55') where.push(`p."birthDate" <= $2::date - interval '55 years'`);
+    where.push(`${born} <= $2::date - interval '35 years' AND ${born} > $2::date - interval '55 years'`);
+  if (prm.age === 'over55') where.push(`${born} <= $2::date - interval '55 years'`);
   if (prm.institutionType)
     where.push(
       `EXISTS (SELECT 1 FROM "Organisation" u WHERE u.id = o."unitId" AND u."institutionType" = ${add(prm.institutionType)}::"InstitutionType")`,

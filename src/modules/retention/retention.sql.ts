@@ -1,0 +1,110 @@
+import { Prisma } from '../../generated/prisma/client';
+
+/**
+ * The set-based statements of one depersonalisation batch. They run in one transaction over the temporary table
+ * dep_batch (id, reason, basis, bd, phone, email): the persons chosen for this batch with their original birth date
+ * and contacts (the contacts only to find what was addressed to them; the table is dropped at commit).
+ */
+
+/** The placeholder every name field gets: shown as «Обезличен (ID 1a2b3c4d)» wherever a name is shown. */
+export const PLACEHOLDER_LAST = 'Обезличен';
+
+/**
+ * Persons due now: every membership ended on or before `cutoff` (the retention period after the last exit), none
+ * active, and no union position held after the cutoff; or every processing consent withdrawn on or before
+ * `withdrawnBy` (30 days ago) and none given again. A person due for both is listed once, for the retention.
+ */
+export function dueSql(cutoff: string, withdrawnBy: string, limit: number): Prisma.Sql {
+  return Prisma.sql`
+    SELECT DISTINCT ON (id) id, reason, basis FROM (
+      SELECT m."personId" AS id, 'RETENTION_EXPIRED'::"DepersonalisationReason" AS reason, max(m."exitedAt") AS basis, 1 AS pri
+      FROM "Member" m JOIN "Person" p ON p.id = m."personId"
+      WHERE p."depersonalisedAt" IS NULL
+      GROUP BY m."personId"
+      HAVING bool_and(m.status = 'EXITED' AND m."exitedAt" IS NOT NULL) AND max(m."exitedAt") <= ${cutoff}::date
+        AND NOT EXISTS (SELECT 1 FROM "Position" q WHERE q."personId" = m."personId"
+                        AND (q."endDate" IS NULL OR q."endDate" > ${cutoff}::date))
+      UNION ALL
+      SELECT c."personId", 'PROCESSING_WITHDRAWN'::"DepersonalisationReason", max(c."withdrawnAt"), 2
+      FROM "Consent" c JOIN "Person" p ON p.id = c."personId"
+      WHERE c.kind = 'PROCESSING' AND p."depersonalisedAt" IS NULL
+      GROUP BY c."personId"
+      HAVING bool_and(c."withdrawnAt" IS NOT NULL) AND max(c."withdrawnAt") <= ${withdrawnBy}::date
+    ) due
+    ORDER BY id, pri
+    LIMIT ${limit}`;
+}
+
+/** How many are due now, by reason (the settings page's preview). */
+export function dueCountSql(cutoff: string, withdrawnBy: string): Prisma.Sql {
+  return Prisma.sql`SELECT reason::text AS reason, count(*)::int AS n FROM (${dueSql(cutoff, withdrawnBy, 10_000_000)}) d GROUP BY reason`;
+}
+
+export const CREATE_BATCH = Prisma.sql`
+  CREATE TEMP TABLE dep_batch (id uuid PRIMARY KEY, reason "DepersonalisationReason" NOT NULL, basis date NOT NULL,
+    bd date, phone text, email text) ON COMMIT DROP`;
+
+/** Fills the batch, locking the persons (a concurrent correction waits, then finds the placeholder). */
+export function fillBatchSql(cutoff: string, withdrawnBy: string, limit: number): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO dep_batch (id, reason, basis, bd, phone, email)
+    SELECT p.id, d.reason, d.basis, p."birthDate", p.phone, p.email
+    FROM (${dueSql(cutoff, withdrawnBy, limit)}) d JOIN "Person" p ON p.id = d.id
+    WHERE p."depersonalisedAt" IS NULL
+    FOR UPDATE OF p`;
+}
+
+/**
+ * The person: names become the placeholder, contacts and СНИЛС go, the birth date keeps its year (1 January), the
+ * identity key becomes a random unique value (a later person with the same name and birth date is a new person).
+ * The gender stays (a statistical category). The trigger on Person then copies the reduced birth date onto the
+ * person's registrations and positions; the next two statements put the exact date back where a form needs it.
+ */
+export const DEPERSONALISE_PERSONS = Prisma.sql`
+  UPDATE "Person" p SET
+    "lastName" = ${PLACEHOLDER_LAST}, "firstName" = '(ID ' || left(p.id::text, 8) || ')', "middleName" = NULL,
+    "birthDate" = date_trunc('year', p."birthDate")::date, phone = NULL, email = NULL, snils = NULL,
+    "lastNameKey" = upper(${PLACEHOLDER_LAST}), "identityKey" = 'обезличен|' || gen_random_uuid()::text,
+    "depersonalisedAt" = now(), version = p.version + 1, "updatedAt" = now()
+  FROM dep_batch b WHERE p.id = b.id`;
+
+/**
+ * The copies on Registration keep the exact birth date only where 1 January would move the member across the
+ * youth line (35 years) on some day of that registration period: every count as of any date stays the same.
+ */
+export const RESTORE_REGISTRATION_COPIES = Prisma.sql`
+  UPDATE "Registration" r SET "birthDate" = b.bd
+  FROM "Member" m, dep_batch b
+  WHERE r."memberId" = m.id AND m."personId" = b.id
+    AND age_rule_crossed(b.bd, r."validFrom", r."validTo" - 1, ARRAY[35])`;
+
+/** The same for positions (the chairs' age bands: 35 and 55 years; a position counts up to its end date inclusive). */
+export const RESTORE_POSITION_COPIES = Prisma.sql`
+  UPDATE "Position" q SET "birthDate" = b.bd
+  FROM dep_batch b
+  WHERE q."personId" = b.id AND age_rule_crossed(b.bd, q."startDate", q."endDate", ARRAY[35, 55])`;
+
+/** Free texts and numbers tied to the person: memberships, movements, cards, card history, join applications, imports. */
+export const CLEAR_RELATED = [
+  Prisma.sql`UPDATE "Member" m SET "exitNote" = NULL, "externalId" = NULL, version = m.version + 1, "updatedAt" = now()
+    FROM dep_batch b WHERE m."personId" = b.id`,
+  Prisma.sql`UPDATE "Movement" v SET note = NULL FROM "Member" m, dep_batch b
+    WHERE v."memberId" = m.id AND m."personId" = b.id AND v.note IS NOT NULL`,
+  // A card number is an identifier of the holder: replaced by a 19-digit number the union never issues (its own are 16).
+  Prisma.sql`UPDATE "Card" c SET "printedName" = NULL, "blockReason" = NULL, "updatedAt" = now(),
+    number = '9' || lpad((floor(random() * 1e18))::bigint::text, 18, '0')
+    FROM "Member" m, dep_batch b WHERE c."memberId" = m.id AND m."personId" = b.id`,
+  Prisma.sql`UPDATE "CardEvent" e SET note = NULL FROM "Card" c, "Member" m, dep_batch b
+    WHERE e."cardId" = c.id AND c."memberId" = m.id AND m."personId" = b.id AND e.note IS NOT NULL`,
+  Prisma.sql`UPDATE "JoinApplication" j SET "lastName" = NULL, "firstName" = NULL, "middleName" = NULL, "birthDate" = NULL,
+    phone = NULL, email = NULL, "declineReason" = NULL
+    FROM "Member" m, dep_batch b WHERE j."memberId" = m.id AND m."personId" = b.id`,
+  Prisma.sql`UPDATE "ImportChange" i SET before = NULL FROM "Member" m, dep_batch b
+    WHERE i."memberId" = m.id AND m."personId" = b.id AND i.before IS NOT NULL`,
+];
+
+export function recordItemsSql(actId: string): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO "DepersonalisationItem" ("actId", "personId", reason, "basisDate")
+    SELECT ${actId}::uuid, b.id, b.reason, b.basis FROM dep_batch b`;
+}

@@ -41,6 +41,9 @@ import { informingLocals } from './modules/announcements/announcements.locals';
 import { libraryApi } from './modules/library/library.api';
 import { libraryPages } from './modules/library/library.pages';
 import { outboxPages } from './modules/mail/outbox.routes';
+import { memberSignin } from './modules/me/signin.routes';
+import { mePages } from './modules/me/me.routes';
+import { memberFromRequest } from './modules/me/signin.service';
 import { Prisma } from './generated/prisma/client';
 
 export interface AppOptions {
@@ -78,9 +81,15 @@ export function createApp(opts: AppOptions = {}): express.Express {
   const verifyLimits = verifyLimiters();
   const checkinLimits = checkinLimiters();
 
+  // The members' side: its own actor loader (member session field or member token), its own sign-in page.
+  const signin = memberSignin();
+
   // API: JSON, bearer tokens, no cookies, so no CSRF.
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
+  const memberApi = express.Router();
+  mount(memberApi, { loadActor: memberFromRequest }, [...signin.api]);
+  api.use(memberApi);
   mount(api, { loadActor: actorFromRequest }, [
     ...apiRoutes(),
     ...cardApiRoutes(),
@@ -134,6 +143,9 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...announcementPages(),
     ...receiptPages(),
   ];
+  const selfPages = express.Router();
+  mount(selfPages, { loadActor: memberFromRequest, loginPath: '/me/login' }, [...signin.pages, ...mePages()]);
+  app.use(selfPages);
   mount(pages, { loadActor: actorFromRequest, pageLocals: informingLocals }, defs);
   app.use(pages);
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'Страница не найдена')));

@@ -27,6 +27,7 @@ import { bulkPages } from './modules/members/bulk.routes';
 import { applicationPages } from './modules/applications/applications.routes';
 import { customPages } from './modules/custom/custom.routes';
 import { apiRoutes } from './modules/api/api.routes';
+import { outboxPages } from './modules/mail/outbox.routes';
 import { Prisma } from './generated/prisma/client';
 
 export interface AppOptions {
@@ -109,6 +110,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...importPages(),
     ...applicationPages(),
     ...customPages(),
+    ...outboxPages(),
   ];
   mount(pages, { loadActor: actorFromRequest }, defs);
   app.use(pages);
@@ -154,11 +156,9 @@ async function errorHandler(err: unknown, req: Request, res: Response, _next: Ne
   }
   if (res.headersSent) return;
   if (req.originalUrl.startsWith('/api/')) {
-    res
-      .status(e.status)
-      .json({
-        error: { code: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}), ...(e.extra ?? {}) },
-      });
+    res.status(e.status).json({
+      error: { code: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}), ...(e.extra ?? {}) },
+    });
     return;
   }
   try {

@@ -19,6 +19,12 @@ const schema = z.object({
   /** Set by the embedded start only: demo logins work on the embedded demo database and nowhere else. */
   DEMO_MODE: z.enum(['0', '1']).default('0'),
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
+  /** Outgoing e-mail, e.g. smtp://user:pass@host:587; without it e-mails stay in the outbox (/outbox). */
+  SMTP_URL: z.string().url().optional(),
+  /** The sender of outgoing e-mail, e.g. "Профсоюз образования <noreply@example.ru>". */
+  MAIL_FROM: z.string().min(3).optional(),
+  /** An HTTP gateway for SMS: POST JSON {to, text}; without it SMS stay in the outbox. */
+  SMS_URL: z.string().url().optional(),
 });
 
 const parsed = schema.safeParse(process.env);

@@ -37,6 +37,8 @@ export const ACTIONS = [
   'member.import',
   'retention.manage',
   'message.send',
+  // The outbox of outgoing messages (codes, e-mails, SMS): the central administrator only.
+  'outbox.view',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 export type RouteAction = Action | 'public' | 'self';

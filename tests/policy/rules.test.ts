@@ -45,7 +45,15 @@ const READING = ['org.view', 'member.list', 'member.view', 'card.view', 'card.pr
 
 const MAY: Record<Role, readonly string[]> = {
   // Администратор ЦС: everything, including users.
-  ADMIN: [...READING, ...REGISTRY_WORK, 'user.manage', 'report.template', 'retention.manage', 'message.send'],
+  ADMIN: [
+    ...READING,
+    ...REGISTRY_WORK,
+    'user.manage',
+    'report.template',
+    'retention.manage',
+    'message.send',
+    'outbox.view',
+  ],
   // Председатель: everything in the subtree, including its users and writing to its members.
   CHAIR: [...READING, ...REGISTRY_WORK, 'user.manage', 'message.send'],
   // Ответственный за работу в реестре: the chair's registry work, but does not appoint users.
@@ -63,6 +71,7 @@ const EVERY_ACTION = [
   'report.template',
   'retention.manage',
   'message.send',
+  'outbox.view',
 ];
 
 const ROLES: Role[] = ['ADMIN', 'CHAIR', 'REGISTRAR', 'SUBUNIT_CHAIR', 'VIEWER'];

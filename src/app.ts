@@ -28,6 +28,7 @@ import { applicationPages } from './modules/applications/applications.routes';
 import { customPages } from './modules/custom/custom.routes';
 import { apiRoutes } from './modules/api/api.routes';
 import { outboxPages } from './modules/mail/outbox.routes';
+import { retentionPages } from './modules/retention/retention.routes';
 import { Prisma } from './generated/prisma/client';
 
 export interface AppOptions {
@@ -111,6 +112,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...applicationPages(),
     ...customPages(),
     ...outboxPages(),
+    ...retentionPages(),
   ];
   mount(pages, { loadActor: actorFromRequest }, defs);
   app.use(pages);

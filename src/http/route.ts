@@ -74,7 +74,11 @@ export function mount(router: Router, deps: RouteDeps, defs: RouteDef[]): void {
         res.locals.actor = actor;
         if (actor) {
           const users = scopePaths(actor, 'user.manage');
-          res.locals.nav = { users: users === 'all' || users.length > 0 };
+          const retention = scopePaths(actor, 'retention.manage');
+          res.locals.nav = {
+            users: users === 'all' || users.length > 0,
+            retention: retention === 'all' || retention.length > 0,
+          };
         }
         const params = parse(def.params, req.params, 'params');
         const query = parse(def.query, req.query, 'query');

@@ -10,8 +10,15 @@ let boss: PgBoss | undefined;
 type Handler = (data: Record<string, unknown>) => Promise<void>;
 const handlers = new Map<string, Handler>();
 
+const schedules = new Map<string, string>();
+
 export function registerHandler(queue: string, fn: Handler) {
   handlers.set(queue, fn);
+}
+
+/** Runs a queue's handler on a cron schedule (Moscow time) in the process that works the queue. */
+export function registerSchedule(queue: string, cron: string) {
+  schedules.set(queue, cron);
 }
 
 export async function startQueue(url: string, opts: { work: boolean }): Promise<void> {
@@ -22,6 +29,8 @@ export async function startQueue(url: string, opts: { work: boolean }): Promise<
   await boss.start();
   for (const [name, fn] of handlers) {
     await boss.createQueue(name);
+    const cron = schedules.get(name);
+    if (cron && opts.work) await boss.schedule(name, cron, {}, { tz: 'Europe/Moscow' });
     if (opts.work)
       await boss.work(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
         for (const j of jobs) await fn(j.data as Record<string, unknown>);

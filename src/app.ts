@@ -29,6 +29,8 @@ import { customPages } from './modules/custom/custom.routes';
 import { apiRoutes } from './modules/api/api.routes';
 import { outboxPages } from './modules/mail/outbox.routes';
 import { retentionPages } from './modules/retention/retention.routes';
+import { messageApi, messagePages } from './modules/messages/messages.routes';
+import { unsubscribePages } from './modules/messages/unsubscribe.routes';
 import { Prisma } from './generated/prisma/client';
 
 export interface AppOptions {
@@ -74,9 +76,15 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...verifyApi(verifyLimits),
     ...reportApi(),
     ...importApi(),
+    ...messageApi(),
   ]);
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND')));
   app.use('/api/v1', api);
+
+  // One-click unsubscribe (RFC 8058): before sessions and CSRF, the signed token in the URL is the authorisation.
+  const unsubscribe = express.Router();
+  mount(unsubscribe, { loadActor: async () => null }, unsubscribePages());
+  app.use(unsubscribe);
 
   installSessions(app, opts.sessionSecret ?? config.SESSION_SECRET ?? crypto.randomBytes(32).toString('hex'));
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
@@ -113,6 +121,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...customPages(),
     ...outboxPages(),
     ...retentionPages(),
+    ...messagePages(),
   ];
   mount(pages, { loadActor: actorFromRequest }, defs);
   app.use(pages);

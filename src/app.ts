@@ -44,6 +44,9 @@ import { outboxPages } from './modules/mail/outbox.routes';
 import { memberSignin } from './modules/me/signin.routes';
 import { mePages } from './modules/me/me.routes';
 import { memberFromRequest } from './modules/me/signin.service';
+import { retentionPages } from './modules/retention/retention.routes';
+import { messageApi, messagePages } from './modules/messages/messages.routes';
+import { unsubscribePages } from './modules/messages/unsubscribe.routes';
 import { Prisma } from './generated/prisma/client';
 
 export interface AppOptions {
@@ -99,9 +102,15 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...importApi(),
     ...announcementApi(),
     ...libraryApi(),
+    ...messageApi(),
   ]);
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND')));
   app.use('/api/v1', api);
+
+  // One-click unsubscribe (RFC 8058): before sessions and CSRF, the signed token in the URL is the authorisation.
+  const unsubscribe = express.Router();
+  mount(unsubscribe, { loadActor: async () => null }, unsubscribePages());
+  app.use(unsubscribe);
 
   installSessions(app, opts.sessionSecret ?? config.SESSION_SECRET ?? crypto.randomBytes(32).toString('hex'));
   app.use(saveSessionBeforeRedirect);
@@ -142,6 +151,8 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...outboxPages(),
     ...announcementPages(),
     ...receiptPages(),
+    ...retentionPages(),
+    ...messagePages(),
   ];
   const selfPages = express.Router();
   mount(selfPages, { loadActor: memberFromRequest, loginPath: '/me/login' }, [...signin.pages, ...mePages()]);

@@ -80,7 +80,11 @@ export function mount(router: Router, deps: RouteDeps, defs: RouteDef[]): void {
         res.locals.actor = actor;
         if (actor) {
           const users = scopePaths(actor, 'user.manage');
-          res.locals.nav = { users: users === 'all' || users.length > 0 };
+          const retention = scopePaths(actor, 'retention.manage');
+          res.locals.nav = {
+            users: users === 'all' || users.length > 0,
+            retention: retention === 'all' || retention.length > 0,
+          };
           if (def.kind === 'page' && deps.pageLocals && actor.kind === 'user') await deps.pageLocals(actor, res);
         }
         const params = parse(def.params, req.params, 'params');

@@ -612,6 +612,9 @@ describe('every route declares its policy action', () => {
       'page post /me/login/code',
       'api post /member/auth/code',
       'api post /member/auth/token',
+      // One-click unsubscribe (RFC 8058): the signed token in the link is the authorisation.
+      'page get /unsubscribe/:token',
+      'page post /unsubscribe/:token',
     ]);
     const pub = all.filter((r) => r.action === 'public').map((r) => `${r.kind} ${r.method} ${r.path}`);
     expect(pub.filter((k) => !allowedPublic.has(k))).toEqual([]);

@@ -61,11 +61,30 @@ export type AuditAction =
   | 'event.exported'
   | 'bonus.exported'
   | 'report.exported'
+  | 'document.published'
+  | 'document.versioned'
+  | 'document.superseded'
+  | 'library.section'
+  | 'survey.published'
+  | 'survey.updated'
+  | 'survey.copied'
+  | 'survey.answered'
+  | 'survey.exported'
+  | 'member.code.sent'
+  | 'member.signin'
+  | 'member.signin.failed'
+  | 'member.signout'
+  | 'member.token.created'
   | 'retention.settings'
   | 'retention.run'
   | 'retention.act.exported'
   | 'message.created'
-  | 'message.unsubscribed';
+  | 'message.unsubscribed'
+  | 'announcement.drafted'
+  | 'announcement.published'
+  | 'announcement.edited'
+  | 'announcement.archived'
+  | 'announcement.reminded';
 
 export interface AuditEntry {
   action: AuditAction;

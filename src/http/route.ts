@@ -4,6 +4,7 @@ import type { Actor } from '../policy/actor';
 import { decide, scopePaths } from '../policy/actor';
 import type { Action, RouteAction } from '../policy/rules';
 import { AppError, fieldErrors } from './errors';
+import { assertCleanText } from './text';
 
 export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 
@@ -62,6 +63,7 @@ export function mount(router: Router, deps: RouteDeps, defs: RouteDef[]): void {
     registry.set(`${def.kind} ${def.method} ${def.path}`, def);
     router[def.method](def.path, ...(def.before ?? []), async (req: Request, res: Response, next: NextFunction) => {
       try {
+        assertCleanText({ body: req.body as unknown, query: req.query, params: req.params });
         let actor: Actor | null = null;
         if (def.action !== 'public') {
           actor = await deps.loadActor(req);

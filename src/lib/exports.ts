@@ -29,10 +29,10 @@ export async function sendXlsx(
   wb.creator = 'Единый реестр';
   const ws = wb.addWorksheet(sheet.slice(0, 31));
   if (opts.title) {
-    ws.addRow([opts.title]).font = { bold: true, size: 13 };
+    ws.addRow([neutralise(opts.title)]).font = { bold: true, size: 13 };
     ws.addRow([]);
   }
-  const header = ws.addRow(columns.map((c) => c.header));
+  const header = ws.addRow(columns.map((c) => neutralise(c.header)));
   header.font = { bold: true };
   columns.forEach((c, i) => {
     ws.getColumn(i + 1).width = c.width ?? 18;

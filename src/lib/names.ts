@@ -62,3 +62,15 @@ export function compareRu(a: string, b: string): number {
 export function fullName(p: { lastName: string; firstName: string; middleName?: string | null }): string {
   return [p.lastName, p.firstName, p.middleName].filter(Boolean).join(' ');
 }
+
+/**
+ * The gender a Russian patronymic tells: ‑вна/‑чна/‑кызы (also «… кызы» written apart) → FEMALE,
+ * ‑вич/‑ич/‑оглы (also «… оглы») → MALE; anything else (none, foreign, ambiguous) → null («не указан»).
+ */
+export function genderFromPatronymic(middleName: string | null | undefined): 'MALE' | 'FEMALE' | null {
+  const m = (middleName ?? '').trim().toLowerCase().replace(/ё/g, 'е');
+  if (!m) return null;
+  if (/(вна|чна|кызы|гызы)$/.test(m)) return 'FEMALE';
+  if (/(ич|оглы|оглу|улы|уулу)$/.test(m)) return 'MALE';
+  return null;
+}

@@ -1,6 +1,6 @@
 import type { Category, Gender } from '../../generated/prisma/client';
 import { ageOn, parseDay, today } from '../../lib/dates';
-import { cleanName, identityKey, nameProblem } from '../../lib/names';
+import { cleanName, identityKey, nameProblem, genderFromPatronymic } from '../../lib/names';
 import { normaliseSnils, snilsProblem } from '../../lib/snils';
 
 /** Fields a column can be mapped to, with the header words that suggest them. */
@@ -180,7 +180,7 @@ export function convertRow(
     if (['м', 'муж', 'мужской', 'm', 'male'].includes(g)) gender = 'MALE';
     else if (['ж', 'жен', 'женский', 'f', 'female'].includes(g)) gender = 'FEMALE';
     else errors.push(`Пол «${get('gender')}»: М или Ж`);
-  }
+  } else gender = genderFromPatronymic(middleName);
   let snils: string | null = null;
   if (get('snils')) {
     // Excel drops leading zeros of numbers: 10 digits or fewer are padded back.

@@ -2,6 +2,7 @@ import { db, type Tx } from '../../db';
 import { Prisma, type Category, type ConsentKind, type MovementKind } from '../../generated/prisma/client';
 import { AppError } from '../../http/errors';
 import { fromDate, today } from '../../lib/dates';
+import { genderFromPatronymic } from '../../lib/names';
 import { isVisible, type Actor } from '../../policy/actor';
 import { audit } from '../audit/audit.repo';
 import { setCardsStatus } from '../cards/cards.repo';
@@ -98,6 +99,8 @@ function isDuplicateRace(e: unknown): boolean {
  * a former member who rejoins keeps their person record.
  */
 export async function createMember(actor: Actor, org: OrgRow, input: NewMember): Promise<MemberFull> {
+  // Without a gender given, the patronymic tells it where it can (‑вна → Ж, ‑вич → М); otherwise «не указан».
+  input = { ...input, gender: input.gender ?? genderFromPatronymic(input.middleName) };
   assertHoldsMembers(org);
   if (input.consents.processing !== true)
     throw new AppError('UNPROCESSABLE', 'Без согласия на обработку персональных данных поставить на учёт нельзя', {

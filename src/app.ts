@@ -118,8 +118,14 @@ export function createApp(opts: AppOptions = {}): express.Express {
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.locals.csrfToken = csrf.generateToken(req);
     res.locals.path = req.path;
-    res.locals.flash = req.session.flash;
-    delete req.session.flash;
+    // A message for the next page (set while this request redirects, e.g. the 12-hour limit) waits for it.
+    if (req.session.flashNext) {
+      req.session.flash = req.session.flashNext;
+      delete req.session.flashNext;
+    } else {
+      res.locals.flash = req.session.flash;
+      delete req.session.flash;
+    }
     next();
   });
   app.use((req: Request, res: Response, next: NextFunction) => {

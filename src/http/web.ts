@@ -17,6 +17,7 @@ declare module 'express-session' {
     createdAt?: number;
     returnTo?: string;
     flash?: string;
+    flashNext?: string;
     loginValue?: string;
     /** A member signed in on the members' side (/me): never read by the chairs' actor loader. */
     memberPersonId?: string;
@@ -70,7 +71,13 @@ export function installSessions(app: Express, secret: string): void {
   // Absolute timeout: a session older than 12 h ends whatever the activity.
   app.use((req: Request, _res: Response, next: NextFunction) => {
     if (req.session?.createdAt && Date.now() - req.session.createdAt > ABSOLUTE_TIMEOUT_MS) {
-      req.session.destroy(() => next());
+      // A fresh, empty session (not a destroyed one: the rest of the request reads req.session): the page
+      // then redirects to the sign-in page, which says why.
+      req.session.regenerate((err) => {
+        if (err) return next(err);
+        req.session.flashNext = 'Сеанс завершён: прошло 12 часов со входа. Войдите снова';
+        next();
+      });
       return;
     }
     next();

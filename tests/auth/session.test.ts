@@ -204,13 +204,22 @@ describe('login rate limit', () => {
     }
     const blocked = await agent.post('/login').type('form').send({ _csrf: csrf, login: u.login, password: PASSWORD });
     expect(blocked.status).toBe(429);
-    expect(blocked.text).toContain('Слишком много попыток');
+    expect(blocked.text).toContain('Слишком много неудачных попыток');
+    // When to try again, and the typed login kept on the re-shown form.
+    expect(blocked.text).toMatch(/Попробуйте снова через \d+ мин\./);
+    expect(blocked.text).toContain(`value="${u.login}"`);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     // The same login typed with other case or spaces is the same login.
     const variant = await agent
       .post('/login')
       .type('form')
       .send({ _csrf: csrf, login: `  ${u.login.toUpperCase()} `, password: PASSWORD });
     expect(variant.status).toBe(429);
+  });
+
+  it('successful sign-ins do not count: one login signs in 15 times in a row from one address', async () => {
+    const u = await userWith('CHAIR', t.primA1);
+    for (let i = 0; i < 15; i++) await expect(loginAs(u.login)).resolves.toBeDefined();
   });
 
   it('does not lock out another login from the same address', async () => {
@@ -395,5 +404,21 @@ describe('password change on the profile page', () => {
 
     await expect(loginAs(u.login, 'New-password-2026')).resolves.toBeDefined();
     await expect(loginAs(u.login, PASSWORD)).rejects.toThrow(/401/);
+  });
+});
+
+describe('the 12-hour absolute session limit', () => {
+  it('an older session leads to the sign-in page with a message, not a 500', async () => {
+    const u = await userWith('CHAIR', t.primA1);
+    const agent = await loginAs(u.login);
+    expect((await agent.get(`/orgs/${t.primA1.id}`)).status).toBe(200);
+    await db()
+      .$executeRaw`UPDATE "session" SET sess = jsonb_set(sess::jsonb, '{createdAt}', to_jsonb(${Date.now() - 13 * 3600_000}::bigint))::json`;
+    const res = await agent.get(`/orgs/${t.primA1.id}`);
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/login');
+    const login = await agent.get('/login');
+    expect(login.status).toBe(200);
+    expect(login.text).toContain('прошло 12 часов');
   });
 });

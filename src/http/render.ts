@@ -4,12 +4,14 @@ import type { Response } from 'express';
 import { config } from '../config';
 import { formatDateTime, formatDay, parseDay } from '../lib/dates';
 import { assets } from './assets';
+import { namedMessage } from './field-labels';
 
 export const VIEWS_DIR = path.resolve(__dirname, '../../views');
 
 const helpers = {
   formatDay,
   formatDateTime,
+  namedMessage,
   /** The fingerprinted URL of a file in public/ (long-cached). */
   asset(name: string): string {
     return assets().url(name);

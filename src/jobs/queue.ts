@@ -10,6 +10,8 @@ let boss: PgBoss | undefined;
 type Handler = (data: Record<string, unknown>) => Promise<void>;
 const handlers = new Map<string, Handler>();
 
+const schedules = new Map<string, string>();
+
 export function registerHandler(queue: string, fn: Handler) {
   handlers.set(queue, fn);
 }
@@ -21,6 +23,11 @@ export function registerWorkerStartup(fn: Startup) {
   startups.push(fn);
 }
 
+/** Runs a queue's handler on a cron schedule (Moscow time) in the process that works the queue. */
+export function registerSchedule(queue: string, cron: string) {
+  schedules.set(queue, cron);
+}
+
 export async function startQueue(url: string, opts: { work: boolean }): Promise<void> {
   boss = new PgBoss({ connectionString: url, schema: 'pgboss', max: 3 });
   boss.on('error', (e) => {
@@ -30,6 +37,8 @@ export async function startQueue(url: string, opts: { work: boolean }): Promise<
   for (const name of handlers.keys()) await boss.createQueue(name);
   if (opts.work) for (const s of startups) await s();
   for (const [name, fn] of handlers) {
+    const cron = schedules.get(name);
+    if (cron && opts.work) await boss.schedule(name, cron, {}, { tz: 'Europe/Moscow' });
     if (opts.work)
       await boss.work(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
         for (const j of jobs) await fn(j.data as Record<string, unknown>);

@@ -49,7 +49,8 @@ export async function renderPage(
   model: Record<string, unknown> & { title: string },
   status = 200,
 ): Promise<void> {
-  const locals = { ...res.locals, ...model, h: helpers };
+  // _ids: the ids the field partial handed out in this page, so that none is used twice.
+  const locals = { ...res.locals, ...model, h: helpers, _ids: new Set<string>() };
   const body = await ejs.renderFile(path.join(VIEWS_DIR, `${view}.ejs`), locals, {
     root: VIEWS_DIR,
     views: [VIEWS_DIR],

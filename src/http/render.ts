@@ -8,10 +8,15 @@ import { namedMessage } from './field-labels';
 
 export const VIEWS_DIR = path.resolve(__dirname, '../../views');
 
-const helpers = {
+export const viewHelpers = {
   formatDay,
   formatDateTime,
   namedMessage,
+  /** A report form's code as people write it: 5SP → 5СП, UNION → Сводный. */
+  formCode(code: string): string {
+    if (code === 'UNION') return 'Сводный';
+    return code.replace(/SP$/, 'СП');
+  },
   /** The fingerprinted URL of a file in public/ (long-cached). */
   asset(name: string): string {
     return assets().url(name);
@@ -50,7 +55,7 @@ export async function renderPage(
   status = 200,
 ): Promise<void> {
   // _ids: the ids the field partial handed out in this page, so that none is used twice.
-  const locals = { ...res.locals, ...model, h: helpers, _ids: new Set<string>() };
+  const locals = { ...res.locals, ...model, h: viewHelpers, _ids: new Set<string>() };
   const body = await ejs.renderFile(path.join(VIEWS_DIR, `${view}.ejs`), locals, {
     root: VIEWS_DIR,
     views: [VIEWS_DIR],

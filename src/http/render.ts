@@ -4,12 +4,19 @@ import type { Response } from 'express';
 import { config } from '../config';
 import { formatDateTime, formatDay, parseDay } from '../lib/dates';
 import { assets } from './assets';
+import { namedMessage } from './field-labels';
 
 export const VIEWS_DIR = path.resolve(__dirname, '../../views');
 
-const helpers = {
+export const viewHelpers = {
   formatDay,
   formatDateTime,
+  namedMessage,
+  /** A report form's code as people write it: 5SP → 5СП, UNION → Сводный. */
+  formCode(code: string): string {
+    if (code === 'UNION') return 'Сводный';
+    return code.replace(/SP$/, 'СП');
+  },
   /** The fingerprinted URL of a file in public/ (long-cached). */
   asset(name: string): string {
     return assets().url(name);
@@ -47,7 +54,8 @@ export async function renderPage(
   model: Record<string, unknown> & { title: string },
   status = 200,
 ): Promise<void> {
-  const locals = { ...res.locals, ...model, h: helpers };
+  // _ids: the ids the field partial handed out in this page, so that none is used twice.
+  const locals = { ...res.locals, ...model, h: viewHelpers, _ids: new Set<string>() };
   const body = await ejs.renderFile(path.join(VIEWS_DIR, `${view}.ejs`), locals, {
     root: VIEWS_DIR,
     views: [VIEWS_DIR],

@@ -29,6 +29,22 @@ export function parseDay(raw: string): Day | null {
   return dt.toISOString().slice(0, 10);
 }
 
+/**
+ * Why a typed date is not a date, in words a person understands: 31.02.2020 is «такой даты нет», not a
+ * format error; null when it is a date.
+ */
+export function dayProblem(raw: string): string | null {
+  const s = raw.trim();
+  if (!s) return 'введите дату';
+  if (parseDay(s)) return null;
+  const m = ISO.exec(s) ?? RU.exec(s) ?? COMPACT.exec(s);
+  if (!m) return 'введите дату в виде ДД.ММ.ГГГГ, например 01.09.2024';
+  const [d, mo, y] = ISO.test(s) ? [+m[3], +m[2], +m[1]] : [+m[1], +m[2], +m[3]];
+  if (y < 1900 || y > 2100) return 'год должен быть от 1900 до 2100';
+  if (mo < 1 || mo > 12) return `такой даты нет: месяца ${mo} не бывает`;
+  return `такой даты нет: в этом месяце нет ${d}-го числа`;
+}
+
 export function toDate(day: Day): Date {
   return new Date(`${day}T00:00:00.000Z`);
 }

@@ -16,6 +16,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page, type Response } from 'playwright-core';
+import { accessibilityScenario, logoutBackScenario } from './a11y';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SHOTS = path.join(ROOT, 'test-results', 'e2e');
@@ -839,6 +840,11 @@ async function main(): Promise<number> {
     );
     await scenario('Сценарий 3: наблюдатель региональной организации (demo-viewer)', () => viewerScenario(app!.base));
     await scenario('Сценарий 4: регистрация на заседании без связи (demo-primary)', () => checkinScenario(app!.base));
+    const a11y = { chromiumPath: CHROMIUM, chromiumArgs: CHROMIUM_ARGS, password: PASSWORD, step, check };
+    await scenario('Сценарий 5: доступность (axe-core) главных страниц каждой демо-роли', () =>
+      accessibilityScenario(app!.base, a11y),
+    );
+    await scenario('Сценарий 6: выход и «Назад» (demo-primary)', () => logoutBackScenario(app!.base, a11y));
   } finally {
     const stopped = await cleanUp();
     if (appLog) {

@@ -92,7 +92,8 @@ describe('members API', () => {
     expect(Object.keys(res.body.error.fields)).toEqual(
       expect.arrayContaining(['lastName', 'firstName', 'birthDate', 'category', 'joinedAt']),
     );
-    expect(res.body.error.fields.birthDate).toMatch(/ДД\.ММ\.ГГГГ/);
+    expect(res.body.error.fields.birthDate).toBe('Такой даты нет: в этом месяце нет 31-го числа');
+    expect(res.body.error.fields.joinedAt).toMatch(/ДД\.ММ\.ГГГГ/);
   });
 
   it('returns 404 for a member of another region', async () => {

@@ -226,7 +226,8 @@ export function cardPages(): RouteDef[] {
         const date = optDay.safeParse(ctx.body.date);
         await act(ctx, `/card-orders/${order.id}`, async () => {
           if (!chosen.length) throw new AppError('UNPROCESSABLE', 'Отметьте карты для выдачи');
-          if (!date.success) throw new AppError('BAD_REQUEST', undefined, { date: 'Дата в формате ДД.ММ.ГГГГ' });
+          if (!date.success)
+            throw new AppError('BAD_REQUEST', undefined, { date: date.error.issues[0]?.message ?? 'Введите дату' });
           const n = await issueCards(ctx.actor, chosen, date.data ?? today());
           return `Выдано карт: ${n}`;
         });
@@ -461,14 +462,12 @@ async function renderHub(ctx: Ctx, org: OrgRow) {
     crumbs: crumbs(await ancestors(ctx.actor, org), org),
     org: { id: org.id, name: org.shortName ?? org.name, kind: org.kind },
     canOrder,
-    toOrder: members
-      .slice(0, 500)
-      .map((m) => ({
-        id: m.id,
-        name: fullName(m.person),
-        printed: printedName(m.person),
-        org: m.organisation.shortName ?? m.organisation.name,
-      })),
+    toOrder: members.slice(0, 500).map((m) => ({
+      id: m.id,
+      name: fullName(m.person),
+      printed: printedName(m.person),
+      org: m.organisation.shortName ?? m.organisation.name,
+    })),
     toOrderTotal: members.length,
     orders: items.map((o) => ({
       id: o.id,

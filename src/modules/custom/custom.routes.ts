@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../../http/errors';
 import { renderPage } from '../../http/render';
 import type { Ctx, RouteDef } from '../../http/route';
-import { formatDay, parseDay, today } from '../../lib/dates';
+import { dayProblem, formatDay, parseDay, today } from '../../lib/dates';
 import { neutralise, pdfDoc, pdfTable, sendPdf } from '../../lib/exports';
 import { audit } from '../audit/audit.repo';
 import { idParams, uuid } from '../organisations/organisations.input';
@@ -14,10 +14,15 @@ import { POSITION_LABELS } from '../members/members.input';
 import { COLUMNS, countAndGroups, findSaved, rows, saveReport, savedReports, type Params } from './custom.repo';
 
 const day = z.preprocess(
-  (v) => (typeof v === 'string' && v.trim() ? (parseDay(v) ?? 'bad') : undefined),
+  (v) => (typeof v === 'string' && v.trim() ? (parseDay(v) ?? `bad:${dayProblem(v)}`) : undefined),
   z
     .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Дата в формате ДД.ММ.ГГГГ' })
+    .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v), {
+      error: (iss) => {
+        const why = String(iss.input).replace(/^bad:/, '');
+        return why.charAt(0).toUpperCase() + why.slice(1);
+      },
+    })
     .optional(),
 );
 const opt = <T extends [string, ...string[]]>(vals: T) =>

@@ -5,7 +5,7 @@ import type { Category, MovementKind } from '../../generated/prisma/client';
 import { AppError } from '../../http/errors';
 import { renderPage } from '../../http/render';
 import type { Ctx, RouteDef } from '../../http/route';
-import { formatDay, parseDay, today } from '../../lib/dates';
+import { dayProblem, formatDay, parseDay, today } from '../../lib/dates';
 import { neutralise } from '../../lib/exports';
 import { nameKey } from '../../lib/names';
 import type { Action } from '../../policy/rules';
@@ -91,7 +91,9 @@ export function bulkPages(): RouteDef[] {
         let n = 0;
         if (op === 'export') return await exportMembers(ctx, org, ids);
         if (op !== 'cards' && !date)
-          throw new AppError('BAD_REQUEST', undefined, { date: 'Дата в формате ДД.ММ.ГГГГ' });
+          throw new AppError('BAD_REQUEST', undefined, {
+            date: dayProblem(String(ctx.body.date ?? '')) ?? 'Введите дату',
+          });
         if (op === 'exit') {
           const reason = (Object.keys(EXIT_LABELS) as MovementKind[]).find((k) => k === ctx.body.reason);
           if (!reason) throw new AppError('BAD_REQUEST', undefined, { reason: 'Выберите причину' });

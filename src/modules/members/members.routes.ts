@@ -223,7 +223,10 @@ export function memberPages(): RouteDef[] {
             ctx,
             org,
             ctx.body,
-            parsed.success ? { transferDate: 'Дата в формате ДД.ММ.ГГГГ' } : fieldErrors(parsed.error),
+            {
+              ...(parsed.success ? {} : fieldErrors(parsed.error)),
+              ...(date.success ? {} : { transferDate: date.error.issues[0]?.message ?? 'Введите дату' }),
+            },
             400,
           );
         // Only the member the typed identity points to can be pulled in: an id alone is not enough.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDay } from '../../lib/dates';
+import { parseDay, dayProblem } from '../../lib/dates';
 
 export const uuid = z.string().uuid({ message: 'Неверный идентификатор' });
 export const idParams = z.object({ id: uuid });
@@ -29,7 +29,8 @@ export const day = z
   .transform((v, ctx) => {
     const d = parseDay(v);
     if (!d) {
-      ctx.addIssue({ code: 'custom', message: 'Дата в формате ДД.ММ.ГГГГ' });
+      const why = dayProblem(v) ?? 'введите дату';
+      ctx.addIssue({ code: 'custom', message: why.charAt(0).toUpperCase() + why.slice(1) });
       return z.NEVER;
     }
     return d;

@@ -259,7 +259,7 @@ export function userPages(): RouteDef[] {
         const login = typeof ctx.body.successor === 'string' ? ctx.body.successor : '';
         const successor = login ? await findUserByLogin(login) : null;
         const errors: Record<string, string> = {};
-        if (!date.success) errors.date = 'Дата в формате ДД.ММ.ГГГГ';
+        if (!date.success) errors.date = date.error.issues[0]?.message ?? 'Введите дату';
         if (!successor) errors.successor = 'Пользователь с таким логином не найден. Сначала создайте его.';
         if (Object.keys(errors).length) return renderHandover(ctx, own, ctx.body, errors, 400);
         const ra = await findAssignment(own.id);

@@ -1,0 +1,81 @@
+/**
+ * The Russian name of a form field, for the error summary at the top of a form: each message there names
+ * its field («Дата рождения: такой даты нет»). Field names as the forms post them (partials/field.ejs).
+ */
+export const FIELD_LABELS: Record<string, string> = {
+  action: 'Действие',
+  address: 'Адрес',
+  age: 'Возраст',
+  asOf: 'На дату',
+  birthDate: 'Дата рождения',
+  campaign: 'Кампания',
+  card: 'Билет',
+  cardNumber: 'Номер билета',
+  category: 'Категория',
+  comment: 'Комментарий',
+  consent: 'Согласие',
+  current: 'Текущий пароль',
+  date: 'Дата',
+  days: 'Срок действия, дней',
+  deadline: 'Срок сдачи',
+  email: 'Эл. почта',
+  employeesCount: 'Работников учреждения',
+  endsOn: 'Окончание полномочий',
+  exitDate: 'Дата снятия',
+  exitReason: 'Причина снятия отсутствующих',
+  exitedFrom: 'Выбыли с',
+  exitedTo: 'Выбыли по',
+  externalId: 'Табельный номер или номер студенческого',
+  firstName: 'Имя',
+  form: 'Форма',
+  foundedAt: 'Дата создания',
+  fullName: 'ФИО',
+  gender: 'Пол',
+  given: 'Действие',
+  institutionInn: 'ИНН учреждения',
+  institutionName: 'Учреждение образования',
+  institutionType: 'Тип учреждения',
+  joinedAt: 'Дата вступления',
+  joinedFrom: 'Вступили с',
+  joinedTo: 'Вступили по',
+  kind: 'Вид',
+  lastName: 'Фамилия',
+  login: 'Логин',
+  middleName: 'Отчество',
+  name: 'Название',
+  newCategory: 'Новая категория',
+  next: 'Новый пароль',
+  note: 'Примечание',
+  organisationId: 'Организация',
+  password: 'Временный пароль',
+  phone: 'Телефон',
+  position: 'Должность (для профактива)',
+  q: 'Поиск',
+  reason: 'Причина',
+  region: 'Регион',
+  repeat: 'Новый пароль ещё раз',
+  reportDate: 'Отчётная дата',
+  role: 'Роль',
+  shortName: 'Краткое наименование',
+  snils: 'СНИЛС',
+  sort: 'Порядок',
+  startDate: 'С даты',
+  startsOn: 'Начало полномочий',
+  studentsCount: 'Обучающихся',
+  subject: 'Кого',
+  successor: 'Логин преемника',
+  territory: 'Район, город или вуз',
+  title: 'Название',
+  toOrgId: 'Организация',
+  transferDate: 'Дата постановки на учёт',
+  consentProcessing: 'Согласие на обработку данных',
+};
+
+/** «Поле: сообщение» unless the message already begins with the field's name. */
+export function namedMessage(field: string, message: string): string {
+  const label = FIELD_LABELS[field];
+  if (!label || message.toLowerCase().startsWith(label.toLowerCase())) return message;
+  // «Введите дату» → «введите дату», but «СНИЛС …» stays as it is.
+  const lower = /^[А-ЯЁA-Z][а-яёa-z]/.test(message) ? message.charAt(0).toLowerCase() + message.slice(1) : message;
+  return `${label}: ${lower}`;
+}

@@ -5,6 +5,7 @@
  * The region is the largest one, opened by the central council's chair.
  */
 import pg from 'pg';
+import { PG_STATS } from './db';
 import { signIn, startServer, timedGet } from './http';
 
 const RUNS = Number(process.env.BENCH_HTTP_RUNS ?? 20);
@@ -63,12 +64,30 @@ export async function benchPages(url: string, regionId: string): Promise<void> {
       ['Профсоюз: поиск «Ков»', `/members?org=${c.org}&q=${encodeURIComponent('Ков')}`, cc],
       ['Профсоюз: ход обмена и не начавшие', `/orgs/${c.org}/cards/progress`, cc],
     ];
+    const stats = new pg.Client({ connectionString: url });
+    if (PG_STATS) {
+      await stats.connect();
+      await stats.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      await stats.query('SELECT pg_stat_statements_reset()');
+    }
     console.log(`\nСтраницы через HTTP (${RUNS} запросов подряд после прогрева): медиана и p95, мс`);
     for (const [label, path, cookie] of pages) {
       await timedGet(server.base, path, cookie);
       const xs: number[] = [];
       for (let i = 0; i < RUNS; i++) xs.push(await timedGet(server.base, path, cookie));
       console.log(`${label.padEnd(62)} ${at(xs, 50).toFixed(0).padStart(7)} мс  p95 ${at(xs, 95).toFixed(0)}`);
+    }
+    if (PG_STATS) {
+      const { rows } = await stats.query<{ calls: string; mean: number; total: number; query: string }>(
+        `SELECT calls, mean_exec_time AS mean, total_exec_time AS total, left(regexp_replace(query, '\\s+', ' ', 'g'), 240) AS query
+         FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25`,
+      );
+      console.log('\nЗапросы страниц по суммарному времени (pg_stat_statements):');
+      for (const r of rows)
+        console.log(
+          `${r.total.toFixed(0).padStart(8)} мс ${r.mean.toFixed(1).padStart(7)} мс × ${r.calls}  ${r.query}`,
+        );
+      await stats.end();
     }
   } finally {
     await server.stop();

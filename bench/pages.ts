@@ -16,19 +16,25 @@ const at = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 };
 
-/** The first generated chair whose login matches (with a member in the organisation), its organisation, a member. */
+/** The first generated chair whose login matches with a member in the organisation: login, organisation, a member. */
 async function chairOrg(url: string, login: string): Promise<{ login: string; org: string; member: string | null }> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    const { rows } = await c.query<{ login: string; org: string; member: string | null }>(
-      `SELECT * FROM (SELECT u.login, o.id AS org, (SELECT r."memberId"::text FROM "Organisation" s JOIN "Registration" r ON r."organisationId" = s.id
-          WHERE s.path LIKE o.path || '%' AND r."validTo" IS NULL ORDER BY r."memberId" LIMIT 1) AS member
-       FROM "User" u JOIN "RoleAssignment" ra ON ra."userId" = u.id JOIN "Organisation" o ON o.id = ra."organisationId"
-       WHERE u.login LIKE $1) x WHERE member IS NOT NULL ORDER BY length(login), login LIMIT 1`,
+    const { rows } = await c.query<{ login: string; org: string; path: string }>(
+      `SELECT u.login, o.id AS org, o.path FROM "User" u JOIN "RoleAssignment" ra ON ra."userId" = u.id
+       JOIN "Organisation" o ON o.id = ra."organisationId" WHERE u.login LIKE $1 ORDER BY length(u.login), u.login`,
       [login],
     );
-    return rows[0];
+    for (const r of rows) {
+      const m = await c.query<{ id: string }>(
+        `SELECT r."memberId"::text AS id FROM "Organisation" s JOIN "Registration" r ON r."organisationId" = s.id
+         WHERE s.path LIKE $1 || '%' AND r."validTo" IS NULL LIMIT 1`,
+        [r.path],
+      );
+      if (m.rows.length) return { login: r.login, org: r.org, member: m.rows[0].id };
+    }
+    throw new Error(`нет председателя ${login} с членами`);
   } finally {
     await c.end();
   }

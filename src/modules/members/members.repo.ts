@@ -58,7 +58,7 @@ async function registrationsEstimate(): Promise<number | null> {
 export async function listMembers(path: string, q: ListQuery & { asOf: string }, walkFrom?: number) {
   const search = q.q?.trim();
   const byCard = !!search && /^\d[\d\s]*$/.test(search);
-  const cardPrefix = byCard ? search!.replace(/\s/g, '') : null;
+  const cardPrefix = byCard ? search.replace(/\s/g, '') : null;
   const namePrefix = search && !byCard ? nameKey(search).replace(/[^А-ЯA-Z' -]/g, '') : null;
   const regWhere = Prisma.sql`o.path LIKE ${path} || '%' AND r."validFrom" <= ${q.asOf}::date AND (r."validTo" IS NULL OR r."validTo" > ${q.asOf}::date)
     ${q.category ? Prisma.sql`AND r.category = ${q.category}::"Category"` : Prisma.empty}

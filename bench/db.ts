@@ -15,7 +15,12 @@ export const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 4_000_000);
 /** The password of every generated account (bench-c, bench-r-N, bench-t-N, bench-p-N). */
 export const BENCH_PASSWORD = 'bench-Пароль-2026';
 // A server sized for the union's registry: the statistics' indexes (about 0.5 GB at 4M) fit in shared memory.
-const SERVER_SETTINGS = { shared_buffers: process.env.BENCH_SHARED_BUFFERS ?? '2GB' };
+// BENCH_PG_STATS=1 loads pg_stat_statements: npm run bench then lists the statements the pages spent most time in.
+export const PG_STATS = process.env.BENCH_PG_STATS === '1';
+const SERVER_SETTINGS: Record<string, string> = {
+  shared_buffers: process.env.BENCH_SHARED_BUFFERS ?? '2GB',
+  ...(PG_STATS ? { shared_preload_libraries: 'pg_stat_statements' } : {}),
+};
 
 export async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
   const t = process.hrtime.bigint();

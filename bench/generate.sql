@@ -158,14 +158,16 @@ SELECT i, pg_temp.id('card' || i), 'PLASTIC', 'BLOCKED', least(greatest(joined, 
   exited, 'Выход из Профсоюза'
 FROM mb WHERE exited > date '2024-03-01' AND joined < exited - 1 AND NOT nocards AND pg_temp.u(i, 61) < 0.4;
 
-INSERT INTO "Card"(id, number, "memberId", form, status, "issuedAt", "blockedAt", "blockReason", "updatedAt")
+-- Ordered (created) up to a month before issue; those still in the pipeline ordered since September 2026.
+INSERT INTO "Card"(id, number, "memberId", form, status, "issuedAt", "blockedAt", "blockReason", "createdAt", "updatedAt")
 SELECT id, '96' || lpad(nextval('card_number_seq')::text, 13, '0') || '0', pg_temp.id('member' || i), form::"CardForm",
-  status::"CardStatus", issued, blocked, reason, now()
+  status::"CardStatus", issued, blocked, reason,
+  coalesce(issued, date '2026-09-01' + (pg_temp.h(i, 66) % 60)::int) - (pg_temp.h(i, 67) % 30)::int, now()
 FROM (SELECT * FROM cards ORDER BY i) c;
 -- The reissues of lost cards, from the day the old one was blocked.
-INSERT INTO "Card"(id, number, "memberId", form, status, "issuedAt", "replacesId", "updatedAt")
+INSERT INTO "Card"(id, number, "memberId", form, status, "issuedAt", "replacesId", "createdAt", "updatedAt")
 SELECT pg_temp.id('card-r' || c.i), '96' || lpad(nextval('card_number_seq')::text, 13, '0') || '0', pg_temp.id('member' || c.i),
-  c.form::"CardForm", 'ISSUED', c.blocked, c.id, now()
+  c.form::"CardForm", 'ISSUED', c.blocked, c.id, c.blocked, now()
 FROM (SELECT * FROM cards WHERE reason = 'Утрата' ORDER BY i) c;
 
 -- The members' card periods by form, as member_card_spans() computes them.

@@ -3,6 +3,7 @@
  * chairs signed in through the login form as a browser does, pages timed from request to the last byte.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { BENCH_PASSWORD } from './db';
 
@@ -23,6 +24,7 @@ export async function startServer(url: string, port: number): Promise<BenchServe
       TRUST_PROXY: '1',
       LOG_LEVEL: 'error',
       NODE_ENV: 'production',
+      SESSION_SECRET: randomBytes(32).toString('hex'),
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

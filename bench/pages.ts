@@ -5,6 +5,7 @@
  * The region is the largest one, opened by the central council's chair.
  */
 import pg from 'pg';
+import { PG_STATS } from './db';
 import { signIn, startServer, timedGet } from './http';
 
 const RUNS = Number(process.env.BENCH_HTTP_RUNS ?? 20);
@@ -15,19 +16,25 @@ const at = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 };
 
-/** The first generated chair whose login matches (with a member in the organisation), its organisation, a member. */
+/** The first generated chair whose login matches with a member in the organisation: login, organisation, a member. */
 async function chairOrg(url: string, login: string): Promise<{ login: string; org: string; member: string | null }> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    const { rows } = await c.query<{ login: string; org: string; member: string | null }>(
-      `SELECT * FROM (SELECT u.login, o.id AS org, (SELECT r."memberId"::text FROM "Organisation" s JOIN "Registration" r ON r."organisationId" = s.id
-          WHERE s.path LIKE o.path || '%' AND r."validTo" IS NULL ORDER BY r."memberId" LIMIT 1) AS member
-       FROM "User" u JOIN "RoleAssignment" ra ON ra."userId" = u.id JOIN "Organisation" o ON o.id = ra."organisationId"
-       WHERE u.login LIKE $1) x WHERE member IS NOT NULL ORDER BY length(login), login LIMIT 1`,
+    const { rows } = await c.query<{ login: string; org: string; path: string }>(
+      `SELECT u.login, o.id AS org, o.path FROM "User" u JOIN "RoleAssignment" ra ON ra."userId" = u.id
+       JOIN "Organisation" o ON o.id = ra."organisationId" WHERE u.login LIKE $1 ORDER BY length(u.login), u.login`,
       [login],
     );
-    return rows[0];
+    for (const r of rows) {
+      const m = await c.query<{ id: string }>(
+        `SELECT r."memberId"::text AS id FROM "Organisation" s JOIN "Registration" r ON r."organisationId" = s.id
+         WHERE s.path LIKE $1 || '%' AND r."validTo" IS NULL LIMIT 1`,
+        [r.path],
+      );
+      if (m.rows.length) return { login: r.login, org: r.org, member: m.rows[0].id };
+    }
+    throw new Error(`нет председателя ${login} с членами`);
   } finally {
     await c.end();
   }
@@ -63,12 +70,30 @@ export async function benchPages(url: string, regionId: string): Promise<void> {
       ['Профсоюз: поиск «Ков»', `/members?org=${c.org}&q=${encodeURIComponent('Ков')}`, cc],
       ['Профсоюз: ход обмена и не начавшие', `/orgs/${c.org}/cards/progress`, cc],
     ];
+    const stats = new pg.Client({ connectionString: url });
+    if (PG_STATS) {
+      await stats.connect();
+      await stats.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      await stats.query('SELECT pg_stat_statements_reset()');
+    }
     console.log(`\nСтраницы через HTTP (${RUNS} запросов подряд после прогрева): медиана и p95, мс`);
     for (const [label, path, cookie] of pages) {
       await timedGet(server.base, path, cookie);
       const xs: number[] = [];
       for (let i = 0; i < RUNS; i++) xs.push(await timedGet(server.base, path, cookie));
       console.log(`${label.padEnd(62)} ${at(xs, 50).toFixed(0).padStart(7)} мс  p95 ${at(xs, 95).toFixed(0)}`);
+    }
+    if (PG_STATS) {
+      const { rows } = await stats.query<{ calls: string; mean: number; total: number; query: string }>(
+        `SELECT calls, mean_exec_time AS mean, total_exec_time AS total, left(regexp_replace(query, '\\s+', ' ', 'g'), 240) AS query
+         FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25`,
+      );
+      console.log('\nЗапросы страниц по суммарному времени (pg_stat_statements):');
+      for (const r of rows)
+        console.log(
+          `${r.total.toFixed(0).padStart(8)} мс ${r.mean.toFixed(1).padStart(7)} мс × ${r.calls}  ${r.query}`,
+        );
+      await stats.end();
     }
   } finally {
     await server.stop();

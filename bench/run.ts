@@ -32,14 +32,14 @@ async function main() {
     await c.query(`SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) AS s FROM pg_settings
     WHERE name IN ('shared_buffers', 'work_mem', 'random_page_cost', 'max_parallel_workers_per_gather')`)
   ).rows[0].s;
-  // A region of typical size: the one with the most members on the date.
+  // The largest region: the one with the most members on the date (one pass over the registrations, summed by the
+  // region's id, the second id in every path).
   const regionId = (
     await c.query(
-      `
-    SELECT o.id FROM "Organisation" o WHERE o.kind = 'REGIONAL'
-    ORDER BY (SELECT count(*) FROM "Organisation" s JOIN "Registration" r ON r."organisationId" = s.id
-              WHERE s.path LIKE o.path || '%' AND r."validFrom" <= $1 AND (r."validTo" IS NULL OR r."validTo" > $1)) DESC, o."nameKey"
-    LIMIT 1`,
+      `WITH per_org AS (SELECT r."organisationId" AS id, count(*) AS n FROM "Registration" r
+         WHERE r."validFrom" <= $1 AND (r."validTo" IS NULL OR r."validTo" > $1) GROUP BY 1)
+       SELECT split_part(o.path, '/', 3) AS id FROM per_org p JOIN "Organisation" o ON o.id = p.id
+       WHERE o.depth >= 1 GROUP BY 1 ORDER BY sum(p.n) DESC, 1 LIMIT 1`,
       [AS_OF],
     )
   ).rows[0].id as string;

@@ -87,6 +87,28 @@ export async function membersForOrder(primaryPath: string, memberIds?: string[])
   });
 }
 
+/**
+ * Active members of the primary organisation (and its sub-units) holding no card but a blocked one: the first
+ * `limit` by name for the order form, and how many there are (a university has thousands: only a page is loaded).
+ */
+export async function membersToOrder(primaryPath: string, limit: number) {
+  const where = {
+    status: 'ACTIVE' as const,
+    organisation: { path: { startsWith: primaryPath } },
+    cards: { none: { status: { not: 'BLOCKED' as const } } },
+  } satisfies Prisma.MemberWhereInput;
+  const [items, total] = await Promise.all([
+    db().member.findMany({
+      where,
+      include: { person: true, organisation: { select: { name: true, shortName: true } } },
+      orderBy: [{ person: { lastNameKey: 'asc' } }, { person: { firstName: 'asc' } }],
+      take: limit,
+    }),
+    db().member.count({ where }),
+  ]);
+  return { items, total };
+}
+
 const orderInclude = {
   cards: { include: { member: { include: { person: true } } }, orderBy: { printedName: 'asc' as const } },
 } satisfies Prisma.CardOrderInclude;

@@ -20,7 +20,7 @@ import {
   cardSigningKey,
   findBatch,
   findOrder,
-  membersForOrder,
+  membersToOrder,
   ordersHeldBy,
   ordersInSubtree,
 } from './cards.repo';
@@ -445,7 +445,7 @@ export function cardPages(): RouteDef[] {
 
 async function renderHub(ctx: Ctx, org: OrgRow) {
   const canOrder = org.kind === 'PRIMARY' && ctx.allows('card.order', org.path);
-  const members = canOrder ? (await membersForOrder(org.path)).filter((m) => m.cards.length === 0) : [];
+  const toOrder = canOrder ? await membersToOrder(org.path, 500) : { items: [], total: 0 };
   const page = Math.max(1, Number(ctx.req.query.page) || 1);
   const { items, total } = await ordersInSubtree(org.path, undefined, page, 30);
   const held = await ordersHeldBy(org.id);
@@ -462,13 +462,13 @@ async function renderHub(ctx: Ctx, org: OrgRow) {
     crumbs: crumbs(await ancestors(ctx.actor, org), org),
     org: { id: org.id, name: org.shortName ?? org.name, kind: org.kind },
     canOrder,
-    toOrder: members.slice(0, 500).map((m) => ({
+    toOrder: toOrder.items.map((m) => ({
       id: m.id,
       name: fullName(m.person),
       printed: printedName(m.person),
       org: m.organisation.shortName ?? m.organisation.name,
     })),
-    toOrderTotal: members.length,
+    toOrderTotal: toOrder.total,
     orders: items.map((o) => ({
       id: o.id,
       number: o.number,

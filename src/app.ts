@@ -35,6 +35,7 @@ import { applicationPages } from './modules/applications/applications.routes';
 import { customPages } from './modules/custom/custom.routes';
 import { apiRoutes } from './modules/api/api.routes';
 import { announcementApi } from './modules/announcements/announcements.api';
+import { userApi } from './modules/users/users.api';
 import { announcementPages } from './modules/announcements/announcements.routes';
 import { receiptPages } from './modules/announcements/receipts.routes';
 import { informingLocals } from './modules/announcements/announcements.locals';
@@ -101,6 +102,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...reportApi(),
     ...importApi(),
     ...announcementApi(),
+    ...userApi(),
     ...libraryApi(),
     ...messageApi(),
   ]);

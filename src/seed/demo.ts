@@ -22,6 +22,7 @@ import {
 import { Rng } from './random';
 import { buildIssuedCards, buildOrdersInEveryState, historicBatch } from './cards.demo.repo';
 import { buildActivists, buildCampaign } from './reports.demo.repo';
+import { buildInformingDemo } from './informing.demo.repo';
 import { loadShippedTemplates } from '../modules/reports/reports.repo';
 
 export const DEMO_PASSWORD = 'Reestr-demo-2026';
@@ -294,4 +295,5 @@ export async function seedDemo(log: (m: string) => void = () => {}): Promise<voi
     ndaAccepted: false,
     roles: [{ role: 'VIEWER', org: chairsOf.regional }],
   });
+  await buildInformingDemo(central, { regional: chairsOf.regional, territorial: chairsOf.territorial }, DEMO_PASSWORD);
 }

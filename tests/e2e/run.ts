@@ -661,6 +661,58 @@ async function territorialScenario(base: string): Promise<void> {
   }
 }
 
+/** A chair reads an announcement on a phone: important unread first, the count in the navigation goes down. */
+async function announcementScenario(base: string): Promise<void> {
+  const s = await openBrowser();
+  const { page } = s;
+  const unreadInNav = async () => {
+    const badge = page.locator('nav.nav a[href="/announcements"] .badge');
+    return (await badge.count()) ? Number(((await badge.textContent()) ?? '0').trim()) : 0;
+  };
+  try {
+    await step('demo-primary входит (новый профиль браузера), экран 360 px', async () => {
+      await page.setViewportSize(PHONE);
+      await login(page, base, 'demo-primary');
+    });
+    const before = await step('в навигации — число непрочитанных объявлений', async () => {
+      await page.goto(`${base}/announcements`);
+      const n = await unreadInNav();
+      assert(n >= 1, `в навигации нет числа непрочитанных (ожидалось хотя бы 1 по демо-данным)`);
+      await shot(page, 'announcements-360');
+      return n;
+    });
+    const title = await step('важное непрочитанное объявление — первым в списке', async () => {
+      const first = page.locator('ul.announcements li').first();
+      const text = (await first.textContent()) ?? '';
+      assert(text.includes('Важное') && text.includes('Новое'), `первое объявление не «Важное, Новое»: ${text.trim()}`);
+      return ((await first.locator('a').first().textContent()) ?? '').trim();
+    });
+    await check('список объявлений без горизонтальной прокрутки при ширине 360 px', async () => {
+      const w = await scrollWidth(page);
+      assert(w <= PHONE.width, `ширина страницы ${w} px`);
+    });
+    await step(`председатель открывает «${title}» и читает его`, async () => {
+      await page.getByRole('link', { name: title, exact: true }).first().click();
+      await page.waitForURL((u) => new RegExp(`^/announcements/${UUID}$`).test(u.pathname));
+      const h1 = ((await page.getByRole('heading', { level: 1 }).textContent()) ?? '').trim();
+      assert(h1 === title, `заголовок «${h1}», ожидалось «${title}»`);
+      await shot(page, 'announcement-read-360');
+      const w = await scrollWidth(page);
+      assert(w <= PHONE.width, `страница объявления шире экрана: ${w} px`);
+    });
+    await check('после прочтения непрочитанных на одно меньше, объявление без отметки «Новое»', async () => {
+      await page.goto(`${base}/announcements`);
+      const after = await unreadInNav();
+      assert(after === before - 1, `непрочитанных было ${before}, стало ${after}`);
+      const item = page.locator('ul.announcements li', { hasText: title }).first();
+      const text = (await item.textContent()) ?? '';
+      assert(!text.includes('Новое'), `прочитанное объявление всё ещё «Новое»`);
+    });
+  } finally {
+    await s.close();
+  }
+}
+
 /** Check-in at a meeting through a lost connection: queued in the browser, sent when it returns, never twice. */
 async function checkinScenario(base: string): Promise<void> {
   const s = await openBrowser();
@@ -845,6 +897,9 @@ async function main(): Promise<number> {
       accessibilityScenario(app!.base, a11y),
     );
     await scenario('Сценарий 6: выход и «Назад» (demo-primary)', () => logoutBackScenario(app!.base, a11y));
+    await scenario('Сценарий 5: председатель читает объявление на телефоне (demo-primary)', () =>
+      announcementScenario(app!.base),
+    );
   } finally {
     const stopped = await cleanUp();
     if (appLog) {

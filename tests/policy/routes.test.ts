@@ -83,6 +83,26 @@ const newOrgBody = { kind: 'PRIMARY', name: 'ППО новой школы' };
 const jsonId = (res: request.Response, id: string) => expect(res.body.id).toBe(id);
 
 const ENDPOINTS: Endpoint[] = [
+  // Users provisioned by programs: the right to manage users at the assigned organisation.
+  {
+    name: 'POST /api/v1/users',
+    kind: 'api',
+    method: 'post',
+    route: '/users',
+    action: 'user.manage',
+    on: 'org',
+    url: () => '/api/v1/users',
+    body: (id) => ({
+      login: `prov-${crypto.randomUUID().slice(0, 8)}`,
+      fullName: 'Новый Пользователь',
+      password: 'Test-password-1',
+      assignments: [{ organisationId: id, role: 'VIEWER' }],
+    }),
+    inside: (f) => f.t.primA1.id,
+    ok: 201,
+    okCheck: (res) => expect(res.body.login).toMatch(/^prov-/),
+    denied: [{ who: 'viewer' }, { who: 'registrar' }, { who: 'subunit', target: (f) => f.t.buroA1.id }],
+  },
   // Informing: publishing announcements (chairs and registrars; not viewers, not sub-unit chairs).
   {
     name: 'POST /api/v1/orgs/:id/announcements',

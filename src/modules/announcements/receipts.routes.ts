@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError } from '../../http/errors';
 import { redirectWithFlash } from '../../http/flash';
 import { renderPage } from '../../http/render';
 import type { RouteDef } from '../../http/route';
@@ -64,7 +65,15 @@ export function receiptPages(): RouteDef[] {
       params: idParams,
       async handler(ctx) {
         const { a } = await loadPublished(ctx, idOf(ctx));
-        const r = await remindAnnouncement(ctx.actor, a);
+        let r: { addressed: number };
+        try {
+          r = await remindAnnouncement(ctx.actor, a);
+        } catch (e) {
+          // Nobody left to remind (or not remindable): say so on the receipts page rather than on an error page.
+          if (e instanceof AppError && (e.code === 'UNPROCESSABLE' || e.code === 'CONFLICT'))
+            return redirectWithFlash(ctx.req, ctx.res, `/announcements/${a.id}/receipts`, e.message);
+          throw e;
+        }
         redirectWithFlash(
           ctx.req,
           ctx.res,

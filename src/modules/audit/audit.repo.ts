@@ -28,6 +28,7 @@ export type AuditAction =
   | 'position.changed'
   | 'user.created'
   | 'user.updated'
+  | 'user.disabled'
   | 'role.assigned'
   | 'role.ended'
   | 'role.handover'

@@ -77,3 +77,10 @@ export async function findAssignment(id: string) {
 export async function setAssignmentEnd(tx: Tx, id: string, endsOn: string) {
   await tx.roleAssignment.update({ where: { id }, data: { endsOn: toDate(endsOn) } });
 }
+
+/** Disables a user at once: the flag, every token revoked, every session of theirs deleted (one transaction). */
+export async function disableUser(tx: Tx, id: string): Promise<void> {
+  await tx.user.update({ where: { id }, data: { active: false } });
+  await tx.apiToken.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: new Date() } });
+  await tx.$executeRaw`DELETE FROM "session" WHERE sess -> 'passport' ->> 'user' = ${id}`;
+}

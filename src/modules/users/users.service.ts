@@ -7,7 +7,7 @@ import { ROLE_KINDS, ROLE_LABELS } from '../../policy/rules';
 import { audit } from '../audit/audit.repo';
 import { hashPassword } from '../auth/passwords';
 import { KIND_LABELS } from '../organisations/levels';
-import { findUserByLogin, insertAssignment, insertUser, setAssignmentEnd } from './users.repo';
+import { disableUser, findUserByLogin, insertAssignment, insertUser, setAssignmentEnd } from './users.repo';
 
 export function checkRoleFits(actor: Actor, role: Role, org: { kind: OrgKind }) {
   if (role === 'ADMIN' && !isAdmin(actor))
@@ -133,5 +133,64 @@ export async function handOver(
       tx,
     );
     return ra;
+  });
+}
+
+/**
+ * A user provisioned by a program (POST /api/v1/users): the account and all its assignments (from today) in one
+ * transaction, audited. The caller has already been authorised at every organisation.
+ */
+export async function provisionUser(
+  actor: Actor,
+  u: { login: string; fullName: string; password: string },
+  assignments: { role: Role; org: { id: string; kind: OrgKind } }[],
+) {
+  assignments.forEach((a, i) => {
+    try {
+      checkRoleFits(actor, a.role, a.org);
+    } catch (e) {
+      if (e instanceof AppError && e.fields)
+        throw new AppError(e.code, e.message, { [`assignments.${i}.role`]: e.fields.role });
+      throw e;
+    }
+  });
+  if (await findUserByLogin(u.login)) throw new AppError('CONFLICT', undefined, { login: 'Такой логин уже занят' });
+  const passwordHash = await hashPassword(u.password);
+  return db().$transaction(async (tx) => {
+    const user = await insertUser(tx, { ...u, passwordHash });
+    await audit(
+      actor,
+      { action: 'user.created', entity: 'User', entityId: user.id, organisationId: assignments[0]?.org.id },
+      tx,
+    );
+    for (const a of assignments) {
+      const ra = await insertAssignment(tx, {
+        userId: user.id,
+        organisationId: a.org.id,
+        role: a.role,
+        startsOn: today(),
+      });
+      await audit(
+        actor,
+        {
+          action: 'role.assigned',
+          entity: 'RoleAssignment',
+          entityId: ra.id,
+          organisationId: a.org.id,
+          details: { role: a.role },
+        },
+        tx,
+      );
+    }
+    return user;
+  });
+}
+
+/** Disables the user: sessions and tokens end at once. */
+export async function disableUserAccount(actor: Actor, user: { id: string }, organisationId: string) {
+  if (user.id === actor.userId) throw new AppError('CONFLICT', 'Нельзя отключить собственную учётную запись');
+  await db().$transaction(async (tx) => {
+    await disableUser(tx, user.id);
+    await audit(actor, { action: 'user.disabled', entity: 'User', entityId: user.id, organisationId }, tx);
   });
 }

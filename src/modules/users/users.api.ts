@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { AppError } from '../../http/errors';
+import type { Ctx, RouteDef } from '../../http/route';
+import { fromDate, today } from '../../lib/dates';
+import { passwordProblem } from '../auth/passwords';
+import { findVisible } from '../organisations/organisations.repo';
+import { idParams, uuid } from '../organisations/organisations.input';
+import { findUserWithRoles } from './users.repo';
+import { disableUserAccount, provisionUser } from './users.service';
+
+const T = 'Пользователи';
+const ROLE = z.enum(['ADMIN', 'CHAIR', 'REGISTRAR', 'SUBUNIT_CHAIR', 'VIEWER'], {
+  message: 'role: ADMIN, CHAIR, REGISTRAR, SUBUNIT_CHAIR или VIEWER',
+});
+const provisionInput = z
+  .object({
+    login: z
+      .string({ message: 'Укажите логин' })
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z0-9._-]{3,40}$/, { message: 'Логин: 3–40 латинских букв, цифр, точек, дефисов' }),
+    fullName: z.string({ message: 'Укажите ФИО' }).trim().min(3, { message: 'Укажите ФИО' }).max(200),
+    password: z.string({ message: 'Укажите пароль' }).superRefine((v, ctx) => {
+      const p = passwordProblem(v);
+      if (p) ctx.addIssue({ code: 'custom', message: p });
+    }),
+    assignments: z
+      .array(z.object({ organisationId: uuid, role: ROLE }).strict(), { message: 'Укажите назначения' })
+      .min(1, { message: 'Нужно хотя бы одно назначение' })
+      .max(20, { message: 'Не больше 20 назначений' }),
+  })
+  .strict();
+
+const idOf = (ctx: Ctx): string => (ctx.params as { id: string }).id;
+
+/**
+ * The user if the caller manages users at one of their organisations (that assignment's path is authorised);
+ * a user with no organisation the caller can see is 404. Only the assignments the caller can see are returned.
+ */
+async function loadManaged(ctx: Ctx, id: string) {
+  const u = await findUserWithRoles(id);
+  const visible = u
+    ? u.roles.filter(
+        (r) => ctx.allows('org.view', r.organisation.path) || ctx.allows('user.manage', r.organisation.path),
+      )
+    : [];
+  if (!u || !visible.length) throw new AppError('NOT_FOUND');
+  const managed = visible.find((r) => ctx.allows('user.manage', r.organisation.path)) ?? visible[0];
+  ctx.authorize(managed.organisation.path);
+  return { u, visible };
+}
+
+export function userApi(): RouteDef[] {
+  return [
+    {
+      method: 'post',
+      path: '/users',
+      kind: 'api',
+      action: 'user.manage',
+      tag: T,
+      summary: 'Создать пользователя с назначениями (нужно право управлять пользователями в каждой организации)',
+      status: 201,
+      body: provisionInput,
+      response: z.object({ id: z.string(), login: z.string() }),
+      async handler(ctx) {
+        const b = ctx.body as z.output<typeof provisionInput>;
+        const targets = [];
+        for (const a of b.assignments) {
+          const org = await findVisible(ctx.actor, a.organisationId);
+          if (!org) throw new AppError('NOT_FOUND');
+          ctx.authorize(org.path);
+          targets.push({ role: a.role, org });
+        }
+        const user = await provisionUser(ctx.actor, b, targets);
+        ctx.res.status(201).json({ id: user.id, login: user.login });
+      },
+    },
+    {
+      method: 'get',
+      path: '/users/:id',
+      kind: 'api',
+      action: 'user.manage',
+      tag: T,
+      summary: 'Пользователь и его назначения (видимые вызывающему)',
+      params: idParams,
+      async handler(ctx) {
+        const { u, visible } = await loadManaged(ctx, idOf(ctx));
+        ctx.res.set('Cache-Control', 'no-store').json({
+          id: u.id,
+          login: u.login,
+          fullName: u.fullName,
+          active: u.active,
+          assignments: visible.map((r) => ({
+            id: r.id,
+            organisationId: r.organisationId,
+            role: r.role,
+            startsOn: fromDate(r.startsOn),
+            endsOn: r.endsOn ? fromDate(r.endsOn) : null,
+          })),
+        });
+      },
+    },
+    {
+      method: 'post',
+      path: '/users/:id/disable',
+      kind: 'api',
+      action: 'user.manage',
+      tag: T,
+      summary: 'Отключить пользователя (сеансы и токены прекращаются сразу)',
+      params: idParams,
+      async handler(ctx) {
+        const { u } = await loadManaged(ctx, idOf(ctx));
+        // Every organisation the user works in now must be the caller's to manage: no one disables a colleague elsewhere.
+        const current = u.roles.filter((r) => !r.endsOn || fromDate(r.endsOn) >= today());
+        if (!current.every((r) => ctx.allows('user.manage', r.organisation.path)))
+          throw new AppError(
+            'FORBIDDEN',
+            'Пользователь работает и в организациях, где у вас нет права управлять пользователями',
+          );
+        await disableUserAccount(ctx.actor, u, u.roles[0].organisationId);
+        ctx.res.json({ id: u.id, active: false });
+      },
+    },
+  ];
+}

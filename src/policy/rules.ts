@@ -47,7 +47,8 @@ export const ACTIONS = [
   'survey.publish',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
-export type RouteAction = Action | 'public' | 'self';
+/** 'member-self': a member acting on their own record (their own pages and API); loads a member actor only. */
+export type RouteAction = Action | 'public' | 'self' | 'member-self';
 
 const READ: Action[] = [
   'org.view',

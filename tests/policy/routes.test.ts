@@ -83,6 +83,45 @@ const newOrgBody = { kind: 'PRIMARY', name: 'ППО новой школы' };
 const jsonId = (res: request.Response, id: string) => expect(res.body.id).toBe(id);
 
 const ENDPOINTS: Endpoint[] = [
+  // Informing: publishing announcements (chairs and registrars; not viewers, not sub-unit chairs).
+  {
+    name: 'POST /api/v1/orgs/:id/announcements',
+    kind: 'api',
+    method: 'post',
+    route: '/orgs/:id/announcements',
+    action: 'announcement.publish',
+    on: 'org',
+    url: (id) => `/api/v1/orgs/${id}/announcements`,
+    body: () => ({ title: 'Объявление', body: 'Текст', audience: {} }),
+    inside: (f) => f.t.terrA1.id,
+    ok: 201,
+    okCheck: (res) => expect(res.body.addressed).toEqual(expect.any(Number)),
+    denied: [{ who: 'viewer' }, { who: 'subunit', target: (f) => f.t.buroA1.id }],
+  },
+  {
+    name: 'GET /orgs/:id/announcements',
+    kind: 'page',
+    method: 'get',
+    route: '/orgs/:id/announcements',
+    action: 'announcement.publish',
+    on: 'org',
+    url: (id) => `/orgs/${id}/announcements`,
+    inside: (f) => f.t.terrA1.id,
+    ok: 200,
+    denied: [{ who: 'viewer' }, { who: 'subunit', target: (f) => f.t.buroA1.id }],
+  },
+  {
+    name: 'GET /orgs/:id/announcements/new',
+    kind: 'page',
+    method: 'get',
+    route: '/orgs/:id/announcements/new',
+    action: 'announcement.publish',
+    on: 'org',
+    url: (id) => `/orgs/${id}/announcements/new`,
+    inside: (f) => f.t.terrA1.id,
+    ok: 200,
+    denied: [{ who: 'viewer' }, { who: 'subunit', target: (f) => f.t.buroA1.id }],
+  },
   // API
   {
     name: 'GET /api/v1/orgs/:id',
@@ -540,7 +579,7 @@ describe('access at the HTTP level', () => {
 describe('every route declares its policy action', () => {
   testApp();
   const all = ROUTES.all();
-  const valid = new Set<string>([...ACTIONS, 'public', 'self']);
+  const valid = new Set<string>([...ACTIONS, 'public', 'self', 'member-self']);
 
   it('the app registers its routes', () => {
     expect(all.length).toBeGreaterThan(20);
@@ -566,6 +605,16 @@ describe('every route declares its policy action', () => {
       'page post /verify',
       'page get /join',
       'page post /join',
+      // The members' side: asking for a one-time code and entering it.
+      'page get /me/login',
+      'page post /me/login',
+      'page get /me/login/code',
+      'page post /me/login/code',
+      'api post /member/auth/code',
+      'api post /member/auth/token',
+      // One-click unsubscribe (RFC 8058): the signed token in the link is the authorisation.
+      'page get /unsubscribe/:token',
+      'page post /unsubscribe/:token',
     ]);
     const pub = all.filter((r) => r.action === 'public').map((r) => `${r.kind} ${r.method} ${r.path}`);
     expect(pub.filter((k) => !allowedPublic.has(k))).toEqual([]);
@@ -696,5 +745,19 @@ describe('only assignments in force give access through HTTP', () => {
       .get(`/api/v1/orgs/${fx.t.regionA.id}`)
       .set('Authorization', await bearer(u.id));
     expect(res.status).toBe(200);
+  });
+});
+
+describe('the members’ side is apart from the chairs’', () => {
+  it('every /me page and /member API route declares member-self (or is the sign-in), and no chair route does', () => {
+    const all = ROUTES.all();
+    const memberSide = (r: (typeof all)[number]) =>
+      (r.kind === 'page' && (r.path === '/me' || r.path.startsWith('/me/'))) ||
+      (r.kind === 'api' && r.path.startsWith('/member/'));
+    for (const r of all) {
+      if (memberSide(r)) expect(['member-self', 'public']).toContain(r.action);
+      else expect(r.action).not.toBe('member-self');
+    }
+    expect(all.filter((r) => r.action === 'member-self').length).toBeGreaterThan(0);
   });
 });

@@ -20,6 +20,9 @@ export type AuditAction =
   | 'member.updated'
   | 'member.exited'
   | 'member.transferred'
+  | 'transfer.requested'
+  | 'transfer.approved'
+  | 'transfer.declined'
   | 'member.exported'
   | 'consent.changed'
   | 'position.changed'
@@ -67,11 +70,21 @@ export type AuditAction =
   | 'survey.copied'
   | 'survey.answered'
   | 'survey.exported'
+  | 'member.code.sent'
+  | 'member.signin'
+  | 'member.signin.failed'
+  | 'member.signout'
+  | 'member.token.created'
   | 'retention.settings'
   | 'retention.run'
   | 'retention.act.exported'
   | 'message.created'
-  | 'message.unsubscribed';
+  | 'message.unsubscribed'
+  | 'announcement.drafted'
+  | 'announcement.published'
+  | 'announcement.edited'
+  | 'announcement.archived'
+  | 'announcement.reminded';
 
 export interface AuditEntry {
   action: AuditAction;

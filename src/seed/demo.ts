@@ -23,6 +23,8 @@ import { Rng } from './random';
 import { buildIssuedCards, buildOrdersInEveryState, historicBatch } from './cards.demo.repo';
 import { buildActivists, buildCampaign } from './reports.demo.repo';
 import { loadShippedTemplates } from '../modules/reports/reports.repo';
+import { buildLibraryDemo } from './library.demo.repo';
+import { buildSurveysDemo } from './surveys.demo.repo';
 
 export const DEMO_PASSWORD = 'Reestr-demo-2026';
 export const DEMO_LOGINS = [
@@ -294,4 +296,5 @@ export async function seedDemo(log: (m: string) => void = () => {}): Promise<voi
     ndaAccepted: false,
     roles: [{ role: 'VIEWER', org: chairsOf.regional }],
   });
+  await buildLibraryDemo(central).then(() => buildSurveysDemo(central));
 }

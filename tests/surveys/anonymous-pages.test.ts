@@ -180,30 +180,24 @@ describe('structure', () => {
 
   it('the page form creates a draft; bad input re-shows what was typed', async () => {
     const csrf = await csrfFrom(pubAgent, `/orgs/${t.regionA.id}/surveys/new`);
-    const bad = await pubAgent
-      .post(`/orgs/${t.regionA.id}/surveys`)
-      .type('form')
-      .send({
-        _csrf: csrf,
-        title: 'Опрос о питании',
-        kind: 'TEST',
-        opensAt: '01.12.2026 10:00',
-        closesAt: '31.11.2026',
-      });
+    const bad = await pubAgent.post(`/orgs/${t.regionA.id}/surveys`).type('form').send({
+      _csrf: csrf,
+      title: 'Опрос о питании',
+      kind: 'TEST',
+      opensAt: '01.12.2026 10:00',
+      closesAt: '31.11.2026',
+    });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('value="Опрос о питании"');
     expect(bad.text).toContain('Закрытие: ДД.ММ.ГГГГ ЧЧ:ММ');
-    const good = await pubAgent
-      .post(`/orgs/${t.regionA.id}/surveys`)
-      .type('form')
-      .send({
-        _csrf: csrf,
-        title: 'Опрос о питании',
-        kind: 'SURVEY',
-        opensAt: '01.12.2026 10:00',
-        closesAt: '31.12.2030 18:00',
-        audienceKinds: 'PRIMARY',
-      });
+    const good = await pubAgent.post(`/orgs/${t.regionA.id}/surveys`).type('form').send({
+      _csrf: csrf,
+      title: 'Опрос о питании',
+      kind: 'SURVEY',
+      opensAt: '01.12.2026 10:00',
+      closesAt: '31.12.2030 18:00',
+      audienceKinds: 'PRIMARY',
+    });
     expect(good.status).toBe(303);
     const s = await db().survey.findFirstOrThrow({ where: { title: 'Опрос о питании' } });
     expect(s.status).toBe('DRAFT');

@@ -65,8 +65,9 @@ export async function buildSurveysDemo(central: { id: string; path: string }) {
   const counts = [39, 36, 24, 1];
   const sets: [number, Record<string, string>][] = [];
   // 47 / 44 / 9 for training, spread over the places 39 / 36 / 24 / 1.
-  const training = [...Array(47).fill('yes'), ...Array(44).fill('no'), ...Array(9).fill('delegated')] as string[];
-  const place = places.flatMap((p, i) => Array(counts[i]).fill(p) as string[]);
+  const many = (n: number, v: string): string[] => Array.from({ length: n }, () => v);
+  const training = [...many(47, 'yes'), ...many(44, 'no'), ...many(9, 'delegated')];
+  const place = places.flatMap((p, i) => many(counts[i], p));
   for (let i = 0; i < 100; i++) sets.push([1, { training: training[i], place: place[i] }]);
   await answerAndClose(pilot.id, sets);
 

@@ -41,6 +41,8 @@ import { receiptPages } from './modules/announcements/receipts.routes';
 import { informingLocals } from './modules/announcements/announcements.locals';
 import { libraryApi } from './modules/library/library.api';
 import { libraryPages } from './modules/library/library.pages';
+import { surveyApi } from './modules/surveys/surveys.api';
+import { surveyPages } from './modules/surveys/surveys.pages';
 import { outboxPages } from './modules/mail/outbox.routes';
 import { memberSignin } from './modules/me/signin.routes';
 import { mePages } from './modules/me/me.routes';
@@ -104,6 +106,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...announcementApi(),
     ...userApi(),
     ...libraryApi(),
+    ...surveyApi(),
     ...messageApi(),
   ]);
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND')));
@@ -156,6 +159,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...applicationPages(),
     ...customPages(),
     ...libraryPages(),
+    ...surveyPages(),
     ...outboxPages(),
     ...announcementPages(),
     ...receiptPages(),

@@ -24,6 +24,8 @@ import { buildIssuedCards, buildOrdersInEveryState, historicBatch } from './card
 import { buildActivists, buildCampaign } from './reports.demo.repo';
 import { buildInformingDemo } from './informing.demo.repo';
 import { loadShippedTemplates } from '../modules/reports/reports.repo';
+import { buildLibraryDemo } from './library.demo.repo';
+import { buildSurveysDemo } from './surveys.demo.repo';
 
 export const DEMO_PASSWORD = 'Reestr-demo-2026';
 export const DEMO_LOGINS = [
@@ -296,4 +298,5 @@ export async function seedDemo(log: (m: string) => void = () => {}): Promise<voi
     roles: [{ role: 'VIEWER', org: chairsOf.regional }],
   });
   await buildInformingDemo(central, { regional: chairsOf.regional, territorial: chairsOf.territorial }, DEMO_PASSWORD);
+  await buildLibraryDemo(central).then(() => buildSurveysDemo(central));
 }

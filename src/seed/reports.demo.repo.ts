@@ -55,18 +55,16 @@ export async function buildActivists(rng: Rng, regionPath: string) {
       isPaid: rng.chance(0.1),
       isElected: true,
     });
-    members
-      .slice(1, 4)
-      .forEach((m) =>
-        rows.push({
-          personId: m.personId,
-          organisationId: p.id,
-          kind: 'COMMITTEE_MEMBER',
-          startDate: start(m.joinedAt),
-          isPaid: false,
-          isElected: true,
-        }),
-      );
+    members.slice(1, 4).forEach((m) =>
+      rows.push({
+        personId: m.personId,
+        organisationId: p.id,
+        kind: 'COMMITTEE_MEMBER',
+        startDate: start(m.joinedAt),
+        isPaid: false,
+        isElected: true,
+      }),
+    );
     if (members[4])
       rows.push({
         personId: members[4].personId,

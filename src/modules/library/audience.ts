@@ -1,65 +1,59 @@
 /**
- * INTERIM adapter between the library/surveys and the shared audience module (src/modules/audience, branch h9a).
- * Until that module lands: an audience is {kinds?, roles?, orgIds?, members?}; the addressed users are counted
- * live from the role assignments; "visible" = published at or above one of the actor's organisations, or within
- * what the actor may publish. Replaced by the audience module's functions when it is merged.
+ * The library's (and surveys') use of the shared audience module (src/modules/audience): parsing the form or
+ * multipart fields, and "visible to the actor" = addressed to them now, or within what they may publish.
  */
-import type { Tx } from '../../db';
+import { fieldErrors } from '../../http/errors';
 import { Prisma } from '../../generated/prisma/client';
-import type { OrgKind, Role } from '../../generated/prisma/enums';
 import type { Actor } from '../../policy/actor';
 import { scopePaths } from '../../policy/actor';
 import type { Action } from '../../policy/rules';
+import { audienceFromForm, audienceInput, type Audience } from '../audience/audience.input';
+import { audienceOrgsError } from '../audience/audience.repo';
+import { audienceVisibleSql } from '../audience/audience.sql';
 
-export interface AudienceValue {
-  kinds?: OrgKind[];
-  roles?: Role[];
-  orgIds?: string[];
-  members?: boolean;
-}
-
-const KINDS: OrgKind[] = ['CENTRAL', 'REGIONAL', 'TERRITORIAL', 'PRIMARY', 'PROFBURO', 'PROFGROUP'];
-
-/** `audienceKinds` as a comma list (API multipart, form checkboxes). */
-export function audienceFromKinds(raw: unknown): AudienceValue | { error: string } {
-  const list = (Array.isArray(raw) ? raw.map((v) => String(v)) : typeof raw === 'string' ? raw.split(',') : [])
-    .map((s) => s.trim().toUpperCase())
-    .filter(Boolean);
-  const bad = list.filter((k) => !KINDS.includes(k as OrgKind));
-  if (bad.length) return { error: `Неизвестный вид организации: ${bad.join(', ')}` };
-  return list.length ? { kinds: [...new Set(list)] as OrgKind[] } : {};
-}
-
-/** The users the audience holds now, frozen as the count `addressed`. */
-export async function publishAudience(
-  tx: Tx,
-  _subject: { kind: 'DOCUMENT' | 'SURVEY'; id: string },
-  org: { path: string },
-  a: AudienceValue,
-): Promise<number> {
-  const r = await tx.$queryRaw<{ n: bigint }[]>`
-    SELECT count(DISTINCT ra."userId") AS n FROM "RoleAssignment" ra JOIN "Organisation" o ON o.id = ra."organisationId"
-    WHERE o.path LIKE ${org.path} || '%' AND ra."startsOn" <= current_date AND (ra."endsOn" IS NULL OR ra."endsOn" >= current_date)
-      ${a.kinds?.length ? Prisma.sql`AND o.kind::text = ANY(${a.kinds}::text[])` : Prisma.empty}
-      ${a.roles?.length ? Prisma.sql`AND ra.role::text = ANY(${a.roles}::text[])` : Prisma.empty}`;
-  return Number(r[0].n);
-}
-
-/** Every ancestor path (itself included) of the actor's organisations. */
-function ancestorPaths(actor: Actor): string[] {
-  const out = new Set<string>();
-  for (const a of actor.assignments) {
-    const parts = a.orgPath.split('/').filter(Boolean);
-    for (let i = 1; i <= parts.length; i++) out.add(`/${parts.slice(0, i).join('/')}/`);
+/** Multipart API fields come as "A,B" comma lists; form checkboxes as repeated fields. */
+function splitLists(body: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...body };
+  for (const k of ['audienceKinds', 'audienceRoles', 'audienceOrgIds']) {
+    const v = out[k];
+    if (typeof v === 'string')
+      out[k] = v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
   }
-  return [...out];
+  return out;
 }
 
-/** Condition on `o` (the publishing organisation): addressed to the actor, or within the actor's publishing scope. */
-export function visibleSql(actor: Actor, publish: Action): Prisma.Sql {
+/**
+ * The audience of a library document or a survey from form/multipart fields: users only (members are not
+ * addressed by documents and surveys); chosen organisations must lie in the publisher's subtree.
+ * Errors come keyed by the form's field names.
+ */
+export async function audienceFromFields(
+  body: Record<string, unknown>,
+  publisher: { path: string },
+): Promise<{ audience: Audience } | { errors: Record<string, string> }> {
+  const parsed = audienceInput.safeParse(audienceFromForm(splitLists(body)));
+  if (!parsed.success) {
+    const errors: Record<string, string> = {};
+    for (const [k, v] of Object.entries(fieldErrors(parsed.error)))
+      errors[`audience${k.charAt(0).toUpperCase()}${k.slice(1).split('.')[0]}`] = v;
+    return { errors };
+  }
+  if (parsed.data.members) return { errors: { audienceMembers: 'Адресуется пользователям, а не членам Профсоюза' } };
+  const orgs = await audienceOrgsError(publisher, parsed.data);
+  if (orgs) return { errors: { audienceOrgIds: orgs } };
+  return { audience: parsed.data };
+}
+
+/**
+ * Items (alias `d`, publisher joined as `o`) the actor may see: addressed to them now (the audience's SQL), or
+ * published within the subtree where they hold the publishing action (they see what is there, and its figures).
+ */
+export function visibleSql(actor: Actor, publish: Action, alias = 'd'): Prisma.Sql {
   if (actor.kind === 'system') return Prisma.sql`true`;
   const scope = scopePaths(actor, publish);
-  const paths = ancestorPaths(actor);
   const publisher =
     scope === 'all'
       ? Prisma.sql`true`
@@ -69,5 +63,5 @@ export function visibleSql(actor: Actor, publish: Action): Prisma.Sql {
             ' OR ',
           )
         : Prisma.sql`false`;
-  return Prisma.sql`(o.path = ANY(${paths}::text[]) OR ${publisher})`;
+  return Prisma.sql`(${audienceVisibleSql(alias, actor)} OR ${publisher})`;
 }

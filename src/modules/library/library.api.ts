@@ -4,12 +4,12 @@ import { typed } from './typed';
 import { uploadFile } from '../../http/upload';
 import { idParams } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
-import { audienceFromKinds, visibleSql } from './audience';
+import { audienceFromFields, visibleSql } from './audience';
 import { authorizeReader, loadPublished, loadReadable } from './library.access';
 import { documentInput, fileQuery, searchQuery, versionInput } from './library.input';
 import { documentJson, documentListJson, sendStoredFile } from './library.presenter';
-import { fileOf, lastDownloaded, recordDownload, searchDocuments } from './library.repo';
-import { addVersion, publishDocument } from './library.service';
+import { fileOf, lastDownloaded, searchDocuments } from './library.repo';
+import { addVersion, publishDocument, recordDownload } from './library.service';
 
 const upload = () => [uploadFile({ csrf: false, tooLarge: 'Файл больше 20 МБ' })];
 
@@ -30,11 +30,11 @@ export function libraryApi(): RouteDef[] {
         const org = await loadOrg(ctx, ctx.params.id);
         const body = (ctx.req.body ?? {}) as Record<string, unknown>;
         const parsed = documentInput.safeParse(body);
-        const audience = audienceFromKinds(body.audienceKinds);
+        const audience = await audienceFromFields(body, org);
         const errors = parsed.success ? {} : fieldErrors(parsed.error);
-        if ('error' in audience) errors.audienceKinds = audience.error;
-        if (!parsed.success || 'error' in audience) throw new AppError('BAD_REQUEST', undefined, errors);
-        const r = await publishDocument(ctx.actor, org, parsed.data, audience, ctx.req.file);
+        if ('errors' in audience) Object.assign(errors, audience.errors);
+        if (!parsed.success || 'errors' in audience) throw new AppError('BAD_REQUEST', undefined, errors);
+        const r = await publishDocument(ctx.actor, org, parsed.data, audience.audience, ctx.req.file);
         ctx.res.status(201).json({ id: r.id, version: r.version, addressed: r.addressed });
       },
     }),

@@ -4,11 +4,13 @@ import { renderPage } from '../../http/render';
 import type { Ctx, RouteDef } from '../../http/route';
 import { typed } from './typed';
 import { uploadFile } from '../../http/upload';
-import { KIND_LABELS } from '../organisations/levels';
 import type { OrgRow } from '../organisations/organisations.repo';
 import { idParams } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
-import { audienceFromKinds, visibleSql } from './audience';
+import { audienceForm, describeAudience } from '../audience/audience.presenter';
+import { audienceChildren, notDone, rollup } from '../audience/audience.repo';
+import { audienceOf } from '../audience/audience.input';
+import { audienceFromFields, visibleSql } from './audience';
 import { sendDocumentFile } from './library.api';
 import { authorizeReader, loadPublished, loadReadable } from './library.access';
 import { DOCUMENT_KINDS, documentInput, fileQuery, searchQuery, sectionInput, versionInput } from './library.input';
@@ -33,7 +35,13 @@ const kindOptions = (blank: string) => [
   { value: '', label: blank },
   ...Object.entries(DOCUMENT_KINDS).map(([value, label]) => ({ value, label })),
 ];
-const orgKindOptions = () => Object.entries(KIND_LABELS).map(([value, label]) => ({ value, label }));
+/** The audience partial's errors are keyed kinds/roles/orgIds/members; ours carry the form's field names. */
+const audienceErrors = (e: Record<string, string>) => ({
+  kinds: e.audienceKinds,
+  roles: e.audienceRoles,
+  orgIds: e.audienceOrgIds,
+  members: e.audienceMembers,
+});
 
 async function renderNew(
   ctx: Ctx,
@@ -42,8 +50,11 @@ async function renderNew(
   errors: Record<string, string>,
   status = 200,
 ) {
-  const sections = await sectionsOf([org.id]);
-  const kinds = values.audienceKinds;
+  const [sections, children] = await Promise.all([sectionsOf([org.id]), audienceChildren(org.id)]);
+  const aErrors = Object.fromEntries(Object.entries(audienceErrors(errors)).filter(([, v]) => v)) as Record<
+    string,
+    string
+  >;
   await renderPage(
     ctx.res,
     'library/new',
@@ -57,12 +68,7 @@ async function renderNew(
         { value: '', label: '— без раздела —' },
         ...sections.map((s) => ({ value: s.id, label: s.name })),
       ],
-      orgKinds: orgKindOptions(),
-      checkedKinds: Array.isArray(kinds)
-        ? kinds.map((k) => String(k))
-        : typeof kinds === 'string'
-          ? kinds.split(',')
-          : [],
+      audience: audienceForm(org, children, values, aErrors),
     },
     status,
   );
@@ -72,6 +78,13 @@ async function renderShow(ctx: Ctx, id: string, errors: Record<string, string> =
   const doc = await loadReadable(ctx, id);
   const last = ctx.actor.userId ? await lastDownloaded(doc.id, ctx.actor.userId) : null;
   const canPublish = ctx.allows('document.publish', doc.organisation.path);
+  const item = { type: 'DOCUMENT' as const, id: doc.id };
+  const stats = canPublish
+    ? {
+        rollup: await rollup(item),
+        notDone: await notDone(item, { withinPath: doc.organisation.path, page: 1, pageSize: 50 }),
+      }
+    : null;
   await renderPage(
     ctx.res,
     'library/show',
@@ -92,6 +105,8 @@ async function renderShow(ctx: Ctx, id: string, errors: Record<string, string> =
         addressed: doc.addressed,
         versions: doc.versions.map((v) => ({ ...v, sizeLabel: fileSize(v.size) })),
       },
+      audienceText: describeAudience(audienceOf(doc)),
+      stats,
       updated: last !== null && last < doc.version,
       lastDownloaded: last,
       can: { publish: canPublish },
@@ -163,13 +178,13 @@ export function libraryPages(): RouteDef[] {
         const uploadError = ctx.res.locals.uploadError as AppError | undefined;
         if (uploadError) return renderNew(ctx, org, body, { file: uploadError.message }, uploadError.status);
         const parsed = documentInput.safeParse(body);
-        const audience = audienceFromKinds(body.audienceKinds);
+        const audience = await audienceFromFields(body, org);
         const errors = parsed.success ? {} : fieldErrors(parsed.error);
-        if ('error' in audience) errors.audienceKinds = audience.error;
+        if ('errors' in audience) Object.assign(errors, audience.errors);
         if (!ctx.req.file) errors.file = 'Выберите файл';
-        if (!parsed.success || 'error' in audience || !ctx.req.file) return renderNew(ctx, org, body, errors, 400);
+        if (!parsed.success || 'errors' in audience || !ctx.req.file) return renderNew(ctx, org, body, errors, 400);
         try {
-          const r = await publishDocument(ctx.actor, org, parsed.data, audience, ctx.req.file);
+          const r = await publishDocument(ctx.actor, org, parsed.data, audience.audience, ctx.req.file);
           ctx.req.session.flash = `Документ опубликован (адресатов: ${r.addressed})`;
           ctx.res.redirect(303, `/documents/${r.id}`);
         } catch (e) {

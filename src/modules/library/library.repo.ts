@@ -104,7 +104,10 @@ export async function findDocument(id: string) {
       number: true,
       docDate: true,
       description: true,
-      audience: true,
+      audienceKinds: true,
+      audienceRoles: true,
+      audienceOrgIds: true,
+      audienceMembers: true,
       addressed: true,
       version: true,
       supersededById: true,
@@ -165,8 +168,8 @@ export async function fileOf(documentId: string, version: number) {
   return v?.file ? { ...v, data: Buffer.from(v.file.data) } : null;
 }
 
-export async function recordDownload(documentId: string, version: number, userId: string) {
-  await db().documentDownload.create({ data: { documentId, version, userId } });
+export async function insertDownload(tx: Tx, documentId: string, version: number, userId: string) {
+  await tx.documentDownload.create({ data: { documentId, version, userId } });
 }
 
 /** The highest version of a document the user has downloaded (null: never). */

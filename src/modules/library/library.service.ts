@@ -6,9 +6,17 @@ import type { Actor } from '../../policy/actor';
 import { audit } from '../audit/audit.repo';
 import { detectFileType, FILE_TYPES, safeFileName } from './files';
 import { numberKey, type DocumentInput } from './library.input';
-import { findOrCreateSection, findSection, insertVersion, lockDocument, type DocumentFull } from './library.repo';
+import {
+  findOrCreateSection,
+  findSection,
+  insertDownload,
+  insertVersion,
+  lockDocument,
+  type DocumentFull,
+} from './library.repo';
 import { extractText } from './text';
-import { publishAudience, type AudienceValue } from './audience';
+import { audienceColumns, type Audience } from '../audience/audience.input';
+import { freezeAudience, markDone } from '../audience/audience.repo';
 
 export interface Upload {
   buffer: Buffer;
@@ -46,7 +54,7 @@ export async function publishDocument(
   actor: Actor,
   org: { id: string; path: string },
   input: DocumentInput,
-  audience: AudienceValue,
+  audience: Audience,
   file: Upload | undefined,
 ): Promise<{ id: string; version: number; addressed: number }> {
   const section = await sectionIdFor(org.id, input.section);
@@ -67,14 +75,14 @@ export async function publishDocument(
           numberKey: numberKey(input.number),
           docDate: input.date ? toDate(input.date) : null,
           description: input.description ?? null,
-          audience: { ...audience },
+          ...audienceColumns(audience),
           bodyText: f.text,
           createdById: actor.userId,
         },
         select: { id: true },
       });
       await insertVersion(tx, { documentId: doc.id, version: 1, note: null, uploadedById: actor.userId, ...f });
-      const addressed = await publishAudience(tx, { kind: 'DOCUMENT', id: doc.id }, org, audience);
+      const addressed = await freezeAudience(tx, { type: 'DOCUMENT', id: doc.id }, org, audience);
       await tx.document.update({ where: { id: doc.id }, data: { addressed } });
       await audit(
         actor,
@@ -169,5 +177,13 @@ export async function createSection(actor: Actor, orgId: string, name: string, p
       tx,
     );
     return s;
+  });
+}
+
+/** A download: the row (document, version, user, time), and the user's part of the audience marked done. */
+export async function recordDownload(documentId: string, version: number, userId: string) {
+  await db().$transaction(async (tx) => {
+    await insertDownload(tx, documentId, version, userId);
+    await markDone(tx, { type: 'DOCUMENT', id: documentId }, userId);
   });
 }

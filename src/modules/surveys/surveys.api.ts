@@ -1,0 +1,104 @@
+import { Prisma } from '../../generated/prisma/client';
+import { AppError } from '../../http/errors';
+import type { RouteDef } from '../../http/route';
+import { audienceOrgsError } from '../audience/audience.repo';
+import { authorizeReader } from '../library/library.access';
+import { typed } from '../library/typed';
+import { idParams } from '../organisations/organisations.input';
+import { loadOrg } from '../organisations/organisations.routes';
+import { resultsJson } from './surveys.presenter';
+import { surveyResults } from './results';
+import { addressedSql, loadAddressed, loadOwned } from './surveys.access';
+import { listQuery, responseInput, surveyApiInput } from './surveys.input';
+import { listSurveys } from './surveys.repo';
+import { createSurvey, respond } from './surveys.service';
+
+export function surveyApi(): RouteDef[] {
+  const T = 'Опросы и тесты';
+  return [
+    typed({
+      method: 'post',
+      path: '/orgs/:id/surveys',
+      kind: 'api',
+      action: 'survey.publish',
+      tag: T,
+      summary: 'Опубликовать опрос или тест',
+      status: 201,
+      params: idParams,
+      body: surveyApiInput,
+      async handler(ctx) {
+        const org = await loadOrg(ctx, ctx.params.id);
+        const audience = ctx.body.audience ?? { kinds: [], roles: [], orgIds: [], members: false };
+        if (audience.members)
+          throw new AppError('BAD_REQUEST', undefined, { 'audience.members': 'Опрос адресуется пользователям' });
+        const orgsError = await audienceOrgsError(org, audience);
+        if (orgsError) throw new AppError('BAD_REQUEST', undefined, { 'audience.orgIds': orgsError });
+        const r = await createSurvey(ctx.actor, org, ctx.body, audience, ctx.body.questions, true);
+        ctx.res.status(201).json(r);
+      },
+    }),
+    typed({
+      method: 'get',
+      path: '/surveys',
+      kind: 'api',
+      action: 'survey.answer',
+      tag: T,
+      summary: 'Опросы, адресованные вызывающему (open=true — только открытые)',
+      query: listQuery,
+      async handler(ctx) {
+        authorizeReader(ctx);
+        const { rows, total } = await listSurveys(addressedSql(ctx.actor), Prisma.sql`false`, ctx.actor.userId, {
+          openOnly: ctx.query.open === 'true',
+          page: ctx.query.page,
+          pageSize: ctx.query.pageSize,
+        });
+        ctx.res.setHeader('Cache-Control', 'no-store');
+        ctx.res.json({
+          items: rows.map((r) => ({
+            id: r.id,
+            title: r.title,
+            kind: r.kind,
+            closesAt: r.closesAt.toISOString(),
+            answered: r.answered,
+          })),
+          page: ctx.query.page,
+          pageSize: ctx.query.pageSize,
+          total,
+        });
+      },
+    }),
+    typed({
+      method: 'post',
+      path: '/surveys/:id/responses',
+      kind: 'api',
+      action: 'survey.answer',
+      tag: T,
+      summary: 'Ответить (201 впервые, 200 замена ответов; 409 закрыт; 404 не адресован)',
+      params: idParams,
+      body: responseInput,
+      async handler(ctx) {
+        const s = await loadAddressed(ctx, ctx.params.id);
+        const r = await respond(ctx.actor, s, ctx.body.answers);
+        if (r.status === 'INVALID') throw new AppError('BAD_REQUEST', r.message, { [r.code]: r.message });
+        const showScore = s.kind === 'TEST' && !s.scoreAfterClose;
+        ctx.res
+          .status(r.status === 'CREATED' ? 201 : 200)
+          .json({ status: r.status, ...(showScore ? { score: r.score } : {}) });
+      },
+    }),
+    typed({
+      method: 'get',
+      path: '/surveys/:id/results',
+      kind: 'api',
+      action: 'survey.publish',
+      tag: T,
+      summary: 'Итоги: по вопросам, по входящим организациям; для теста — сдали',
+      params: idParams,
+      async handler(ctx) {
+        const s = await loadOwned(ctx, ctx.params.id);
+        ctx.res.setHeader('Cache-Control', 'no-store');
+        ctx.res.json(resultsJson(s, await surveyResults(s)));
+      },
+    }),
+  ];
+}

@@ -18,6 +18,7 @@ import { pathIds } from './modules/organisations/organisations.repo';
 import { authPages } from './modules/auth/auth.routes';
 import { orgPages } from './modules/organisations/organisations.routes';
 import { memberPages } from './modules/members/members.routes';
+import { transferRequestPages } from './modules/members/transfers.routes';
 import { userPages } from './modules/users/users.routes';
 import { auditPages } from './modules/audit/audit.routes';
 import { cardApiRoutes } from './modules/cards/cards.api';
@@ -34,12 +35,21 @@ import { bulkPages } from './modules/members/bulk.routes';
 import { applicationPages } from './modules/applications/applications.routes';
 import { customPages } from './modules/custom/custom.routes';
 import { apiRoutes } from './modules/api/api.routes';
+import { announcementApi } from './modules/announcements/announcements.api';
+import { announcementPages } from './modules/announcements/announcements.routes';
+import { receiptPages } from './modules/announcements/receipts.routes';
+import { informingLocals } from './modules/announcements/announcements.locals';
+import { libraryApi } from './modules/library/library.api';
+import { libraryPages } from './modules/library/library.pages';
 import { outboxPages } from './modules/mail/outbox.routes';
 import { memberSignin } from './modules/me/signin.routes';
 import { mePages } from './modules/me/me.routes';
 import { meApi } from './modules/me/me.api';
 import { memberRequestPages } from './modules/me/chair.routes';
 import { memberFromRequest } from './modules/me/signin.service';
+import { retentionPages } from './modules/retention/retention.routes';
+import { messageApi, messagePages } from './modules/messages/messages.routes';
+import { unsubscribePages } from './modules/messages/unsubscribe.routes';
 import { Prisma } from './generated/prisma/client';
 
 export interface AppOptions {
@@ -99,9 +109,17 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...verifyApi(verifyLimits),
     ...reportApi(),
     ...importApi(),
+    ...announcementApi(),
+    ...libraryApi(),
+    ...messageApi(),
   ]);
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND')));
   app.use('/api/v1', api);
+
+  // One-click unsubscribe (RFC 8058): before sessions and CSRF, the signed token in the URL is the authorisation.
+  const unsubscribe = express.Router();
+  mount(unsubscribe, { loadActor: async () => null }, unsubscribePages());
+  app.use(unsubscribe);
 
   installSessions(app, opts.sessionSecret ?? config.SESSION_SECRET ?? crypto.randomBytes(32).toString('hex'));
   app.use(saveSessionBeforeRedirect);
@@ -126,6 +144,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...orgPages(),
     ...bulkPages(),
     ...memberPages(),
+    ...transferRequestPages(),
     ...userPages(),
     ...auditPages(),
     ...cardPages(),
@@ -137,13 +156,18 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...importPages(),
     ...applicationPages(),
     ...customPages(),
+    ...libraryPages(),
     ...outboxPages(),
     ...memberRequestPages(),
+    ...announcementPages(),
+    ...receiptPages(),
+    ...retentionPages(),
+    ...messagePages(),
   ];
   const selfPages = express.Router();
   mount(selfPages, { loadActor: memberFromRequest, loginPath: '/me/login' }, [...signin.pages, ...mePages()]);
   app.use(selfPages);
-  mount(pages, { loadActor: actorFromRequest }, defs);
+  mount(pages, { loadActor: actorFromRequest, pageLocals: informingLocals }, defs);
   app.use(pages);
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'Страница не найдена')));
   app.use(errorHandler);

@@ -26,6 +26,12 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).optional(),
   /** An HTTP gateway for SMS: POST JSON {to, text}; without it SMS stay in the outbox. */
   SMS_URL: z.string().url().optional(),
+  /** The registry's address as members reach it (links in e-mails and SMS: unsubscribe). */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Messages to members: how many per second per channel (the SMTP server's and SMS gateway's limits). */
+  MESSAGE_RATE_EMAIL: z.coerce.number().min(0.1).max(1000).default(10),
+  MESSAGE_RATE_SMS: z.coerce.number().min(0.1).max(1000).default(5),
+  MESSAGE_RATE_PUSH: z.coerce.number().min(0.1).max(1000).default(50),
 });
 
 const parsed = schema.safeParse(process.env);

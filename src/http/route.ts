@@ -50,6 +50,8 @@ export const ROUTES = {
 
 export interface RouteDeps {
   loadActor(req: Request): Promise<Actor | null>;
+  /** Locals every page of a logged-in user shows (e.g. the unread count in the navigation). */
+  pageLocals?(actor: Actor, res: Response): Promise<void>;
   /** Where a page without a signed-in actor sends the visitor (the members' side has its own sign-in). */
   loginPath?: string;
 }
@@ -78,7 +80,12 @@ export function mount(router: Router, deps: RouteDeps, defs: RouteDef[]): void {
         res.locals.actor = actor;
         if (actor) {
           const users = scopePaths(actor, 'user.manage');
-          res.locals.nav = { users: users === 'all' || users.length > 0 };
+          const retention = scopePaths(actor, 'retention.manage');
+          res.locals.nav = {
+            users: users === 'all' || users.length > 0,
+            retention: retention === 'all' || retention.length > 0,
+          };
+          if (def.kind === 'page' && deps.pageLocals && actor.kind === 'user') await deps.pageLocals(actor, res);
         }
         const params = parse(def.params, req.params, 'params');
         const query = parse(def.query, req.query, 'query');

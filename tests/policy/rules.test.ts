@@ -40,12 +40,34 @@ const REGISTRY_WORK = [
   'report.accept',
   'report.campaign',
   'member.import',
+  // Informing: chairs and registry staff publish announcements, documents and surveys to their subtree.
+  'announcement.publish',
+  'document.publish',
+  'survey.publish',
 ] as const;
-const READING = ['org.view', 'member.list', 'member.view', 'card.view', 'card.progress', 'report.view'] as const;
+const READING = [
+  'org.view',
+  'member.list',
+  'member.view',
+  'card.view',
+  'card.progress',
+  'report.view',
+  // Reading what is addressed to the user, answering surveys.
+  'document.read',
+  'survey.answer',
+] as const;
 
 const MAY: Record<Role, readonly string[]> = {
   // Администратор ЦС: everything, including users.
-  ADMIN: [...READING, ...REGISTRY_WORK, 'user.manage', 'report.template', 'retention.manage', 'message.send', 'outbox.view'],
+  ADMIN: [
+    ...READING,
+    ...REGISTRY_WORK,
+    'user.manage',
+    'report.template',
+    'retention.manage',
+    'message.send',
+    'outbox.view',
+  ],
   // Председатель: everything in the subtree, including its users and writing to its members.
   CHAIR: [...READING, ...REGISTRY_WORK, 'user.manage', 'message.send'],
   // Ответственный за работу в реестре: the chair's registry work, but does not appoint users.

@@ -20,6 +20,9 @@ export type AuditAction =
   | 'member.updated'
   | 'member.exited'
   | 'member.transferred'
+  | 'transfer.requested'
+  | 'transfer.approved'
+  | 'transfer.declined'
   | 'member.exported'
   | 'consent.changed'
   | 'position.changed'
@@ -58,6 +61,15 @@ export type AuditAction =
   | 'event.exported'
   | 'bonus.exported'
   | 'report.exported'
+  | 'document.published'
+  | 'document.versioned'
+  | 'document.superseded'
+  | 'library.section'
+  | 'survey.published'
+  | 'survey.updated'
+  | 'survey.copied'
+  | 'survey.answered'
+  | 'survey.exported'
   | 'member.code.sent'
   | 'member.signin'
   | 'member.signin.failed'
@@ -70,7 +82,12 @@ export type AuditAction =
   | 'retention.run'
   | 'retention.act.exported'
   | 'message.created'
-  | 'message.unsubscribed';
+  | 'message.unsubscribed'
+  | 'announcement.drafted'
+  | 'announcement.published'
+  | 'announcement.edited'
+  | 'announcement.archived'
+  | 'announcement.reminded';
 
 export interface AuditEntry {
   action: AuditAction;

@@ -6,8 +6,8 @@ import { clientKey } from '../../http/limits';
 
 /** Who is checking in: the session's user on pages, the bearer token (hashed) on the API, else the address. */
 function userKey(req: Request): string {
-  const u = req.user as { id?: string } | undefined;
-  if (u?.id) return `u:${u.id}`;
+  const u: unknown = req.user;
+  if (u && typeof u === 'object' && 'id' in u && typeof u.id === 'string') return `u:${u.id}`;
   const h = req.get('authorization');
   if (h) return `t:${crypto.createHash('sha256').update(h).digest('hex')}`;
   return `a:${clientKey(req)}`;

@@ -20,6 +20,7 @@ export function abilities(ctx: Ctx, org: OrgRow) {
     audit: ctx.allows('audit.view', org.path),
     cards: ctx.allows('card.view', org.path),
     events: ctx.allows('event.manage', org.path),
+    messages: ctx.allows('message.send', org.path),
     reports: ctx.allows('report.view', org.path) && org.kind !== 'PROFBURO' && org.kind !== 'PROFGROUP',
   };
 }

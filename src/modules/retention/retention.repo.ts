@@ -10,7 +10,6 @@ import {
   fillBatchSql,
   recordItemsSql,
 } from './retention.sql';
-import { extraCleaners } from './cleaners';
 
 export async function retentionYears(): Promise<number> {
   const s = await db().retentionSetting.findUnique({ where: { id: 1 } });
@@ -54,7 +53,7 @@ export async function depersonaliseBatch(actId: string, cutoff: string, withdraw
       await tx.$executeRaw(DEPERSONALISE_PERSONS);
       await tx.$executeRaw(RESTORE_REGISTRATION_COPIES);
       await tx.$executeRaw(RESTORE_POSITION_COPIES);
-      for (const q of [...CLEAR_RELATED, ...extraCleaners()]) await tx.$executeRaw(q);
+      for (const q of CLEAR_RELATED) await tx.$executeRaw(q);
       await tx.$executeRaw(recordItemsSql(actId));
       await tx.depersonalisationAct.update({ where: { id: actId }, data: { personCount: { increment: n } } });
       return n;

@@ -101,6 +101,12 @@ export const CLEAR_RELATED = [
     FROM "Member" m, dep_batch b WHERE j."memberId" = m.id AND m."personId" = b.id`,
   Prisma.sql`UPDATE "ImportChange" i SET before = NULL FROM "Member" m, dep_batch b
     WHERE i."memberId" = m.id AND m."personId" = b.id AND i.before IS NOT NULL`,
+  // Outgoing messages addressed to the person's contacts: the row stays (the log of what was sent), its content goes.
+  Prisma.sql`UPDATE "Outbox" o SET recipient = 'обезличен', subject = NULL, text = '(обезличено)', headers = NULL, error = NULL
+    FROM dep_batch b WHERE o.recipient IN (b.email, b.phone)`,
+  Prisma.sql`UPDATE "Outbox" o SET recipient = 'обезличен', subject = NULL, text = '(обезличено)', headers = NULL, error = NULL
+    FROM "MessageDelivery" d, dep_batch b WHERE o."recipientId" = d.id AND d."personId" = b.id`,
+  Prisma.sql`DELETE FROM "PushSubscription" s USING dep_batch b WHERE s."personId" = b.id`,
 ];
 
 export function recordItemsSql(actId: string): Prisma.Sql {

@@ -209,11 +209,32 @@ it('a request to correct a field reaches the chair; an empty one is re-shown wit
   expect(list.text).toContain('+7 900 111-22-33');
 });
 
-it('news: an empty page until announcements to members exist', async () => {
+it('news: announcements addressed to members of the subtree, newest first, on the page and in the API', async () => {
+  const empty = await api().get('/api/v1/member/news').set('Authorization', tokenA);
+  expect(empty.status).toBe(200);
+  expect(empty.body).toMatchObject({ items: [], page: 1, total: 0 });
+  const regional = await userWith('CHAIR', t.regionA, { ndaAccepted: true });
+  const publish = async (title: string, at: { id: string }) =>
+    api()
+      .post(`/api/v1/orgs/${at.id}/announcements`)
+      .set('Authorization', await bearer(regional.id))
+      .send({ title, body: 'Текст новости', audience: { members: true } });
+  expect((await publish('Первая новость региона', t.regionA)).status).toBe(201);
+  expect((await publish('Вторая новость региона', t.regionA)).status).toBe(201);
+  const otherChair = await userWith('CHAIR', t.regionB, { ndaAccepted: true });
+  await api()
+    .post(`/api/v1/orgs/${t.regionB.id}/announcements`)
+    .set('Authorization', await bearer(otherChair.id))
+    .send({ title: 'Новость другого региона', body: 'Т', audience: { members: true } });
   const res = await api().get('/api/v1/member/news').set('Authorization', tokenA);
-  expect(res.status).toBe(200);
-  expect(res.body).toMatchObject({ items: [], page: 1, total: 0 });
-  expect((await agentA.get('/me')).text).toContain('Новости Профсоюза');
+  expect(res.body.total).toBe(2);
+  expect(res.body.items.map((i: { title: string }) => i.title)).toEqual([
+    'Вторая новость региона',
+    'Первая новость региона',
+  ]);
+  const page = (await agentA.get('/me')).text;
+  expect(page).toContain('Вторая новость региона');
+  expect(page).not.toContain('Новость другого региона');
 });
 
 it('a chair’s token is refused on every member API route', async () => {

@@ -22,6 +22,7 @@ import {
 import { Rng } from './random';
 import { buildIssuedCards, buildOrdersInEveryState, historicBatch } from './cards.demo.repo';
 import { buildActivists, buildCampaign } from './reports.demo.repo';
+import { buildDemoMembers } from './members.demo.repo';
 import { loadShippedTemplates } from '../modules/reports/reports.repo';
 
 export const DEMO_PASSWORD = 'Reestr-demo-2026';
@@ -250,6 +251,7 @@ export async function seedDemo(log: (m: string) => void = () => {}): Promise<voi
     );
   }
   await buildOrdersInEveryState(central, demoTerritorialPrimaries);
+  await buildDemoMembers(chairsOf.primary);
   log('Демо: профсоюзный актив и отчётная кампания…');
   await buildActivists(rng, chairsOf.regional.path);
   await loadShippedTemplates();

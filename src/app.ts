@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
+import path from 'node:path';
 import helmet from 'helmet';
 import compression from 'compression';
 import crypto from 'node:crypto';
@@ -7,7 +8,7 @@ import { AppError } from './http/errors';
 import { renderPage } from './http/render';
 import { actorFromRequest, csrf, installSessions, requireCsrf } from './http/web';
 import { mount, type RouteDef } from './http/route';
-import { assets } from './http/assets';
+import { assets, PUBLIC_DIR } from './http/assets';
 import { noStoreByDefault } from './http/caching';
 import { saveSessionBeforeRedirect } from './http/flash';
 import { healthRoutes } from './http/health';
@@ -46,6 +47,8 @@ import { surveyPages } from './modules/surveys/surveys.pages';
 import { outboxPages } from './modules/mail/outbox.routes';
 import { memberSignin } from './modules/me/signin.routes';
 import { mePages } from './modules/me/me.routes';
+import { meApi } from './modules/me/me.api';
+import { memberRequestPages } from './modules/me/chair.routes';
 import { memberFromRequest } from './modules/me/signin.service';
 import { retentionPages } from './modules/retention/retention.routes';
 import { messageApi, messagePages } from './modules/messages/messages.routes';
@@ -80,6 +83,12 @@ export function createApp(opts: AppOptions = {}): express.Express {
   );
   app.use(assets().middleware());
   app.get('/favicon.ico', (_req, res) => res.status(204).end());
+  // The members' service worker lives under /me/ so that its scope is the members' side only (see public/me-sw.js).
+  app.get('/me/sw.js', (_req, res) => {
+    res.sendFile(path.join(PUBLIC_DIR, 'me-sw.js'), {
+      headers: { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' },
+    });
+  });
   app.use(noStoreByDefault);
   app.use(healthRoutes());
 
@@ -94,7 +103,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
   const memberApi = express.Router();
-  mount(memberApi, { loadActor: memberFromRequest }, [...signin.api]);
+  mount(memberApi, { loadActor: memberFromRequest }, [...signin.api, ...meApi()]);
   api.use(memberApi);
   mount(api, { loadActor: actorFromRequest }, [
     ...apiRoutes(),
@@ -161,6 +170,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...libraryPages(),
     ...surveyPages(),
     ...outboxPages(),
+    ...memberRequestPages(),
     ...announcementPages(),
     ...receiptPages(),
     ...retentionPages(),

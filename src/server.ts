@@ -58,6 +58,11 @@ async function main() {
   if (embedded) {
     log(`Демонстрационные входы (пароль ${DEMO_PASSWORD}, работает только на встроенной демо-базе):`);
     for (const d of DEMO_LOGINS) log(`  ${d.login.padEnd(18)} ${d.role}`);
+    const { DEMO_MEMBER_CONTACTS } = await import('./seed/members.demo.repo');
+    log(
+      `Личный кабинет члена Профсоюза: http://localhost:${port}/me/login, код входа — в /outbox (вход demo-central):`,
+    );
+    for (const d of DEMO_MEMBER_CONTACTS) log(`  ${d.contact.padEnd(22)} ${d.note}`);
   }
   log('Остановка: Ctrl-C');
 

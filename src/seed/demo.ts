@@ -23,6 +23,7 @@ import { Rng } from './random';
 import { buildIssuedCards, buildOrdersInEveryState, historicBatch } from './cards.demo.repo';
 import { buildActivists, buildCampaign } from './reports.demo.repo';
 import { buildInformingDemo } from './informing.demo.repo';
+import { buildDemoMembers } from './members.demo.repo';
 import { loadShippedTemplates } from '../modules/reports/reports.repo';
 import { buildLibraryDemo } from './library.demo.repo';
 import { buildSurveysDemo } from './surveys.demo.repo';
@@ -253,6 +254,7 @@ export async function seedDemo(log: (m: string) => void = () => {}): Promise<voi
     );
   }
   await buildOrdersInEveryState(central, demoTerritorialPrimaries);
+  await buildDemoMembers(chairsOf.primary);
   log('Демо: профсоюзный актив и отчётная кампания…');
   await buildActivists(rng, chairsOf.regional.path);
   await loadShippedTemplates();

@@ -830,6 +830,92 @@ async function viewerScenario(base: string): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------------------------
 
+/**
+ * A member signs in with the code the central administrator reads in the outbox (the demo has no mail server),
+ * opens the virtual card once online, goes offline and opens the card again from the service worker.
+ */
+async function memberScenario(base: string): Promise<void> {
+  const CONTACT = 'member@demo.reestr.ru';
+  const member = await openBrowser();
+  const admin = await openBrowser();
+  try {
+    const page = member.page;
+    await page.setViewportSize(PHONE);
+    await step('член Профсоюза запрашивает код на /me/login', async () => {
+      await page.goto(`${base}/me/login`);
+      await shot(page, 'member-login');
+      await page.getByLabel('Электронная почта или мобильный телефон').fill(CONTACT);
+      await page.getByRole('button', { name: 'Прислать код' }).click();
+      await page.waitForURL((u) => u.pathname === '/me/login/code');
+    });
+    const code = await step('администратор ЦС видит код в /outbox', async () => {
+      const p = admin.page;
+      await login(p, base, 'demo-central');
+      if (pathOf(p) === '/nda') await acceptNda(p, 'demo-central');
+      for (let i = 0; i < 20; i++) {
+        await p.goto(`${base}/outbox`);
+        if (pathOf(p) === '/nda') await acceptNda(p, 'demo-central');
+        const row = p.locator('tr', { hasText: CONTACT }).first();
+        if ((await row.count()) > 0) {
+          const m = /(\d{6})/.exec(await row.innerText());
+          if (m) {
+            await shot(p, 'outbox');
+            return m[1];
+          }
+        }
+        await p.waitForTimeout(250);
+      }
+      throw new Error(`в /outbox нет письма для ${CONTACT}`);
+    });
+    await step('код впускает в личный кабинет', async () => {
+      await page.getByLabel('Код из сообщения').fill(code);
+      await page.getByRole('button', { name: 'Войти' }).click();
+      await page.waitForURL((u) => u.pathname === '/me');
+      await page.getByText('Вы вошли в личный кабинет').waitFor();
+      await shot(page, 'member-home');
+    });
+    await step('билет открывается с QR-кодом, service worker сохраняет его', async () => {
+      await page.goto(`${base}/me/card`);
+      await page.getByAltText(/QR-код билета/).waitFor();
+      for (let i = 0; i < 40; i++) {
+        const kept = await page.evaluate<boolean>(
+          `caches.open('me-card-v1').then(function (c) { return c.match('/me/card'); }).then(function (r) { return !!r; })`,
+        );
+        if (kept) break;
+        assert(i < 39, 'билет не сохранён в кэше service worker');
+        await page.waitForTimeout(250);
+      }
+      await shot(page, 'member-card');
+    });
+    await step('без связи билет открывается снова (из service worker)', async () => {
+      await member.context.setOffline(true);
+      try {
+        await page.goto(`${base}/me/card`);
+        await page.getByAltText(/QR-код билета/).waitFor();
+        await page.getByText('Соловьёва Мария Андреевна').waitFor();
+        await shot(page, 'member-card-offline');
+      } finally {
+        await member.context.setOffline(false);
+      }
+    });
+    await check('без связи другие личные страницы не открываются (кэшируется только билет)', async () => {
+      await member.context.setOffline(true);
+      try {
+        const ok = await page
+          .goto(`${base}/me/data`)
+          .then(() => page.getByRole('heading', { name: 'Мои данные' }).isVisible())
+          .catch(() => false);
+        assert(!ok, '«Мои данные» открылись без связи');
+      } finally {
+        await member.context.setOffline(false);
+      }
+    });
+  } finally {
+    await member.close();
+    await admin.close();
+  }
+}
+
 async function main(): Promise<number> {
   fs.mkdirSync(SHOTS, { recursive: true });
   for (const f of fs.readdirSync(SHOTS)) if (f.endsWith('.png')) fs.rmSync(path.join(SHOTS, f));
@@ -899,6 +985,8 @@ async function main(): Promise<number> {
     await scenario('Сценарий 6: выход и «Назад» (demo-primary)', () => logoutBackScenario(app!.base, a11y));
     await scenario('Сценарий 5: председатель читает объявление на телефоне (demo-primary)', () =>
       announcementScenario(app!.base),
+    await scenario('Сценарий 5: член Профсоюза входит по коду и открывает билет без связи', () =>
+      memberScenario(app!.base),
     );
   } finally {
     const stopped = await cleanUp();

@@ -40,7 +40,12 @@ export function memberSignin() {
       action: 'public',
       async handler({ res, actor }) {
         if (actor) return res.redirect(303, '/me');
-        await renderPage(res, 'me/login', { title: 'Вход для членов Профсоюза', values: {}, error: null });
+        await renderPage(res, 'me/login', {
+          title: 'Вход для членов Профсоюза',
+          values: {},
+          error: null,
+          scripts: ['/static/me-card.js'],
+        });
       },
     },
     {

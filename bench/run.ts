@@ -7,51 +7,23 @@
  *   and the union-wide form served from rollups (after one rollup build, also timed).
  * The embedded server gets shared_buffers=2GB (BENCH_SHARED_BUFFERS to change), as a server for the whole union would.
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
-import { startEmbedded } from '../src/db/embedded';
-import { migrate } from '../src/db/migrate';
+import { benchDatabase, time } from './db';
+import { benchPages } from './pages';
 
-const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 4_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const AS_OF = '2026-01-01';
-const SERVER_SETTINGS = { shared_buffers: process.env.BENCH_SHARED_BUFFERS ?? '2GB' };
 
 function median(xs: number[]) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 }
-async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
-  const t = process.hrtime.bigint();
-  const r = await fn();
-  return [Number(process.hrtime.bigint() - t) / 1e6, r];
-}
 
 async function main() {
-  let url = process.env.BENCH_DATABASE_URL;
-  let stop: (() => Promise<void>) | undefined;
-  if (!url) {
-    const dir = path.resolve('data', 'bench-pg');
-    fs.mkdirSync(path.dirname(dir), { recursive: true });
-    // A server sized for the union's registry: the statistics' indexes (about 0.5 GB at 4M) fit in shared memory.
-    const db = await startEmbedded({ dir, port: 5477, persistent: true, settings: SERVER_SETTINGS });
-    stop = () => db.stop();
-    const name = `bench_${MEMBERS}`;
-    if (!(await db.databaseExists(name))) await db.createDatabase(name);
-    url = db.url(name);
-  }
-  await migrate(url);
+  const { url, stop } = await benchDatabase();
   const c = new pg.Client({ connectionString: url });
   await c.connect();
-  const have = Number((await c.query('SELECT count(*) AS n FROM "Member"')).rows[0].n);
-  if (have === 0) {
-    console.log(`Генерация союза: ${MEMBERS.toLocaleString('ru-RU')} членов… (один раз)`);
-    const sql = fs.readFileSync(path.join(__dirname, 'generate.sql'), 'utf8').replace(/:members/g, String(MEMBERS));
-    const [ms] = await time(() => c.query(sql));
-    console.log(`  сгенерировано за ${(ms / 1000).toFixed(0)} с`);
-  } else console.log(`Данные уже есть: ${have.toLocaleString('ru-RU')} членов`);
   // What autovacuum does in production after bulk changes: statistics for the planner and the visibility map
   // that lets the as-of index answer without reading the table.
   const [vacMs] = await time(() => c.query('VACUUM (ANALYZE)'));
@@ -102,45 +74,48 @@ async function main() {
       `${label.padEnd(62)} ${median(xs).toFixed(0).padStart(7)} мс  (мин ${Math.min(...xs).toFixed(0)}, макс ${Math.max(...xs).toFixed(0)})`,
     );
   };
-  await bench('Сводная форма всего Профсоюза, живой расчёт', () => computeLive(central, union, AS_OF));
-  await bench('Форма 1СП одного региона, живой расчёт', () => computeLive(region, f1, AS_OF));
-  await bench('Форма 5СП одной ППО, живой расчёт', () => computeLive(primary, f5, AS_OF));
-  await bench('Показатели одной ППО (4 запроса SQL)', () => unitIndicators({ unitIds: [primary.id] }, AS_OF));
-  await bench('Главная страница ЦС: сводка по регионам и ППО без членов', () =>
-    subtreeSummary(central, AS_OF, { emptyList: 30 }),
-  );
-  await bench('Главная страница региона', () => subtreeSummary(region, AS_OF, { emptyList: 30 }));
-  await bench('Ход обмена билетов по Профсоюзу (таблица регионов)', () => cardProgress(central, AS_OF));
-  await bench('ППО, не начавшие обмен билетов (по Профсоюзу)', () => notStarted(central, AS_OF));
-  const list = (path: string, q: object) =>
-    listMembers(path, { page: 1, pageSize: 50, sort: 'name', asOf: AS_OF, ...q } as never);
-  await bench('Список членов всего Профсоюза, первая страница', () => list(central.path, {}));
-  await bench('Поиск по фамилии по всему Профсоюзу', () => list(central.path, { q: 'Смирнова' }));
-  await bench('Список членов региона, первая страница', () => list(region.path, {}));
-  await bench('Отчёт по параметрам по Профсоюзу: все, по регионам', () =>
-    countAndGroups(central.path, central.depth, { subject: 'members', asOf: AS_OF, columns: [], group: true }),
-  );
-  await bench('Отчёт по параметрам: женщины до 35 лет с билетом', () =>
-    countAndGroups(central.path, central.depth, {
-      subject: 'members',
-      asOf: AS_OF,
-      columns: [],
-      group: true,
-      gender: 'FEMALE',
-      age: 'under35',
-      card: 'yes',
-    }),
-  );
-  const [rollMs, n] = await time(() => buildRollup(central, AS_OF));
-  console.log(
-    `${'Построение свёрток на дату (один раз)'.padEnd(62)} ${rollMs.toFixed(0).padStart(7)} мс  (${n} организаций)`,
-  );
-  await bench('Сводная форма всего Профсоюза из свёрток', () =>
-    computeLive(central, union, AS_OF, { fromRollup: true }),
-  );
-  await bench('Форма 1СП региона из свёрток', () => computeLive(region, f1, AS_OF, { fromRollup: true }));
+  if (process.env.BENCH_FUNCTIONS !== '0') {
+    await bench('Сводная форма всего Профсоюза, живой расчёт', () => computeLive(central, union, AS_OF));
+    await bench('Форма 1СП одного региона, живой расчёт', () => computeLive(region, f1, AS_OF));
+    await bench('Форма 5СП одной ППО, живой расчёт', () => computeLive(primary, f5, AS_OF));
+    await bench('Показатели одной ППО (4 запроса SQL)', () => unitIndicators({ unitIds: [primary.id] }, AS_OF));
+    await bench('Главная страница ЦС: сводка по регионам и ППО без членов', () =>
+      subtreeSummary(central, AS_OF, { emptyList: 30 }),
+    );
+    await bench('Главная страница региона', () => subtreeSummary(region, AS_OF, { emptyList: 30 }));
+    await bench('Ход обмена билетов по Профсоюзу (таблица регионов)', () => cardProgress(central, AS_OF));
+    await bench('ППО, не начавшие обмен билетов (по Профсоюзу)', () => notStarted(central, AS_OF));
+    const list = (path: string, q: object) =>
+      listMembers(path, { page: 1, pageSize: 50, sort: 'name', asOf: AS_OF, ...q } as never);
+    await bench('Список членов всего Профсоюза, первая страница', () => list(central.path, {}));
+    await bench('Поиск по фамилии по всему Профсоюзу', () => list(central.path, { q: 'Смирнова' }));
+    await bench('Список членов региона, первая страница', () => list(region.path, {}));
+    await bench('Отчёт по параметрам по Профсоюзу: все, по регионам', () =>
+      countAndGroups(central.path, central.depth, { subject: 'members', asOf: AS_OF, columns: [], group: true }),
+    );
+    await bench('Отчёт по параметрам: женщины до 35 лет с билетом', () =>
+      countAndGroups(central.path, central.depth, {
+        subject: 'members',
+        asOf: AS_OF,
+        columns: [],
+        group: true,
+        gender: 'FEMALE',
+        age: 'under35',
+        card: 'yes',
+      }),
+    );
+    const [rollMs, n] = await time(() => buildRollup(central, AS_OF));
+    console.log(
+      `${'Построение свёрток на дату (один раз)'.padEnd(62)} ${rollMs.toFixed(0).padStart(7)} мс  (${n} организаций)`,
+    );
+    await bench('Сводная форма всего Профсоюза из свёрток', () =>
+      computeLive(central, union, AS_OF, { fromRollup: true }),
+    );
+    await bench('Форма 1СП региона из свёрток', () => computeLive(region, f1, AS_OF, { fromRollup: true }));
+  }
   await disconnectDb();
-  if (stop) await stop();
+  if (process.env.BENCH_HTTP !== '0') await benchPages(url, regionId);
+  await stop();
 }
 main().catch((e) => {
   console.error(e);

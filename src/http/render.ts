@@ -3,12 +3,17 @@ import ejs from 'ejs';
 import type { Response } from 'express';
 import { config } from '../config';
 import { formatDateTime, formatDay, parseDay } from '../lib/dates';
+import { assets } from './assets';
 
 export const VIEWS_DIR = path.resolve(__dirname, '../../views');
 
 const helpers = {
   formatDay,
   formatDateTime,
+  /** The fingerprinted URL of a file in public/ (long-cached). */
+  asset(name: string): string {
+    return assets().url(name);
+  },
   /** A date field's value: a valid ISO date from the server shown as ДД.ММ.ГГГГ; anything typed kept as typed. */
   dayInput(v: unknown): string {
     const s = v === null || v === undefined ? '' : String(v);

@@ -50,6 +50,8 @@ export const ROUTES = {
 
 export interface RouteDeps {
   loadActor(req: Request): Promise<Actor | null>;
+  /** Locals every page of a logged-in user shows (e.g. the unread count in the navigation). */
+  pageLocals?(actor: Actor, res: Response): Promise<void>;
 }
 
 export function mount(router: Router, deps: RouteDeps, defs: RouteDef[]): void {
@@ -79,6 +81,7 @@ export function mount(router: Router, deps: RouteDeps, defs: RouteDef[]): void {
             users: users === 'all' || users.length > 0,
             retention: retention === 'all' || retention.length > 0,
           };
+          if (def.kind === 'page' && deps.pageLocals && actor.kind === 'user') await deps.pageLocals(actor, res);
         }
         const params = parse(def.params, req.params, 'params');
         const query = parse(def.query, req.query, 'query');

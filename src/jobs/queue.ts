@@ -21,12 +21,21 @@ export function registerSchedule(queue: string, cron: string) {
   schedules.set(queue, cron);
 }
 
+/** Work a starting worker does before it takes jobs: e.g. taking up again what a killed process left running. */
+type Startup = () => Promise<void>;
+const startups: Startup[] = [];
+export function registerWorkerStartup(fn: Startup) {
+  startups.push(fn);
+}
+
 export async function startQueue(url: string, opts: { work: boolean }): Promise<void> {
   boss = new PgBoss({ connectionString: url, schema: 'pgboss', max: 3 });
   boss.on('error', (e) => {
     if (config.LOG_LEVEL !== 'silent') console.error('Очередь задач:', e.message);
   });
   await boss.start();
+  for (const name of handlers.keys()) await boss.createQueue(name);
+  if (opts.work) for (const s of startups) await s();
   for (const [name, fn] of handlers) {
     await boss.createQueue(name);
     const cron = schedules.get(name);

@@ -35,10 +35,14 @@ export const ACTIONS = [
   'report.campaign',
   'report.template',
   'member.import',
-  'retention.manage',
-  'message.send',
   // The outbox of outgoing messages (codes, e-mails, SMS): the central administrator only.
   'outbox.view',
+  'retention.manage',
+  'message.send',
+  // Informing: publishing to an audience in the subtree (and seeing who has read, downloaded, answered).
+  'announcement.publish',
+  'document.publish',
+  'survey.publish',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 export type RouteAction = Action | 'public' | 'self';
@@ -71,6 +75,9 @@ const CHAIR: Action[] = [
   'report.campaign',
   'member.import',
   'message.send',
+  'announcement.publish',
+  'document.publish',
+  'survey.publish',
 ];
 
 /**

@@ -81,8 +81,8 @@ describe('check-in page', () => {
   it('a refused card answers JSON 422 with ok false and the reason', async () => {
     const res = await postJson({ cardNumber: '9600 0000 9999 9999', clientId: 'q-3' });
     expect(res.status).toBe(422);
-    expect(res.body).toMatchObject({ ok: false, status: 'UNKNOWN' });
-    expect(res.body.message).toMatch(/не найден/);
+    expect(res.body).toMatchObject({ ok: false, status: 'NOT_PARTICIPANT' });
+    expect(res.body.message).toMatch(/Не участник/);
   });
 
   it('an empty number answers JSON 400', async () => {

@@ -182,7 +182,7 @@ describe('events and check-in through the API', () => {
   it('an unknown card number answers 404 with a message', async () => {
     const res = await checkin('9600 0000 9999 9999');
     expect(res.status).toBe(404);
-    expect(res.body.error.message).toMatch(/не найден/);
+    expect(res.body.error.message).toMatch(/Не участник/);
     expect((await checkin('EPB1:garbage')).status).toBe(404);
   });
 
@@ -275,10 +275,17 @@ describe('events and check-in through the API', () => {
         .send({ title: 'Собрание профбюро', kind: 'EVENT', date: today() }),
       201,
     ).body.id;
+    const buroCard = await virtualCard(t.primA1, (await buildMember({ org: t.buroA1 })).memberId);
     const c = await api()
       .post(`/api/v1/events/${ev}/checkins`)
       .set('Authorization', auth)
-      .send({ cardNumber: cards[0].number });
+      .send({ cardNumber: buroCard.number });
     expect(c.status).toBe(201);
+    // A member of the primary outside the profburo is not a participant of the profburo's event.
+    const outside = await api()
+      .post(`/api/v1/events/${ev}/checkins`)
+      .set('Authorization', auth)
+      .send({ cardNumber: cards[0].number });
+    expect(outside.status).toBe(404);
   });
 });

@@ -83,6 +83,45 @@ const newOrgBody = { kind: 'PRIMARY', name: 'ППО новой школы' };
 const jsonId = (res: request.Response, id: string) => expect(res.body.id).toBe(id);
 
 const ENDPOINTS: Endpoint[] = [
+  // Informing: publishing announcements (chairs and registrars; not viewers, not sub-unit chairs).
+  {
+    name: 'POST /api/v1/orgs/:id/announcements',
+    kind: 'api',
+    method: 'post',
+    route: '/orgs/:id/announcements',
+    action: 'announcement.publish',
+    on: 'org',
+    url: (id) => `/api/v1/orgs/${id}/announcements`,
+    body: () => ({ title: 'Объявление', body: 'Текст', audience: {} }),
+    inside: (f) => f.t.terrA1.id,
+    ok: 201,
+    okCheck: (res) => expect(res.body.addressed).toEqual(expect.any(Number)),
+    denied: [{ who: 'viewer' }, { who: 'subunit', target: (f) => f.t.buroA1.id }],
+  },
+  {
+    name: 'GET /orgs/:id/announcements',
+    kind: 'page',
+    method: 'get',
+    route: '/orgs/:id/announcements',
+    action: 'announcement.publish',
+    on: 'org',
+    url: (id) => `/orgs/${id}/announcements`,
+    inside: (f) => f.t.terrA1.id,
+    ok: 200,
+    denied: [{ who: 'viewer' }, { who: 'subunit', target: (f) => f.t.buroA1.id }],
+  },
+  {
+    name: 'GET /orgs/:id/announcements/new',
+    kind: 'page',
+    method: 'get',
+    route: '/orgs/:id/announcements/new',
+    action: 'announcement.publish',
+    on: 'org',
+    url: (id) => `/orgs/${id}/announcements/new`,
+    inside: (f) => f.t.terrA1.id,
+    ok: 200,
+    denied: [{ who: 'viewer' }, { who: 'subunit', target: (f) => f.t.buroA1.id }],
+  },
   // API
   {
     name: 'GET /api/v1/orgs/:id',

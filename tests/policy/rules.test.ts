@@ -40,6 +40,10 @@ const REGISTRY_WORK = [
   'report.accept',
   'report.campaign',
   'member.import',
+  // Informing: chairs and registry staff publish announcements, documents and surveys to their subtree.
+  'announcement.publish',
+  'document.publish',
+  'survey.publish',
 ] as const;
 const READING = ['org.view', 'member.list', 'member.view', 'card.view', 'card.progress', 'report.view'] as const;
 

@@ -20,6 +20,9 @@ export type AuditAction =
   | 'member.updated'
   | 'member.exited'
   | 'member.transferred'
+  | 'transfer.requested'
+  | 'transfer.approved'
+  | 'transfer.declined'
   | 'member.exported'
   | 'consent.changed'
   | 'position.changed'
@@ -62,7 +65,12 @@ export type AuditAction =
   | 'retention.run'
   | 'retention.act.exported'
   | 'message.created'
-  | 'message.unsubscribed';
+  | 'message.unsubscribed'
+  | 'announcement.drafted'
+  | 'announcement.published'
+  | 'announcement.edited'
+  | 'announcement.archived'
+  | 'announcement.reminded';
 
 export interface AuditEntry {
   action: AuditAction;

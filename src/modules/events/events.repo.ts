@@ -23,7 +23,7 @@ export async function checkinList(eventId: string) {
     .then(async (rows) => {
       const members = await db().member.findMany({
         where: { id: { in: rows.map((r) => r.memberId) } },
-        include: { person: true, organisation: { select: { name: true, shortName: true } } },
+        include: { person: true, organisation: { select: { name: true, shortName: true, path: true } } },
       });
       const by = new Map(members.map((m) => [m.id, m]));
       return rows.map((r) => ({ ...r, member: by.get(r.memberId)! }));
@@ -37,4 +37,8 @@ export async function expectedList(eventId: string) {
     include: { person: true },
   });
   return members;
+}
+
+export async function isDeclaredParticipant(eventId: string, memberId: string): Promise<boolean> {
+  return (await db().eventParticipant.count({ where: { eventId, memberId } })) > 0;
 }

@@ -1,3 +1,4 @@
+import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { AppError, fieldErrors } from '../../http/errors';
 import { renderPage } from '../../http/render';
@@ -11,6 +12,7 @@ import { day, idParams, uuid } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
 import { checkinList, eventsOf, expectedList, findEvent } from './events.repo';
 import { EVENT_KINDS, checkIn, createEvent, eventStats } from './events.service';
+import { checkinLimiters } from './limits';
 
 const kind = z.enum(['BOARD_MEETING', 'CONFERENCE', 'EVENT'], {
   message: 'Выберите вид: BOARD_MEETING, CONFERENCE или EVENT',
@@ -38,7 +40,7 @@ async function loadEventFor(ctx: Ctx, id: string) {
   return { ev, org };
 }
 
-export function eventApiRoutes(): RouteDef[] {
+export function eventApiRoutes(limits: RequestHandler[] = checkinLimiters()): RouteDef[] {
   const T = 'Мероприятия';
   return [
     {
@@ -89,11 +91,13 @@ export function eventApiRoutes(): RouteDef[] {
       summary: 'Регистрация по номеру билета (201 впервые, 200 повторно)',
       params: idParams,
       body: checkinInput,
+      before: limits,
       async handler(ctx) {
-        const { ev } = await loadEventFor(ctx, ctx.params.id);
-        const r = await checkIn(ctx.actor, ev, ctx.body);
+        const { ev, org } = await loadEventFor(ctx, ctx.params.id);
+        const r = await checkIn(ctx.actor, { ...ev, orgPath: org.path }, ctx.body);
         if (!('memberId' in r)) {
-          if (r.status === 'UNKNOWN') throw new AppError('NOT_FOUND', r.message);
+          if (r.status === 'NOT_PARTICIPANT')
+            throw new AppError('NOT_FOUND', r.message, undefined, { reason: r.status });
           throw new AppError('UNPROCESSABLE', r.message, undefined, { reason: r.status });
         }
         ctx.res
@@ -104,7 +108,7 @@ export function eventApiRoutes(): RouteDef[] {
   ];
 }
 
-export function eventPages(): RouteDef[] {
+export function eventPages(limits: RequestHandler[] = checkinLimiters()): RouteDef[] {
   return [
     {
       method: 'get',
@@ -147,8 +151,9 @@ export function eventPages(): RouteDef[] {
       kind: 'page',
       action: 'event.checkin',
       params: idParams,
+      before: limits,
       async handler(ctx) {
-        const { ev } = await loadEventFor(ctx, ctx.params.id);
+        const { ev, org } = await loadEventFor(ctx, ctx.params.id);
         const parsed = checkinInput.safeParse(ctx.body);
         const wantsJson = (ctx.req.get('accept') ?? '').includes('application/json');
         if (!parsed.success) {
@@ -161,7 +166,7 @@ export function eventPages(): RouteDef[] {
             400,
           );
         }
-        const r = await checkIn(ctx.actor, ev, parsed.data);
+        const r = await checkIn(ctx.actor, { ...ev, orgPath: org.path }, parsed.data);
         const result = !('memberId' in r)
           ? { ok: false, message: r.message }
           : r.status === 'CREATED'
@@ -182,7 +187,7 @@ export function eventPages(): RouteDef[] {
       action: 'event.checkin',
       params: idParams,
       async handler(ctx) {
-        const { ev } = await loadEventFor(ctx, ctx.params.id);
+        const { ev, org } = await loadEventFor(ctx, ctx.params.id);
         const rows = await checkinList(ev.id);
         await audit(ctx.actor, {
           action: 'event.exported',
@@ -207,7 +212,10 @@ export function eventPages(): RouteDef[] {
             .map((r, i) => ({
               n: i + 1,
               name: fullName(r.member.person),
-              org: r.member.organisation.shortName ?? r.member.organisation.name,
+              // A member who has since moved out of the event's subtree: no organisation of elsewhere.
+              org: r.member.organisation.path.startsWith(org.path)
+                ? (r.member.organisation.shortName ?? r.member.organisation.name)
+                : '',
               at: formatDateTime(r.at),
             })),
           { title: `${ev.title}, ${fromDate(ev.date).split('-').reverse().join('.')}` },

@@ -7,6 +7,7 @@ import { fullName } from '../../lib/names';
 import type { Actor } from '../../policy/actor';
 import { audit } from '../audit/audit.repo';
 import { cardSigningKey, findCardByNumber } from '../cards/cards.repo';
+import { isDeclaredParticipant } from './events.repo';
 
 export const EVENT_KINDS: Record<EventKind, string> = {
   BOARD_MEETING: 'Заседание выборного органа',
@@ -46,26 +47,40 @@ export async function createEvent(
 
 export type CheckinResult =
   | { status: 'CREATED' | 'ALREADY'; memberName: string; memberId: string }
-  | { status: 'UNKNOWN' | 'BLOCKED' | 'FORGED' | 'NOT_MEMBER'; message: string };
+  | { status: 'NOT_PARTICIPANT' | 'BLOCKED' | 'FORGED' | 'NOT_MEMBER'; message: string };
+
+/** One answer for an unknown card and for a card of someone outside the event: nothing about the holder. */
+export const NOT_PARTICIPANT = {
+  status: 'NOT_PARTICIPANT',
+  message: 'Не участник: билета с таким номером нет среди участников мероприятия',
+} as const;
 
 /**
  * Registers a member at an event by card number (typed) or the virtual card's QR payload (scanned).
- * The same member twice is one registration; a blocked, unknown or forged card is refused with a reason.
+ * The same member twice is one registration; a blocked or forged card is refused with a reason. A card of
+ * anyone outside the event's organisation subtree (and not among its declared participants) answers exactly
+ * as an unknown number does, before its status is looked at: card numbers are sequential, so any other
+ * answer would tell a neighbour's name, membership or card status.
  */
 export async function checkIn(
   actor: Actor,
-  event: { id: string; organisationId: string },
+  event: { id: string; organisationId: string; orgPath: string },
   input: { cardNumber: string; clientId?: string },
 ): Promise<CheckinResult> {
   let number = normaliseCardNumber(input.cardNumber);
   if (input.cardNumber.trim().startsWith('EPB1:')) {
     const qr = parseQr(input.cardNumber, await cardSigningKey());
-    if (!qr) return { status: 'UNKNOWN', message: 'QR-код не похож на профсоюзный билет' };
+    if (!qr) return { ...NOT_PARTICIPANT, message: 'QR-код не похож на профсоюзный билет' };
     if (!qr.genuine) return { status: 'FORGED', message: 'QR-код подделан: подпись не совпадает' };
     number = qr.number;
   }
   const card = /^\d{16}$/.test(number) ? await findCardByNumber(number) : null;
-  if (!card) return { status: 'UNKNOWN', message: 'Билет с таким номером не найден' };
+  if (!card) return NOT_PARTICIPANT;
+  if (
+    !card.member.organisation.path.startsWith(event.orgPath) &&
+    !(await isDeclaredParticipant(event.id, card.memberId))
+  )
+    return NOT_PARTICIPANT;
   if (card.status === 'BLOCKED') return { status: 'BLOCKED', message: 'Билет заблокирован' };
   if (card.status !== 'ISSUED') return { status: 'BLOCKED', message: 'Билет ещё не выдан члену Профсоюза' };
   if (card.member.status !== 'ACTIVE')

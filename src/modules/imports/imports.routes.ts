@@ -7,7 +7,7 @@ import type { Ctx, RouteDef } from '../../http/route';
 import { uploadFile } from '../../http/upload';
 import { parseDay, today } from '../../lib/dates';
 import { sendXlsx } from '../../lib/exports';
-import { enqueue, registerHandler } from '../../jobs/queue';
+import { enqueue, registerHandler, registerWorkerStartup } from '../../jobs/queue';
 import { audit } from '../audit/audit.repo';
 import { findVisible, type OrgRow } from '../organisations/organisations.repo';
 import { idParams } from '../organisations/organisations.input';
@@ -23,9 +23,14 @@ import {
   savedMapping,
   updateImportJob,
 } from './imports.repo';
-import { buildPlan, resultOf, runImport, undoImport } from './imports.service';
+import { buildPlan, resultOf, resumeOrphanedImports, runImport, undoImport } from './imports.service';
+import { config } from '../../config';
 
 registerHandler('import', (d) => runImport(String(d.importId)));
+registerWorkerStartup(async () => {
+  const n = await resumeOrphanedImports((importId) => enqueue('import', { importId }));
+  if (n && config.LOG_LEVEL !== 'silent') console.log(`Возобновлены прерванные импорты: ${n}`);
+});
 
 interface StoredMapping {
   columns: Mapping;

@@ -7,6 +7,7 @@ import { audit } from '../audit/audit.repo';
 import { CONSENT_TEXT_VERSION } from '../members/members.service';
 import { convertRow, looseIdentity, mappingProblems, type ImportRow, type Mapping } from './fields';
 import { checkFile, readTable } from './files';
+import { orphanedImports, requeueImport, withImportLock } from './running.repo';
 import { db, withTransaction } from '../../db';
 import { exitMembers, registeredAfter, splitCategory } from '../members/bulk.repo';
 import {
@@ -321,6 +322,25 @@ export function resultOf(plan: Plan) {
  * behind; running the same file again finds nothing to change.
  */
 export async function runImport(jobId: string): Promise<void> {
+  // One run per job at a time: a retry of a job another process still runs waits its turn in the queue.
+  await withImportLock(jobId, () => runImportLocked(jobId));
+}
+
+/**
+ * At worker start: an import left «выполняется» by a killed process is taken up again (the run is one
+ * transaction, so the dead run left nothing behind).
+ */
+export async function resumeOrphanedImports(requeue: (jobId: string) => Promise<void>): Promise<number> {
+  let n = 0;
+  for (const id of await orphanedImports()) {
+    if (!(await requeueImport(id))) continue;
+    await requeue(id);
+    n++;
+  }
+  return n;
+}
+
+async function runImportLocked(jobId: string): Promise<void> {
   const job = await findImportJob(jobId);
   if (!job || !job.file) throw new AppError('NOT_FOUND');
   if (job.status === 'DONE' || job.status === 'UNDONE') return;

@@ -67,6 +67,7 @@ import {
   transferMember,
   updateMember,
 } from './members.service';
+import { requestTransfer } from './transfers.service';
 
 /** Personal data is shown only after the non-disclosure obligation is accepted (152-ФЗ). */
 function ndaGate(ctx: Ctx): boolean {
@@ -193,8 +194,10 @@ export function memberPages(): RouteDef[] {
             const here = existing.organisationId === org.id;
             return renderNew(ctx, org, ctx.body, {}, 409, {
               message: here ? 'Этот человек уже состоит на учёте в вашей организации' : e.message,
-              memberId: existing.memberId,
+              // Moved directly only within the caller's own subtree; otherwise a request to the member's
+              // organisation. Neither needs the member's id on the page: the typed identity finds them.
               canTransfer: !here && ctx.allows('member.transfer', org.path),
+              direct: !!existing.organisationId,
               // A link to the card only when the caller may open it.
               cardHref: existing.organisationId ? `/members/${existing.memberId}` : null,
             });
@@ -226,8 +229,20 @@ export function memberPages(): RouteDef[] {
         // Only the member the typed identity points to can be pulled in: an id alone is not enough.
         const existing = await findExistingPerson(undefined, parsed.data);
         const active = existing?.members[0];
-        if (!active || active.id !== ctx.body.memberId) throw new AppError('NOT_FOUND');
+        if (!active) throw new AppError('NOT_FOUND');
         const m = await findMemberVisibleUnscoped(active.id);
+        // Outside the caller's own subtree the receiving side cannot move anyone: it asks the member's
+        // organisation (its chair or a chair above) to approve.
+        if (!ctx.allows('member.transfer', m.organisation.path)) {
+          try {
+            await requestTransfer(ctx.actor, m, org, date.data);
+          } catch (e) {
+            return renderNew(ctx, org, ctx.body, formErrors(e), e instanceof AppError ? e.status : 400);
+          }
+          ctx.req.session.flash =
+            'Запрос на перевод отправлен в организацию, где человек состоит на учёте. Перевод совершится после её одобрения';
+          return ctx.res.redirect(303, '/transfer-requests');
+        }
         try {
           await transferMember(ctx.actor, m, undefined, org, date.data);
         } catch (e) {
@@ -471,7 +486,7 @@ async function renderNew(
   values: Record<string, unknown>,
   errors: Record<string, string>,
   status = 200,
-  duplicate?: { message: string; memberId: string; canTransfer: boolean; cardHref: string | null },
+  duplicate?: { message: string; canTransfer: boolean; direct: boolean; cardHref: string | null },
 ) {
   await renderPage(
     ctx.res,

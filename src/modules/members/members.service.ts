@@ -47,7 +47,7 @@ export function duplicateError(
     'DUPLICATE_PERSON',
     visible
       ? `Этот человек уже состоит на учёте в «${existing.organisation.shortName ?? existing.organisation.name}»`
-      : 'Этот человек уже состоит на учёте в другой первичной организации',
+      : 'Такой человек уже состоит в Профсоюзе в другой организации',
     undefined,
     {
       existing: {
@@ -63,7 +63,7 @@ export function duplicateError(
   );
 }
 
-function assertHoldsMembers(org: OrgRow, field = 'organisationId') {
+export function assertHoldsMembers(org: OrgRow, field = 'organisationId') {
   if (!LEVELS[org.kind].holdsMembers)
     throw new AppError(
       'BAD_REQUEST',
@@ -339,9 +339,22 @@ export async function transferMember(
   date: string,
 ) {
   assertHoldsMembers(target, 'toOrgId');
+  return db().$transaction((tx) => transferMemberTx(tx, actor, member, version, target, date));
+}
+
+/** The transfer inside the caller's transaction (an approved transfer request moves the member this way). */
+export async function transferMemberTx(
+  tx: Tx,
+  actor: Actor,
+  member: MemberFull,
+  version: number | undefined,
+  target: OrgRow,
+  date: string,
+) {
+  assertHoldsMembers(target, 'toOrgId');
   if (target.id === member.organisationId)
     throw new AppError('BAD_REQUEST', undefined, { toOrgId: 'Член Профсоюза уже состоит на учёте в этой организации' });
-  return db().$transaction(async (tx) => {
+  {
     const m = version === undefined ? await unversioned(tx, member.id) : await lockedMember(tx, member.id, version);
     if (m.status !== 'ACTIVE') throw new AppError('UNPROCESSABLE', 'Член Профсоюза снят с учёта');
     const reg = await openRegistration(tx, m.id);
@@ -392,7 +405,7 @@ export async function transferMember(
       tx,
     );
     return loadMember(tx, m.id);
-  });
+  }
 }
 
 export async function setConsent(actor: Actor, member: MemberFull, kind: ConsentKind, given: boolean, date: string) {

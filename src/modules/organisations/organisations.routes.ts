@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pendingTransfersUnder } from './todo.repo';
 import { AppError, fieldErrors } from '../../http/errors';
 import { renderPage } from '../../http/render';
 import type { Ctx, RouteDef } from '../../http/route';
@@ -61,8 +62,10 @@ export function orgPages(): RouteDef[] {
                 asOf,
               )
             : new Map<string, number>();
+        const transferRequests = ctx.allows('member.transfer', org.path) ? await pendingTransfersUnder(org.path) : 0;
         await renderPage(ctx.res, 'organisations/show', {
           title: org.shortName ?? org.name,
+          transferRequests,
           org: presentOrg(org),
           can: abilities(ctx, org),
           crumbs: crumbs(anc),

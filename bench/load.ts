@@ -1,0 +1,185 @@
+/**
+ * npm run bench:load — the server under many chairs at once (issue 12).
+ * Uses the benchmark union (bench/db.ts: BENCH_MEMBERS, BENCH_PG_PORT, BENCH_PG_DIR), starts the app on loopback
+ * (BENCH_LOAD_PORT, default 3121) as its own process, signs in the generated chairs (bench-p-N, bench-t-N,
+ * bench-r-N, bench-c; BENCH_LOAD_USERS primary chairs, default 150, and a fifth as many territorial and regional),
+ * then for BENCH_LOAD_SECONDS (default 60) keeps BENCH_LOAD_CONNECTIONS (default 20) connections busy with a mix:
+ * 70 % primary chairs' pages, 20 % territorial and regional chairs' pages, 10 % searches and reports.
+ * Prints throughput, p50/p95/p99 and errors per page kind and per page. A benchmark, not a test.
+ */
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { benchDatabase } from './db';
+import { signIn, startServer } from './http';
+
+const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
+const CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 20);
+const PORT = Number(process.env.BENCH_LOAD_PORT ?? 3121);
+const PRIMARY_USERS = Number(process.env.BENCH_LOAD_USERS ?? 150);
+/** Common and rare surname beginnings, as chairs type them. */
+const SEARCHES = ['Смирнова', 'Иванов', 'Кузнецова', 'Фёдоров', 'Ков', 'Белоусова', 'Шевченко', 'Лапш', 'Соловьёва'];
+
+type Group = 'primary' | 'territorial' | 'search';
+interface Chair {
+  login: string;
+  org: string;
+  kind: string;
+  members: string[];
+  cookie?: string;
+}
+interface Page {
+  group: Group;
+  name: string;
+  path: (c: Chair) => string;
+}
+
+const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)];
+const enc = encodeURIComponent;
+const PAGES: Record<Group, Page[]> = {
+  primary: [
+    { group: 'primary', name: 'ППО: главная', path: (c) => `/orgs/${c.org}` },
+    { group: 'primary', name: 'ППО: список членов', path: (c) => `/members?org=${c.org}` },
+    { group: 'primary', name: 'ППО: карточка члена', path: (c) => `/members/${pick(c.members)}` },
+    { group: 'primary', name: 'ППО: билеты', path: (c) => `/orgs/${c.org}/cards` },
+    { group: 'primary', name: 'ППО: отчёты', path: (c) => `/orgs/${c.org}/reports` },
+  ],
+  territorial: [
+    { group: 'territorial', name: 'Терр./рег.: главная', path: (c) => `/orgs/${c.org}` },
+    { group: 'territorial', name: 'Терр./рег.: список членов', path: (c) => `/members?org=${c.org}` },
+    { group: 'territorial', name: 'Терр./рег.: ход обмена билетов', path: (c) => `/orgs/${c.org}/cards/progress` },
+  ],
+  search: [
+    { group: 'search', name: 'Поиск по фамилии', path: (c) => `/members?org=${c.org}&q=${enc(pick(SEARCHES))}` },
+    {
+      group: 'search',
+      name: 'Отчёт по параметрам',
+      path: (c) => `/orgs/${c.org}/custom?run=1&subject=members&gender=FEMALE&age=under35&group=on`,
+    },
+    { group: 'search', name: 'Отчёты (формы)', path: (c) => `/orgs/${c.org}/reports` },
+  ],
+};
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function chairs(url: string): Promise<Chair[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ login: string; org: string; kind: string; members: string[] }>(
+      `SELECT u.login, o.id AS org, o.kind::text AS kind, ARRAY(
+         SELECT r."memberId"::text FROM "Organisation" s JOIN "Registration" r ON r."organisationId" = s.id
+         WHERE o.kind = 'PRIMARY' AND s.path LIKE o.path || '%' AND r."validTo" IS NULL LIMIT 5) AS members
+       FROM "User" u JOIN "RoleAssignment" ra ON ra."userId" = u.id JOIN "Organisation" o ON o.id = ra."organisationId"
+       WHERE u.login LIKE 'bench-%'
+         AND (o.kind <> 'PRIMARY' OR nullif(split_part(u.login, '-', 3), '')::int <= $1)
+         AND (o.kind NOT IN ('TERRITORIAL', 'REGIONAL') OR nullif(split_part(u.login, '-', 3), '')::int <= $2)
+       ORDER BY u.login`,
+      [PRIMARY_USERS, Math.max(1, Math.ceil(PRIMARY_USERS / 5))],
+    );
+    return rows.filter((r) => r.kind !== 'PRIMARY' || r.members.length > 0);
+  } finally {
+    await c.end();
+  }
+}
+
+async function main() {
+  const { url, stop } = await benchDatabase();
+  const all = await chairs(url);
+  const server = await startServer(url, PORT);
+  const BASE = server.base;
+  try {
+    const t0 = Date.now();
+    for (let i = 0; i < all.length; i += 4)
+      await Promise.all(
+        all.slice(i, i + 4).map(async (c, j) => {
+          c.cookie = await signIn(BASE, c.login, i + j + 1);
+        }),
+      );
+    console.log(`Вошли ${all.length} председателей за ${((Date.now() - t0) / 1000).toFixed(1)} с`);
+    const by = {
+      primary: all.filter((c) => c.kind === 'PRIMARY'),
+      territorial: all.filter((c) => c.kind === 'TERRITORIAL' || c.kind === 'REGIONAL'),
+      search: all.filter((c) => c.kind !== 'PRIMARY'),
+    };
+    const samples = new Map<string, { group: Group; ms: number[]; errors: number }>();
+    interface Ctx {
+      page?: Page;
+      t0?: bigint;
+    }
+    const result = await autocannon({
+      url: BASE,
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (req: autocannon.Request, context: Ctx) => {
+            const r = Math.random();
+            const group: Group = r < 0.7 ? 'primary' : r < 0.9 ? 'territorial' : 'search';
+            const page = pick(PAGES[group]);
+            const chair = pick(by[group]);
+            context.page = page;
+            context.t0 = process.hrtime.bigint();
+            return {
+              ...req,
+              method: 'GET',
+              path: page.path(chair),
+              headers: { ...req.headers, cookie: chair.cookie! },
+            };
+          },
+          onResponse: (status: number, _body: string, context: Ctx) => {
+            const page = context.page!;
+            const s = samples.get(page.name) ?? { group: page.group, ms: [], errors: 0 };
+            s.ms.push(Number(process.hrtime.bigint() - context.t0!) / 1e6);
+            if (status >= 400) s.errors++;
+            samples.set(page.name, s);
+          },
+        },
+      ],
+    });
+    const line = (label: string, ms: number[], errors: number) => {
+      const s = [...ms].sort((a, b) => a - b);
+      const f = (x: number) => x.toFixed(0).padStart(6);
+      console.log(
+        `${label.padEnd(34)} ${String(s.length).padStart(7)} ${(s.length / SECONDS).toFixed(1).padStart(7)} ` +
+          `${f(percentile(s, 50))} ${f(percentile(s, 95))} ${f(percentile(s, 99))} ${String(errors).padStart(6)}`,
+      );
+    };
+    console.log(
+      `\n${SECONDS} с, ${CONNECTIONS} соединений, ${all.length} сессий; ` +
+        `всего ${result.requests.total} запросов, ${result.requests.average.toFixed(1)} запр/с; ` +
+        `ошибок соединения ${result.errors}, тайм-аутов ${result.timeouts}, ответов не 2xx ${result.non2xx}`,
+    );
+    console.log(`${'страница'.padEnd(34)} ${'запр.'.padStart(7)} ${'запр/с'.padStart(7)}    p50    p95    p99 ошибки`);
+    const groups: [Group, string][] = [
+      ['primary', 'ППО (70 %)'],
+      ['territorial', 'Терр./рег. (20 %)'],
+      ['search', 'Поиск и отчёты (10 %)'],
+    ];
+    const every = [...samples.values()];
+    line(
+      'ВСЕ',
+      every.flatMap((s) => s.ms),
+      every.reduce((n, s) => n + s.errors, 0),
+    );
+    for (const [g, label] of groups) {
+      const xs = every.filter((s) => s.group === g);
+      line(
+        `${label}`,
+        xs.flatMap((s) => s.ms),
+        xs.reduce((n, s) => n + s.errors, 0),
+      );
+      for (const [name, s] of samples) if (s.group === g) line(`  ${name}`, s.ms, s.errors);
+    }
+  } finally {
+    await server.stop();
+    await stop();
+  }
+}
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,209 @@
+import { z } from 'zod';
+import { AppError } from '../../http/errors';
+import { redirectWithFlash } from '../../http/flash';
+import { renderPage } from '../../http/render';
+import type { Ctx, RouteDef } from '../../http/route';
+import { today } from '../../lib/dates';
+import { audienceForm } from '../audience/audience.presenter';
+import { audienceChildren } from '../audience/audience.repo';
+import { findVisible, orgsById, type OrgRow } from '../organisations/organisations.repo';
+import { idParams } from '../organisations/organisations.input';
+import { loadOrg } from '../organisations/organisations.routes';
+import { idOf, loadPublished } from './announcements.api';
+import { parseAnnouncementForm, parseEditForm } from './announcements.input';
+import { STATUS_LABELS, formValues, presentAnnouncement } from './announcements.presenter';
+import { feed, findAnnouncement, isVisibleTo, publishedBy, versionsOf } from './announcements.repo';
+import { createAnnouncement, editAnnouncement, readAnnouncement } from './announcements.service';
+
+const PAGE = 30;
+const feedQuery = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
+  unread: z.enum(['1']).optional().catch(undefined),
+});
+const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1) });
+
+const orgName = (o: { name: string; shortName: string | null }) => o.shortName ?? o.name;
+
+export function announcementPages(): RouteDef[] {
+  return [
+    {
+      method: 'get',
+      path: '/announcements',
+      kind: 'page',
+      action: 'self',
+      query: feedQuery,
+      async handler(ctx) {
+        const q = ctx.query as z.output<typeof feedQuery>;
+        const r = await feed(ctx.actor, { unreadOnly: q.unread === '1', page: q.page, pageSize: PAGE });
+        ctx.res.set('Cache-Control', 'no-store');
+        await renderPage(ctx.res, 'announcements/feed', {
+          title: 'Объявления',
+          items: r.items,
+          total: r.total,
+          page: q.page,
+          pageSize: PAGE,
+          base: { unread: q.unread },
+          unreadOnly: q.unread === '1',
+          publishAt: publishTargets(ctx),
+        });
+      },
+    },
+    {
+      method: 'get',
+      path: '/orgs/:id/announcements',
+      kind: 'page',
+      action: 'announcement.publish',
+      params: idParams,
+      query: pageQuery,
+      async handler(ctx) {
+        const org = await loadOrg(ctx, idOf(ctx));
+        const page = (ctx.query as z.output<typeof pageQuery>).page;
+        const r = await publishedBy(org.id, { page, pageSize: PAGE });
+        await renderPage(ctx.res, 'announcements/org', {
+          title: `Объявления: ${orgName(org)}`,
+          org: { id: org.id, name: orgName(org) },
+          items: r.items.map((a) => ({
+            id: a.id,
+            title: a.title,
+            important: a.important,
+            status: STATUS_LABELS[a.status],
+            publishedAt: a.publishedAt,
+            addressed: a.addressed,
+            read: a.read,
+            members: a.audienceMembers,
+          })),
+          total: r.total,
+          page,
+          pageSize: PAGE,
+          base: {},
+        });
+      },
+    },
+    {
+      method: 'get',
+      path: '/orgs/:id/announcements/new',
+      kind: 'page',
+      action: 'announcement.publish',
+      params: idParams,
+      async handler(ctx) {
+        const org = await loadOrg(ctx, idOf(ctx));
+        await renderForm(ctx, org, null, { publishOn: today() }, {});
+      },
+    },
+    {
+      method: 'post',
+      path: '/orgs/:id/announcements',
+      kind: 'page',
+      action: 'announcement.publish',
+      params: idParams,
+      async handler(ctx) {
+        const org = await loadOrg(ctx, idOf(ctx));
+        const body = ctx.body as Record<string, unknown>;
+        const parsed = parseAnnouncementForm(body);
+        if (!parsed.ok) return renderForm(ctx, org, null, body, parsed.errors, 400);
+        const publish = body.publish === '1';
+        try {
+          const r = await createAnnouncement(ctx.actor, org, parsed.data, publish);
+          redirectWithFlash(
+            ctx.req,
+            ctx.res,
+            `/announcements/${r.id}`,
+            publish ? `Объявление опубликовано. Адресатов: ${r.addressed}` : 'Черновик сохранён',
+          );
+        } catch (e) {
+          if (e instanceof AppError && e.fields) return renderForm(ctx, org, null, body, e.fields, e.status);
+          throw e;
+        }
+      },
+    },
+    {
+      method: 'get',
+      path: '/announcements/:id',
+      kind: 'page',
+      action: 'self',
+      params: idParams,
+      async handler(ctx) {
+        const a = await findAnnouncement(idOf(ctx));
+        if (!a) throw new AppError('NOT_FOUND');
+        const addressed = await isVisibleTo(ctx.actor, a.id);
+        const org = await findVisible(ctx.actor, a.organisationId);
+        const publisher = org !== null && ctx.allows('announcement.publish', org.path);
+        if (!addressed && !publisher) throw new AppError('NOT_FOUND');
+        if (addressed) await readAnnouncement(ctx.actor, a);
+        const pub = org ?? (await orgsById([a.organisationId])).get(a.organisationId)!;
+        const versions = publisher ? await versionsOf(a.id) : [];
+        ctx.res.set('Cache-Control', 'no-store');
+        await renderPage(ctx.res, 'announcements/show', {
+          title: a.title,
+          a: presentAnnouncement(a, { id: pub.id, name: orgName(pub) }),
+          can: { manage: publisher },
+          versions: versions.map((v) => ({ version: v.version, title: v.title, editedAt: v.editedAt })),
+        });
+      },
+    },
+    {
+      method: 'get',
+      path: '/announcements/:id/edit',
+      kind: 'page',
+      action: 'announcement.publish',
+      params: idParams,
+      async handler(ctx) {
+        const { a, org } = await loadPublished(ctx, idOf(ctx));
+        if (a.status === 'ARCHIVED') throw new AppError('CONFLICT', 'Снятое объявление не редактируется');
+        await renderForm(ctx, org, a, formValues(a), {});
+      },
+    },
+    {
+      method: 'post',
+      path: '/announcements/:id/edit',
+      kind: 'page',
+      action: 'announcement.publish',
+      params: idParams,
+      async handler(ctx) {
+        const { a, org } = await loadPublished(ctx, idOf(ctx));
+        const body = ctx.body as Record<string, unknown>;
+        const parsed = parseEditForm(body);
+        const version = Number(body.version);
+        if (!parsed.ok) return renderForm(ctx, org, a, { ...formValues(a), ...body }, parsed.errors, 400);
+        await editAnnouncement(ctx.actor, a, Number.isInteger(version) ? version : -1, parsed.data);
+        redirectWithFlash(
+          ctx.req,
+          ctx.res,
+          `/announcements/${a.id}`,
+          a.status === 'DRAFT' ? 'Черновик сохранён' : 'Изменения сохранены, прежний текст — в истории',
+        );
+      },
+    },
+  ];
+}
+
+/** Organisations where the actor may publish (for the «Новое объявление» links). */
+function publishTargets(ctx: Ctx) {
+  return ctx.actor.assignments
+    .filter((x) => ctx.allows('announcement.publish', x.orgPath))
+    .map((x) => ({ id: x.organisationId, name: x.orgName }));
+}
+
+async function renderForm(
+  ctx: Ctx,
+  org: OrgRow,
+  a: { id: string; status: string } | null,
+  values: Record<string, unknown>,
+  errors: Record<string, string>,
+  status = 200,
+) {
+  const children = a ? [] : await audienceChildren(org.id);
+  await renderPage(
+    ctx.res,
+    'announcements/form',
+    {
+      title: a ? 'Изменить объявление' : 'Новое объявление',
+      org: { id: org.id, name: orgName(org) },
+      a,
+      values,
+      errors,
+      audience: a ? null : audienceForm(org, children, values, errors, { members: true }),
+    },
+    status,
+  );
+}

@@ -22,6 +22,7 @@ import {
 import { Rng } from './random';
 import { buildIssuedCards, buildOrdersInEveryState, historicBatch } from './cards.demo.repo';
 import { buildActivists, buildCampaign } from './reports.demo.repo';
+import { buildDemoMessage } from './messages.demo.repo';
 import { loadShippedTemplates } from '../modules/reports/reports.repo';
 
 export const DEMO_PASSWORD = 'Reestr-demo-2026';
@@ -278,7 +279,7 @@ export async function seedDemo(log: (m: string) => void = () => {}): Promise<voi
     ndaAccepted: false,
     roles: [{ role: 'CHAIR', org: chairsOf.territorial }],
   });
-  await buildUser({
+  const primaryChair = await buildUser({
     login: 'demo-primary',
     fullName: 'Председатель ППО школы (демо)',
     password: DEMO_PASSWORD,
@@ -286,6 +287,7 @@ export async function seedDemo(log: (m: string) => void = () => {}): Promise<voi
     ndaAccepted: false,
     roles: [{ role: 'CHAIR', org: chairsOf.primary }],
   });
+  await buildDemoMessage(chairsOf.primary, primaryChair);
   await buildUser({
     login: 'demo-viewer',
     fullName: 'Наблюдатель (демо)',

@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
+import path from 'node:path';
 import helmet from 'helmet';
 import compression from 'compression';
 import crypto from 'node:crypto';
@@ -7,7 +8,7 @@ import { AppError } from './http/errors';
 import { renderPage } from './http/render';
 import { actorFromRequest, csrf, installSessions, requireCsrf } from './http/web';
 import { mount, type RouteDef } from './http/route';
-import { assets } from './http/assets';
+import { assets, PUBLIC_DIR } from './http/assets';
 import { noStoreByDefault } from './http/caching';
 import { saveSessionBeforeRedirect } from './http/flash';
 import { healthRoutes } from './http/health';
@@ -42,6 +43,11 @@ import { outboxPages } from './modules/mail/outbox.routes';
 import { retentionPages } from './modules/retention/retention.routes';
 import { messageApi, messagePages } from './modules/messages/messages.routes';
 import { unsubscribePages } from './modules/messages/unsubscribe.routes';
+import { memberSignin } from './modules/me/signin.routes';
+import { mePages } from './modules/me/me.routes';
+import { meApi } from './modules/me/me.api';
+import { memberRequestPages } from './modules/me/chair.routes';
+import { memberFromRequest } from './modules/me/signin.service';
 import { Prisma } from './generated/prisma/client';
 
 export interface AppOptions {
@@ -72,6 +78,12 @@ export function createApp(opts: AppOptions = {}): express.Express {
   );
   app.use(assets().middleware());
   app.get('/favicon.ico', (_req, res) => res.status(204).end());
+  // The members' service worker lives under /me/ so that its scope is the members' side only (see public/me-sw.js).
+  app.get('/me/sw.js', (_req, res) => {
+    res.sendFile(path.join(PUBLIC_DIR, 'me-sw.js'), {
+      headers: { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' },
+    });
+  });
   app.use(noStoreByDefault);
   app.use(healthRoutes());
 
@@ -79,9 +91,15 @@ export function createApp(opts: AppOptions = {}): express.Express {
   const verifyLimits = verifyLimiters();
   const checkinLimits = checkinLimiters();
 
+  // The members' side: its own actor loader (member session field or member token), its own sign-in page.
+  const signin = memberSignin();
+
   // API: JSON, bearer tokens, no cookies, so no CSRF.
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
+  const memberApi = express.Router();
+  mount(memberApi, { loadActor: memberFromRequest }, [...signin.api, ...meApi()]);
+  api.use(memberApi);
   mount(api, { loadActor: actorFromRequest }, [
     ...apiRoutes(),
     ...cardApiRoutes(),
@@ -140,7 +158,11 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...messagePages(),
     ...announcementPages(),
     ...receiptPages(),
+    ...memberRequestPages(),
   ];
+  const selfPages = express.Router();
+  mount(selfPages, { loadActor: memberFromRequest, loginPath: '/me/login' }, [...signin.pages, ...mePages()]);
+  app.use(selfPages);
   mount(pages, { loadActor: actorFromRequest, pageLocals: informingLocals }, defs);
   app.use(pages);
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'Страница не найдена')));

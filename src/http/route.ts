@@ -52,6 +52,8 @@ export interface RouteDeps {
   loadActor(req: Request): Promise<Actor | null>;
   /** Locals every page of a logged-in user shows (e.g. the unread count in the navigation). */
   pageLocals?(actor: Actor, res: Response): Promise<void>;
+  /** Where a page without a signed-in actor sends the visitor (the members' side has its own sign-in). */
+  loginPath?: string;
 }
 
 export function mount(router: Router, deps: RouteDeps, defs: RouteDef[]): void {
@@ -63,10 +65,12 @@ export function mount(router: Router, deps: RouteDeps, defs: RouteDef[]): void {
         let actor: Actor | null = null;
         if (def.action !== 'public') {
           actor = await deps.loadActor(req);
+          // A member acts only on member routes, and a chair never on them: either way it is "not signed in".
+          if (actor && (actor.kind === 'member') !== (def.action === 'member-self')) actor = null;
           if (!actor) {
             if (def.kind === 'page') {
               if (req.method === 'GET') req.session.returnTo = req.originalUrl;
-              return res.redirect(303, '/login');
+              return res.redirect(303, deps.loginPath ?? '/login');
             }
             throw new AppError('UNAUTHENTICATED');
           }
@@ -86,7 +90,7 @@ export function mount(router: Router, deps: RouteDeps, defs: RouteDef[]): void {
         const params = parse(def.params, req.params, 'params');
         const query = parse(def.query, req.query, 'query');
         const body = def.kind === 'api' && def.body ? parse(def.body, req.body ?? {}, 'body') : req.body;
-        let authorized = def.action === 'public' || def.action === 'self';
+        let authorized = def.action === 'public' || def.action === 'self' || def.action === 'member-self';
         const ctx: Ctx = {
           req,
           res,
@@ -96,6 +100,8 @@ export function mount(router: Router, deps: RouteDeps, defs: RouteDef[]): void {
           body,
           action: def.action,
           authorize(orgPath) {
+            if (def.action === 'member-self')
+              throw new Error(`Route ${def.path}: a member route has no organisation check`);
             const verdict = decide(actor as Actor, def.action as Action, orgPath);
             if (verdict === 'not_found') throw new AppError('NOT_FOUND');
             if (verdict === 'forbidden') {

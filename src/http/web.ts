@@ -18,6 +18,10 @@ declare module 'express-session' {
     returnTo?: string;
     flash?: string;
     loginValue?: string;
+    /** A member signed in on the members' side (/me): never read by the chairs' actor loader. */
+    memberPersonId?: string;
+    /** The contact a member asked a code for, between the two sign-in steps (kept out of the URL). */
+    memberContact?: string;
   }
 }
 

@@ -11,7 +11,8 @@ export interface Assignment {
 }
 
 export interface Actor {
-  kind: 'user' | 'system';
+  /** 'member': a union member on their own pages (/me, /api/v1/member): no assignments, so no chair right at all. */
+  kind: 'user' | 'system' | 'member';
   userId: string | null;
   login: string;
   fullName: string;
@@ -19,6 +20,8 @@ export interface Actor {
   /** Assignments in force today. */
   assignments: Assignment[];
   via: 'session' | 'token' | 'system';
+  /** The member's own person, for kind 'member' only. */
+  personId?: string;
 }
 
 export const SYSTEM_ACTOR: Actor = {
@@ -41,6 +44,7 @@ export type Decision = 'allow' | 'forbidden' | 'not_found';
 /** The verdict for an action on an organisation given by its materialised path. */
 export function decide(actor: Actor, action: Action, orgPath: string): Decision {
   if (actor.kind === 'system') return 'allow';
+  if (actor.kind === 'member') return 'not_found';
   const covering = actor.assignments.filter((a) => orgPath.startsWith(a.orgPath));
   if (covering.length === 0) return 'not_found';
   for (const a of covering) {

@@ -45,7 +45,8 @@ export const ACTIONS = [
   'survey.publish',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
-export type RouteAction = Action | 'public' | 'self';
+/** 'member-self': a member acting on their own record (their own pages and API); loads a member actor only. */
+export type RouteAction = Action | 'public' | 'self' | 'member-self';
 
 const READ: Action[] = ['org.view', 'member.list', 'member.view', 'card.view', 'card.progress', 'report.view'];
 // 'card.batch' and 'bonus.export' act on the central council itself: only an assignment there covers it.

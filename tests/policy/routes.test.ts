@@ -579,7 +579,7 @@ describe('access at the HTTP level', () => {
 describe('every route declares its policy action', () => {
   testApp();
   const all = ROUTES.all();
-  const valid = new Set<string>([...ACTIONS, 'public', 'self']);
+  const valid = new Set<string>([...ACTIONS, 'public', 'self', 'member-self']);
 
   it('the app registers its routes', () => {
     expect(all.length).toBeGreaterThan(20);
@@ -608,6 +608,13 @@ describe('every route declares its policy action', () => {
       // One-click unsubscribe (RFC 8058): the signed token in the link is the authorisation.
       'page get /unsubscribe/:token',
       'page post /unsubscribe/:token',
+      // The members' side: asking for a one-time code and entering it.
+      'page get /me/login',
+      'page post /me/login',
+      'page get /me/login/code',
+      'page post /me/login/code',
+      'api post /member/auth/code',
+      'api post /member/auth/token',
     ]);
     const pub = all.filter((r) => r.action === 'public').map((r) => `${r.kind} ${r.method} ${r.path}`);
     expect(pub.filter((k) => !allowedPublic.has(k))).toEqual([]);
@@ -738,5 +745,19 @@ describe('only assignments in force give access through HTTP', () => {
       .get(`/api/v1/orgs/${fx.t.regionA.id}`)
       .set('Authorization', await bearer(u.id));
     expect(res.status).toBe(200);
+  });
+});
+
+describe('the members’ side is apart from the chairs’', () => {
+  it('every /me page and /member API route declares member-self (or is the sign-in), and no chair route does', () => {
+    const all = ROUTES.all();
+    const memberSide = (r: (typeof all)[number]) =>
+      (r.kind === 'page' && (r.path === '/me' || r.path.startsWith('/me/'))) ||
+      (r.kind === 'api' && r.path.startsWith('/member/'));
+    for (const r of all) {
+      if (memberSide(r)) expect(['member-self', 'public']).toContain(r.action);
+      else expect(r.action).not.toBe('member-self');
+    }
+    expect(all.filter((r) => r.action === 'member-self').length).toBeGreaterThan(0);
   });
 });

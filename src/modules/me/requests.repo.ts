@@ -1,0 +1,41 @@
+import { db, type Tx } from '../../db';
+import type { ConsentKind, MemberRequestStatus, Prisma } from '../../generated/prisma/client';
+
+export async function consentsInForce(tx: Tx, personId: string, kind: ConsentKind) {
+  return tx.consent.findMany({ where: { personId, kind, withdrawnAt: null }, select: { id: true } });
+}
+
+export async function insertConsent(tx: Tx, personId: string, kind: ConsentKind, givenAt: Date, textVersion: string) {
+  await tx.consent.create({ data: { personId, kind, givenAt, textVersion } });
+}
+
+export async function withdrawConsents(tx: Tx, ids: string[], on: Date) {
+  await tx.consent.updateMany({ where: { id: { in: ids } }, data: { withdrawnAt: on } });
+}
+
+export async function openWithdrawal(tx: Tx, personId: string) {
+  return tx.processingWithdrawal.findFirst({ where: { personId, status: 'OPEN' }, select: { id: true } });
+}
+
+export async function insertWithdrawal(tx: Tx, personId: string, organisationId: string) {
+  return tx.processingWithdrawal.create({ data: { personId, organisationId }, select: { id: true } });
+}
+
+export async function closeWithdrawals(tx: Tx, personId: string, status: MemberRequestStatus) {
+  await tx.processingWithdrawal.updateMany({
+    where: { personId, status: 'OPEN' },
+    data: { status, closedAt: new Date() },
+  });
+}
+
+export async function insertCardRequest(memberId: string, organisationId: string) {
+  return db().virtualCardRequest.create({ data: { memberId, organisationId }, select: { id: true } });
+}
+
+export async function insertCorrection(data: Prisma.CorrectionRequestUncheckedCreateInput) {
+  return db().correctionRequest.create({ data, select: { id: true } });
+}
+
+export async function transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db().$transaction(fn);
+}

@@ -1,3 +1,4 @@
+import { db } from '../db';
 import type { Actor } from '../policy/actor';
 import { createMessage, runMessage } from '../modules/messages/messages.service';
 
@@ -15,6 +16,12 @@ export async function buildDemoMessage(org: { id: string; path: string }, chair:
     assignments: [],
     via: 'system',
   };
+  // Demo members are generated without contacts: two in three of this primary's members get a demo e-mail address.
+  await db().$executeRaw`
+    UPDATE "Person" p SET email = 'member-' || left(p.id::text, 8) || '@example.ru'
+    FROM (SELECT m."personId", row_number() OVER (ORDER BY m."personId") AS n
+          FROM "Member" m WHERE m."organisationId" = ${org.id}::uuid AND m.status = 'ACTIVE') x
+    WHERE p.id = x."personId" AND x.n % 3 <> 0 AND p.email IS NULL`;
   const msg = await createMessage(actor, org, {
     channel: 'EMAIL',
     subject: 'Профсоюзное собрание',

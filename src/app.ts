@@ -39,15 +39,17 @@ import { announcementApi } from './modules/announcements/announcements.api';
 import { announcementPages } from './modules/announcements/announcements.routes';
 import { receiptPages } from './modules/announcements/receipts.routes';
 import { informingLocals } from './modules/announcements/announcements.locals';
+import { libraryApi } from './modules/library/library.api';
+import { libraryPages } from './modules/library/library.pages';
 import { outboxPages } from './modules/mail/outbox.routes';
+import { memberSignin } from './modules/me/signin.routes';
+import { mePages } from './modules/me/me.routes';
+import { memberFromRequest } from './modules/me/signin.service';
 import { retentionPages } from './modules/retention/retention.routes';
 import { messageApi, messagePages } from './modules/messages/messages.routes';
 import { unsubscribePages } from './modules/messages/unsubscribe.routes';
-import { memberSignin } from './modules/me/signin.routes';
-import { mePages } from './modules/me/me.routes';
 import { meApi } from './modules/me/me.api';
 import { memberRequestPages } from './modules/me/chair.routes';
-import { memberFromRequest } from './modules/me/signin.service';
 import { Prisma } from './generated/prisma/client';
 
 export interface AppOptions {
@@ -107,8 +109,9 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...verifyApi(verifyLimits),
     ...reportApi(),
     ...importApi(),
-    ...messageApi(),
     ...announcementApi(),
+    ...libraryApi(),
+    ...messageApi(),
   ]);
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND')));
   app.use('/api/v1', api);
@@ -153,11 +156,12 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...importPages(),
     ...applicationPages(),
     ...customPages(),
+    ...libraryPages(),
     ...outboxPages(),
-    ...retentionPages(),
-    ...messagePages(),
     ...announcementPages(),
     ...receiptPages(),
+    ...retentionPages(),
+    ...messagePages(),
     ...memberRequestPages(),
   ];
   const selfPages = express.Router();

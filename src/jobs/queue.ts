@@ -16,16 +16,16 @@ export function registerHandler(queue: string, fn: Handler) {
   handlers.set(queue, fn);
 }
 
-/** Runs a queue's handler on a cron schedule (Moscow time) in the process that works the queue. */
-export function registerSchedule(queue: string, cron: string) {
-  schedules.set(queue, cron);
-}
-
 /** Work a starting worker does before it takes jobs: e.g. taking up again what a killed process left running. */
 type Startup = () => Promise<void>;
 const startups: Startup[] = [];
 export function registerWorkerStartup(fn: Startup) {
   startups.push(fn);
+}
+
+/** Runs a queue's handler on a cron schedule (Moscow time) in the process that works the queue. */
+export function registerSchedule(queue: string, cron: string) {
+  schedules.set(queue, cron);
 }
 
 export async function startQueue(url: string, opts: { work: boolean }): Promise<void> {
@@ -37,7 +37,6 @@ export async function startQueue(url: string, opts: { work: boolean }): Promise<
   for (const name of handlers.keys()) await boss.createQueue(name);
   if (opts.work) for (const s of startups) await s();
   for (const [name, fn] of handlers) {
-    await boss.createQueue(name);
     const cron = schedules.get(name);
     if (cron && opts.work) await boss.schedule(name, cron, {}, { tz: 'Europe/Moscow' });
     if (opts.work)

@@ -35,6 +35,8 @@ export const ACTIONS = [
   'report.campaign',
   'report.template',
   'member.import',
+  'document.read',
+  'survey.answer',
   // The outbox of outgoing messages (codes, e-mails, SMS): the central administrator only.
   'outbox.view',
   'retention.manage',
@@ -48,7 +50,17 @@ export type Action = (typeof ACTIONS)[number];
 /** 'member-self': a member acting on their own record (their own pages and API); loads a member actor only. */
 export type RouteAction = Action | 'public' | 'self' | 'member-self';
 
-const READ: Action[] = ['org.view', 'member.list', 'member.view', 'card.view', 'card.progress', 'report.view'];
+const READ: Action[] = [
+  'org.view',
+  'member.list',
+  'member.view',
+  'card.view',
+  'card.progress',
+  'report.view',
+  // Reading the library and answering surveys addressed to the user (checked at the user's own organisation).
+  'document.read',
+  'survey.answer',
+];
 // 'card.batch' and 'bonus.export' act on the central council itself: only an assignment there covers it.
 const CHAIR: Action[] = [
   ...READ,

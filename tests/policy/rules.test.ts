@@ -45,7 +45,17 @@ const REGISTRY_WORK = [
   'document.publish',
   'survey.publish',
 ] as const;
-const READING = ['org.view', 'member.list', 'member.view', 'card.view', 'card.progress', 'report.view'] as const;
+const READING = [
+  'org.view',
+  'member.list',
+  'member.view',
+  'card.view',
+  'card.progress',
+  'report.view',
+  // Reading what is addressed to the user, answering surveys.
+  'document.read',
+  'survey.answer',
+] as const;
 
 const MAY: Record<Role, readonly string[]> = {
   // Администратор ЦС: everything, including users.

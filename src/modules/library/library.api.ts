@@ -1,0 +1,116 @@
+import { AppError, fieldErrors } from '../../http/errors';
+import type { RouteDef } from '../../http/route';
+import { typed } from './typed';
+import { uploadFile } from '../../http/upload';
+import { idParams } from '../organisations/organisations.input';
+import { loadOrg } from '../organisations/organisations.routes';
+import { audienceFromKinds, visibleSql } from './audience';
+import { authorizeReader, loadPublished, loadReadable } from './library.access';
+import { documentInput, fileQuery, searchQuery, versionInput } from './library.input';
+import { documentJson, documentListJson, sendStoredFile } from './library.presenter';
+import { fileOf, lastDownloaded, recordDownload, searchDocuments } from './library.repo';
+import { addVersion, publishDocument } from './library.service';
+
+const upload = () => [uploadFile({ csrf: false, tooLarge: 'Файл больше 20 МБ' })];
+
+export function libraryApi(): RouteDef[] {
+  const T = 'Библиотека';
+  return [
+    typed({
+      method: 'post',
+      path: '/orgs/:id/documents',
+      kind: 'api',
+      action: 'document.publish',
+      tag: T,
+      summary: 'Опубликовать документ (multipart: file, title, kind, number?, date?, section?, audienceKinds?)',
+      status: 201,
+      params: idParams,
+      before: upload(),
+      async handler(ctx) {
+        const org = await loadOrg(ctx, ctx.params.id);
+        const body = (ctx.req.body ?? {}) as Record<string, unknown>;
+        const parsed = documentInput.safeParse(body);
+        const audience = audienceFromKinds(body.audienceKinds);
+        const errors = parsed.success ? {} : fieldErrors(parsed.error);
+        if ('error' in audience) errors.audienceKinds = audience.error;
+        if (!parsed.success || 'error' in audience) throw new AppError('BAD_REQUEST', undefined, errors);
+        const r = await publishDocument(ctx.actor, org, parsed.data, audience, ctx.req.file);
+        ctx.res.status(201).json({ id: r.id, version: r.version, addressed: r.addressed });
+      },
+    }),
+    typed({
+      method: 'post',
+      path: '/documents/:id/versions',
+      kind: 'api',
+      action: 'document.publish',
+      tag: T,
+      summary: 'Новая версия документа (multipart: file, note)',
+      status: 201,
+      params: idParams,
+      before: upload(),
+      async handler(ctx) {
+        const doc = await loadPublished(ctx, ctx.params.id);
+        const parsed = versionInput.safeParse(ctx.req.body ?? {});
+        if (!parsed.success) throw new AppError('BAD_REQUEST', undefined, fieldErrors(parsed.error));
+        const r = await addVersion(ctx.actor, doc, parsed.data.note, ctx.req.file);
+        ctx.res.status(201).json(r);
+      },
+    }),
+    typed({
+      method: 'get',
+      path: '/documents',
+      kind: 'api',
+      action: 'document.read',
+      tag: T,
+      summary: 'Документы, доступные вызывающему; q ищет в названии, номере и тексте PDF/DOCX',
+      query: searchQuery,
+      async handler(ctx) {
+        authorizeReader(ctx);
+        const q = ctx.query;
+        const { rows, total } = await searchDocuments(visibleSql(ctx.actor, 'document.publish'), ctx.actor.userId, q);
+        ctx.res.json({ items: rows.map(documentListJson), page: q.page, pageSize: q.pageSize, total });
+      },
+    }),
+    typed({
+      method: 'get',
+      path: '/documents/:id',
+      kind: 'api',
+      action: 'document.read',
+      tag: T,
+      summary: 'Документ и его версии',
+      params: idParams,
+      async handler(ctx) {
+        const doc = await loadReadable(ctx, ctx.params.id);
+        const last = ctx.actor.userId ? await lastDownloaded(doc.id, ctx.actor.userId) : null;
+        ctx.res.json(documentJson(doc, last));
+      },
+    }),
+    typed({
+      method: 'get',
+      path: '/documents/:id/file',
+      kind: 'api',
+      action: 'document.read',
+      tag: T,
+      summary: 'Файл документа (последняя версия или ?version=)',
+      params: idParams,
+      query: fileQuery,
+      async handler(ctx) {
+        const doc = await loadReadable(ctx, ctx.params.id);
+        await sendDocumentFile(ctx.res, ctx.actor.userId, doc, ctx.query.version);
+      },
+    }),
+  ];
+}
+
+/** Serves a version's file and records the download (document, version, user, time). */
+export async function sendDocumentFile(
+  res: import('express').Response,
+  userId: string | null,
+  doc: { id: string; version: number },
+  version: number | undefined,
+) {
+  const f = await fileOf(doc.id, version ?? doc.version);
+  if (!f) throw new AppError('NOT_FOUND', 'Такой версии документа нет');
+  if (userId) await recordDownload(doc.id, f.version, userId);
+  sendStoredFile(res, f);
+}

@@ -47,12 +47,12 @@ import { surveyPages } from './modules/surveys/surveys.pages';
 import { outboxPages } from './modules/mail/outbox.routes';
 import { memberSignin } from './modules/me/signin.routes';
 import { mePages } from './modules/me/me.routes';
-import { meApi } from './modules/me/me.api';
-import { memberRequestPages } from './modules/me/chair.routes';
 import { memberFromRequest } from './modules/me/signin.service';
 import { retentionPages } from './modules/retention/retention.routes';
 import { messageApi, messagePages } from './modules/messages/messages.routes';
 import { unsubscribePages } from './modules/messages/unsubscribe.routes';
+import { meApi } from './modules/me/me.api';
+import { memberRequestPages } from './modules/me/chair.routes';
 import { Prisma } from './generated/prisma/client';
 
 export interface AppOptions {

@@ -24,6 +24,7 @@ import { buildIssuedCards, buildOrdersInEveryState, historicBatch } from './card
 import { buildActivists, buildCampaign } from './reports.demo.repo';
 import { buildInformingDemo } from './informing.demo.repo';
 import { buildDemoMembers } from './members.demo.repo';
+import { buildDemoMessage } from './messages.demo.repo';
 import { loadShippedTemplates } from '../modules/reports/reports.repo';
 import { buildLibraryDemo } from './library.demo.repo';
 import { buildSurveysDemo } from './surveys.demo.repo';
@@ -283,7 +284,7 @@ export async function seedDemo(log: (m: string) => void = () => {}): Promise<voi
     ndaAccepted: false,
     roles: [{ role: 'CHAIR', org: chairsOf.territorial }],
   });
-  await buildUser({
+  const primaryChair = await buildUser({
     login: 'demo-primary',
     fullName: 'Председатель ППО школы (демо)',
     password: DEMO_PASSWORD,
@@ -291,6 +292,7 @@ export async function seedDemo(log: (m: string) => void = () => {}): Promise<voi
     ndaAccepted: false,
     roles: [{ role: 'CHAIR', org: chairsOf.primary }],
   });
+  await buildDemoMessage(chairsOf.primary, primaryChair);
   await buildUser({
     login: 'demo-viewer',
     fullName: 'Наблюдатель (демо)',

@@ -983,9 +983,10 @@ async function main(): Promise<number> {
       accessibilityScenario(app!.base, a11y),
     );
     await scenario('Сценарий 6: выход и «Назад» (demo-primary)', () => logoutBackScenario(app!.base, a11y));
-    await scenario('Сценарий 5: председатель читает объявление на телефоне (demo-primary)', () =>
+    await scenario('Сценарий 7: председатель читает объявление на телефоне (demo-primary)', () =>
       announcementScenario(app!.base),
-    await scenario('Сценарий 5: член Профсоюза входит по коду и открывает билет без связи', () =>
+    );
+    await scenario('Сценарий 8: член Профсоюза входит по коду и открывает билет без связи', () =>
       memberScenario(app!.base),
     );
   } finally {

@@ -84,6 +84,18 @@ beforeAll(async () => {
   // Processing consent withdrawn 40 days ago (an active member): due; 10 days ago: not yet; given again: kept.
   withdrawn = await tracedMember(t.primA1, { birthDate: '1990-07-07', joinedAt: '2019-01-01' });
   await withdrawProcessing(withdrawn.personId, 40);
+  // The member's side: the chair's open request for the withdrawal, a correction asked with a new e-mail, a session.
+  await db().processingWithdrawal.create({ data: { personId: withdrawn.personId, organisationId: t.primA1.id } });
+  await db().correctionRequest.create({
+    data: { personId: withdrawn.personId, organisationId: t.primA1.id, field: 'email', proposed: withdrawn.needles[2] },
+  });
+  await db().session.create({
+    data: {
+      sid: `s-${withdrawn.personId}`,
+      sess: { cookie: {}, memberPersonId: withdrawn.personId, flash: `Код отправлен на ${withdrawn.needles[2]}` },
+      expire: new Date(Date.now() + 3600_000),
+    },
+  });
   withdrawnRecently = await tracedMember(t.primA2, { birthDate: '1992-04-04', joinedAt: '2019-01-01' });
   await withdrawProcessing(withdrawnRecently.personId, 10);
   givenAgain = await tracedMember(t.primA3, { birthDate: '1993-03-03', joinedAt: '2019-01-01' });
@@ -146,6 +158,14 @@ describe('a depersonalisation run', () => {
     // Never young in the period: the copy is reduced too; the youth line inside the period: the copy stays exact.
     const never = await db().registration.findFirstOrThrow({ where: { memberId: due[1].memberId } });
     expect(never.birthDate?.toISOString().slice(0, 10)).toBe('1961-01-01');
+  });
+
+  it('closes the open withdrawal request, ends the member session and cancels the open correction', async () => {
+    const w = await db().processingWithdrawal.findFirstOrThrow({ where: { personId: withdrawn.personId } });
+    expect(w.status).toBe('DONE');
+    const c = await db().correctionRequest.findFirstOrThrow({ where: { personId: withdrawn.personId } });
+    expect(c.status).toBe('CANCELLED');
+    expect(await db().session.count({ where: { sid: `s-${withdrawn.personId}` } })).toBe(0);
   });
 
   it('is idempotent: a second run finds no one and changes nothing', async () => {

@@ -82,6 +82,11 @@ export async function messagesOf(organisationId: string, page: number, pageSize:
   return { items: items.map((m) => ({ ...m, sent: sentBy.get(m.id) ?? 0 })), total };
 }
 
+export async function unfinishedMessages(): Promise<string[]> {
+  const rows = await db().message.findMany({ where: { status: { not: 'DONE' } }, select: { id: true } });
+  return rows.map((r) => r.id);
+}
+
 export async function setMessageStatus(id: string, status: 'SENDING' | 'DONE') {
   await db().message.update({
     where: { id },

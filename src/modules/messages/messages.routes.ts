@@ -2,17 +2,21 @@ import { z } from 'zod';
 import { AppError, fieldErrors } from '../../http/errors';
 import { renderPage } from '../../http/render';
 import type { Ctx, RouteDef } from '../../http/route';
-import { enqueue, registerHandler } from '../../jobs/queue';
+import { enqueue, registerHandler, registerWorkerStartup } from '../../jobs/queue';
 import { CATEGORY_LABELS } from '../members/members.presenter';
 import type { OrgRow } from '../organisations/organisations.repo';
 import { findVisible } from '../organisations/organisations.repo';
 import { idParams } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
 import { messageInput, previewInput, type MessageForm } from './messages.input';
-import { deliveryCounts, findMessage, messagesOf } from './messages.repo';
+import { deliveryCounts, findMessage, messagesOf, unfinishedMessages } from './messages.repo';
 import { CHANNEL_LABELS, createMessage, preview, runMessage } from './messages.service';
 
 registerHandler('message.send', (d) => runMessage(String(d.messageId)));
+// A process killed while sending leaves its message unfinished: the next worker takes it up again at start.
+registerWorkerStartup(async () => {
+  for (const id of await unfinishedMessages()) await enqueue('message.send', { messageId: id });
+});
 
 const PAGE_SIZE = 20;
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1) });

@@ -67,7 +67,7 @@ export async function createMessage(actor: Actor, org: { id: string; path: strin
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface RunOptions {
-  /** A SENDING row older than this was left by a dead worker (default 2 minutes). */
+  /** A SENDING row older than this was left by a dead worker (default 5 minutes: longer than any transport timeout). */
   staleSeconds?: number;
   /** Delay before the retry after a transport failure, times the attempt number (default 30 s). */
   retryDelayMs?: number;
@@ -89,7 +89,8 @@ function ratePerSecond(channel: OutboxChannel): number {
 export async function runMessage(messageId: string, opts: RunOptions = {}): Promise<void> {
   const msg = await findMessage(messageId);
   if (!msg || msg.status === 'DONE') return;
-  await recoverStale(messageId, opts.staleSeconds ?? 120, MAX_ATTEMPTS);
+  const stale = opts.staleSeconds ?? 300;
+  await recoverStale(messageId, stale, MAX_ATTEMPTS);
   await setMessageStatus(messageId, 'SENDING');
   const gap = 1000 / ratePerSecond(msg.channel);
   const retryDelay = opts.retryDelayMs ?? 30_000;
@@ -98,7 +99,13 @@ export async function runMessage(messageId: string, opts: RunOptions = {}): Prom
     if (!d) {
       const left = await remaining(messageId);
       if (left.open === 0) break;
-      if (!left.next) return; // rows SENDING in another worker: that worker finishes the message
+      if (!left.next) {
+        // Only rows claimed by another worker are left: wait until it settles them, or until they are stale (that
+        // worker died) and the outbox tells what became of them.
+        await sleep(Math.min(stale * 1000 + 1000, 60_000));
+        await recoverStale(messageId, stale, MAX_ATTEMPTS);
+        continue;
+      }
       await sleep(Math.max(50, Math.min(60_000, left.next.getTime() - Date.now())));
       continue;
     }

@@ -107,6 +107,19 @@ export const CLEAR_RELATED = [
   Prisma.sql`UPDATE "Outbox" o SET recipient = 'обезличен', subject = NULL, text = '(обезличено)', headers = NULL, error = NULL
     FROM "MessageDelivery" d, dep_batch b WHERE o."recipientId" = d.id AND d."personId" = b.id`,
   Prisma.sql`DELETE FROM "PushSubscription" s USING dep_batch b WHERE s."personId" = b.id`,
+  // The member's side: sign-in codes and tokens go, a signed-in member session ends, requests lose their texts.
+  Prisma.sql`DELETE FROM "MemberCode" c USING dep_batch b WHERE c."personId" = b.id`,
+  Prisma.sql`DELETE FROM "MemberToken" k USING dep_batch b WHERE k."personId" = b.id`,
+  Prisma.sql`DELETE FROM "session" s USING dep_batch b WHERE s.sess ->> 'memberPersonId' = b.id::text`,
+  Prisma.sql`UPDATE "CorrectionRequest" q SET proposed = '(обезличено)',
+    status = CASE WHEN q.status = 'OPEN' THEN 'CANCELLED'::"MemberRequestStatus" ELSE q.status END,
+    "closedAt" = coalesce(q."closedAt", now())
+    FROM dep_batch b WHERE q."personId" = b.id`,
+  // The withdrawal of the processing consent is now carried out: the chair's open request is closed.
+  Prisma.sql`UPDATE "ProcessingWithdrawal" w SET status = 'DONE', "closedAt" = now()
+    FROM dep_batch b WHERE w."personId" = b.id AND w.status = 'OPEN'`,
+  Prisma.sql`UPDATE "VirtualCardRequest" v SET status = 'CANCELLED', "closedAt" = now()
+    FROM "Member" m, dep_batch b WHERE v."memberId" = m.id AND m."personId" = b.id AND v.status = 'OPEN'`,
 ];
 
 export function recordItemsSql(actId: string): Prisma.Sql {

@@ -772,7 +772,7 @@ async function checkinScenario(base: string): Promise<void> {
     await check('неизвестный номер отклоняется с понятным сообщением', async () => {
       await field(page, 'Номер билета или QR-код').fill('9600000000000000');
       await page.getByRole('button', { name: 'Отметить' }).click();
-      await page.locator('#queue-status', { hasText: 'не найден' }).waitFor();
+      await page.locator('#queue-status', { hasText: 'не участник' }).waitFor();
       await shot(page, 'checkin-unknown');
     });
   } finally {

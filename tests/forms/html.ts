@@ -11,7 +11,7 @@ export function unescapeHtml(s: string): string {
 
 /** The text of the error paragraph rendered right under the field `name` (partials/field.ejs), or null. */
 export function fieldError(html: string, name: string): string | null {
-  const m = new RegExp(`<p class="field-error" id="f-${name}-err">([\\s\\S]*?)</p>`).exec(html);
+  const m = new RegExp(`<p class="field-error" id="f-${name}(?:-\\d+)?-err">([\\s\\S]*?)</p>`).exec(html);
   return m ? unescapeHtml(m[1]).trim() : null;
 }
 

@@ -829,7 +829,7 @@ describe('API token form on the profile page (/profile/tokens)', () => {
 describe('member add form: a person already registered elsewhere', () => {
   const identity = { lastName: 'Кузнецова', firstName: 'Вера', middleName: 'Ивановна', birthDate: '1970-05-05' };
 
-  it('shows the duplicate warning with a transfer button, and the button moves the member here', async () => {
+  it('shows the duplicate warning without naming the other branch, and the button files a transfer request there', async () => {
     const existing = await buildMember({ org: t.primB1, ...identity, joinedAt: '2012-09-01' });
     const url = `/orgs/${t.primA1.id}/members/new`;
     const before = await counts();
@@ -849,10 +849,10 @@ describe('member add form: a person already registered elsewhere', () => {
     );
     expect(res.status).toBe(409);
     expect(res.text).toContain('id="duplicate"');
-    expect(res.text).toContain('Этот человек уже состоит на учёте в другой первичной организации');
+    expect(res.text).toContain('Такой человек уже состоит в Профсоюзе в другой организации');
     // The chair cannot see Б1, so it is not named.
     expect(res.text).not.toContain(t.primB1.name);
-    expect(res.text).toMatch(/<button class="btn">Перевести в «ППО школы А1»<\/button>/);
+    expect(res.text).toMatch(/<button class="btn">Запросить перевод в «ППО школы А1»<\/button>/);
     // The typed values stay in the add form.
     const addForm = formHtml(res.text, url);
     expect(inputValue(addForm, 'lastName')).toBe(' КУЗНЕЦОВА ');
@@ -860,28 +860,20 @@ describe('member add form: a person already registered elsewhere', () => {
     expect(await counts()).toEqual(before);
 
     const hidden = hiddenFieldsOf(res.text, `/orgs/${t.primA1.id}/members/transfer-in`);
-    expect(hidden.memberId).toBe(existing.memberId);
+    // The member of another branch is not identified by id on the page.
+    expect(hidden.memberId).toBeUndefined();
+    expect(res.text).not.toContain(existing.memberId);
     expect(hidden._csrf).toBeTruthy();
-    const moved = await chair.post(`/orgs/${t.primA1.id}/members/transfer-in`).type('form').send(hidden);
-    expect(moved.status).toBe(303);
-    expect(moved.headers.location).toBe(`/members/${existing.memberId}`);
-
+    // The receiving side alone moves nobody from another branch: the button files a request there.
+    const asked = await chair.post(`/orgs/${t.primA1.id}/members/transfer-in`).type('form').send(hidden);
+    expect(asked.status).toBe(303);
+    expect(asked.headers.location).toBe('/transfer-requests');
     const m = await db().member.findUniqueOrThrow({ where: { id: existing.memberId } });
-    expect(m.organisationId).toBe(t.primA1.id);
-    expect(m.personId).toBe(existing.personId);
-    const moves = await db().movement.findMany({
-      where: { memberId: existing.memberId, kind: { in: ['TRANSFER_IN', 'TRANSFER_OUT'] } },
-    });
-    expect(moves).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ kind: 'TRANSFER_IN', organisationId: t.primA1.id, otherOrganisationId: t.primB1.id }),
-        expect.objectContaining({
-          kind: 'TRANSFER_OUT',
-          organisationId: t.primB1.id,
-          otherOrganisationId: t.primA1.id,
-        }),
-      ]),
-    );
+    expect(m.organisationId).toBe(t.primB1.id);
+    const requests = await db().transferRequest.findMany({ where: { memberId: existing.memberId } });
+    expect(requests).toEqual([
+      expect.objectContaining({ fromOrgId: t.primB1.id, toOrgId: t.primA1.id, status: 'PENDING' }),
+    ]);
     // One person, one membership: nothing was duplicated.
     const after = await counts();
     expect(after.members).toBe(before.members);
@@ -907,7 +899,7 @@ describe('member add form: a person already registered elsewhere', () => {
     expect(res.text).toContain(`Этот человек уже состоит на учёте в «${t.primA2.name}»`);
   });
 
-  it('refuses a transfer-in whose memberId does not match the typed person (404) and moves nothing', async () => {
+  it('ignores a memberId that does not match the typed person and moves nobody', async () => {
     const target = await buildMember({
       org: t.primB1,
       lastName: 'Волкова',
@@ -933,8 +925,10 @@ describe('member add form: a person already registered elsewhere', () => {
       joinedAt: '01.09.2015',
       transferDate: ru(today()),
     });
-    expect(res.status).toBe(404);
+    // The id sent is ignored: only the typed person is asked for, and only as a request; nothing moves.
+    expect(res.status).toBe(303);
     expect(await counts()).toEqual(before);
+    expect(await db().transferRequest.count({ where: { memberId: decoy.memberId } })).toBe(0);
     expect((await db().member.findUniqueOrThrow({ where: { id: decoy.memberId } })).organisationId).toBe(t.primB1.id);
     expect((await db().member.findUniqueOrThrow({ where: { id: target.memberId } })).organisationId).toBe(t.primB1.id);
   });

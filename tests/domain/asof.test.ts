@@ -648,7 +648,7 @@ describe('one person is counted once', () => {
         joinedAt: '2020-01-01',
         consents: { processing: true },
       }),
-    ).rejects.toMatchObject({ code: 'DUPLICATE_PERSON' });
+    ).rejects.toMatchObject({ code: 'CONFLICT', fields: { snils: expect.stringContaining('СНИЛС') } });
     expect((await sqlCount(w.t.central, today())).n).toBe(1);
   });
 

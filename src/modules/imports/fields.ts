@@ -116,6 +116,8 @@ export interface ImportRow {
   middleName: string | null;
   birthDate: string;
   gender: Gender | null;
+  /** The gender was read from the patronymic, not from the file: it never overrides a gender already recorded. */
+  genderDerived?: boolean;
   category: Category;
   joinedAt: string;
   externalId: string | null;
@@ -209,6 +211,7 @@ export function convertRow(
     middleName: middleName ? cleanName(middleName) : null,
     birthDate: birthDate!,
     gender,
+    genderDerived: !g && gender !== null,
     category,
     joinedAt,
     externalId,

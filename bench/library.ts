@@ -32,7 +32,7 @@ async function main() {
   const { buildOrg, buildUser } = await import('../src/seed/builders.repo');
   const { loadActor } = await import('../src/modules/auth/auth.repo');
   const { searchDocuments } = await import('../src/modules/library/library.repo');
-  const { visibleSql } = await import('../src/modules/library/audience');
+  const { visibleSql } = await import('../src/modules/audience/audience.fields');
   const { searchQuery } = await import('../src/modules/library/library.input');
   try {
     const central = await buildOrg(null, 'CENTRAL', { name: 'ЦС' });

@@ -1,6 +1,6 @@
 import type { Category, Gender } from '../../generated/prisma/client';
 import { ageOn, parseDay, today } from '../../lib/dates';
-import { cleanName, identityKey, nameProblem, genderFromPatronymic } from '../../lib/names';
+import { cleanName, identityKey, nameProblem } from '../../lib/names';
 import { normaliseSnils, snilsProblem } from '../../lib/snils';
 
 /** Fields a column can be mapped to, with the header words that suggest them. */
@@ -116,8 +116,6 @@ export interface ImportRow {
   middleName: string | null;
   birthDate: string;
   gender: Gender | null;
-  /** The gender was read from the patronymic, not from the file: it never overrides a gender already recorded. */
-  genderDerived?: boolean;
   category: Category;
   joinedAt: string;
   externalId: string | null;
@@ -182,7 +180,7 @@ export function convertRow(
     if (['м', 'муж', 'мужской', 'm', 'male'].includes(g)) gender = 'MALE';
     else if (['ж', 'жен', 'женский', 'f', 'female'].includes(g)) gender = 'FEMALE';
     else errors.push(`Пол «${get('gender')}»: М или Ж`);
-  } else gender = genderFromPatronymic(middleName);
+  }
   let snils: string | null = null;
   if (get('snils')) {
     // Excel drops leading zeros of numbers: 10 digits or fewer are padded back.
@@ -211,7 +209,6 @@ export function convertRow(
     middleName: middleName ? cleanName(middleName) : null,
     birthDate: birthDate!,
     gender,
-    genderDerived: !g && gender !== null,
     category,
     joinedAt,
     externalId,

@@ -124,8 +124,6 @@ export async function buildPlan(
     const mine = (v.externalId && hereByExt.get(v.externalId)) || hereByKey.get(v.identityKey);
     if (mine) {
       matched.add(mine.memberId!);
-      // A gender guessed from the patronymic never replaces the one recorded.
-      if (v.genderDerived && mine.gender) v.gender = mine.gender as typeof v.gender;
       if (mode === 'ADD') {
         plan.unchanged += 1;
         continue;
@@ -147,7 +145,7 @@ export async function buildPlan(
         PERSON_FIELDS.some(
           (f) =>
             (v[f] ?? null) !== ((mine as unknown as Record<string, unknown>)[f] ?? null) &&
-            !(f === 'gender' && (v.gender === null || v.genderDerived)) &&
+            !(f === 'gender' && v.gender === null) &&
             !(['phone', 'email', 'snils'].includes(f) && v[f] === null),
         ) ||
         (v.externalId ?? null) !== (mine.externalId ?? null) ||

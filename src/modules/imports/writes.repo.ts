@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type pg from 'pg';
 import type { ImportRow } from './fields';
 import type { Existing } from './imports.repo';
-import { nameKey } from '../../lib/names';
+import { genderFromPatronymic, nameKey } from '../../lib/names';
 
 /**
  * An import's writes and their undo, set-based: arrays bound as parameters and unnested, a few statements for any
@@ -28,7 +28,9 @@ export async function insertMembers(
         fresh.map((x) => x.r.firstName),
         fresh.map((x) => x.r.middleName),
         fresh.map((x) => x.r.birthDate),
-        fresh.map((x) => x.r.gender),
+        // A file without a gender column: a new person's gender is what the patronymic tells (or none); a known
+        // person's recorded gender is never touched by a guess.
+        fresh.map((x) => x.r.gender ?? genderFromPatronymic(x.r.middleName)),
         fresh.map((x) => x.r.phone),
         fresh.map((x) => x.r.email),
         fresh.map((x) => x.r.snils),

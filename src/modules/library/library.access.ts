@@ -1,6 +1,6 @@
 import { AppError } from '../../http/errors';
 import type { Ctx } from '../../http/route';
-import { visibleSql } from './audience';
+import { visibleSql } from '../audience/audience.fields';
 import { findDocument, isDocumentVisible, type DocumentFull } from './library.repo';
 
 /**

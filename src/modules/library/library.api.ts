@@ -1,10 +1,9 @@
 import { AppError, fieldErrors } from '../../http/errors';
-import type { RouteDef } from '../../http/route';
-import { typed } from './typed';
+import { type RouteDef, route } from '../../http/route';
 import { uploadFile } from '../../http/upload';
 import { idParams } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
-import { audienceFromFields, visibleSql } from './audience';
+import { audienceFromFields, visibleSql } from '../audience/audience.fields';
 import { authorizeReader, loadPublished, loadReadable } from './library.access';
 import { documentInput, fileQuery, searchQuery, versionInput } from './library.input';
 import { documentJson, documentListJson, sendStoredFile } from './library.presenter';
@@ -16,7 +15,7 @@ const upload = () => [uploadFile({ csrf: false, tooLarge: 'Файл больше
 export function libraryApi(): RouteDef[] {
   const T = 'Библиотека';
   return [
-    typed({
+    route({
       method: 'post',
       path: '/orgs/:id/documents',
       kind: 'api',
@@ -38,7 +37,7 @@ export function libraryApi(): RouteDef[] {
         ctx.res.status(201).json({ id: r.id, version: r.version, addressed: r.addressed });
       },
     }),
-    typed({
+    route({
       method: 'post',
       path: '/documents/:id/versions',
       kind: 'api',
@@ -56,7 +55,7 @@ export function libraryApi(): RouteDef[] {
         ctx.res.status(201).json(r);
       },
     }),
-    typed({
+    route({
       method: 'get',
       path: '/documents',
       kind: 'api',
@@ -71,7 +70,7 @@ export function libraryApi(): RouteDef[] {
         ctx.res.json({ items: rows.map(documentListJson), page: q.page, pageSize: q.pageSize, total });
       },
     }),
-    typed({
+    route({
       method: 'get',
       path: '/documents/:id',
       kind: 'api',
@@ -85,7 +84,7 @@ export function libraryApi(): RouteDef[] {
         ctx.res.json(documentJson(doc, last));
       },
     }),
-    typed({
+    route({
       method: 'get',
       path: '/documents/:id/file',
       kind: 'api',

@@ -1,8 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, fieldErrors } from '../../http/errors';
 import { renderPage } from '../../http/render';
-import type { Ctx, RouteDef } from '../../http/route';
-import { typed } from './typed';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { uploadFile } from '../../http/upload';
 import type { OrgRow } from '../organisations/organisations.repo';
 import { idParams } from '../organisations/organisations.input';
@@ -10,7 +9,7 @@ import { loadOrg } from '../organisations/organisations.routes';
 import { audienceForm, describeAudience } from '../audience/audience.presenter';
 import { audienceChildren, notDone, rollup } from '../audience/audience.repo';
 import { audienceOf } from '../audience/audience.input';
-import { audienceFromFields, visibleSql } from './audience';
+import { audienceFromFields, visibleSql } from '../audience/audience.fields';
 import { sendDocumentFile } from './library.api';
 import { authorizeReader, loadPublished, loadReadable } from './library.access';
 import { DOCUMENT_KINDS, documentInput, fileQuery, searchQuery, sectionInput, versionInput } from './library.input';
@@ -119,7 +118,7 @@ async function renderShow(ctx: Ctx, id: string, errors: Record<string, string> =
 
 export function libraryPages(): RouteDef[] {
   return [
-    typed({
+    route({
       method: 'get',
       path: '/library',
       kind: 'page',
@@ -154,7 +153,7 @@ export function libraryPages(): RouteDef[] {
         });
       },
     }),
-    typed({
+    route({
       method: 'get',
       path: '/orgs/:id/documents/new',
       kind: 'page',
@@ -165,7 +164,7 @@ export function libraryPages(): RouteDef[] {
         await renderNew(ctx, org, { kind: '' }, {});
       },
     }),
-    typed({
+    route({
       method: 'post',
       path: '/orgs/:id/documents',
       kind: 'page',
@@ -193,7 +192,7 @@ export function libraryPages(): RouteDef[] {
         }
       },
     }),
-    typed({
+    route({
       method: 'post',
       path: '/orgs/:id/library/sections',
       kind: 'page',
@@ -208,7 +207,7 @@ export function libraryPages(): RouteDef[] {
         ctx.res.redirect(303, `/orgs/${org.id}/documents/new`);
       },
     }),
-    typed({
+    route({
       method: 'get',
       path: '/documents/:id',
       kind: 'page',
@@ -219,7 +218,7 @@ export function libraryPages(): RouteDef[] {
         await renderShow(ctx, ctx.params.id);
       },
     }),
-    typed({
+    route({
       method: 'get',
       path: '/documents/:id/file',
       kind: 'page',
@@ -231,7 +230,7 @@ export function libraryPages(): RouteDef[] {
         await sendDocumentFile(ctx.res, ctx.actor.userId, doc, ctx.query.version);
       },
     }),
-    typed({
+    route({
       method: 'post',
       path: '/documents/:id/versions',
       kind: 'page',

@@ -1,21 +1,19 @@
 import type { ConsentKind } from '../../generated/prisma/client';
 import { AppError } from '../../http/errors';
-import { toDate, today } from '../../lib/dates';
+import { today } from '../../lib/dates';
 import type { Actor } from '../../policy/actor';
 import { audit } from '../audit/audit.repo';
 import { issueVirtualCard } from '../cards/cards.service';
 import { CONSENT_TEXT_VERSION } from '../members/members.service';
+import { currentConsent, insertConsents, withdrawInForce } from '../consents/consents.repo';
 import { cardsOf, membershipsOf, personOf } from './me.repo';
 import {
   closeWithdrawals,
-  consentsInForce,
   insertCardRequest,
-  insertConsent,
   insertCorrection,
   insertWithdrawal,
   openWithdrawal,
   transaction,
-  withdrawConsents,
 } from './requests.repo';
 
 export type ConsentOutcome = 'given' | 'withdrawn' | 'unchanged' | 'withdrawal-requested';
@@ -36,20 +34,16 @@ export async function mainMembership(personId: string) {
 export async function changeConsent(actor: Actor, kind: ConsentKind, given: boolean): Promise<ConsentOutcome> {
   const personId = actor.personId!;
   const { main } = await mainMembership(personId);
-  const day = toDate(today());
+  const day = today();
   return transaction(async (tx) => {
-    const inForce = await consentsInForce(tx, personId, kind);
+    const inForce = await currentConsent(tx, personId, kind);
     let outcome: ConsentOutcome = 'unchanged';
-    if (given && inForce.length === 0) {
-      await insertConsent(tx, personId, kind, day, CONSENT_TEXT_VERSION);
+    if (given && !inForce) {
+      await insertConsents(tx, personId, [kind], day, CONSENT_TEXT_VERSION);
       if (kind === 'PROCESSING') await closeWithdrawals(tx, personId, 'CANCELLED');
       outcome = 'given';
-    } else if (!given && inForce.length > 0) {
-      await withdrawConsents(
-        tx,
-        inForce.map((c) => c.id),
-        day,
-      );
+    } else if (!given && inForce) {
+      await withdrawInForce(tx, personId, kind, day);
       outcome = 'withdrawn';
       if (kind === 'PROCESSING') {
         if (!(await openWithdrawal(tx, personId))) await insertWithdrawal(tx, personId, main.organisationId);
@@ -58,7 +52,7 @@ export async function changeConsent(actor: Actor, kind: ConsentKind, given: bool
     } else if (!given && kind === 'PROCESSING' && (await openWithdrawal(tx, personId))) {
       outcome = 'withdrawal-requested';
     }
-    if (outcome !== 'unchanged' && !(outcome === 'withdrawal-requested' && inForce.length === 0))
+    if (outcome !== 'unchanged' && !(outcome === 'withdrawal-requested' && !inForce))
       await audit(
         null,
         {

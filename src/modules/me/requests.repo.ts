@@ -1,17 +1,5 @@
 import { db, type Tx } from '../../db';
-import type { ConsentKind, MemberRequestStatus, Prisma } from '../../generated/prisma/client';
-
-export async function consentsInForce(tx: Tx, personId: string, kind: ConsentKind) {
-  return tx.consent.findMany({ where: { personId, kind, withdrawnAt: null }, select: { id: true } });
-}
-
-export async function insertConsent(tx: Tx, personId: string, kind: ConsentKind, givenAt: Date, textVersion: string) {
-  await tx.consent.create({ data: { personId, kind, givenAt, textVersion } });
-}
-
-export async function withdrawConsents(tx: Tx, ids: string[], on: Date) {
-  await tx.consent.updateMany({ where: { id: { in: ids } }, data: { withdrawnAt: on } });
-}
+import type { MemberRequestStatus, Prisma } from '../../generated/prisma/client';
 
 export async function openWithdrawal(tx: Tx, personId: string) {
   return tx.processingWithdrawal.findFirst({ where: { personId, status: 'OPEN' }, select: { id: true } });

@@ -1,5 +1,5 @@
 import { db, type Tx } from '../../db';
-import { Prisma, type Category, type ConsentKind, type MovementKind } from '../../generated/prisma/client';
+import { Prisma, type Category, type MovementKind } from '../../generated/prisma/client';
 import { toDate } from '../../lib/dates';
 import { identityKey, nameKey } from '../../lib/names';
 import { isVisible, type Actor } from '../../policy/actor';
@@ -246,17 +246,6 @@ export async function insertMembership(
   return member;
 }
 
-export async function insertConsents(
-  tx: Tx,
-  personId: string,
-  kinds: ConsentKind[],
-  date: string,
-  textVersion: string,
-) {
-  if (!kinds.length) return;
-  await tx.consent.createMany({ data: kinds.map((kind) => ({ personId, kind, givenAt: toDate(date), textVersion })) });
-}
-
 /** Bumps the member's version if it still is `version`: the optimistic lock for every member edit. */
 /**
  * Locks the member row before its registrations are touched: the same order (member, then registrations) as the
@@ -330,14 +319,6 @@ export async function movementsOf(memberId: string) {
 
 export async function consentsOf(personId: string) {
   return db().consent.findMany({ where: { personId }, orderBy: [{ kind: 'asc' }, { givenAt: 'desc' }] });
-}
-
-export async function currentConsent(tx: Tx, personId: string, kind: ConsentKind) {
-  return tx.consent.findFirst({ where: { personId, kind, withdrawnAt: null }, orderBy: { givenAt: 'desc' } });
-}
-
-export async function withdrawConsent(tx: Tx, id: string, date: string) {
-  await tx.consent.update({ where: { id }, data: { withdrawnAt: toDate(date) } });
 }
 
 export async function positionsOf(personId: string) {

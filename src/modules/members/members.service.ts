@@ -3,6 +3,7 @@ import { Prisma, type Category, type ConsentKind, type MovementKind } from '../.
 import { AppError } from '../../http/errors';
 import { fromDate, today } from '../../lib/dates';
 import { genderFromPatronymic } from '../../lib/names';
+import { currentConsent, insertConsents, withdrawInForce } from '../consents/consents.repo';
 import { isVisible, type Actor } from '../../policy/actor';
 import { audit } from '../audit/audit.repo';
 import { setCardsStatus } from '../cards/cards.repo';
@@ -14,18 +15,15 @@ import {
   bumpVersion,
   lockMemberRow,
   closeRegistration,
-  currentConsent,
   endPosition,
   findExistingPerson,
   personsFor,
-  insertConsents,
   insertMembership,
   insertPerson,
   insertPosition,
   loadMember,
   openRegistration,
   updatePerson,
-  withdrawConsent,
   type MemberFull,
   type PersonData,
 } from './members.repo';
@@ -441,7 +439,7 @@ export async function setConsent(actor: Actor, member: MemberFull, kind: Consent
       if (!current) throw new AppError('CONFLICT', 'Действующего согласия этого вида нет');
       if (date < fromDate(current.givenAt))
         throw new AppError('BAD_REQUEST', undefined, { date: 'Дата отзыва не раньше даты согласия' });
-      await withdrawConsent(tx, current.id, date);
+      await withdrawInForce(tx, member.personId, kind, date);
     }
     await audit(
       actor,

@@ -1,3 +1,4 @@
+import { withdrawInForce } from '../consents/consents.repo';
 import crypto from 'node:crypto';
 import { db } from '../../db';
 import { Prisma } from '../../generated/prisma/client';
@@ -155,11 +156,7 @@ export async function unsubscribeKey(): Promise<string> {
 
 /** Withdraws every messaging consent of the person in force (today); returns how many were withdrawn. */
 export async function withdrawMessaging(personId: string, on: string): Promise<number> {
-  const r = await db().consent.updateMany({
-    where: { personId, kind: 'MESSAGING', withdrawnAt: null },
-    data: { withdrawnAt: new Date(`${on}T00:00:00.000Z`) },
-  });
-  return r.count;
+  return withdrawInForce(db(), personId, 'MESSAGING', on);
 }
 
 export async function personExists(personId: string): Promise<boolean> {

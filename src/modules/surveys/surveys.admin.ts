@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { fieldErrors } from '../../http/errors';
 import { renderPage } from '../../http/render';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { formatDateTime } from '../../lib/dates';
 import { audienceOf } from '../audience/audience.input';
 import { audienceForm, describeAudience } from '../audience/audience.presenter';
 import { audienceChildren, notDone } from '../audience/audience.repo';
-import { audienceFromFields } from '../library/audience';
-import { typed } from '../library/typed';
+import { audienceFromFields } from '../audience/audience.fields';
 import type { OrgRow } from '../organisations/organisations.repo';
 import { idParams, uuid } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
@@ -87,7 +86,7 @@ async function renderEdit(
 
 export function surveyAdminPages(): RouteDef[] {
   return [
-    typed({
+    route({
       method: 'get',
       path: '/orgs/:id/surveys/new',
       kind: 'page',
@@ -104,7 +103,7 @@ export function surveyAdminPages(): RouteDef[] {
         );
       },
     }),
-    typed({
+    route({
       method: 'post',
       path: '/orgs/:id/surveys',
       kind: 'page',
@@ -123,7 +122,7 @@ export function surveyAdminPages(): RouteDef[] {
         ctx.res.redirect(303, `/surveys/${r.id}/edit`);
       },
     }),
-    typed({
+    route({
       method: 'get',
       path: '/surveys/:id/edit',
       kind: 'page',
@@ -133,7 +132,7 @@ export function surveyAdminPages(): RouteDef[] {
         await renderEdit(ctx, await loadOwned(ctx, ctx.params.id));
       },
     }),
-    typed({
+    route({
       method: 'post',
       path: '/surveys/:id/questions',
       kind: 'page',
@@ -160,7 +159,7 @@ export function surveyAdminPages(): RouteDef[] {
         ctx.res.redirect(303, `/surveys/${s.id}/edit`);
       },
     }),
-    typed({
+    route({
       method: 'post',
       path: '/surveys/:id/questions/:qid/move',
       kind: 'page',
@@ -174,7 +173,7 @@ export function surveyAdminPages(): RouteDef[] {
         ctx.res.redirect(303, `/surveys/${s.id}/edit`);
       },
     }),
-    typed({
+    route({
       method: 'post',
       path: '/surveys/:id/questions/:qid/delete',
       kind: 'page',
@@ -187,7 +186,7 @@ export function surveyAdminPages(): RouteDef[] {
         ctx.res.redirect(303, `/surveys/${s.id}/edit`);
       },
     }),
-    typed({
+    route({
       method: 'post',
       path: '/surveys/:id/publish',
       kind: 'page',
@@ -201,7 +200,7 @@ export function surveyAdminPages(): RouteDef[] {
         ctx.res.redirect(303, `/surveys/${s.id}/results`);
       },
     }),
-    typed({
+    route({
       method: 'post',
       path: '/surveys/:id/copy',
       kind: 'page',
@@ -214,7 +213,7 @@ export function surveyAdminPages(): RouteDef[] {
         ctx.res.redirect(303, `/surveys/${id}/edit`);
       },
     }),
-    typed({
+    route({
       method: 'get',
       path: '/surveys/:id/results',
       kind: 'page',

@@ -1,9 +1,8 @@
 import { Prisma } from '../../generated/prisma/client';
 import { AppError } from '../../http/errors';
-import type { RouteDef } from '../../http/route';
+import { type RouteDef, route } from '../../http/route';
 import { audienceOrgsError } from '../audience/audience.repo';
 import { authorizeReader } from '../library/library.access';
-import { typed } from '../library/typed';
 import { idParams } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
 import { resultsJson } from './surveys.presenter';
@@ -16,7 +15,7 @@ import { createSurvey, respond } from './surveys.service';
 export function surveyApi(): RouteDef[] {
   const T = 'Опросы и тесты';
   return [
-    typed({
+    route({
       method: 'post',
       path: '/orgs/:id/surveys',
       kind: 'api',
@@ -37,7 +36,7 @@ export function surveyApi(): RouteDef[] {
         ctx.res.status(201).json(r);
       },
     }),
-    typed({
+    route({
       method: 'get',
       path: '/surveys',
       kind: 'api',
@@ -67,7 +66,7 @@ export function surveyApi(): RouteDef[] {
         });
       },
     }),
-    typed({
+    route({
       method: 'post',
       path: '/surveys/:id/responses',
       kind: 'api',
@@ -86,7 +85,7 @@ export function surveyApi(): RouteDef[] {
           .json({ status: r.status, ...(showScore ? { score: r.score } : {}) });
       },
     }),
-    typed({
+    route({
       method: 'get',
       path: '/surveys/:id/results',
       kind: 'api',

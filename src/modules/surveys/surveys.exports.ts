@@ -1,14 +1,26 @@
-import type { RouteDef } from '../../http/route';
+import { type RouteDef, route } from '../../http/route';
 import { formatDateTime } from '../../lib/dates';
 import { pdfDoc, pdfTable, sendPdf, sendXlsx, type Column } from '../../lib/exports';
+import type { Actor } from '../../policy/actor';
 import { audit } from '../audit/audit.repo';
-import { typed } from '../library/typed';
 import { idParams } from '../organisations/organisations.input';
 import { NO_OPTION } from './answers';
 import { surveyResults, type SurveyResults } from './results';
 import { allAnswers } from './results.repo';
 import { loadOwned } from './surveys.access';
 import type { SurveyFull } from './surveys.repo';
+
+/** Every export of a survey's results or answers is a disclosure: one audit row saying what went out. */
+function auditExport(actor: Actor, s: SurveyFull, what: 'results' | 'answers' | 'pdf', rowCount?: number) {
+  return audit(actor, {
+    action: 'survey.exported',
+    entity: 'Survey',
+    entityId: s.id,
+    organisationId: s.organisationId,
+    ...(rowCount === undefined ? {} : { rowCount }),
+    details: { what },
+  });
+}
 
 const pct = (p: number) => `${String(p).replace('.', ',')} %`;
 
@@ -58,7 +70,7 @@ function answerRows(s: SurveyFull, rows: Awaited<ReturnType<typeof allAnswers>>)
 
 export function surveyExportPages(): RouteDef[] {
   return [
-    typed({
+    route({
       method: 'get',
       path: '/surveys/:id/results.xlsx',
       kind: 'page',
@@ -67,13 +79,7 @@ export function surveyExportPages(): RouteDef[] {
       async handler(ctx) {
         const s = await loadOwned(ctx, ctx.params.id);
         const r = await surveyResults(s);
-        await audit(ctx.actor, {
-          action: 'survey.exported',
-          entity: 'Survey',
-          entityId: s.id,
-          organisationId: s.organisationId,
-          details: { what: 'results' },
-        });
+        await auditExport(ctx.actor, s, 'results');
         await sendXlsx(
           ctx.res,
           'itogi-oprosa.xlsx',
@@ -89,7 +95,7 @@ export function surveyExportPages(): RouteDef[] {
         );
       },
     }),
-    typed({
+    route({
       method: 'get',
       path: '/surveys/:id/answers.xlsx',
       kind: 'page',
@@ -98,14 +104,7 @@ export function surveyExportPages(): RouteDef[] {
       async handler(ctx) {
         const s = await loadOwned(ctx, ctx.params.id);
         const rows = answerRows(s, await allAnswers(s.id, !s.anonymous));
-        await audit(ctx.actor, {
-          action: 'survey.exported',
-          entity: 'Survey',
-          entityId: s.id,
-          organisationId: s.organisationId,
-          rowCount: rows.length,
-          details: { what: 'answers' },
-        });
+        await auditExport(ctx.actor, s, 'answers', rows.length);
         const columns: Column[] = [
           { header: '№', key: 'n', width: 6 },
           ...(s.anonymous
@@ -122,7 +121,7 @@ export function surveyExportPages(): RouteDef[] {
         });
       },
     }),
-    typed({
+    route({
       method: 'get',
       path: '/surveys/:id/summary.pdf',
       kind: 'page',
@@ -131,13 +130,7 @@ export function surveyExportPages(): RouteDef[] {
       async handler(ctx) {
         const s = await loadOwned(ctx, ctx.params.id);
         const r = await surveyResults(s);
-        await audit(ctx.actor, {
-          action: 'survey.exported',
-          entity: 'Survey',
-          entityId: s.id,
-          organisationId: s.organisationId,
-          details: { what: 'pdf' },
-        });
+        await auditExport(ctx.actor, s, 'pdf');
         const doc = pdfDoc();
         doc.font('bold').fontSize(14).text(s.title);
         doc

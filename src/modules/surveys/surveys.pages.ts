@@ -1,7 +1,6 @@
 import { renderPage } from '../../http/render';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { authorizeReader } from '../library/library.access';
-import { typed } from '../library/typed';
 import { idParams } from '../organisations/organisations.input';
 import { answersFromForm, maxScore, passed, NO_OPTION } from './answers';
 import { addressedSql, loadAddressed, loadViewable, mineSql } from './surveys.access';
@@ -83,7 +82,7 @@ async function renderSurvey(
 
 export function surveyPages(): RouteDef[] {
   return [
-    typed({
+    route({
       method: 'get',
       path: '/surveys',
       kind: 'page',
@@ -114,7 +113,7 @@ export function surveyPages(): RouteDef[] {
     }),
     ...surveyAdminPages(),
     ...surveyExportPages(),
-    typed({
+    route({
       method: 'get',
       path: '/surveys/:id',
       kind: 'page',
@@ -124,7 +123,7 @@ export function surveyPages(): RouteDef[] {
         await renderSurvey(ctx, await loadViewable(ctx, ctx.params.id));
       },
     }),
-    typed({
+    route({
       method: 'post',
       path: '/surveys/:id/answers',
       kind: 'page',

@@ -1,5 +1,5 @@
 /**
- * The library's (and surveys') use of the shared audience module (src/modules/audience): parsing the form or
+ * The audience of library documents and surveys from form or multipart fields (the shared audience input): parsing the form or
  * multipart fields, and "visible to the actor" = addressed to them now, or within what they may publish.
  */
 import { fieldErrors } from '../../http/errors';
@@ -7,9 +7,9 @@ import { Prisma } from '../../generated/prisma/client';
 import type { Actor } from '../../policy/actor';
 import { scopePaths } from '../../policy/actor';
 import type { Action } from '../../policy/rules';
-import { audienceFromForm, audienceInput, type Audience } from '../audience/audience.input';
-import { audienceOrgsError } from '../audience/audience.repo';
-import { audienceVisibleSql } from '../audience/audience.sql';
+import { audienceFromForm, audienceInput, type Audience } from './audience.input';
+import { audienceOrgsError } from './audience.repo';
+import { audienceVisibleSql } from './audience.sql';
 
 /** Multipart API fields come as "A,B" comma lists; form checkboxes as repeated fields. */
 function splitLists(body: Record<string, unknown>): Record<string, unknown> {

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { config } from './config';
 import { AppError } from './http/errors';
 import { renderPage } from './http/render';
-import { actorFromRequest, csrf, installSessions, requireCsrf } from './http/web';
+import { actorLoader, csrf, installSessions, requireCsrf, type AccountDeps } from './http/web';
 import { mount, type RouteDef } from './http/route';
 import { assets, PUBLIC_DIR } from './http/assets';
 import { noStoreByDefault } from './http/caching';
@@ -16,11 +16,13 @@ import { requestLogger } from './http/logging';
 import { audit } from './modules/audit/audit.repo';
 import { pathIds } from './modules/organisations/organisations.repo';
 import { authPages } from './modules/auth/auth.routes';
+import { findValidToken, loadActor } from './modules/auth/auth.repo';
+import { checkLogin } from './modules/auth/login';
 import { orgPages } from './modules/organisations/organisations.routes';
 import { memberPages } from './modules/members/members.routes';
 import { transferRequestPages } from './modules/members/transfers.routes';
 import { userPages } from './modules/users/users.routes';
-import { auditPages } from './modules/audit/audit.routes';
+import { auditPages } from './modules/organisations/audit.routes';
 import { cardApiRoutes } from './modules/cards/cards.api';
 import { cardPages } from './modules/cards/cards.routes';
 import { bonusPages } from './modules/cards/bonus.routes';
@@ -96,6 +98,10 @@ export function createApp(opts: AppOptions = {}): express.Express {
   const verifyLimits = verifyLimiters();
   const checkinLimits = checkinLimiters();
 
+  // The chairs' side: users' sessions and API tokens (http/ knows no feature module: the accounts are injected).
+  const accounts: AccountDeps = { checkLogin, findValidToken, loadActor };
+  const actorFromRequest = actorLoader(accounts);
+
   // The members' side: its own actor loader (member session field or member token), its own sign-in page.
   const signin = memberSignin();
 
@@ -126,7 +132,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
   mount(unsubscribe, { loadActor: async () => null }, unsubscribePages());
   app.use(unsubscribe);
 
-  installSessions(app, opts.sessionSecret ?? config.SESSION_SECRET ?? crypto.randomBytes(32).toString('hex'));
+  installSessions(app, opts.sessionSecret ?? config.SESSION_SECRET ?? crypto.randomBytes(32).toString('hex'), accounts);
   app.use(saveSessionBeforeRedirect);
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
   app.use((req: Request, res: Response, next: NextFunction) => {

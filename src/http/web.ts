@@ -6,10 +6,7 @@ import { Strategy as LocalStrategy } from 'passport-local';
 import pg from 'pg';
 import { csrfSync } from 'csrf-sync';
 import { config } from '../config';
-import { audit } from '../modules/audit/audit.repo';
-import { findUserForLogin, findValidToken, loadActor } from '../modules/auth/auth.repo';
-import { dummyHash, verifyPassword } from '../modules/auth/passwords';
-import { userActor, type Actor } from '../policy/actor';
+import type { Actor } from '../policy/actor';
 import { AppError } from './errors';
 
 declare module 'express-session' {
@@ -24,6 +21,15 @@ declare module 'express-session' {
     /** The contact a member asked a code for, between the two sign-in steps (kept out of the URL). */
     memberContact?: string;
   }
+}
+
+/** What sessions and the actor loader need from the accounts (injected by app.ts: http/ knows no feature module). */
+export interface AccountDeps {
+  /** The user a login and password sign in (null: refused, the attempt audited). */
+  checkLogin(login: string, password: string): Promise<{ id: string } | null>;
+  /** The user a valid, unrevoked, unexpired API token belongs to. */
+  findValidToken(token: string): Promise<{ userId: string } | null>;
+  loadActor(userId: string, via: Actor['via']): Promise<Actor | null>;
 }
 
 export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
@@ -45,7 +51,7 @@ export async function closeSessionPool(): Promise<void> {
   await p?.end();
 }
 
-export function installSessions(app: Express, secret: string): void {
+export function installSessions(app: Express, secret: string, accounts: AccountDeps): void {
   const PgStore = connectPg(session);
   app.use(
     session({
@@ -86,20 +92,8 @@ export function installSessions(app: Express, secret: string): void {
   passport.use(
     new LocalStrategy({ usernameField: 'login', passwordField: 'password' }, async (login, password, done) => {
       try {
-        const user = await findUserForLogin(login);
-        const ok = user
-          ? await verifyPassword(user.passwordHash, password)
-          : (await verifyPassword(await dummyHash(), password), false);
-        // Demo accounts and their published password work only on the embedded demo database.
-        if (!user || !ok || !user.active || (user.isDemo && !config.demoMode)) {
-          await audit(user ? userActor(user.id, 'session') : null, {
-            action: 'login.failed',
-            outcome: 'FAILED',
-            details: { known: !!user },
-          });
-          return done(null, false);
-        }
-        return done(null, { id: user.id });
+        const user = await accounts.checkLogin(login, password);
+        return done(null, user ? { id: user.id } : false);
       } catch (e) {
         return done(e);
       }
@@ -116,20 +110,24 @@ export const csrf = csrfSync({
 });
 
 /** Who is asking: the session's user for pages, the bearer token's user for the API. */
-export async function actorFromRequest(req: Request): Promise<Actor | null> {
+export function actorLoader(accounts: AccountDeps): (req: Request) => Promise<Actor | null> {
+  return (req) => actorFromRequest(accounts, req);
+}
+
+async function actorFromRequest(accounts: AccountDeps, req: Request): Promise<Actor | null> {
   if (req.path.startsWith('/api/') || req.baseUrl.startsWith('/api/')) {
     const h = req.get('authorization');
     if (!h) return null;
     const m = /^Bearer\s+(\S+)$/i.exec(h);
     if (!m) return null;
-    const token = await findValidToken(m[1]);
+    const token = await accounts.findValidToken(m[1]);
     if (!token) return null;
-    return loadActor(token.userId, 'token');
+    return accounts.loadActor(token.userId, 'token');
   }
   const u = req.user as { id: string } | undefined;
   if (!u) return null;
   if (actorCache.has(req)) return actorCache.get(req)!;
-  const actor = await loadActor(u.id, 'session');
+  const actor = await accounts.loadActor(u.id, 'session');
   actorCache.set(req, actor);
   return actor;
 }

@@ -7,7 +7,6 @@ import { audit } from '../audit/audit.repo';
 import { findVisible, type OrgRow } from '../organisations/organisations.repo';
 import { idParams } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
-import { findMemberVisible } from '../members/members.repo';
 import {
   batchFileRows,
   batchByRegion,
@@ -17,6 +16,7 @@ import {
   findOrder,
   ordersInSubtree,
   type OrderFull,
+  findCardHolderVisible,
 } from './cards.repo';
 import {
   batchInput,
@@ -136,7 +136,7 @@ export function cardApiRoutes(): RouteDef[] {
       summary: 'Билеты члена Профсоюза с историей статусов',
       params: idParams,
       async handler(ctx) {
-        const m = await findMemberVisible(ctx.actor, ctx.params.id);
+        const m = await findCardHolderVisible(ctx.actor, ctx.params.id);
         if (!m) throw new AppError('NOT_FOUND');
         ctx.authorize(m.organisation.path);
         ctx.res.json({ items: (await cardsOfMember(m.id)).map(cardJson) });
@@ -367,7 +367,7 @@ export function cardApiRoutes(): RouteDef[] {
       status: 201,
       params: idParams,
       async handler(ctx) {
-        const m = await findMemberVisible(ctx.actor, ctx.params.id);
+        const m = await findCardHolderVisible(ctx.actor, ctx.params.id);
         if (!m) throw new AppError('NOT_FOUND');
         ctx.authorize(m.organisation.path);
         const card = await issueVirtualCard(ctx.actor, m);

@@ -3,6 +3,26 @@ import { db, type Tx } from '../../db';
 import type { CardForm, CardOrderStatus, CardStatus, Prisma } from '../../generated/prisma/client';
 import { cardNumberFromSeq } from '../../lib/cardNumber';
 import { toDate } from '../../lib/dates';
+import { isVisible, type Actor } from '../../policy/actor';
+
+/**
+ * A member as the card routes need them (to list or issue their cards), when the actor can see the member's
+ * organisation, else null (404). The cards' own lookup, so that cards do not import the members module (which
+ * imports cards).
+ */
+export async function findCardHolderVisible(actor: Actor, memberId: string) {
+  const m = await db().member.findUnique({
+    where: { id: memberId },
+    select: {
+      id: true,
+      status: true,
+      organisationId: true,
+      organisation: { select: { path: true } },
+      person: { select: { lastName: true, firstName: true, middleName: true } },
+    },
+  });
+  return m && isVisible(actor, m.organisation.path) ? m : null;
+}
 
 export async function nextCardNumbers(tx: Tx, n: number): Promise<string[]> {
   if (n === 0) return [];

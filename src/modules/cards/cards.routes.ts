@@ -12,7 +12,6 @@ import { ancestors, findVisible, orgsById, type OrgRow } from '../organisations/
 import { crumbs } from '../organisations/organisations.presenter';
 import { idParams, optDay, uuid } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
-import { findMemberVisible } from '../members/members.repo';
 import { holderFor, loadCardFor, loadCentral, loadOrderFor, sendBatchFile } from './cards.api';
 import {
   batches,
@@ -23,6 +22,7 @@ import {
   membersToOrder,
   ordersHeldBy,
   ordersInSubtree,
+  findCardHolderVisible,
 } from './cards.repo';
 import {
   BLOCK_REASONS,
@@ -285,7 +285,7 @@ export function cardPages(): RouteDef[] {
       action: 'card.issue',
       params: idParams,
       async handler(ctx) {
-        const m = await findMemberVisible(ctx.actor, ctx.params.id);
+        const m = await findCardHolderVisible(ctx.actor, ctx.params.id);
         if (!m) throw new AppError('NOT_FOUND');
         ctx.authorize(m.organisation.path);
         await act(ctx, `/members/${m.id}#cards`, async () => {

@@ -3,9 +3,9 @@ import { AppError } from '../../http/errors';
 import { renderPage } from '../../http/render';
 import type { RouteDef } from '../../http/route';
 import { isAdmin } from '../../policy/actor';
-import { findVisible } from '../organisations/organisations.repo';
-import { idParams } from '../organisations/organisations.input';
-import { auditPage } from './audit.repo';
+import { findVisible } from './organisations.repo';
+import { idParams } from './organisations.input';
+import { auditPage } from '../audit/audit.repo';
 
 export const AUDIT_LABELS: Record<string, string> = {
   login: 'Вход',

@@ -159,7 +159,10 @@ export function authPages(): RouteDef[] {
         const user = await findUserForLogin(ctx.actor.login);
         if (!user || typeof current !== 'string' || !(await verifyPassword(user.passwordHash, current)))
           errors.current = 'Текущий пароль введён неверно';
-        const p = typeof next === 'string' ? passwordProblem(next) : 'Введите новый пароль';
+        const p =
+          typeof next === 'string'
+            ? passwordProblem(next, { login: ctx.actor.login, fullName: ctx.actor.fullName })
+            : 'Введите новый пароль';
         if (p) errors.next = p;
         else if (next !== repeat) errors.repeat = 'Пароли не совпадают';
         if (user?.isDemo) errors.current = 'Пароль демонстрационной учётной записи не меняется';

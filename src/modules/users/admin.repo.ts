@@ -9,7 +9,7 @@ export async function createAdmin(o: { login: string; fullName: string; password
   const login = o.login.trim().toLowerCase();
   if (!/^[a-z0-9._-]{3,40}$/.test(login)) throw new Error('Логин: 3–40 латинских букв, цифр, точек, дефисов');
   if (o.fullName.trim().length < 3) throw new Error('Укажите ФИО');
-  const p = passwordProblem(o.password);
+  const p = passwordProblem(o.password, { login, fullName: o.fullName });
   if (p) throw new Error(p);
   const passwordHash = await hashPassword(o.password);
   return db().$transaction(async (tx) => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../../http/errors';
 import type { Ctx, RouteDef } from '../../http/route';
 import { fromDate, today } from '../../lib/dates';
-import { passwordProblem } from '../auth/passwords';
+import { passwordProblem, passwordRefine } from '../auth/passwords';
 import { findVisible } from '../organisations/organisations.repo';
 import { idParams, uuid } from '../organisations/organisations.input';
 import { findUserWithRoles } from './users.repo';
@@ -20,16 +20,17 @@ const provisionInput = z
       .toLowerCase()
       .regex(/^[a-z0-9._-]{3,40}$/, { message: 'Логин: 3–40 латинских букв, цифр, точек, дефисов' }),
     fullName: z.string({ message: 'Укажите ФИО' }).trim().min(3, { message: 'Укажите ФИО' }).max(200),
-    password: z.string({ message: 'Укажите пароль' }).superRefine((v, ctx) => {
-      const p = passwordProblem(v);
-      if (p) ctx.addIssue({ code: 'custom', message: p });
-    }),
+    password: z.string({ message: 'Укажите пароль' }).superRefine(passwordRefine),
     assignments: z
       .array(z.object({ organisationId: uuid, role: ROLE }).strict(), { message: 'Укажите назначения' })
       .min(1, { message: 'Нужно хотя бы одно назначение' })
       .max(20, { message: 'Не больше 20 назначений' }),
   })
-  .strict();
+  .strict()
+  .superRefine((v, ctx) => {
+    const p = passwordProblem(v.password, { login: v.login, fullName: v.fullName });
+    if (p) ctx.addIssue({ code: 'custom', path: ['password'], message: p });
+  });
 
 const idOf = (ctx: Ctx): string => (ctx.params as { id: string }).id;
 

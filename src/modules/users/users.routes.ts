@@ -6,7 +6,7 @@ import { today } from '../../lib/dates';
 import { scopePaths, type Actor } from '../../policy/actor';
 import { ROLE_KINDS, ROLE_LABELS } from '../../policy/rules';
 import type { Role } from '../../generated/prisma/client';
-import { passwordProblem } from '../auth/passwords';
+import { passwordProblem, passwordRefine } from '../auth/passwords';
 import { findVisible, rootsOf, searchVisible, type OrgRow } from '../organisations/organisations.repo';
 import { day, idParams, optDay, uuid } from '../organisations/organisations.input';
 import { findAssignment, findUserByLogin, findUserWithRoles, usersInSubtree } from './users.repo';
@@ -22,24 +22,27 @@ const assignmentInput = z
     endsOn: optDay,
   })
   .refine((v) => !v.endsOn || v.endsOn >= v.startsOn, { path: ['endsOn'], message: 'Окончание не раньше начала' });
-const newUserInput = assignmentInput.and(
-  z.object({
-    login: z
-      .string()
-      .trim()
-      .toLowerCase()
-      .regex(/^[a-z0-9._-]{3,40}$/, { message: 'Логин: 3–40 латинских букв, цифр, точек, дефисов' }),
-    fullName: z.string().trim().min(3, { message: 'Укажите ФИО' }).max(200),
-    email: z.preprocess(
-      (v) => (v === '' ? undefined : v),
-      z.string().trim().email({ message: 'Неверный адрес электронной почты' }).optional(),
-    ),
-    password: z.string().superRefine((v, ctx) => {
-      const p = passwordProblem(v);
-      if (p) ctx.addIssue({ code: 'custom', message: p });
+const newUserInput = assignmentInput
+  .and(
+    z.object({
+      login: z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(/^[a-z0-9._-]{3,40}$/, { message: 'Логин: 3–40 латинских букв, цифр, точек, дефисов' }),
+      fullName: z.string().trim().min(3, { message: 'Укажите ФИО' }).max(200),
+      email: z.preprocess(
+        (v) => (v === '' ? undefined : v),
+        z.string().trim().email({ message: 'Неверный адрес электронной почты' }).optional(),
+      ),
+      password: z.string().superRefine(passwordRefine),
     }),
-  }),
-);
+  )
+  .superRefine((v, ctx) => {
+    // The login and the name are the first guesses: checked against the password with them.
+    const p = passwordProblem(v.password, { login: v.login, fullName: v.fullName });
+    if (p) ctx.addIssue({ code: 'custom', path: ['password'], message: p });
+  });
 
 async function defaultManageOrg(actor: Actor): Promise<OrgRow | null> {
   const paths = scopePaths(actor, 'user.manage');

@@ -32,6 +32,7 @@ import { verifyLimiters } from './modules/cards/verify';
 import { eventApiRoutes, eventPages } from './modules/events/events.routes';
 import { checkinLimiters } from './modules/events/limits';
 import { reportApi, reportPages } from './modules/reports/reports.routes';
+import { campaignPages } from './modules/reports/campaigns.routes';
 import { importApi, importPages } from './modules/imports/imports.routes';
 import { bulkPages } from './modules/members/bulk.routes';
 import { applicationPages } from './modules/applications/applications.routes';
@@ -170,6 +171,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...eventPages(checkinLimits),
     ...verifyPages(verifyLimits),
     ...reportPages(),
+    ...campaignPages(),
     ...importPages(),
     ...applicationPages(),
     ...customPages(),

@@ -33,6 +33,8 @@ export const ACTIONS = [
   'report.fill',
   'report.accept',
   'report.campaign',
+  // Undoing the close of a campaign: the central administrator only (the central office).
+  'report.reopen',
   'report.template',
   'member.import',
   'document.read',

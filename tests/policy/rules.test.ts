@@ -64,6 +64,8 @@ const MAY: Record<Role, readonly string[]> = {
     ...REGISTRY_WORK,
     'user.manage',
     'report.template',
+    // Reopening a closed campaign (undoing a close): the central office only.
+    'report.reopen',
     'retention.manage',
     'message.send',
     'outbox.view',
@@ -83,6 +85,7 @@ const EVERY_ACTION = [
   ...REGISTRY_WORK,
   'user.manage',
   'report.template',
+  'report.reopen',
   'retention.manage',
   'message.send',
   'outbox.view',

@@ -298,7 +298,7 @@ describe('report workflow: submit, checks, accept, return, frozen figures', () =
       admin,
       `/orgs/${t.central.id}/reports`,
       `/orgs/${t.central.id}/campaigns/${campaign}/close`,
-      {},
+      { confirmed: 'yes' },
     );
     expect(close.status).toBe(303);
     expect((await step(t.terrA1, '2SP', 'submit', terrAuth, { campaign })).status).toBe(422);

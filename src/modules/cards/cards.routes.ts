@@ -1,5 +1,6 @@
 import QRCode from 'qrcode';
 import { z } from 'zod';
+import { confirmed } from '../../http/confirm';
 import { AppError } from '../../http/errors';
 import { renderPage } from '../../http/render';
 import type { Ctx, RouteDef } from '../../http/route';
@@ -303,8 +304,23 @@ export function cardPages(): RouteDef[] {
       async handler(ctx) {
         const c = await loadCardFor(ctx, ctx.params.id);
         const reason = (Object.keys(BLOCK_REASONS) as BlockReason[]).find((r) => r === ctx.body.reason) ?? 'OTHER';
+        const reissue = ctx.body.reissue === 'on';
+        const ok = await confirmed(ctx, {
+          title: reissue ? 'Заблокировать и перевыпустить билет?' : 'Заблокировать билет?',
+          lines: [
+            `Билет № ${formatCardNumber(c.number)} (${fullName(c.member.person)}) будет заблокирован. Причина: ${BLOCK_REASONS[reason].toLowerCase()}.`,
+            reissue
+              ? 'Взамен будет выпущен билет с новым номером; старый номер больше не действует.'
+              : 'Заблокированный билет нельзя разблокировать: при необходимости выпускается новый.',
+          ],
+          action: `/cards/${c.id}/block`,
+          carry: { reason, ...(reissue ? { reissue: 'on' } : {}) },
+          button: reissue ? 'Да, заблокировать и перевыпустить' : 'Да, заблокировать',
+          back: `/members/${c.memberId}#cards`,
+        });
+        if (!ok) return;
         await act(ctx, `/members/${c.memberId}#cards`, async () => {
-          if (ctx.body.reissue === 'on') {
+          if (reissue) {
             await reissueCard(ctx.actor, c, reason);
             return 'Билет заблокирован и перевыпущен с новым номером';
           }

@@ -2,6 +2,7 @@ import { fromDate } from '../../lib/dates';
 import type { Ctx } from '../../http/route';
 import { INSTITUTION_LABELS, KIND_LABELS, LEVELS, childKindsOf } from './levels';
 import type { OrgRow } from './organisations.repo';
+import type { TodoCounts } from './todo.repo';
 
 export function abilities(ctx: Ctx, org: OrgRow) {
   return {
@@ -84,3 +85,59 @@ export const institutionOptions = [
   { value: '', label: '— не указан —' },
   ...Object.entries(INSTITUTION_LABELS).map(([value, label]) => ({ value, label })),
 ];
+
+/** A placeholder child of a path: the rules of an action on the organisation's children (e.g. accepting their reports). */
+const CHILD_PATH = (path: string) => `${path}00000000-0000-0000-0000-000000000000/`;
+
+export interface TodoItem {
+  label: string;
+  count: number;
+  href: string;
+}
+
+/**
+ * The start page's «Что нужно сделать»: each count shown only to someone who may act on it, each with a link to
+ * where it is done. Unread announcements are the actor's own (shown on the organisation they are assigned to).
+ */
+export function todoItems(ctx: Ctx, org: OrgRow, c: TodoCounts, unreadAnnouncements: number): TodoItem[] {
+  const reports = org.kind !== 'PROFBURO' && org.kind !== 'PROFGROUP';
+  const items: (TodoItem & { show: boolean })[] = [
+    {
+      show: reports && ctx.allows('report.fill', org.path),
+      label: 'Отчёты, возвращённые на исправление',
+      count: c.returned,
+      href: c.returnedCampaign ? `/orgs/${org.id}/reports/${c.returnedCampaign}` : `/orgs/${org.id}/reports`,
+    },
+    {
+      show: reports && ctx.allows('report.accept', CHILD_PATH(org.path)),
+      label: 'Отчёты входящих организаций ждут приёма',
+      count: c.toAccept,
+      href: `/orgs/${org.id}/reports`,
+    },
+    {
+      show: ctx.allows('card.forward', org.path),
+      label: 'Заказы билетов ждут передачи дальше',
+      count: c.orders,
+      href: `/orgs/${org.id}/cards`,
+    },
+    {
+      show: abilities(ctx, org).applications,
+      label: 'Заявления о вступлении ждут решения',
+      count: c.applications,
+      href: `/orgs/${org.id}/applications`,
+    },
+    {
+      show: ctx.allows('member.transfer', org.path),
+      label: 'Запросы на перевод ждут решения',
+      count: c.transfers,
+      href: '/transfer-requests',
+    },
+    {
+      show: ctx.actor.assignments.some((a) => a.organisationId === org.id),
+      label: 'Непрочитанные объявления',
+      count: unreadAnnouncements,
+      href: '/announcements?unread=1',
+    },
+  ];
+  return items.filter((i) => i.show && i.count > 0).map(({ label, count, href }) => ({ label, count, href }));
+}

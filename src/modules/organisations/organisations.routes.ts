@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pendingTransfersUnder } from './todo.repo';
+import { todoCounts } from './todo.repo';
 import { AppError, fieldErrors } from '../../http/errors';
 import { renderPage } from '../../http/render';
 import type { Ctx, RouteDef } from '../../http/route';
@@ -7,7 +7,14 @@ import { today } from '../../lib/dates';
 import { ancestors, childrenPage, findVisible, memberCountsByOrg, rootsOf, type OrgRow } from './organisations.repo';
 import { createOrgInput, excludeOrgInput, idParams, optDay, updateOrgInput } from './organisations.input';
 import { createChild, excludeOrg, updateOrg } from './organisations.service';
-import { abilities, crumbs, institutionOptions, passportFormValues, presentOrg } from './organisations.presenter';
+import {
+  abilities,
+  crumbs,
+  todoItems,
+  institutionOptions,
+  passportFormValues,
+  presentOrg,
+} from './organisations.presenter';
 import { childKindsOf, KIND_LABELS } from './levels';
 import { subtreeSummary } from './summary.repo';
 
@@ -62,10 +69,11 @@ export function orgPages(): RouteDef[] {
                 asOf,
               )
             : new Map<string, number>();
-        const transferRequests = ctx.allows('member.transfer', org.path) ? await pendingTransfersUnder(org.path) : 0;
+        const informing = ctx.res.locals.informing as { unread?: number } | undefined;
+        const todos = todoItems(ctx, org, await todoCounts(org), informing?.unread ?? 0);
         await renderPage(ctx.res, 'organisations/show', {
           title: org.shortName ?? org.name,
-          transferRequests,
+          todos,
           org: presentOrg(org),
           can: abilities(ctx, org),
           crumbs: crumbs(anc),

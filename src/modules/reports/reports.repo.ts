@@ -76,6 +76,23 @@ export async function closeCampaignRow(id: string) {
   await db().reportCampaign.update({ where: { id }, data: { status: 'CLOSED', closedAt: new Date() } });
 }
 
+/**
+ * Reopens a closed campaign (the central office undoing a close): the saved rollups of its date go, since the
+ * reports may change again; they are built anew when it closes. Refused while another campaign is open.
+ */
+export async function reopenCampaignRow(id: string, after: (tx: Tx) => Promise<void>): Promise<boolean> {
+  return db().$transaction(async (tx) => {
+    // Serialise with an open/reopen of another campaign: one open campaign at a time.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('report-campaign-open'))`;
+    const other = await tx.reportCampaign.findFirst({ where: { status: 'OPEN', id: { not: id } } });
+    if (other) return false;
+    const c = await tx.reportCampaign.update({ where: { id }, data: { status: 'OPEN', closedAt: null } });
+    await tx.indicatorRollup.deleteMany({ where: { asOf: c.reportDate } });
+    await after(tx);
+    return true;
+  });
+}
+
 export async function findReport(campaignId: string, organisationId: string) {
   return db().report.findUnique({
     where: { campaignId_organisationId: { campaignId, organisationId } },

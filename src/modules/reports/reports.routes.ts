@@ -15,7 +15,6 @@ import { reportPdf, reportXlsx } from './export';
 import {
   activeTemplates,
   campaigns,
-  closeCampaignRow,
   findCampaign,
   findReport,
   insertCampaign,
@@ -26,7 +25,6 @@ import {
 } from './reports.repo';
 import {
   acceptReport,
-  buildRollup,
   computeLive,
   computeReport,
   savedOrLive,
@@ -47,7 +45,7 @@ export const REPORT_STATUS_LABELS: Record<string, string> = {
 };
 const statusLabel = (s: string | null) => (s ? REPORT_STATUS_LABELS[s] : 'не начат');
 
-async function loadCampaign(id: string) {
+export async function loadCampaign(id: string) {
   const c = await findCampaign(id);
   if (!c) throw new AppError('NOT_FOUND');
   return c;
@@ -128,6 +126,7 @@ export function reportPages(): RouteDef[] {
             RETURNED: count('RETURNED'),
           },
           canCampaign: org.kind === 'CENTRAL' && ctx.allows('report.campaign', org.path),
+          canReopen: org.kind === 'CENTRAL' && ctx.allows('report.reopen', org.path),
           canTemplates: org.kind === 'CENTRAL' && ctx.allows('report.template', org.path),
           today: today(),
           errors: {},
@@ -172,29 +171,6 @@ export function reportPages(): RouteDef[] {
           details: { opened: true },
         });
         ctx.req.session.flash = `Кампания «${c.title}» открыта`;
-        ctx.res.redirect(303, `/orgs/${org.id}/reports?campaign=${c.id}`);
-      },
-    },
-    {
-      method: 'post',
-      path: '/orgs/:id/campaigns/:campaignId/close',
-      kind: 'page',
-      action: 'report.campaign',
-      params: z.object({ id: uuid, campaignId: uuid }),
-      async handler(ctx) {
-        const org = await loadOrg(ctx, ctx.params.id);
-        if (org.kind !== 'CENTRAL') throw new AppError('NOT_FOUND');
-        const c = await loadCampaign(ctx.params.campaignId);
-        await closeCampaignRow(c.id);
-        await buildRollup(org, fromDate(c.reportDate));
-        await audit(ctx.actor, {
-          action: 'report.campaign',
-          entity: 'ReportCampaign',
-          entityId: c.id,
-          organisationId: org.id,
-          details: { closed: true },
-        });
-        ctx.req.session.flash = 'Кампания закрыта: отчёты заморожены';
         ctx.res.redirect(303, `/orgs/${org.id}/reports?campaign=${c.id}`);
       },
     },

@@ -68,3 +68,39 @@ self.addEventListener('fetch', function (event) {
     );
   }
 });
+
+// Web push: a message of the union shown as a notification; a tap opens the member's page. The payload is what
+// src/modules/push/push.transport.ts sends: {title, body, url}.
+self.addEventListener('push', function (event) {
+  var data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (e) {
+    data = { body: event.data ? event.data.text() : '' };
+  }
+  event.waitUntil(
+    self.registration.showNotification(data.title || 'Профсоюз', {
+      body: data.body || '',
+      icon: '/static/me-icon.svg',
+      lang: 'ru',
+      data: { url: typeof data.url === 'string' && data.url.indexOf('/me') === 0 ? data.url : '/me' },
+    }),
+  );
+});
+
+self.addEventListener('notificationclick', function (event) {
+  event.notification.close();
+  var url = (event.notification.data && event.notification.data.url) || '/me';
+  event.waitUntil(
+    self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then(function (list) {
+      for (var i = 0; i < list.length; i++) {
+        if (new URL(list[i].url).pathname.indexOf('/me') === 0 && 'focus' in list[i]) {
+          return list[i].navigate(url).then(function (c) {
+            return (c || list[i]).focus();
+          });
+        }
+      }
+      return self.clients.openWindow(url);
+    }),
+  );
+});

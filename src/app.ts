@@ -50,6 +50,7 @@ import { surveyPages } from './modules/surveys/surveys.pages';
 import { outboxPages } from './modules/mail/outbox.routes';
 import { memberSignin } from './modules/me/signin.routes';
 import { mePages } from './modules/me/me.routes';
+import { mePushPages } from './modules/push/push.routes';
 import { memberFromRequest } from './modules/me/signin.service';
 import { retentionPages } from './modules/retention/retention.routes';
 import { messageApi, messagePages } from './modules/messages/messages.routes';
@@ -185,7 +186,11 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...messagePages(),
   ];
   const selfPages = express.Router();
-  mount(selfPages, { loadActor: memberFromRequest, loginPath: '/me/login' }, [...signin.pages, ...mePages()]);
+  mount(selfPages, { loadActor: memberFromRequest, loginPath: '/me/login' }, [
+    ...signin.pages,
+    ...mePages(),
+    ...mePushPages(),
+  ]);
   app.use(selfPages);
   mount(pages, { loadActor: actorFromRequest, pageLocals: informingLocals }, defs);
   app.use(pages);

@@ -26,6 +26,9 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).optional(),
   /** An HTTP gateway for SMS: POST JSON {to, text}; without it SMS stay in the outbox. */
   SMS_URL: z.string().url().optional(),
+  /** Web push to the browsers' push services: 1 on, 0 off (push messages stay in the outbox); default on, except the
+   *  embedded demo, which has no way out to a push service. */
+  WEB_PUSH: z.enum(['0', '1']).optional(),
   /** The registry's address as members reach it (links in e-mails and SMS: unsubscribe). */
   PUBLIC_URL: z.string().url().optional(),
   /** Messages to members: how many per second per channel (the SMTP server's and SMS gateway's limits). */

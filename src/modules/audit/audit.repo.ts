@@ -78,6 +78,8 @@ export type AuditAction =
   | 'member.token.created'
   | 'member.request'
   | 'member.request.closed'
+  | 'member.push.subscribed'
+  | 'member.push.unsubscribed'
   | 'member.data.exported'
   | 'retention.settings'
   | 'retention.run'

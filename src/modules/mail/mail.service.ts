@@ -18,6 +18,8 @@ export interface SendResult {
   /** SENT: handed to the transport; STORED: no transport configured, kept in the outbox; FAILED: see error. */
   status: 'SENT' | 'STORED' | 'FAILED';
   error?: string;
+  /** The transport says a retry cannot succeed (e.g. a web push subscription the push service no longer knows). */
+  permanent?: boolean;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function send(m: SendInput): Promise<SendResult> {
   } catch (e) {
     const error = e instanceof Error ? e.message : String(e);
     await settle(outboxId, 'FAILED', error);
-    return { outboxId, status: 'FAILED', error };
+    const permanent = (e as { permanent?: unknown } | null)?.permanent === true;
+    return { outboxId, status: 'FAILED', error, ...(permanent ? { permanent } : {}) };
   }
 }

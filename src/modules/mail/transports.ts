@@ -1,5 +1,6 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import { config } from '../../config';
+import { sendWebPush, webPushEnabled } from '../push/push.transport';
 
 /** What a transport needs to deliver one message. */
 export interface Outgoing {
@@ -43,16 +44,11 @@ function smsTransport(): Transport | null {
   };
 }
 
-/** Web push is delivered by the messaging module, which registers its transport here once VAPID keys exist. */
-let pushTransport: Transport | null = null;
-export function registerPushTransport(t: Transport | null): void {
-  pushTransport = t;
-}
-
 export function transportFor(channel: 'EMAIL' | 'SMS' | 'PUSH'): Transport | null {
   if (channel === 'EMAIL') return emailTransport();
   if (channel === 'SMS') return smsTransport();
-  return pushTransport;
+  // Web push: `to` is the PushSubscription id; off in the embedded demo, where push messages stay in the outbox.
+  return webPushEnabled() ? sendWebPush : null;
 }
 
 export function closeTransports(): void {

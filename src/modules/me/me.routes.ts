@@ -23,6 +23,7 @@ import {
   type ConsentOutcome,
 } from './me.service';
 import { memberNews } from './news';
+import { pushState } from '../push/push.service';
 import { POSITION_LABELS } from '../members/members.input';
 
 const field = (req: Request, name: string, max: number): string => {
@@ -107,6 +108,7 @@ export function mePages(): RouteDef[] {
         const { main, all } = await mainMembership(personId);
         const positions = await positionsOf(personId);
         const news = await memberNews(main.organisation.path, 1, 10);
+        const push = await pushState(personId);
         await renderPage(res, 'me/home', {
           title: 'Личный кабинет',
           name: actor.fullName,
@@ -124,6 +126,8 @@ export function mePages(): RouteDef[] {
             to: p.endDate,
           })),
           news: news.items,
+          push,
+          scripts: push.consent ? ['/static/me-push.js'] : [],
         });
       },
     },

@@ -13,6 +13,7 @@ import {
   insertCorrection,
   insertWithdrawal,
   openWithdrawal,
+  removePushSubscriptions,
   transaction,
 } from './requests.repo';
 
@@ -45,6 +46,7 @@ export async function changeConsent(actor: Actor, kind: ConsentKind, given: bool
     } else if (!given && inForce) {
       await withdrawInForce(tx, personId, kind, day);
       outcome = 'withdrawn';
+      if (kind === 'MESSAGING') await removePushSubscriptions(tx, personId);
       if (kind === 'PROCESSING') {
         if (!(await openWithdrawal(tx, personId))) await insertWithdrawal(tx, personId, main.organisationId);
         outcome = 'withdrawal-requested';

@@ -16,6 +16,11 @@ export async function closeWithdrawals(tx: Tx, personId: string, status: MemberR
   });
 }
 
+/** Without the messaging consent no push may reach the member: their browsers' subscriptions go with it. */
+export async function removePushSubscriptions(tx: Tx, personId: string) {
+  await tx.pushSubscription.deleteMany({ where: { personId } });
+}
+
 export async function insertCardRequest(memberId: string, organisationId: string) {
   return db().virtualCardRequest.create({ data: { memberId, organisationId }, select: { id: true } });
 }

@@ -154,9 +154,12 @@ export async function unsubscribeKey(): Promise<string> {
   return (await db().appSecret.findUniqueOrThrow({ where: { name } })).value;
 }
 
-/** Withdraws every messaging consent of the person in force (today); returns how many were withdrawn. */
+/** Withdraws every messaging consent of the person in force (today), and their push subscriptions; returns how many consents. */
 export async function withdrawMessaging(personId: string, on: string): Promise<number> {
-  return withdrawInForce(db(), personId, 'MESSAGING', on);
+  return db().$transaction(async (tx) => {
+    await tx.pushSubscription.deleteMany({ where: { personId } });
+    return withdrawInForce(tx, personId, 'MESSAGING', on);
+  });
 }
 
 export async function personExists(personId: string): Promise<boolean> {

@@ -112,7 +112,7 @@ export async function runMessage(messageId: string, opts: RunOptions = {}): Prom
     const started = Date.now();
     const r = await deliverOne(msg, d.id, d.personId);
     if (r.ok) await settleDelivery(d.id, { status: r.skipped ? 'SKIPPED' : 'SENT', error: r.skipped ?? null });
-    else if (d.attempts < MAX_ATTEMPTS)
+    else if (d.attempts < MAX_ATTEMPTS && !r.permanent)
       await settleDelivery(d.id, {
         status: 'PENDING',
         error: r.error,
@@ -131,7 +131,7 @@ async function deliverOne(
   msg: Msg,
   deliveryId: string,
   personId: string,
-): Promise<{ ok: true; skipped?: string } | { ok: false; error: string }> {
+): Promise<{ ok: true; skipped?: string } | { ok: false; error: string; permanent?: boolean }> {
   const p = await recipientNow(personId, today());
   if (!p?.consent) return { ok: true, skipped: 'Согласие на рассылку отозвано' };
   const url = await unsubscribeUrl(personId, msg.id);
@@ -153,20 +153,20 @@ async function deliverOne(
     const r = await send({ channel: 'SMS', to: p.phone, text: `${msg.text}\nОтписаться: ${url}`, ...link });
     return r.status === 'FAILED' ? { ok: false, error: r.error ?? 'Ошибка отправки' } : { ok: true };
   }
+  // Web push: every browser the member subscribed; a subscription the push service no longer knows is removed by the
+  // transport, so a message that reached none of them because all are gone is not retried.
   const subs = await pushSubscriptionsOf(personId);
   if (!subs.length) return { ok: true, skipped: 'Нет подписки на уведомления' };
   let delivered = 0;
   let error = '';
+  let permanent = true;
   for (const s of subs) {
-    const r = await send({
-      channel: 'PUSH',
-      to: JSON.stringify({ endpoint: s.endpoint, keys: { p256dh: s.p256dh, auth: s.auth } }),
-      subject: msg.subject ?? 'Профсоюз',
-      text: msg.text,
-      ...link,
-    });
-    if (r.status === 'FAILED') error = r.error ?? 'Ошибка отправки';
-    else delivered++;
+    const r = await send({ channel: 'PUSH', to: s.id, subject: msg.subject ?? 'Профсоюз', text: msg.text, ...link });
+    if (r.status !== 'FAILED') delivered++;
+    else {
+      error = r.error ?? 'Ошибка отправки';
+      permanent &&= r.permanent === true;
+    }
   }
-  return delivered > 0 ? { ok: true } : { ok: false, error };
+  return delivered > 0 ? { ok: true } : { ok: false, error, permanent };
 }

@@ -4,7 +4,7 @@
  */
 import { SYSTEM_ACTOR } from '../policy/actor';
 import { createSection } from '../modules/library/library.service';
-import { addVersion, publishDocument } from '../modules/library/library.service';
+import { addVersion, markSuperseded, publishDocument } from '../modules/library/library.service';
 import type { Audience } from '../modules/audience/audience.input';
 import { pdfWithText } from './library.files';
 
@@ -74,7 +74,7 @@ export async function buildLibraryDemo(central: { id: string; path: string }) {
       originalname: `Рекомендации по реестру, ред. ${n}.pdf`,
     });
   }
-  await publishDocument(
+  const ticket = await publishDocument(
     SYSTEM_ACTOR,
     central,
     {
@@ -90,4 +90,22 @@ export async function buildLibraryDemo(central: { id: string; path: string }) {
       originalname: 'Положение о билете.pdf',
     },
   );
+  // The previous regulation stays in the library, marked as replaced by the current one.
+  const oldTicket = await publishDocument(
+    SYSTEM_ACTOR,
+    central,
+    {
+      title: 'Положение о профсоюзном билете (2018)',
+      kind: 'NORMATIVE',
+      number: '3-П',
+      date: '2018-03-14',
+      section: normative.id,
+    },
+    ALL,
+    {
+      buffer: await pdfWithText('Положение о профсоюзном билете (2018)', ['Билет оформляется на бумажном бланке.']),
+      originalname: 'Положение о билете 2018.pdf',
+    },
+  );
+  await markSuperseded(SYSTEM_ACTOR, { id: oldTicket.id, organisationId: central.id }, { by: ticket.id });
 }

@@ -167,4 +167,17 @@ describe('members-only news', () => {
     expect((await newsForMember(t.buroA1.path)).items.map((i) => i.id)).not.toContain(created.id);
     expect((await newsForMember(t.primB1.path)).items.map((i) => i.id)).not.toContain(created.id);
   });
+
+  it('members: true with roles is accepted as members-only news (roles select users, members hold none)', async () => {
+    const reader = await userWith('CHAIR', t.primA3);
+    const res = await publish(chairA, t.regionA.id, {
+      title: 'Новость с ролями',
+      body: 'Т',
+      audience: { members: true, roles: ['CHAIR'] },
+    });
+    expect(res.status).toBe(201);
+    const created = res.body as { id: string };
+    expect((await list(reader)).items.map((i) => i.id)).not.toContain(created.id);
+    expect((await newsForMember(t.primA3.path)).items.map((i) => i.id)).toContain(created.id);
+  });
 });

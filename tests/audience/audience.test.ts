@@ -75,8 +75,13 @@ describe('audience input', () => {
     expect(messages).toMatch(/Вид организации/);
     expect(messages).toMatch(/Роль/);
     expect(messages).toMatch(/идентификатор организации/);
-    expect(audienceInput.safeParse({ members: true, roles: ['CHAIR'] }).success).toBe(false);
     expect(audienceInput.safeParse({ other: 1 }).success).toBe(false);
+  });
+
+  it('a members’ audience ignores roles (members hold none; the API contract accepts the pair)', () => {
+    expect(audienceInput.parse({ members: true, roles: ['CHAIR'], kinds: ['PRIMARY'] })).toEqual(
+      audience({ members: true, kinds: ['PRIMARY'] }),
+    );
   });
 
   it('keeps the chosen organisations inside the publisher’s subtree', async () => {

@@ -5,7 +5,7 @@ import type { OrgKind, Role } from '../../generated/prisma/enums';
  * Who an announcement, a document or a survey is for, inside the publishing organisation's subtree
  * (the organisation itself included): users holding one of `roles` (all when empty) at organisations of one
  * of `kinds` (all when empty) under one of `orgIds` (the whole subtree when empty). `members: true` addresses
- * the members of the union themselves (news on the member's page) instead of users.
+ * the members of the union themselves (news on the member's page) instead of users; roles are then ignored.
  */
 export interface Audience {
   kinds: OrgKind[];
@@ -47,20 +47,13 @@ export const audienceInput = z
       .optional(),
   })
   .strict()
+  // Roles select users; members hold none, so a members' audience ignores them (API.md does not forbid the pair).
   .transform((a): Audience => ({
     kinds: [...new Set(a.kinds ?? [])],
-    roles: [...new Set(a.roles ?? [])],
+    roles: a.members ? [] : [...new Set(a.roles ?? [])],
     orgIds: [...new Set(a.orgIds ?? [])],
     members: a.members ?? false,
-  }))
-  .superRefine((a, ctx) => {
-    if (a.members && a.roles.length)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['roles'],
-        message: 'Для членов Профсоюза роли не выбираются: снимите роли или отметку «члены Профсоюза»',
-      });
-  });
+  }));
 
 export type AudienceInput = z.input<typeof audienceInput>;
 

@@ -65,6 +65,7 @@ export type AuditAction =
   | 'document.published'
   | 'document.versioned'
   | 'document.superseded'
+  | 'document.unsuperseded'
   | 'library.section'
   | 'survey.published'
   | 'survey.updated'

@@ -49,6 +49,16 @@ export const versionInput = z.object({
     .max(1000, { message: 'Не длиннее 1000 символов' }),
 });
 
+/**
+ * Marking a document superseded (by another document of the same library, or plainly) or clearing the mark;
+ * the confirmation checkbox is required either way.
+ */
+export const supersedeInput = z.object({
+  by: z.preprocess(blankToUndefined, z.string().uuid({ message: 'Выберите документ из списка' }).optional()),
+  clear: z.preprocess(blankToUndefined, z.literal('1').optional().catch(undefined)),
+  confirm: z.literal('on', { message: 'Поставьте отметку «Подтверждаю»' }),
+});
+
 export const sectionInput = z.object({
   name: z
     .string({ message: 'Укажите название раздела' })

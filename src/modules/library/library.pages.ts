@@ -12,10 +12,18 @@ import { audienceOf } from '../audience/audience.input';
 import { audienceFromFields, visibleSql } from '../audience/audience.fields';
 import { sendDocumentFile } from './library.api';
 import { authorizeReader, loadPublished, loadReadable } from './library.access';
-import { DOCUMENT_KINDS, documentInput, fileQuery, searchQuery, sectionInput, versionInput } from './library.input';
+import {
+  DOCUMENT_KINDS,
+  documentInput,
+  fileQuery,
+  searchQuery,
+  sectionInput,
+  supersedeInput,
+  versionInput,
+} from './library.input';
 import { documentItem, fileSize } from './library.presenter';
-import { lastDownloaded, searchDocuments, sectionsOf } from './library.repo';
-import { addVersion, createSection, publishDocument } from './library.service';
+import { isDocumentVisible, lastDownloaded, replacementCandidates, searchDocuments, sectionsOf } from './library.repo';
+import { addVersion, createSection, markSuperseded, publishDocument } from './library.service';
 
 /** Upload errors (too large, not multipart) re-show the form instead of an error page; a bad CSRF stays an error. */
 function pageUpload() {
@@ -84,6 +92,10 @@ async function renderShow(ctx: Ctx, id: string, errors: Record<string, string> =
         notDone: await notDone(item, { withinPath: doc.organisation.path, page: 1, pageSize: 50 }),
       }
     : null;
+  // The replacement is named only to those who may open it.
+  const by = doc.supersededBy;
+  const supersededBy = by && (await isDocumentVisible(visibleSql(ctx.actor, 'document.publish'), by.id)) ? by : null;
+  const candidates = canPublish && !doc.supersededAt ? await replacementCandidates(doc.organisationId, doc.id) : [];
   await renderPage(
     ctx.res,
     'library/show',
@@ -99,8 +111,9 @@ async function renderShow(ctx: Ctx, id: string, errors: Record<string, string> =
         orgName: doc.organisation.shortName ?? doc.organisation.name,
         sectionName: doc.section?.name ?? null,
         version: doc.version,
-        supersededBy: doc.supersededBy,
-        superseded: doc.supersededById !== null,
+        supersededBy,
+        superseded: doc.supersededAt !== null,
+        supersededAt: doc.supersededAt,
         addressed: doc.addressed,
         versions: doc.versions.map((v) => ({ ...v, sizeLabel: fileSize(v.size) })),
       },
@@ -109,6 +122,10 @@ async function renderShow(ctx: Ctx, id: string, errors: Record<string, string> =
       updated: last !== null && last < doc.version,
       lastDownloaded: last,
       can: { publish: canPublish },
+      candidates: [
+        { value: '', label: '— без замены: документ просто устарел —' },
+        ...candidates.map((c) => ({ value: c.id, label: c.number ? `${c.title} (№ ${c.number})` : c.title })),
+      ],
       errors,
       values: ctx.req.method === 'POST' ? ctx.body : {},
     },
@@ -228,6 +245,29 @@ export function libraryPages(): RouteDef[] {
       async handler(ctx) {
         const doc = await loadReadable(ctx, ctx.params.id);
         await sendDocumentFile(ctx.res, ctx.actor.userId, doc, ctx.query.version);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/documents/:id/supersede',
+      kind: 'page',
+      action: 'document.publish',
+      params: idParams,
+      async handler(ctx) {
+        const doc = await loadPublished(ctx, ctx.params.id);
+        const parsed = supersedeInput.safeParse(ctx.body);
+        if (!parsed.success) return renderShow(ctx, doc.id, fieldErrors(parsed.error), 400);
+        try {
+          const clear = parsed.data.clear === '1';
+          await markSuperseded(ctx.actor, doc, clear ? { clear: true } : { by: parsed.data.by ?? null });
+          ctx.req.session.flash = clear
+            ? 'Отметка «заменён» снята'
+            : 'Документ отмечен как заменённый. Он остаётся доступен для справки';
+          ctx.res.redirect(303, `/documents/${doc.id}`);
+        } catch (e) {
+          if (!(e instanceof AppError) || e.status >= 500 || !e.fields) throw e;
+          return renderShow(ctx, doc.id, e.fields, e.status);
+        }
       },
     }),
     route({

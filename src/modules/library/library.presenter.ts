@@ -31,7 +31,7 @@ export function documentJson(d: DocumentFull, lastDownloaded: number | null) {
     organisation: { id: d.organisation.id, name: d.organisation.shortName ?? d.organisation.name },
     version: d.version,
     updatedAt: d.updatedAt.toISOString(),
-    superseded: d.supersededById !== null,
+    superseded: d.supersededAt !== null,
     supersededBy: d.supersededBy ? { id: d.supersededBy.id, title: d.supersededBy.title } : null,
     updated: lastDownloaded !== null && lastDownloaded < d.version,
     versions: d.versions.map((v) => ({

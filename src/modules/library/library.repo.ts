@@ -56,7 +56,7 @@ const SEARCH_SQL = (visible: Prisma.Sql, userId: string | null, q: SearchQuery) 
     )
     SELECT d.id, d.title, d.kind, d.number, d."docDate", d.version, d."updatedAt", d."organisationId",
            coalesce(o."shortName", o.name) AS "orgName", d."sectionId", s.name AS "sectionName",
-           d."supersededById" IS NOT NULL AS superseded,
+           d."supersededAt" IS NOT NULL AS superseded,
            coalesce(my.v < d.version, false) AS "updatedForMe", my.v IS NOT NULL AS "downloadedByMe",
            count(*) OVER () AS total
     FROM "Document" d
@@ -111,6 +111,7 @@ export async function findDocument(id: string) {
       addressed: true,
       version: true,
       supersededById: true,
+      supersededAt: true,
       createdAt: true,
       updatedAt: true,
       organisation: { select: { id: true, name: true, shortName: true, path: true } },
@@ -124,6 +125,16 @@ export async function findDocument(id: string) {
   });
 }
 export type DocumentFull = NonNullable<Awaited<ReturnType<typeof findDocument>>>;
+
+/** Documents of one library that may replace `exceptId`: current ones (not superseded themselves), by title. */
+export async function replacementCandidates(organisationId: string, exceptId: string) {
+  return db().document.findMany({
+    where: { organisationId, supersededAt: null, id: { not: exceptId } },
+    select: { id: true, title: true, number: true },
+    orderBy: [{ title: 'asc' }, { id: 'asc' }],
+    take: 300,
+  });
+}
 
 export async function lockDocument(tx: Tx, id: string): Promise<{ version: number } | null> {
   const r = await tx.$queryRaw<{ version: number }[]>`SELECT version FROM "Document" WHERE id = ${id}::uuid FOR UPDATE`;

@@ -137,19 +137,42 @@ export async function addVersion(
   );
 }
 
-/** Marks a document as replaced by another one of the same library (or clears the mark). */
+/**
+ * Marks a document as replaced by another current document of the same library, or plainly outdated (byId
+ * null with `clear` false), or clears the mark. A replacement that is itself superseded is refused, so the
+ * marks never form a cycle.
+ */
 export async function markSuperseded(
   actor: Actor,
   doc: Pick<DocumentFull, 'id' | 'organisationId'>,
-  byId: string | null,
+  change: { by: string | null } | { clear: true },
 ) {
+  const byId = 'by' in change ? change.by : null;
   if (byId === doc.id) throw new AppError('BAD_REQUEST', undefined, { by: 'Документ не заменяет сам себя' });
-  await db().$transaction(async (tx) => {
-    await tx.document.update({ where: { id: doc.id }, data: { supersededById: byId, updatedAt: new Date() } });
+  return db().$transaction(async (tx) => {
+    if (byId) {
+      const by = await tx.document.findUnique({
+        where: { id: byId },
+        select: { organisationId: true, supersededAt: true },
+      });
+      if (!by || by.organisationId !== doc.organisationId)
+        throw new AppError('BAD_REQUEST', undefined, { by: 'Выберите документ из библиотеки той же организации' });
+      if (by.supersededAt)
+        throw new AppError('BAD_REQUEST', undefined, { by: 'Выбранный документ сам заменён: выберите действующий' });
+    }
+    const locked = await lockDocument(tx, doc.id);
+    if (!locked) throw new AppError('NOT_FOUND');
+    const superseded = !('clear' in change);
+    await tx.document.update({
+      where: { id: doc.id },
+      data: superseded
+        ? { supersededAt: new Date(), supersededById: byId }
+        : { supersededAt: null, supersededById: null },
+    });
     await audit(
       actor,
       {
-        action: 'document.superseded',
+        action: superseded ? 'document.superseded' : 'document.unsuperseded',
         entity: 'Document',
         entityId: doc.id,
         organisationId: doc.organisationId,
@@ -157,6 +180,7 @@ export async function markSuperseded(
       },
       tx,
     );
+    return { superseded, by: byId };
   });
 }
 

@@ -2,14 +2,29 @@ import rateLimit, { ipKeyGenerator } from 'express-rate-limit';
 import type { Request } from 'express';
 import { AppError } from './errors';
 import { renderPage } from './render';
+import { PgRateStore } from './rate-store';
+
+/**
+ * The shared store for a limiter: counts live in PostgreSQL, so every web process sees the same allowance.
+ * `name` must be unique per limiter and stable across processes (it is the counters' key prefix).
+ */
+export function sharedStore(name: string): PgRateStore {
+  return new PgRateStore(name);
+}
 
 /** The client's address, IPv6 reduced to its /56 so that one host cannot rotate through addresses. */
 export function clientKey(req: Request): string {
   return ipKeyGenerator(req.ip ?? '0.0.0.0');
 }
 
-export function limiter(windowMs: number, limit: number, key?: (req: Request) => string) {
+export function limiter(
+  name: string,
+  windowMs: number,
+  limit: number,
+  key?: (req: Request) => string | Promise<string>,
+) {
   return rateLimit({
+    store: sharedStore(name),
     windowMs,
     limit,
     standardHeaders: 'draft-7',
@@ -25,14 +40,20 @@ function minutesLeft(req: Request): number {
   return Math.max(1, Math.ceil(((reset?.getTime() ?? Date.now() + 60_000) - Date.now()) / 60_000));
 }
 
+function typedLogin(req: Request): string {
+  const login = (req.body as { login?: unknown } | undefined)?.login;
+  return typeof login === 'string' ? login : '';
+}
+
 /**
  * Login: only FAILED attempts count (a school's shared address must not lock out everyone who signs in):
  * 10 failures per 15 minutes per login (from any address) and 50 per address. The refusal says when to try
  * again; the sign-in page keeps the typed login.
  */
 export function loginLimiters() {
-  const make = (limit: number, key: (req: Request) => string) =>
+  const make = (name: string, limit: number, key: (req: Request) => string) =>
     rateLimit({
+      store: sharedStore(name),
       windowMs: 15 * 60_000,
       limit,
       standardHeaders: 'draft-7',
@@ -44,13 +65,14 @@ export function loginLimiters() {
         res.setHeader('Retry-After', String(minutes * 60));
         const message = `Слишком много неудачных попыток входа. Попробуйте снова через ${minutes} мин.`;
         if (req.originalUrl.startsWith('/api/')) return next(new AppError('TOO_MANY_REQUESTS', message));
-        const login = typeof req.body?.login === 'string' ? req.body.login.slice(0, 100) : '';
+        const login = typedLogin(req).slice(0, 100);
         renderPage(res, 'auth/login', { title: 'Вход', values: { login }, error: message }, 429).catch(next);
       },
     });
-  const loginOf = (req: Request) =>
-    String((req.body as { login?: unknown } | undefined)?.login ?? '')
-      .trim()
-      .toLowerCase();
-  return [make(50, (req) => `ip:${clientKey(req)}`), make(10, (req) => `login:${loginOf(req)}`)];
+  const loginOf = (req: Request) => typedLogin(req).trim().toLowerCase();
+  // The page and the API share the names, so a login's 10 failures count across both (and across processes).
+  return [
+    make('login-ip', 50, (req) => `ip:${clientKey(req)}`),
+    make('login-name', 10, (req) => `login:${loginOf(req)}`),
+  ];
 }

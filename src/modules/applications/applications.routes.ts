@@ -78,7 +78,10 @@ export function applicationPages(): RouteDef[] {
       path: '/join',
       kind: 'page',
       action: 'public',
-      before: [limiter(60 * 60_000, 10, (req) => `join|${clientKey(req)}`), limiter(60_000, 300, () => 'join-all')],
+      before: [
+        limiter('join-ip', 60 * 60_000, 10, (req) => `join|${clientKey(req)}`),
+        limiter('join-all', 60_000, 300, () => 'join-all'),
+      ],
       async handler({ req, res }) {
         const parsed = applyInput.safeParse(req.body);
         const org =

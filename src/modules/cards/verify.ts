@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import rateLimit from 'express-rate-limit';
 import type { Request } from 'express';
 import { AppError } from '../../http/errors';
-import { clientKey } from '../../http/limits';
+import { clientKey, sharedStore } from '../../http/limits';
 import { isValidCardNumber, normaliseCardNumber } from '../../lib/cardNumber';
 import { nameKey } from '../../lib/names';
 import { audit } from '../audit/audit.repo';
@@ -64,6 +64,7 @@ const tooMany = (_req: Request, _res: unknown, next: (e: unknown) => void) => ne
 export function verifyLimiters() {
   return [
     rateLimit({
+      store: sharedStore('verify-all'),
       windowMs: 60_000,
       limit: 3000,
       keyGenerator: () => 'global',
@@ -72,6 +73,7 @@ export function verifyLimiters() {
       handler: tooMany,
     }),
     rateLimit({
+      store: sharedStore('verify-client'),
       windowMs: 60_000,
       standardHeaders: 'draft-7',
       legacyHeaders: false,

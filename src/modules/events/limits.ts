@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import rateLimit from 'express-rate-limit';
 import { AppError } from '../../http/errors';
-import { clientKey } from '../../http/limits';
+import { clientKey, sharedStore } from '../../http/limits';
 
 /** Who is checking in: the session's user on pages, the bearer token (hashed) on the API, else the address. */
 function userKey(req: Request): string {
@@ -13,8 +13,15 @@ function userKey(req: Request): string {
   return `a:${clientKey(req)}`;
 }
 
-function limit(windowMs: number, max: number, key: (req: Request) => string, failuresOnly = false): RequestHandler {
+function limit(
+  name: string,
+  windowMs: number,
+  max: number,
+  key: (req: Request) => string,
+  failuresOnly = false,
+): RequestHandler {
   return rateLimit({
+    store: sharedStore(name),
     windowMs,
     limit: max,
     standardHeaders: 'draft-7',
@@ -33,8 +40,8 @@ function limit(windowMs: number, max: number, key: (req: Request) => string, fai
  */
 export function checkinLimiters(): RequestHandler[] {
   return [
-    limit(60_000, 600, (req) => `e:${String(req.params.id)}`),
-    limit(60_000, 120, userKey),
-    limit(10 * 60_000, 30, userKey, true),
+    limit('checkin-event', 60_000, 600, (req) => `e:${String(req.params.id)}`),
+    limit('checkin-user', 60_000, 120, userKey),
+    limit('checkin-refused', 10 * 60_000, 30, userKey, true),
   ];
 }

@@ -2,16 +2,17 @@ import crypto from 'node:crypto';
 import type { Request } from 'express';
 import { clientKey, limiter } from '../../http/limits';
 import { parseContact } from './contacts';
+import { memberCodeKey } from './signin.repo';
 
-// Keys live in memory only; the salt keeps even those from being a list of contacts.
-const SALT = crypto.randomBytes(16).toString('hex');
-const contactOf = (req: Request) => {
+// The counters are shared by every app process (PostgreSQL); the key is an HMAC with the members' code key kept in
+// the database, the same in every process, so the counters are no list of contacts.
+const contactOf = async (req: Request) => {
   const body = req.body as Record<string, unknown> | undefined;
   const raw = typeof body?.contact === 'string' ? body.contact : '';
   const c = parseContact(raw);
   return crypto
-    .createHash('sha256')
-    .update(`${SALT}:${c ? c.value : raw}`)
+    .createHmac('sha256', await memberCodeKey())
+    .update(c ? c.value : raw)
     .digest('hex');
 };
 
@@ -20,10 +21,10 @@ const contactOf = (req: Request) => {
  * the API. A limit reached answers the same for known and unknown contacts.
  */
 export function codeLimiters() {
-  return [limiter(15 * 60_000, 20, clientKey), limiter(60 * 60_000, 5, contactOf)];
+  return [limiter('me-code-ip', 15 * 60_000, 20, clientKey), limiter('me-code-contact', 60 * 60_000, 5, contactOf)];
 }
 
 /** Entering a code: each code has 5 tries of its own; this bounds one address across contacts. */
 export function tokenLimiters() {
-  return [limiter(15 * 60_000, 30, clientKey)];
+  return [limiter('me-token-ip', 15 * 60_000, 30, clientKey)];
 }

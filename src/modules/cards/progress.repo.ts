@@ -1,5 +1,5 @@
-import { Prisma } from '../../generated/prisma/client';
-import { childrenOn, pathIdsSql, perOrgSql } from '../organisations/organisations.repo';
+import { childrenOn, pathIdsSql } from '../organisations/organisations.repo';
+import { cardedOrgsSql, orgCountsSql } from '../organisations/counts.sql';
 import { db } from '../../db';
 import { pct } from '../reports/formula';
 
@@ -28,13 +28,7 @@ export async function cardProgress(org: { id: string; path: string }, asOf: stri
   const prefixLen = org.path.length;
   const rows = await db().$queryRaw<{ child: string; members: bigint; plastic: bigint; virtual: bigint }[]>`
     -- One card per member on any date (the older is blocked before a reissue); a virtual one wins a tie.
-    WITH per_org AS (${perOrgSql(
-      org.path,
-      asOf,
-      Prisma.sql`count(*) AS members,
-      count(*) FILTER (WHERE r."cardPlastic" @> ${asOf}::date AND NOT coalesce(r."cardVirtual" @> ${asOf}::date, false)) AS plastic,
-      count(*) FILTER (WHERE r."cardVirtual" @> ${asOf}::date) AS virtual`,
-    )})
+    WITH per_org AS (SELECT path, n AS members, plastic, virtual FROM (${orgCountsSql(org.path, asOf)}) c)
     SELECT split_part(substr(path, ${prefixLen + 1}::int), '/', 1) AS child, sum(members)::bigint AS members, sum(plastic)::bigint AS plastic, sum(virtual)::bigint AS virtual
     FROM per_org GROUP BY 1`;
   // The children that existed on the date, also those excluded since.
@@ -81,14 +75,10 @@ export async function cardProgress(org: { id: string; path: string }, asOf: stri
  */
 export async function notStarted(org: { path: string }, asOf: string, limit = 100) {
   return db().$queryRaw<{ id: string; name: string; members: bigint }[]>`
-    WITH per_org AS (${perOrgSql(org.path, asOf, Prisma.sql`count(*) AS n`)}),
+    WITH per_org AS (${orgCountsSql(org.path, asOf)}),
     members_in AS (SELECT a AS id, sum(n)::bigint AS n FROM per_org CROSS JOIN LATERAL ${pathIdsSql('per_org.path')} AS a GROUP BY 1),
-    -- Organisations with a card ordered by the date: a semi-join that stops at the first card of each (rather than
-    -- joining every card of the subtree, two million in the union, and removing duplicates).
-    carded_orgs AS (
-      SELECT o2.path FROM "Organisation" o2
-      WHERE o2.path LIKE ${org.path} || '%' AND EXISTS (SELECT 1 FROM "Member" mm JOIN "Card" c ON c."memberId" = mm.id
-        WHERE mm."organisationId" = o2.id AND c."createdAt"::date <= ${asOf}::date)),
+    -- Organisations with a card ordered by the date, from the counters.
+    carded_orgs AS (${cardedOrgsSql(org.path, asOf)}),
     started AS (SELECT DISTINCT a AS id FROM carded_orgs CROSS JOIN LATERAL ${pathIdsSql('carded_orgs.path')} AS a)
     SELECT p.id::text AS id, coalesce(p."shortName", p.name) AS name, mi.n AS members
     FROM "Organisation" p JOIN members_in mi ON mi.id = p.id

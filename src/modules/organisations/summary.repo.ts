@@ -1,5 +1,5 @@
-import { Prisma } from '../../generated/prisma/client';
-import { childrenOn, pathIdsSql, perOrgSql } from './organisations.repo';
+import { childrenOn, pathIdsSql } from './organisations.repo';
+import { orgCountsSql } from './counts.sql';
 import { db } from '../../db';
 
 export interface CategoryCounts {
@@ -20,8 +20,8 @@ export interface SummaryRow {
 const zero = (): CategoryCounts => ({ WORKING: 0, STUDENT: 0, PENSIONER: 0, total: 0 });
 
 /**
- * The dashboard's figures for an organisation's subtree as of a date, in ONE pass over the registrations whatever
- * the size of the subtree (the covering as-of index, counted per organisation in index order): members by
+ * The dashboard's figures for an organisation's subtree as of a date, from the per-organisation counters kept by
+ * triggers (counts.sql.ts: no pass over the registrations, whatever the size of the subtree): members by
  * category per child; primary organisations and those with no member registered on the date (in their whole
  * subtree) per child; and, with `emptyList`, the first of those by name. Raw SQL with the subtree bound.
  */
@@ -44,12 +44,7 @@ export async function subtreeSummary(
       empty: bigint | null;
     }[]
   >`
-    WITH per_org AS MATERIALIZED (${perOrgSql(
-      org.path,
-      asOf,
-      Prisma.sql`count(*) FILTER (WHERE r.category = 'WORKING') AS w,
-      count(*) FILTER (WHERE r.category = 'STUDENT') AS s, count(*) FILTER (WHERE r.category = 'PENSIONER') AS p, count(*) AS n`,
-    )}),
+    WITH per_org AS MATERIALIZED (${orgCountsSql(org.path, asOf)}),
     -- Every organisation above (and including) one with members has members in its subtree.
     busy AS (SELECT DISTINCT a AS id FROM per_org CROSS JOIN LATERAL ${pathIdsSql('per_org.path')} AS a),
     prims AS (

@@ -20,6 +20,7 @@ import { orgPages } from './modules/organisations/organisations.routes';
 import { memberPages } from './modules/members/members.routes';
 import { transferRequestPages } from './modules/members/transfers.routes';
 import { userPages } from './modules/users/users.routes';
+import { userStatusPages } from './modules/users/users.status.routes';
 import { auditPages } from './modules/audit/audit.routes';
 import { cardApiRoutes } from './modules/cards/cards.api';
 import { cardPages } from './modules/cards/cards.routes';
@@ -156,6 +157,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...bulkPages(),
     ...memberPages(),
     ...transferRequestPages(),
+    ...userStatusPages(),
     ...userPages(),
     ...auditPages(),
     ...cardPages(),

@@ -23,6 +23,7 @@ import { memberPages } from './modules/members/members.routes';
 import { transferRequestPages } from './modules/members/transfers.routes';
 import { userPages } from './modules/users/users.routes';
 import { auditPages } from './modules/organisations/audit.routes';
+import { userStatusPages } from './modules/users/users.status.routes';
 import { cardApiRoutes } from './modules/cards/cards.api';
 import { cardPages } from './modules/cards/cards.routes';
 import { bonusPages } from './modules/cards/bonus.routes';
@@ -164,6 +165,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...bulkPages(),
     ...memberPages(),
     ...transferRequestPages(),
+    ...userStatusPages(),
     ...userPages(),
     ...auditPages(),
     ...cardPages(),

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { db } from '../../db';
+import { db, type Tx } from '../../db';
 import { toDate, today } from '../../lib/dates';
 import type { Actor } from '../../policy/actor';
 
@@ -75,8 +75,30 @@ export async function revokeToken(userId: string, id: string): Promise<boolean> 
   return r.count === 1;
 }
 
-export async function setPassword(userId: string, passwordHash: string) {
-  await db().user.update({ where: { id: userId }, data: { passwordHash } });
+/**
+ * Every session of a user, except the one given (the session that changed the password stays signed in).
+ * connect-pg-simple stores passport's user id at sess.passport.user (an expression index serves it).
+ */
+const DELETE_SESSIONS_OF_USER = `
+  DELETE FROM "session"
+  WHERE sess -> 'passport' ->> 'user' = $1
+    AND sid IS DISTINCT FROM $2`;
+
+/** Ends a user's sessions (but `keepSid`) and revokes their API tokens, inside the caller's transaction. */
+export async function endSessionsAndTokens(tx: Tx, userId: string, keepSid: string | null = null): Promise<void> {
+  await tx.apiToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+  await tx.$executeRawUnsafe(DELETE_SESSIONS_OF_USER, userId, keepSid);
+}
+
+/**
+ * A new password ends every other session and every API token at once: whoever knew the old password (the
+ * reason people change it) is out, the session that changed it stays.
+ */
+export async function setPassword(userId: string, passwordHash: string, keepSid: string | null = null) {
+  await db().$transaction(async (tx) => {
+    await tx.user.update({ where: { id: userId }, data: { passwordHash } });
+    await endSessionsAndTokens(tx, userId, keepSid);
+  });
 }
 
 export async function acceptNda(userId: string) {

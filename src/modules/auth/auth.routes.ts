@@ -167,9 +167,9 @@ export function authPages(): RouteDef[] {
         else if (next !== repeat) errors.repeat = 'Пароли не совпадают';
         if (user?.isDemo) errors.current = 'Пароль демонстрационной учётной записи не меняется';
         if (Object.keys(errors).length) return renderProfile(ctx, errors, {}, 400);
-        await setPassword(user!.id, await hashPassword(next));
+        await setPassword(user!.id, await hashPassword(next), ctx.req.sessionID);
         await audit(ctx.actor, { action: 'password.changed' });
-        ctx.req.session.flash = 'Пароль изменён';
+        ctx.req.session.flash = 'Пароль изменён. Другие сеансы завершены, токены API отозваны';
         ctx.res.redirect(303, '/profile');
       },
     },

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { AppError } from '../../http/errors';
-import type { Ctx, RouteDef } from '../../http/route';
-import { fromDate, today } from '../../lib/dates';
+import type { RouteDef } from '../../http/route';
+import { fromDate } from '../../lib/dates';
 import { passwordProblem, passwordRefine } from '../auth/passwords';
 import { findVisible } from '../organisations/organisations.repo';
 import { idParams, uuid } from '../organisations/organisations.input';
-import { findUserWithRoles } from './users.repo';
+import { assertManagesEveryCurrentRole, idOf, loadManaged } from './users.scope';
 import { disableUserAccount, provisionUser } from './users.service';
 
 const T = 'Пользователи';
@@ -31,25 +31,6 @@ const provisionInput = z
     const p = passwordProblem(v.password, { login: v.login, fullName: v.fullName });
     if (p) ctx.addIssue({ code: 'custom', path: ['password'], message: p });
   });
-
-const idOf = (ctx: Ctx): string => (ctx.params as { id: string }).id;
-
-/**
- * The user if the caller manages users at one of their organisations (that assignment's path is authorised);
- * a user with no organisation the caller can see is 404. Only the assignments the caller can see are returned.
- */
-async function loadManaged(ctx: Ctx, id: string) {
-  const u = await findUserWithRoles(id);
-  const visible = u
-    ? u.roles.filter(
-        (r) => ctx.allows('org.view', r.organisation.path) || ctx.allows('user.manage', r.organisation.path),
-      )
-    : [];
-  if (!u || !visible.length) throw new AppError('NOT_FOUND');
-  const managed = visible.find((r) => ctx.allows('user.manage', r.organisation.path)) ?? visible[0];
-  ctx.authorize(managed.organisation.path);
-  return { u, visible };
-}
 
 export function userApi(): RouteDef[] {
   return [
@@ -112,12 +93,7 @@ export function userApi(): RouteDef[] {
       async handler(ctx) {
         const { u } = await loadManaged(ctx, idOf(ctx));
         // Every organisation the user works in now must be the caller's to manage: no one disables a colleague elsewhere.
-        const current = u.roles.filter((r) => !r.endsOn || fromDate(r.endsOn) >= today());
-        if (!current.every((r) => ctx.allows('user.manage', r.organisation.path)))
-          throw new AppError(
-            'FORBIDDEN',
-            'Пользователь работает и в организациях, где у вас нет права управлять пользователями',
-          );
+        assertManagesEveryCurrentRole(ctx, u);
         await disableUserAccount(ctx.actor, u, u.roles[0].organisationId);
         ctx.res.json({ id: u.id, active: false });
       },

@@ -1,6 +1,7 @@
 import { db, type Tx } from '../../db';
 import type { Role } from '../../generated/prisma/client';
 import { toDate } from '../../lib/dates';
+import { endSessionsAndTokens } from '../auth/auth.repo';
 
 export async function usersInSubtree(path: string, page: number, pageSize: number) {
   const where = { roles: { some: { organisation: { path: { startsWith: path } } } } };
@@ -81,6 +82,10 @@ export async function setAssignmentEnd(tx: Tx, id: string, endsOn: string) {
 /** Disables a user at once: the flag, every token revoked, every session of theirs deleted (one transaction). */
 export async function disableUser(tx: Tx, id: string): Promise<void> {
   await tx.user.update({ where: { id }, data: { active: false } });
-  await tx.apiToken.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: new Date() } });
-  await tx.$executeRaw`DELETE FROM "session" WHERE sess -> 'passport' ->> 'user' = ${id}`;
+  await endSessionsAndTokens(tx, id);
+}
+
+/** Lets a disabled user sign in again (their old tokens stay revoked: they issue new ones). */
+export async function enableUser(tx: Tx, id: string): Promise<void> {
+  await tx.user.update({ where: { id }, data: { active: true } });
 }

@@ -319,6 +319,7 @@ async function renderUser(
         login: user.login,
         fullName: user.fullName,
         email: user.email,
+        active: user.active,
         ndaAcceptedAt: user.ndaAcceptedAt,
       },
       roles: presentRoles(inScope, t).map((r) => ({ ...r, canEnd: r.active || r.endsOn === null })),

@@ -7,7 +7,7 @@ import { ROLE_KINDS, ROLE_LABELS } from '../../policy/rules';
 import { audit } from '../audit/audit.repo';
 import { hashPassword } from '../auth/passwords';
 import { KIND_LABELS } from '../organisations/levels';
-import { disableUser, findUserByLogin, insertAssignment, insertUser, setAssignmentEnd } from './users.repo';
+import { disableUser, enableUser, findUserByLogin, insertAssignment, insertUser, setAssignmentEnd } from './users.repo';
 
 export function checkRoleFits(actor: Actor, role: Role, org: { kind: OrgKind }) {
   if (role === 'ADMIN' && !isAdmin(actor))
@@ -192,5 +192,13 @@ export async function disableUserAccount(actor: Actor, user: { id: string }, org
   await db().$transaction(async (tx) => {
     await disableUser(tx, user.id);
     await audit(actor, { action: 'user.disabled', entity: 'User', entityId: user.id, organisationId }, tx);
+  });
+}
+
+/** Lets a disabled user sign in again. */
+export async function enableUserAccount(actor: Actor, user: { id: string }, organisationId: string) {
+  await db().$transaction(async (tx) => {
+    await enableUser(tx, user.id);
+    await audit(actor, { action: 'user.enabled', entity: 'User', entityId: user.id, organisationId }, tx);
   });
 }

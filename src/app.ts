@@ -31,6 +31,7 @@ import { partnerPages } from './modules/cards/partners.routes';
 import { verifyApi, verifyPages } from './modules/cards/public.routes';
 import { verifyLimiters } from './modules/cards/verify';
 import { eventApiRoutes, eventPages } from './modules/events/events.routes';
+import { participantPages } from './modules/events/participants.routes';
 import { checkinLimiters } from './modules/events/limits';
 import { reportApi, reportPages } from './modules/reports/reports.routes';
 import { campaignPages } from './modules/reports/campaigns.routes';
@@ -172,6 +173,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...bonusPages(),
     ...partnerPages(),
     ...eventPages(checkinLimits),
+    ...participantPages(),
     ...verifyPages(verifyLimits),
     ...reportPages(),
     ...campaignPages(),

@@ -781,3 +781,88 @@ describe('the members’ side is apart from the chairs’', () => {
     expect(all.filter((r) => r.action === 'member-self').length).toBeGreaterThan(0);
   });
 });
+
+// ---------------------------------------------------------------------------------------------------------
+// Transfer requests (/transfer-requests): the request's id is the target; the decision belongs to the member's
+// organisation (its subtree's chairs and registrars). Roles × inside / outside the subtree.
+// ---------------------------------------------------------------------------------------------------------
+describe('/transfer-requests: roles × inside / outside the subtree', () => {
+  /** A pending request for a fresh member of `from` to move to `to`. */
+  const pending = async (from: keyof Tree, to: keyof Tree, lastName = 'Переводимова') => {
+    const m = await buildMember({ org: fx.t[from], lastName });
+    const r = await db().transferRequest.create({
+      data: {
+        memberId: m.memberId,
+        fromOrgId: fx.t[from].id,
+        toOrgId: fx.t[to].id,
+        date: new Date(`${today()}T00:00:00Z`),
+      },
+    });
+    return { id: r.id, memberId: m.memberId };
+  };
+  const statusOf = async (id: string) => (await db().transferRequest.findUniqueOrThrow({ where: { id } })).status;
+  const decide = (who: Who | 'anonymous', id: string, verb: 'approve' | 'decline') => {
+    const agent = who === 'anonymous' ? request.agent(testApp()) : agents[who];
+    return postForm(agent, who === 'anonymous' ? '/login' : '/profile', `/transfer-requests/${id}/${verb}`, {});
+  };
+
+  it('the routes are registered with their actions', () => {
+    const find = (path: string) => ROUTES.all().find((r) => r.kind === 'page' && r.path === path);
+    expect(find('/transfer-requests')?.action).toBe('self');
+    expect(find('/transfer-requests/:id/approve')?.action).toBe('member.transfer');
+    expect(find('/transfer-requests/:id/decline')?.action).toBe('member.transfer');
+  });
+
+  it('anonymous: the list and both decisions send to the sign-in page', async () => {
+    const r = await pending('primA1', 'primA2');
+    expect((await request.agent(testApp()).get('/transfer-requests')).headers.location).toBe('/login');
+    for (const verb of ['approve', 'decline'] as const) {
+      const res = await decide('anonymous', r.id, verb);
+      expect([303, 403]).toContain(res.status);
+      if (res.status === 303) expect(res.headers.location).toBe('/login');
+    }
+    expect(await statusOf(r.id)).toBe('PENDING');
+  });
+
+  const outsideCases: [string, Who, keyof Tree][] = [
+    ['a request of the sibling region, for the chair of region A', 'chair', 'primB1'],
+    ['a request of the sibling region, for the registrar of region A', 'registrar', 'primB1'],
+    ['a request of the primary above the profburo, for its chair', 'subunit', 'primA1'],
+    ['a request of another primary, for the chair of primary A1', 'primChair', 'primA2'],
+  ];
+  test.each(outsideCases)('outside: %s → 404 on approve and decline, nothing changes', async (_t, who, from) => {
+    const r = await pending(from, 'terrA2');
+    for (const verb of ['approve', 'decline'] as const) {
+      const res = await decide(who, r.id, verb);
+      expect(res.status).toBe(404);
+      expect(res.text).not.toContain('Переводимова');
+    }
+    expect(await statusOf(r.id)).toBe('PENDING');
+    const list = await agents[who].get('/transfer-requests');
+    expect(list.status).toBe(200);
+    expect(list.text).not.toContain(`/transfer-requests/${r.id}/approve`);
+  });
+
+  it('inside without the right: the viewer of region A → 403, nothing changes', async () => {
+    const r = await pending('primA1', 'primA2');
+    for (const verb of ['approve', 'decline'] as const) expect((await decide('viewer', r.id, verb)).status).toBe(403);
+    expect(await statusOf(r.id)).toBe('PENDING');
+  });
+
+  const insideCases: [string, Who, 'approve' | 'decline', 'APPROVED' | 'DECLINED'][] = [
+    ['the chair of region A approves', 'chair', 'approve', 'APPROVED'],
+    ['the registrar of region A declines', 'registrar', 'decline', 'DECLINED'],
+    ['the chair of primary A1 approves its own member’s request', 'primChair', 'approve', 'APPROVED'],
+  ];
+  test.each(insideCases)('inside: %s → 303 back to the list', async (_t, who, verb, status) => {
+    const r = await pending('primA1', 'primA2');
+    const list = await agents[who].get('/transfer-requests');
+    expect(list.text).toContain(`/transfer-requests/${r.id}/${verb}`);
+    const res = await decide(who, r.id, verb);
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/transfer-requests');
+    expect(await statusOf(r.id)).toBe(status);
+    const m = await db().member.findUniqueOrThrow({ where: { id: r.memberId } });
+    expect(m.organisationId).toBe(status === 'APPROVED' ? fx.t.primA2.id : fx.t.primA1.id);
+  });
+});

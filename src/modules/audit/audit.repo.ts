@@ -63,6 +63,7 @@ export type AuditAction =
   | 'import.run'
   | 'import.undone'
   | 'event.created'
+  | 'event.participants'
   | 'event.checkin'
   | 'event.exported'
   | 'bonus.exported'

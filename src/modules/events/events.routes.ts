@@ -15,7 +15,7 @@ import { EVENT_KINDS, checkIn, createEvent, eventStats } from './events.service'
 import { checkinLimiters } from './limits';
 
 const kind = z.enum(['BOARD_MEETING', 'CONFERENCE', 'EVENT'], {
-  message: 'Выберите вид: BOARD_MEETING, CONFERENCE или EVENT',
+  message: 'Выберите вид мероприятия из списка',
 });
 const eventInput = z.object({
   title: z
@@ -32,7 +32,7 @@ const checkinInput = z.object({
   clientId: z.string().max(64).optional(),
 });
 
-async function loadEventFor(ctx: Ctx, id: string) {
+export async function loadEventFor(ctx: Ctx, id: string) {
   const ev = await findEvent(id);
   const org = ev ? await findVisible(ctx.actor, ev.organisationId) : null;
   if (!ev || !org) throw new AppError('NOT_FOUND');
@@ -255,12 +255,13 @@ async function renderList(
   );
 }
 
-async function renderEvent(
+export async function renderEvent(
   ctx: Ctx,
   id: string,
   result: { ok: boolean; message: string } | null,
   typed: string,
   status = 200,
+  participants: { errors: Record<string, string>; values: Record<string, unknown> } = { errors: {}, values: {} },
 ) {
   const { ev, org } = await loadEventFor(ctx, id);
   const [stats, list, expected] = await Promise.all([eventStats(ev.id), checkinList(ev.id), expectedList(ev.id)]);
@@ -278,6 +279,9 @@ async function renderEvent(
       scripts: ['/static/checkin.js'],
       checkins: list.map((l) => ({ name: fullName(l.member.person), at: l.at })),
       absent: expected.filter((m) => !present.has(m.id)).map((m) => fullName(m.person)),
+      canManage: ctx.allows('event.manage', org.path),
+      isBoard: ev.kind === 'BOARD_MEETING',
+      participants,
     },
     status,
   );

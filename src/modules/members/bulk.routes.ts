@@ -171,6 +171,7 @@ async function renderConfirm(
         { value: '', label: '— выберите —' },
         ...targets.map((o) => ({ value: o.id, label: o.shortName ?? o.name })),
       ],
+      noTargets: op === 'transfer' && targets.length === 0,
     },
     status,
   );

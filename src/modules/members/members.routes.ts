@@ -562,6 +562,9 @@ async function renderTransfer(
         { value: '', label: '— выберите —' },
         ...candidates.map((o) => ({ value: o.id, label: o.shortName ?? o.name })),
       ],
+      // Nothing to choose: say what to do instead of an empty list (a primary chair has no other organisation).
+      noTargets: candidates.length === 0,
+      searched: q !== '',
     },
     status,
   );

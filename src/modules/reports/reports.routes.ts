@@ -11,6 +11,8 @@ import { crumbs } from '../organisations/organisations.presenter';
 import { day, idParams, optDay, uuid } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
 import { INDICATORS } from './indicators';
+import { ownStatus, REPORTING_KINDS, STATUS_FILTERS, statusPage } from './status.repo';
+import { KIND_LABELS } from '../organisations/levels';
 import { reportPdf, reportXlsx } from './export';
 import {
   activeTemplates,
@@ -87,15 +89,22 @@ export function reportPages(): RouteDef[] {
       kind: 'page',
       action: 'report.view',
       params: idParams,
-      query: z.object({ campaign: uuid.optional().catch(undefined) }),
+      query: z.object({
+        campaign: uuid.optional().catch(undefined),
+        kind: z.enum(REPORTING_KINDS).optional().catch(undefined),
+        status: z.enum(STATUS_FILTERS).optional().catch(undefined),
+        page: z.coerce.number().int().min(1).max(100000).catch(1).default(1),
+      }),
       async handler(ctx) {
         const org = await loadOrg(ctx, ctx.params.id);
         const all = await campaigns();
         const campaign = ctx.query.campaign
           ? all.find((c) => c.id === ctx.query.campaign)
           : (all.find((c) => c.status === 'OPEN') ?? all[0]);
-        const statuses = campaign ? await subtreeStatuses(campaign.id, org.path) : [];
-        const count = (s: string | null) => statuses.filter((x) => x.id !== org.id && x.status === s).length;
+        const pageSize = 50;
+        const { kind, status, page } = ctx.query;
+        const list = campaign ? await statusPage(campaign.id, org, { kind, status, page, pageSize }) : null;
+        const ownState = campaign ? await ownStatus(campaign.id, org.id) : null;
         await renderPage(ctx.res, 'reports/index', {
           title: 'Статистические отчёты',
           crumbs: crumbs(await ancestors(ctx.actor, org), org),
@@ -116,15 +125,22 @@ export function reportPages(): RouteDef[] {
                 status: campaign.status,
               }
             : null,
-          statuses: statuses.filter((s) => s.id !== org.id).map((s) => ({ ...s, label: statusLabel(s.status) })),
-          own: statuses.find((s) => s.id === org.id) ?? null,
-          summary: {
-            none: count(null),
-            DRAFT: count('DRAFT'),
-            SUBMITTED: count('SUBMITTED'),
-            ACCEPTED: count('ACCEPTED'),
-            RETURNED: count('RETURNED'),
-          },
+          statuses: (list?.rows ?? []).map((s) => ({ ...s, label: statusLabel(s.status) })),
+          own: { status: ownState },
+          summary: list?.summary ?? { none: 0, DRAFT: 0, SUBMITTED: 0, ACCEPTED: 0, RETURNED: 0 },
+          hasChildren: (list?.kinds.length ?? 0) > 0,
+          kindOptions: [
+            { value: '', label: 'Все уровни' },
+            ...REPORTING_KINDS.filter((k) => list?.kinds.includes(k)).map((k) => ({ value: k, label: KIND_LABELS[k] })),
+          ],
+          statusOptions: [
+            { value: '', label: 'Все статусы' },
+            ...STATUS_FILTERS.map((s) => ({ value: s, label: statusLabel(s === 'none' ? null : s) })),
+          ],
+          filters: { campaign: campaign?.id, kind, status },
+          page,
+          pageSize,
+          total: list?.total ?? 0,
           canCampaign: org.kind === 'CENTRAL' && ctx.allows('report.campaign', org.path),
           canReopen: org.kind === 'CENTRAL' && ctx.allows('report.reopen', org.path),
           canTemplates: org.kind === 'CENTRAL' && ctx.allows('report.template', org.path),

@@ -1,4 +1,5 @@
 import { Prisma } from '../../generated/prisma/client';
+import { PLACEHOLDER_LAST } from './depersonalised';
 
 /**
  * The set-based statements of one depersonalisation batch. They run in one transaction over the temporary table
@@ -6,8 +7,7 @@ import { Prisma } from '../../generated/prisma/client';
  * and contacts (the contacts only to find what was addressed to them; the table is dropped at commit).
  */
 
-/** The placeholder every name field gets: shown as «Обезличен (ID 1a2b3c4d)» wherever a name is shown. */
-export const PLACEHOLDER_LAST = 'Обезличен';
+export { PLACEHOLDER_LAST } from './depersonalised';
 
 /**
  * Persons due now: every membership ended on or before `cutoff` (the retention period after the last exit), none

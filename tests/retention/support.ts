@@ -90,6 +90,32 @@ export async function tracedMember(
       versionAfter: 2,
     },
   });
+  // A returned card order whose comment names the holder.
+  const order = await db().cardOrder.create({
+    data: { organisationId: org.id, holderId: org.id, status: 'RETURNED', comment: `Исправьте ФИО: ${lastName}` },
+  });
+  await db().card.update({ where: { id: card.id }, data: { orderId: order.id } });
+  // An upload never run (its file kept) and a failed one whose rejected rows keep their cells.
+  const csv = Buffer.from(`Фамилия;Имя;Телефон\n${lastName};Прасковья;${phone}\n`, 'utf8');
+  await db().importJob.create({
+    data: { organisationId: org.id, mode: 'ADD', fileName: 'new.csv', fileHash: `p${n}`, mapping: {}, file: csv },
+  });
+  await db().importJob.create({
+    data: {
+      organisationId: org.id,
+      mode: 'SYNC',
+      status: 'DONE',
+      fileName: 'sync.csv',
+      fileHash: `f${n}`,
+      mapping: {},
+      result: { created: 0, rejected: [{ row: 2, errors: ['Нет даты рождения'], cells: [lastName, 'Прасковья'] }] },
+    },
+  });
+  // The sign-in code and a message sent to her contacts as the outbox writes them (lower-cased, +7…).
+  await db().outbox.create({
+    data: { channel: 'EMAIL', recipient: email.toLowerCase(), text: 'Код для входа: 123456', status: 'STORED' },
+  });
+  await db().outbox.create({ data: { channel: 'SMS', recipient: phone, text: 'Код: 123456', status: 'STORED' } });
   if (o.chairUntil) await addPosition(m.personId, org, 'CHAIR', o.joinedAt, { endDate: o.chairUntil });
   return { ...m, needles: [lastName, phone, email, snils, externalId, cardNumber] };
 }
@@ -102,23 +128,28 @@ export async function withdrawProcessing(personId: string, daysAgo: number): Pro
 }
 
 /**
- * Every text, varchar and json column of every table in every schema (the registry's and the job queue's), searched
- * for each value: the places where it still occurs, as "table.column".
+ * Every text, varchar, json and bytea column of every table in every schema (the registry's and the job queue's),
+ * searched for each value (stored files: for its UTF-8 bytes): the places where it still occurs, as "table.column".
  */
 export async function whereFound(values: string[]): Promise<string[]> {
-  const cols = await db().$queryRaw<{ s: string; t: string; c: string }[]>`
-    SELECT c.table_schema::text AS s, c.table_name::text AS t, c.column_name::text AS c
+  const cols = await db().$queryRaw<{ s: string; t: string; c: string; d: string }[]>`
+    SELECT c.table_schema::text AS s, c.table_name::text AS t, c.column_name::text AS c, c.data_type::text AS d
     FROM information_schema.columns c JOIN information_schema.tables t
       ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
     WHERE c.table_schema NOT IN ('pg_catalog', 'information_schema')
-      AND c.data_type IN ('text', 'character varying', 'json', 'jsonb', 'character', 'ARRAY')`;
+      AND c.data_type IN ('text', 'character varying', 'json', 'jsonb', 'character', 'ARRAY', 'bytea')`;
   expect(cols.length).toBeGreaterThan(50);
+  expect(cols.some((x) => x.t === 'ImportJob' && x.c === 'file')).toBe(true);
   const found: string[] = [];
-  for (const { s, t, c } of cols) {
-    const q = `SELECT count(*)::int AS n FROM "${s}"."${t}" WHERE "${c}"::text ILIKE ANY($1::text[])`;
+  for (const { s, t, c, d } of cols) {
+    const q =
+      d === 'bytea'
+        ? `SELECT count(*)::int AS n FROM "${s}"."${t}"
+           WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) v WHERE position(convert_to(v, 'UTF8') IN "${c}") > 0)`
+        : `SELECT count(*)::int AS n FROM "${s}"."${t}" WHERE "${c}"::text ILIKE ANY($1::text[])`;
     const [{ n }] = await db().$queryRawUnsafe<{ n: number }[]>(
       q,
-      values.map((v) => `%${v}%`),
+      d === 'bytea' ? values : values.map((v) => `%${v}%`),
     );
     if (n > 0) found.push(`${s}.${t}.${c}`);
   }

@@ -1,3 +1,4 @@
+import { placeholderNameProblem } from '../retention/depersonalised';
 import type pg from 'pg';
 import type { Category, MovementKind } from '../../generated/prisma/client';
 import { AppError } from '../../http/errors';
@@ -97,6 +98,8 @@ export async function buildPlan(
       if (who.identityKey) listedKeys.add(who.identityKey);
       return void plan.rejected.push({ row: rowNo, errors: r.errors, cells });
     }
+    const placeholder = placeholderNameProblem(r.value.lastName);
+    if (placeholder) return void plan.rejected.push({ row: rowNo, errors: [placeholder], cells });
     const dupK = seenKey.get(r.value.identityKey);
     const dupE = r.value.externalId ? seenExt.get(r.value.externalId) : undefined;
     if (dupK)

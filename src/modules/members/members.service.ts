@@ -1,3 +1,4 @@
+import { assertNotDepersonalised, placeholderNameProblem } from '../retention/depersonalised';
 import { db, type Tx } from '../../db';
 import { Prisma, type Category, type ConsentKind, type MovementKind } from '../../generated/prisma/client';
 import { AppError } from '../../http/errors';
@@ -100,6 +101,8 @@ export async function createMember(actor: Actor, org: OrgRow, input: NewMember):
   // Without a gender given, the patronymic tells it where it can (‑вна → Ж, ‑вич → М); otherwise «не указан».
   input = { ...input, gender: input.gender ?? genderFromPatronymic(input.middleName) };
   assertHoldsMembers(org);
+  const placeholder = placeholderNameProblem(input.lastName);
+  if (placeholder) throw new AppError('BAD_REQUEST', undefined, { lastName: placeholder });
   if (input.consents.processing !== true)
     throw new AppError('UNPROCESSABLE', 'Без согласия на обработку персональных данных поставить на учёт нельзя', {
       'consents.processing': 'Нужно согласие на обработку персональных данных',
@@ -110,6 +113,7 @@ export async function createMember(actor: Actor, org: OrgRow, input: NewMember):
       // A СНИЛС recorded for someone else (other ФИО or birth date) is a conflict to resolve, never a reason
       // to reuse and rename that person's record.
       if (bySnils && bySnils.id !== existing?.id) throw snilsConflict();
+      assertNotDepersonalised(existing ?? bySnils);
       if (existing?.members.length)
         throw duplicateError(actor, {
           memberId: existing.members[0].id,
@@ -182,6 +186,9 @@ export async function updateMember(
   input: Partial<PersonData> & { externalId?: string | null; category?: Category },
 ): Promise<MemberFull> {
   const p = member.person;
+  assertNotDepersonalised(p);
+  const placeholder = placeholderNameProblem(input.lastName);
+  if (placeholder) throw new AppError('BAD_REQUEST', undefined, { lastName: placeholder });
   const merged: PersonData = {
     lastName: input.lastName ?? p.lastName,
     firstName: input.firstName ?? p.firstName,
@@ -194,7 +201,8 @@ export async function updateMember(
   };
   try {
     return await db().$transaction(async (tx) => {
-      await lockedMember(tx, member.id, version);
+      // Read again under the lock: a depersonalisation run may have taken the person since the form was opened.
+      assertNotDepersonalised((await lockedMember(tx, member.id, version)).person);
       const { byIdentity: other, bySnils } = await personsFor(tx, merged);
       if (bySnils && bySnils.id !== p.id) throw snilsConflict();
       if (other && other.id !== p.id)
@@ -429,6 +437,7 @@ export async function transferMemberTx(
 }
 
 export async function setConsent(actor: Actor, member: MemberFull, kind: ConsentKind, given: boolean, date: string) {
+  assertNotDepersonalised(member.person);
   if (date > today()) throw new AppError('BAD_REQUEST', undefined, { date: 'Дата не может быть в будущем' });
   await db().$transaction(async (tx) => {
     const current = await currentConsent(tx, member.personId, kind);
@@ -461,6 +470,7 @@ export async function addPosition(
   org: OrgRow,
   p: { kind: string; title?: string; startDate: string; endDate?: string; isPaid: boolean; isElected: boolean },
 ) {
+  assertNotDepersonalised(member.person);
   await db().$transaction(async (tx) => {
     await insertPosition(tx, {
       personId: member.personId,

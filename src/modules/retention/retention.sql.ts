@@ -1,4 +1,5 @@
 import { Prisma } from '../../generated/prisma/client';
+import { PLACEHOLDER_LAST } from './depersonalised';
 
 /**
  * The set-based statements of one depersonalisation batch. They run in one transaction over the temporary table
@@ -6,8 +7,7 @@ import { Prisma } from '../../generated/prisma/client';
  * and contacts (the contacts only to find what was addressed to them; the table is dropped at commit).
  */
 
-/** The placeholder every name field gets: shown as «Обезличен (ID 1a2b3c4d)» wherever a name is shown. */
-export const PLACEHOLDER_LAST = 'Обезличен';
+export { PLACEHOLDER_LAST } from './depersonalised';
 
 /**
  * Persons due now: every membership ended on or before `cutoff` (the retention period after the last exit), none
@@ -84,6 +84,26 @@ export const RESTORE_POSITION_COPIES = Prisma.sql`
   FROM dep_batch b
   WHERE q."personId" = b.id AND age_rule_crossed(b.bd, q."startDate", q."endDate", ARRAY[35, 55])`;
 
+/**
+ * Spreadsheet uploads into an organisation where the person was registered (or above it), or that changed the person:
+ * the stored file (kept until the import runs, and by a failed run) may hold their row, so it goes (the chair uploads
+ * again), and so do the cells of the rows an import rejected (kept in the result to show what was wrong). A queued or
+ * running import keeps its file: it clears it itself when it finishes.
+ */
+const IMPORT_UPLOADS = Prisma.sql`
+  UPDATE "ImportJob" j SET
+    file = CASE WHEN j.status IN ('QUEUED', 'RUNNING') THEN j.file END,
+    result = CASE WHEN jsonb_typeof(j.result -> 'rejected') = 'array'
+      THEN jsonb_set(j.result, '{rejected}',
+             (SELECT coalesce(jsonb_agg(r - 'cells'), '[]'::jsonb) FROM jsonb_array_elements(j.result -> 'rejected') r))
+      ELSE j.result END
+  WHERE ((j.file IS NOT NULL AND j.status NOT IN ('QUEUED', 'RUNNING')) OR j.result::text LIKE '%"cells"%')
+    AND (EXISTS (SELECT 1 FROM "ImportChange" i JOIN "Member" m ON m.id = i."memberId" JOIN dep_batch b ON b.id = m."personId"
+                 WHERE i."importId" = j.id)
+      OR EXISTS (SELECT 1 FROM "Registration" r JOIN "Member" m ON m.id = r."memberId" JOIN dep_batch b ON b.id = m."personId"
+                 JOIN "Organisation" ro ON ro.id = r."organisationId" JOIN "Organisation" jo ON jo.id = j."organisationId"
+                 WHERE ro.path LIKE jo.path || '%'))`;
+
 /** Free texts and numbers tied to the person: memberships, movements, cards, card history, join applications, imports. */
 export const CLEAR_RELATED = [
   Prisma.sql`UPDATE "Member" m SET "exitNote" = NULL, "externalId" = NULL, version = m.version + 1, "updatedAt" = now()
@@ -101,9 +121,19 @@ export const CLEAR_RELATED = [
     FROM "Member" m, dep_batch b WHERE j."memberId" = m.id AND m."personId" = b.id`,
   Prisma.sql`UPDATE "ImportChange" i SET before = NULL FROM "Member" m, dep_batch b
     WHERE i."memberId" = m.id AND m."personId" = b.id AND i.before IS NOT NULL`,
+  // A card order's comment (why it was returned) is a chair's free text that may name the holder (a returned order
+  // must say something: the placeholder).
+  Prisma.sql`UPDATE "CardOrder" o SET "updatedAt" = now(),
+    comment = CASE WHEN o.status = 'RETURNED' THEN '(обезличено)' END FROM "Card" c, "Member" m, dep_batch b
+    WHERE c."orderId" = o.id AND c."memberId" = m.id AND m."personId" = b.id AND o.comment IS NOT NULL`,
+  IMPORT_UPLOADS,
   // Outgoing messages addressed to the person's contacts: the row stays (the log of what was sent), its content goes.
+  // The outbox keeps e-mails lower-cased and phones as +7XXXXXXXXXX, the card as typed: compared the same way.
   Prisma.sql`UPDATE "Outbox" o SET recipient = 'обезличен', subject = NULL, text = '(обезличено)', headers = NULL, error = NULL
-    FROM dep_batch b WHERE o.recipient IN (b.email, b.phone)`,
+    FROM dep_batch b
+    WHERE (o.channel = 'EMAIL' AND lower(o.recipient) = lower(b.email))
+       OR (o.channel = 'SMS' AND length(regexp_replace(b.phone, '[^0-9]', '', 'g')) >= 10
+           AND right(regexp_replace(o.recipient, '[^0-9]', '', 'g'), 10) = right(regexp_replace(b.phone, '[^0-9]', '', 'g'), 10))`,
   Prisma.sql`UPDATE "Outbox" o SET recipient = 'обезличен', subject = NULL, text = '(обезличено)', headers = NULL, error = NULL
     FROM "MessageDelivery" d, dep_batch b WHERE o."recipientId" = d.id AND d."personId" = b.id`,
   Prisma.sql`DELETE FROM "PushSubscription" s USING dep_batch b WHERE s."personId" = b.id`,

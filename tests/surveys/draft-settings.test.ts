@@ -56,9 +56,7 @@ describe('a survey draft', () => {
       audienceRoles: 'CHAIR',
     });
     expect(res.status).toBe(303);
-    expect((await agent.get(res.headers.location)).text).toContain(
-      'Настройки и адресаты черновика сохранены',
-    );
+    expect((await agent.get(res.headers.location)).text).toContain('Настройки и адресаты черновика сохранены');
     const s = await db().survey.findUniqueOrThrow({ where: { id } });
     expect(s).toMatchObject({
       title: 'Опрос о нагрузке председателей',

@@ -134,7 +134,8 @@ export async function markArchived(tx: Tx, id: string): Promise<boolean> {
 }
 
 /**
- * Changes the text; for a published announcement the text before the change is kept as a version first.
+ * Changes the text (and, for a draft, the audience); for a published announcement the text before the change is
+ * kept as a version first.
  * Optimistic: `version` must still be the one the editor saw, else nothing changes (false).
  */
 export async function updateText(
@@ -150,10 +151,13 @@ export async function updateText(
     attachmentId?: string | null;
   },
   editorId: string | null,
+  audience?: Audience,
 ): Promise<boolean> {
   const r = await tx.announcement.updateMany({
-    where: { id: a.id, version },
+    // A new audience is for a draft only: a concurrent publication makes the edit stale.
+    where: { id: a.id, version, ...(audience ? { status: 'DRAFT' as const } : {}) },
     data: {
+      ...(audience ? audienceColumns(audience) : {}),
       title: d.title,
       body: d.body,
       important: d.important,

@@ -162,10 +162,26 @@ export function announcementPages(): RouteDef[] {
       async handler(ctx) {
         const { a, org } = await loadPublished(ctx, idOf(ctx));
         const body = ctx.body as Record<string, unknown>;
-        const parsed = parseEditForm(body);
         const version = Number(body.version);
-        if (!parsed.ok) return renderForm(ctx, org, a, { ...formValues(a), ...body }, parsed.errors, 400);
-        await editAnnouncement(ctx.actor, a, Number.isInteger(version) ? version : -1, parsed.data);
+        const v = Number.isInteger(version) ? version : -1;
+        const again = (errors: Record<string, string>, status: number) =>
+          renderForm(ctx, org, a, a.status === 'DRAFT' ? body : { ...formValues(a), ...body }, errors, status);
+        try {
+          // A draft's audience is edited with its text; a published one's is frozen.
+          if (a.status === 'DRAFT') {
+            const parsed = parseAnnouncementForm(body);
+            if (!parsed.ok) return again(parsed.errors, 400);
+            const { data, audience } = parsed.data;
+            await editAnnouncement(ctx.actor, a, v, data, { publisher: org, audience });
+          } else {
+            const parsed = parseEditForm(body);
+            if (!parsed.ok) return again(parsed.errors, 400);
+            await editAnnouncement(ctx.actor, a, v, parsed.data);
+          }
+        } catch (e) {
+          if (e instanceof AppError && e.fields) return again(e.fields, e.status);
+          throw e;
+        }
         redirectWithFlash(
           ctx.req,
           ctx.res,
@@ -192,7 +208,8 @@ async function renderForm(
   errors: Record<string, string>,
   status = 200,
 ) {
-  const children = a ? [] : await audienceChildren(org.id);
+  const withAudience = !a || a.status === 'DRAFT';
+  const children = withAudience ? await audienceChildren(org.id) : [];
   await renderPage(
     ctx.res,
     'announcements/form',
@@ -202,7 +219,7 @@ async function renderForm(
       a,
       values,
       errors,
-      audience: a ? null : audienceForm(org, children, values, errors, { members: true }),
+      audience: withAudience ? audienceForm(org, children, values, errors, { members: true }) : null,
     },
     status,
   );

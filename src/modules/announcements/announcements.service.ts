@@ -77,11 +77,24 @@ export async function publishAnnouncement(actor: Actor, org: { id: string; path:
   });
 }
 
-/** Edits the text; a published announcement keeps its previous text as a version. */
-export async function editAnnouncement(actor: Actor, a: AnnouncementRow, version: number, data: AnnouncementData) {
+/**
+ * Edits the text; a published announcement keeps its previous text as a version. A draft's audience may change
+ * too (it is frozen only at publication); its chosen organisations must lie in the publisher's subtree.
+ */
+export async function editAnnouncement(
+  actor: Actor,
+  a: AnnouncementRow,
+  version: number,
+  data: AnnouncementData,
+  draft?: { publisher: { path: string }; audience: Audience },
+) {
   if (a.status === 'ARCHIVED') throw new AppError('CONFLICT', 'Снятое объявление не редактируется');
+  if (draft) {
+    const orgsError = await audienceOrgsError(draft.publisher, draft.audience);
+    if (orgsError) throw new AppError('BAD_REQUEST', undefined, { 'audience.orgIds': orgsError });
+  }
   await db().$transaction(async (tx) => {
-    if (!(await updateText(tx, a, version, data, actor.userId))) throw new AppError('STALE_VERSION');
+    if (!(await updateText(tx, a, version, data, actor.userId, draft?.audience))) throw new AppError('STALE_VERSION');
     await audit(
       actor,
       {

@@ -5,6 +5,7 @@ import { idParams } from '../organisations/organisations.input';
 import { answersFromForm, maxScore, passed, NO_OPTION } from './answers';
 import { addressedSql, loadAddressed, loadViewable, mineSql } from './surveys.access';
 import { surveyAdminPages } from './surveys.admin';
+import { surveySettingsPages } from './surveys.settings';
 import { surveyExportPages } from './surveys.exports';
 import { listQuery, QUESTION_TYPES } from './surveys.input';
 import { hasAnswered, listSurveys, namedResponse, type SurveyFull } from './surveys.repo';
@@ -112,6 +113,7 @@ export function surveyPages(): RouteDef[] {
       },
     }),
     ...surveyAdminPages(),
+    ...surveySettingsPages(),
     ...surveyExportPages(),
     route({
       method: 'get',

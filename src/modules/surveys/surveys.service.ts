@@ -218,3 +218,44 @@ export async function respond(actor: Actor, s: SurveyFull, raw: Record<string, R
     return { status: first ? 'CREATED' : 'REPLACED', score };
   });
 }
+
+/**
+ * A draft's settings and audience (its audience is frozen only at publication). Only a draft: a survey published
+ * meanwhile is a conflict and nothing changes. The kind stays as created (the questions depend on it).
+ */
+export async function updateDraft(
+  actor: Actor,
+  s: Pick<SurveyFull, 'id' | 'organisationId' | 'kind'>,
+  m: Omit<SurveyMeta, 'kind'>,
+  audience: Audience,
+) {
+  await db().$transaction(async (tx) => {
+    const r = await tx.survey.updateMany({
+      where: { id: s.id, status: 'DRAFT' },
+      data: {
+        title: m.title,
+        instructions: m.instructions ?? '',
+        anonymous: m.anonymous ?? false,
+        opensAt: m.opensAt ?? new Date(),
+        closesAt: m.closesAt,
+        passPercent: s.kind === 'TEST' ? (m.passPercent ?? null) : null,
+        scoreAfterClose: m.scoreAfterClose ?? false,
+        ...audienceColumns(audience),
+        updatedAt: new Date(),
+      },
+    });
+    if (r.count !== 1)
+      throw new AppError('CONFLICT', 'Опрос уже опубликован: его настройки и адресаты не меняются. Сделайте копию');
+    await audit(
+      actor,
+      {
+        action: 'survey.updated',
+        entity: 'Survey',
+        entityId: s.id,
+        organisationId: s.organisationId,
+        details: { op: 'settings' },
+      },
+      tx,
+    );
+  });
+}

@@ -5,19 +5,22 @@
 import type { Server } from 'node:http';
 import type { Express } from 'express';
 import { config } from './config';
-import { migrate } from './db/migrate';
+import { migrate, withStartupLock } from './db/migrate';
 import { disconnectDb } from './db';
 
 export const log = (m: string) => {
   if (config.LOG_LEVEL !== 'silent') console.log(m);
 };
 
-/** Migrations (one process at a time: migrate() holds an advisory lock) and the shipped report forms. */
+/**
+ * Migrations and the shipped report forms, one process at a time (an advisory lock): web and worker processes
+ * starting together would otherwise both add a new form version.
+ */
 export async function prepareDatabase(url: string): Promise<void> {
   const applied = await migrate(url, log);
   if (applied.length === 0) log('Схема базы данных актуальна');
   const { loadShippedTemplates } = await import('./modules/reports/reports.repo');
-  const forms = await loadShippedTemplates();
+  const forms = await withStartupLock(url, loadShippedTemplates);
   if (forms.length) log(`Загружены формы отчётов: ${forms.join(', ')}`);
 }
 

@@ -46,8 +46,8 @@ export function startRole(entry: 'web' | 'worker', env: Record<string, string>):
         resolve({ proc, port: m[1] ? Number(m[1]) : 0, output: () => out });
       }
     };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', onData);
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
     proc.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`${entry} exited (${code}):\n${out}`));

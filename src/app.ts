@@ -13,6 +13,7 @@ import { noStoreByDefault } from './http/caching';
 import { saveSessionBeforeRedirect } from './http/flash';
 import { healthRoutes } from './http/health';
 import { requestLogger } from './http/logging';
+import { readYourWrites } from './http/read-after-write';
 import { audit } from './modules/audit/audit.repo';
 import { pathIds } from './modules/organisations/organisations.repo';
 import { authPages } from './modules/auth/auth.routes';
@@ -112,6 +113,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
   // API: JSON, bearer tokens, no cookies, so no CSRF.
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
+  api.use(readYourWrites);
   const memberApi = express.Router();
   mount(memberApi, { loadActor: memberFromRequest }, [...signin.api, ...meApi()]);
   api.use(memberApi);
@@ -152,6 +154,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     }
     next();
   });
+  app.use(readYourWrites);
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method === 'GET' || req.method === 'HEAD') return next();
     // Multipart bodies are parsed by the upload route, which checks the token itself (see uploadOne).

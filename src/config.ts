@@ -8,6 +8,11 @@ z.config(z.locales.ru());
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   DATABASE_URL: z.string().url().optional(),
+  /**
+   * A streaming replica for reads that may lag a little (dashboards, reports, exports, search); unset: the primary.
+   * Writes, and the reads of a session that has just written, stay on DATABASE_URL.
+   */
+  DATABASE_READ_URL: z.string().url().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Listens on the loopback only unless told otherwise (behind a proxy on the same host, or HOST=0.0.0.0 in a container). */
   HOST: z.string().default('127.0.0.1'),

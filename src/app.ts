@@ -56,6 +56,7 @@ import { mePages } from './modules/me/me.routes';
 import { mePushPages } from './modules/push/push.routes';
 import { memberFromRequest } from './modules/me/signin.service';
 import { retentionPages } from './modules/retention/retention.routes';
+import { auditRetentionPages } from './modules/audit/log-retention.routes';
 import { messageApi, messagePages } from './modules/messages/messages.routes';
 import { unsubscribePages } from './modules/messages/unsubscribe.routes';
 import { meApi } from './modules/me/me.api';
@@ -190,6 +191,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...announcementPages(),
     ...receiptPages(),
     ...retentionPages(),
+    ...auditRetentionPages(),
     ...messagePages(),
   ];
   const selfPages = express.Router();

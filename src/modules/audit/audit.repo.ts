@@ -97,7 +97,10 @@ export type AuditAction =
   | 'announcement.published'
   | 'announcement.edited'
   | 'announcement.archived'
-  | 'announcement.reminded';
+  | 'announcement.reminded'
+  | 'audit.retention'
+  | 'audit.partition.dropped'
+  | 'audit.reads';
 
 export interface AuditEntry {
   action: AuditAction;

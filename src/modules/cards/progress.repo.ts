@@ -1,4 +1,4 @@
-import { childrenOn, pathIdsSql } from '../organisations/organisations.repo';
+import { childrenOn } from '../organisations/organisations.repo';
 import { cardedOrgsSql, orgCountsSql } from '../organisations/counts.sql';
 import { db } from '../../db';
 import { pct } from '../reports/formula';
@@ -70,16 +70,15 @@ export async function cardProgress(org: { id: string; path: string }, asOf: stri
 
 /**
  * Primary organisations with members registered on the date (anywhere in their subtree) but no card ordered or
- * issued at all by then, set-based: organisations with members and organisations with cards are each found once,
- * and every organisation above one of them is marked through its path.
+ * issued at all by then, from the per-organisation counters (counts.sql.ts): an indexed read, not a pass over the
+ * registrations and cards.
  */
 export async function notStarted(org: { path: string }, asOf: string, limit = 100) {
   return db().$queryRaw<{ id: string; name: string; members: bigint }[]>`
     WITH per_org AS (${orgCountsSql(org.path, asOf)}),
-    members_in AS (SELECT a AS id, sum(n)::bigint AS n FROM per_org CROSS JOIN LATERAL ${pathIdsSql('per_org.path')} AS a GROUP BY 1),
-    -- Organisations with a card ordered by the date, from the counters.
-    carded_orgs AS (${cardedOrgsSql(org.path, asOf)}),
-    started AS (SELECT DISTINCT a AS id FROM carded_orgs CROSS JOIN LATERAL ${pathIdsSql('carded_orgs.path')} AS a)
+    -- A primary organisation's subtree is its unit (its профбюро and профгруппы): members and cards summed by unit.
+    members_in AS (SELECT unit AS id, sum(n)::bigint AS n FROM per_org WHERE unit IS NOT NULL GROUP BY 1),
+    started AS (SELECT DISTINCT unit AS id FROM (${cardedOrgsSql(org.path, asOf)}) c WHERE unit IS NOT NULL)
     SELECT p.id::text AS id, coalesce(p."shortName", p.name) AS name, mi.n AS members
     FROM "Organisation" p JOIN members_in mi ON mi.id = p.id
     WHERE p.path LIKE ${org.path} || '%' AND p.kind = 'PRIMARY' AND p.status = 'ACTIVE' AND NOT EXISTS (SELECT 1 FROM started s WHERE s.id = p.id)

@@ -43,6 +43,10 @@ export const AUDIT_LABELS: Record<string, string> = {
   'role.assigned': 'Назначена роль',
   'role.ended': 'Завершены полномочия',
   'role.handover': 'Передача полномочий',
+  'card.viewed': 'Просмотр билета',
+  'audit.retention': 'Изменён срок хранения журнала',
+  'audit.partition.dropped': 'Удалён месяц журнала по сроку хранения',
+  'audit.reads': 'Просмотр истории чтения учётной записи',
 };
 
 export function auditPages(): RouteDef[] {

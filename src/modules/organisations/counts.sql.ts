@@ -23,13 +23,14 @@ const LATE_REGISTRATIONS = (path: string, asOf: string) => Prisma.sql`
   GROUP BY 1`;
 
 /**
- * SQL: the organisations of the subtree at `path` with members registered on `asOf`, one row each: id, path,
+ * SQL: the organisations of the subtree at `path` with members registered on `asOf`, one row each: id, path, unit
+ * (the primary organisation a профбюро/профгруппа belongs to, or the organisation itself),
  * members by category (w, s, p), in all (n), card holders by form (plastic, virtual). The same rows and figures as
  * counting the registrations valid on the date (perOrgSql), read from the counters.
  */
 export function orgCountsSql(path: string, asOf: string): Prisma.Sql {
   return Prisma.sql`SELECT * FROM (
-    SELECT o.id, o.path, c.working + coalesce(l.w, 0) AS w, c.student + coalesce(l.s, 0) AS s,
+    SELECT o.id, o.path, o."unitId" AS unit, c.working + coalesce(l.w, 0) AS w, c.student + coalesce(l.s, 0) AS s,
       c.pensioner + coalesce(l.p, 0) AS p, c.members + coalesce(l.n, 0) AS n,
       c.plastic + coalesce(l.plastic, 0) AS plastic, c.virtual + coalesce(l.virtual, 0) AS virtual
     FROM "Organisation" o JOIN "OrgCount" c ON c."organisationId" = o.id
@@ -39,11 +40,11 @@ export function orgCountsSql(path: string, asOf: string): Prisma.Sql {
 }
 
 /**
- * SQL: the organisations of the subtree at `path` (their paths) for which a card had been ordered by `asOf`
+ * SQL: the organisations of the subtree at `path` (path, unit) for which a card had been ordered by `asOf`
  * (created on or before the date, for a current member): the counted cards minus those created after the date.
  */
 export function cardedOrgsSql(path: string, asOf: string): Prisma.Sql {
-  return Prisma.sql`SELECT o.path FROM "Organisation" o JOIN "OrgCount" c ON c."organisationId" = o.id
+  return Prisma.sql`SELECT o.path, o."unitId" AS unit FROM "Organisation" o JOIN "OrgCount" c ON c."organisationId" = o.id
     LEFT JOIN (SELECT m."organisationId" AS id, count(*) AS n FROM "Card" k JOIN "Member" m ON m.id = k."memberId"
       WHERE k."createdAt" >= ${asOf}::date + 1 GROUP BY 1) late ON late.id = o.id
     WHERE o.path LIKE ${path} || '%' AND c."cardsOrdered" > coalesce(late.n, 0)`;

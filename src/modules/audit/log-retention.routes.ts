@@ -18,7 +18,7 @@ import {
   ensureAuditPartitions,
 } from './partitions.repo';
 import { readsOf } from './reads.repo';
-import { AUDIT_LABELS } from './audit.routes';
+import { AUDIT_LABELS } from './labels';
 
 // The months ahead are made when a worker starts and every night; the expired months are dropped then too.
 registerWorkerStartup(async () => {

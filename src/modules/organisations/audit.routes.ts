@@ -6,48 +6,7 @@ import { isAdmin } from '../../policy/actor';
 import { findVisible } from './organisations.repo';
 import { idParams } from './organisations.input';
 import { auditPage } from '../audit/audit.repo';
-
-export const AUDIT_LABELS: Record<string, string> = {
-  login: 'Вход',
-  'login.failed': 'Неудачный вход',
-  logout: 'Выход',
-  'access.denied': 'Отказ в доступе',
-  'token.created': 'Выпущен токен API',
-  'token.revoked': 'Отозван токен API',
-  'token.failed': 'Неудачный выпуск токена',
-  'nda.accepted': 'Принято обязательство о неразглашении',
-  'password.changed': 'Смена пароля',
-  'org.created': 'Создана организация',
-  'org.updated': 'Изменён паспорт',
-  'org.excluded': 'Организация исключена',
-  'member.viewed': 'Просмотр карточки члена',
-  'member.listed': 'Просмотр списка членов',
-  'member.created': 'Постановка на учёт',
-  'member.updated': 'Изменение данных члена',
-  'member.exited': 'Снятие с учёта',
-  'member.transferred': 'Перевод',
-  'transfer.requested': 'Запрос на перевод',
-  'transfer.approved': 'Запрос на перевод одобрен',
-  'transfer.declined': 'Запрос на перевод отклонён',
-  'member.exported': 'Выгрузка персональных данных',
-  'consent.changed': 'Изменение согласия',
-  'position.changed': 'Изменение должности',
-  'user.created': 'Создан пользователь',
-  'user.updated': 'Изменён пользователь',
-  'user.disabled': 'Пользователь отключён',
-  'user.enabled': 'Пользователь снова включён',
-  'mfa.enabled': 'Подключён второй фактор входа',
-  'mfa.disabled': 'Отключён второй фактор входа',
-  'mfa.failed': 'Неверный код второго фактора',
-  'mfa.recovery.used': 'Вход по резервному коду',
-  'role.assigned': 'Назначена роль',
-  'role.ended': 'Завершены полномочия',
-  'role.handover': 'Передача полномочий',
-  'card.viewed': 'Просмотр билета',
-  'audit.retention': 'Изменён срок хранения журнала',
-  'audit.partition.dropped': 'Удалён месяц журнала по сроку хранения',
-  'audit.reads': 'Просмотр истории чтения учётной записи',
-};
+import { AUDIT_LABELS } from '../audit/labels';
 
 export function auditPages(): RouteDef[] {
   return [

@@ -6,8 +6,6 @@ import { registerHandler, registerSchedule, registerWorkerStartup } from '../../
 import { SYSTEM_ACTOR } from '../../policy/actor';
 import { db } from '../../db';
 import { audit } from './audit.repo';
-import { centralOrg } from '../mail/outbox.repo';
-import { idParams } from '../organisations/organisations.input';
 import {
   AHEAD_MONTHS,
   auditPartitions,
@@ -40,8 +38,14 @@ const loginInput = z.object({ login: z.string().trim().min(1, { message: 'Ука
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1) });
 const PAGE_SIZE = 50;
 
+/** An account's id in the URL (malformed is "not found"). */
+const idParams = z.object({ id: z.string().uuid() });
+
 async function loadCentral(ctx: Ctx) {
-  const central = await centralOrg();
+  const central = await db().organisation.findFirst({
+    where: { kind: 'CENTRAL', parentId: null },
+    select: { id: true, path: true },
+  });
   if (!central) throw new AppError('NOT_FOUND');
   ctx.authorize(central.path);
   ctx.res.setHeader('Cache-Control', 'no-store');

@@ -1,6 +1,5 @@
 import webpush from 'web-push';
 import { config } from '../../config';
-import type { Outgoing } from '../mail/transports';
 import { deleteSubscription, findSubscription, vapidKeys } from './push.repo';
 
 /** A failure that a retry cannot mend (the subscription is gone): the delivery is settled as failed at once. */
@@ -30,7 +29,14 @@ export function pushPayload(title: string | null | undefined, text: string): str
  * VAPID header; the request itself goes to the subscription's endpoint. 404/410 mean the browser unsubscribed: the
  * subscription is removed and the failure is permanent.
  */
-export async function sendWebPush(m: Outgoing): Promise<void> {
+/** A message as the mail module's transports hand it over (declared here so that push does not import mail). */
+export interface PushOutgoing {
+  to: string;
+  subject?: string | null;
+  text: string;
+}
+
+export async function sendWebPush(m: PushOutgoing): Promise<void> {
   const sub = await findSubscription(m.to);
   if (!sub) throw new PermanentPushError('Подписка на уведомления удалена');
   const keys = await vapidKeys();

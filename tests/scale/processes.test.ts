@@ -4,10 +4,13 @@
  * sent to one web process is done by the worker (the web processes run no jobs).
  */
 import { createToken } from '../../src/modules/auth/auth.repo';
+import pg from 'pg';
 import { db } from '../../src/db';
+import { buildMember } from '../../src/seed/builders.repo';
 import { PASSWORD, buildTree, useDb, userWith } from '../helpers';
 import { csv } from '../imports/support';
 import { Browser, startRole, stopAll, type Child } from './processes';
+import { startReplica, type Replica } from './replica';
 
 useDb();
 jest.setTimeout(90_000);
@@ -15,20 +18,26 @@ jest.setTimeout(90_000);
 let web1: Child | undefined;
 let web2: Child | undefined;
 let worker: Child | undefined;
+let replica: Replica | null = null;
 const base = (c: Child | undefined) => `http://127.0.0.1:${c!.port}`;
 
 beforeAll(async () => {
-  const env = { DATABASE_URL: process.env.DATABASE_URL! };
+  // A streaming replica where the test can make one (the embedded cluster, run as root): the web processes read there.
+  replica = await startReplica(process.env.REESTR_TEST_ADMIN_URL!);
+  const dbName = new URL(process.env.DATABASE_URL!).pathname.slice(1);
+  const env: Record<string, string> = { DATABASE_URL: process.env.DATABASE_URL! };
+  if (replica) env.DATABASE_READ_URL = replica.url(dbName);
   // All at once: migrate() serialises them on an advisory lock (the test database is migrated already).
   await Promise.all([
     startRole('web', env).then((c) => (web1 = c)),
     startRole('web', env).then((c) => (web2 = c)),
     startRole('worker', env).then((c) => (worker = c)),
   ]);
-}, 90_000);
+}, 150_000);
 
 afterAll(async () => {
   await stopAll();
+  await replica?.stop();
 });
 
 it('a session signed in on web 1 is valid on web 2, and signing out on web 2 ends it on web 1', async () => {
@@ -102,4 +111,40 @@ it('an import sent to web 1 is done by the worker and reported by web 2', async 
     jobId,
   );
   expect(job.state).toBe('completed');
+});
+
+it('with a replica: lists on the web processes are read from the standby, which follows the primary', async () => {
+  if (!replica) return; // no replica could be made here (external server): nothing more to prove
+  const standby = new pg.Client({
+    connectionString: replica.url(new URL(process.env.DATABASE_URL!).pathname.slice(1)),
+  });
+  await standby.connect();
+  try {
+    expect((await standby.query<{ r: boolean }>('SELECT pg_is_in_recovery() AS r')).rows[0].r).toBe(true);
+    const t = await buildTree();
+    await buildMember({ org: t.primA1, lastName: 'Стендбаева' });
+    const chair = await userWith('CHAIR', t.primA1, { ndaAccepted: true });
+    const b = new Browser();
+    expect((await b.login(base(web2), chair.login, PASSWORD)).status).toBe(303);
+    const reads = async () =>
+      Number(
+        (
+          await standby.query<{ n: string }>(
+            'SELECT xact_commit::text AS n FROM pg_stat_database WHERE datname = current_database()',
+          )
+        ).rows[0].n,
+      );
+    const before = await reads();
+    // The member written on the primary reaches the standby within moments, and the list shows it from there.
+    const until = Date.now() + 15_000;
+    let html = '';
+    while (!html.includes('Стендбаева')) {
+      if (Date.now() > until) throw new Error('the member never appeared in the list read from the replica');
+      html = await (await b.request(base(web2), `/members?org=${t.primA1.id}`)).text();
+    }
+    await standby.query('SELECT pg_stat_clear_snapshot()');
+    expect(await reads()).toBeGreaterThan(before);
+  } finally {
+    await standby.end();
+  }
 });

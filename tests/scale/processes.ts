@@ -37,7 +37,7 @@ export function startRole(entry: 'web' | 'worker', env: Record<string, string>):
   let out = '';
   const ready = entry === 'web' ? /слушает http:\/\/127\.0\.0\.1:(\d+)/ : /Обработчик задач Единого реестра запущен/;
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${entry} did not start in time:\n${out}`)), 45_000);
+    const timer = setTimeout(() => reject(new Error(`${entry} did not start in time:\n${out}`)), 120_000);
     const onData = (c: Buffer) => {
       out += c.toString();
       const m = ready.exec(out);

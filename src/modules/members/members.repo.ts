@@ -37,6 +37,15 @@ function prefixEnd(prefix: string): string {
   return prefix.slice(0, -1) + String.fromCodePoint(last + 1);
 }
 
+/** Whether the subtree at `path` is the whole registry (the only root): then a search needs no scope filter. */
+async function wholeRegistry(path: string): Promise<boolean> {
+  if (path.split('/').length !== 3) return false;
+  const roots = await db().$queryRaw<
+    { path: string }[]
+  >`SELECT path FROM "Organisation" WHERE "parentId" IS NULL LIMIT 2`;
+  return roots.length === 1 && roots[0].path === path;
+}
+
 /** The planner's estimate of all registrations (the walk's cost scale); null before the first ANALYZE. */
 async function registrationsEstimate(): Promise<number | null> {
   const [{ n }] = await db().$queryRaw<{ n: number }[]>`
@@ -97,7 +106,7 @@ export async function listMembers(path: string, q: ListQuery & { asOf: string },
       WHERE r."lastNameKey" COLLATE "C" >= ${namePrefix} AND r."lastNameKey" COLLATE "C" < ${prefixEnd(namePrefix)}
         AND r."validFrom" <= ${q.asOf}::date AND (r."validTo" IS NULL OR r."validTo" > ${q.asOf}::date)
         ${q.category ? Prisma.sql`AND r.category = ${q.category}::"Category"` : Prisma.empty}
-        AND r."organisationId" IN (SELECT id FROM "Organisation" WHERE path LIKE ${path} || '%')`;
+        ${(await wholeRegistry(path)) ? Prisma.empty : Prisma.sql`AND r."organisationId" IN (SELECT id FROM "Organisation" WHERE path LIKE ${path} || '%')`}`;
     const [hits, [{ n }]] = await Promise.all([
       db().$queryRaw<{ id: string }[]>`SELECT r.id::text AS id ${named}
         ORDER BY r."lastNameKey" COLLATE "C" ${dir}, r."firstName" COLLATE "C" ${dir}, r."middleName" COLLATE "C" ${dir}, r."memberId" ASC ${limit}`,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../http/errors';
 import { renderPage } from '../../http/render';
-import type { RouteDef } from '../../http/route';
+import { route, type RouteDef } from '../../http/route';
 import { isAdmin } from '../../policy/actor';
 import { findVisible } from '../organisations/organisations.repo';
 import { idParams } from '../organisations/organisations.input';
@@ -45,7 +45,7 @@ export const AUDIT_LABELS: Record<string, string> = {
 
 export function auditPages(): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/orgs/:id/audit',
       kind: 'page',
@@ -82,6 +82,6 @@ export function auditPages(): RouteDef[] {
           total,
         });
       },
-    },
+    }),
   ];
 }

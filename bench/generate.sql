@@ -181,16 +181,16 @@ ANALYZE spans;
 
 -- Registrations: one period, or two around a transfer (out of the organisation the member came from).
 INSERT INTO "Registration"(id, "memberId", "organisationId", category, "validFrom", "validTo", "startKind", "endKind",
-  gender, "birthDate", "cardPlastic", "cardVirtual")
+  gender, "birthDate", "cardPlastic", "cardVirtual", "lastNameKey", "firstName", "middleName")
 SELECT pg_temp.id('reg' || m.i), pg_temp.id('member' || m.i), CASE WHEN moved IS NULL THEN org ELSE came_from END, cat::"Category",
   joined, coalesce(moved, exited), 'JOINED', CASE WHEN moved IS NULL THEN exit_kind ELSE 'TRANSFER_OUT' END::"MovementKind",
-  CASE WHEN female THEN 'FEMALE' ELSE 'MALE' END::"Gender", birth, s.plastic, s.virtual
-FROM mb m LEFT JOIN spans s ON s.i = m.i;
+  CASE WHEN female THEN 'FEMALE' ELSE 'MALE' END::"Gender", birth, s.plastic, s.virtual, p."lastNameKey", p."firstName", p."middleName"
+FROM mb m LEFT JOIN spans s ON s.i = m.i JOIN "Person" p ON p.id = pg_temp.id('person' || m.i);
 INSERT INTO "Registration"(id, "memberId", "organisationId", category, "validFrom", "validTo", "startKind", "endKind",
-  gender, "birthDate", "cardPlastic", "cardVirtual")
+  gender, "birthDate", "cardPlastic", "cardVirtual", "lastNameKey", "firstName", "middleName")
 SELECT pg_temp.id('reg-t' || m.i), pg_temp.id('member' || m.i), org, cat::"Category", moved, NULL, 'TRANSFER_IN', NULL,
-  CASE WHEN female THEN 'FEMALE' ELSE 'MALE' END::"Gender", birth, s.plastic, s.virtual
-FROM mb m LEFT JOIN spans s ON s.i = m.i WHERE moved IS NOT NULL;
+  CASE WHEN female THEN 'FEMALE' ELSE 'MALE' END::"Gender", birth, s.plastic, s.virtual, p."lastNameKey", p."firstName", p."middleName"
+FROM mb m LEFT JOIN spans s ON s.i = m.i JOIN "Person" p ON p.id = pg_temp.id('person' || m.i) WHERE moved IS NOT NULL;
 
 INSERT INTO "Movement"(id, "memberId", kind, date, "organisationId", "otherOrganisationId")
 SELECT pg_temp.id('mj' || i), pg_temp.id('member' || i), 'JOINED'::"MovementKind", joined, CASE WHEN moved IS NULL THEN org ELSE came_from END, NULL FROM mb

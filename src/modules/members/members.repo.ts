@@ -37,6 +37,15 @@ function prefixEnd(prefix: string): string {
   return prefix.slice(0, -1) + String.fromCodePoint(last + 1);
 }
 
+/** Whether the subtree at `path` is the whole registry (the only root): then a search needs no scope filter. */
+async function wholeRegistry(path: string): Promise<boolean> {
+  if (path.split('/').length !== 3) return false;
+  const roots = await db().$queryRaw<
+    { path: string }[]
+  >`SELECT path FROM "Organisation" WHERE "parentId" IS NULL LIMIT 2`;
+  return roots.length === 1 && roots[0].path === path;
+}
+
 /** The planner's estimate of all registrations (the walk's cost scale); null before the first ANALYZE. */
 async function registrationsEstimate(): Promise<number | null> {
   const [{ n }] = await db().$queryRaw<{ n: number }[]>`
@@ -47,8 +56,9 @@ async function registrationsEstimate(): Promise<number | null> {
 /**
  * Members registered in the subtree at `path` on the date, searched, filtered, sorted and paged: raw SQL for the
  * count and the page of ids (the rows are then loaded by id). Three ways to the page, chosen by cost:
- * - a surname search in a region or the union starts from the people with that surname (a byte-wise range on the
- *   name's pattern index, exact in any collation, besides the LIKE), and counts them in the same pass;
+ * - a surname search in a region or the union sorted by name reads one range of the name index on Registration
+ *   (the person's name copied by triggers; byte-wise order, exact in any collation) for the page and for the count;
+ *   sorted otherwise, it starts from the people with that surname and counts them in the same pass;
  * - a small scope (a school, a territorial organisation) or any other search is filtered first and then sorted;
  * - a large scope (the union; by name also a region) is paged by walking the name (join date, birth date) index in
  *   order, which stops after the page.
@@ -91,7 +101,22 @@ export async function listMembers(path: string, q: ListQuery & { asOf: string },
   const depth = path.split('/').length - 3;
   let total: number;
   let page: { id: string }[];
-  if (walkFrom === undefined && namePrefix && depth <= 1) {
+  if (walkFrom === undefined && namePrefix && depth <= 1 && byName) {
+    // One range of the name index on Registration (the copies of the name): scope, date and category are read
+    // from the index; the page stops after its rows, the count reads the range once.
+    const named = Prisma.sql`FROM "Registration" r
+      WHERE r."lastNameKey" COLLATE "C" >= ${namePrefix} AND r."lastNameKey" COLLATE "C" < ${prefixEnd(namePrefix)}
+        AND r."validFrom" <= ${q.asOf}::date AND (r."validTo" IS NULL OR r."validTo" > ${q.asOf}::date)
+        ${q.category ? Prisma.sql`AND r.category = ${q.category}::"Category"` : Prisma.empty}
+        ${(await wholeRegistry(path)) ? Prisma.empty : Prisma.sql`AND r."organisationId" IN (SELECT id FROM "Organisation" WHERE path LIKE ${path} || '%')`}`;
+    const [hits, [{ n }]] = await Promise.all([
+      db().$queryRaw<{ id: string }[]>`SELECT r.id::text AS id ${named}
+        ORDER BY r."lastNameKey" COLLATE "C" ${dir}, r."firstName" COLLATE "C" ${dir}, r."middleName" COLLATE "C" ${dir}, r."memberId" ASC ${limit}`,
+      db().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n ${named}`,
+    ]);
+    page = hits;
+    total = Number(n);
+  } else if (walkFrom === undefined && namePrefix && depth <= 1) {
     const hits = await db().$queryRaw<{ id: string; total: bigint }[]>`
       WITH named AS MATERIALIZED (SELECT p.id, p."lastNameKey", p."firstName", p."middleName", p."birthDate"
         FROM "Person" p WHERE true ${nameWhere})

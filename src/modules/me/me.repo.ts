@@ -131,3 +131,13 @@ export async function accessLog(personId: string, limit = 500) {
 export async function bonusDisclosures(personId: string) {
   return db().$queryRaw<{ at: Date }[]>(BONUS_SQL(personId));
 }
+
+/** The union's messages that reached the member (sent, or kept in the outbox where sending is not configured). */
+export async function messagesTo(personId: string, take = 20) {
+  return db().messageDelivery.findMany({
+    where: { personId, status: 'SENT' },
+    orderBy: [{ sentAt: 'desc' }],
+    take,
+    select: { channel: true, sentAt: true, message: { select: { subject: true, text: true } } },
+  });
+}

@@ -141,3 +141,12 @@ export async function messagesTo(personId: string, take = 20) {
     select: { channel: true, sentAt: true, message: { select: { subject: true, text: true } } },
   });
 }
+
+/** The browsers subscribed to web push (only when: the endpoint is the push service's opaque address). */
+export async function pushDevicesOf(personId: string) {
+  return db().pushSubscription.findMany({
+    where: { personId },
+    orderBy: { createdAt: 'asc' },
+    select: { createdAt: true },
+  });
+}

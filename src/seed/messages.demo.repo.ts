@@ -1,10 +1,12 @@
 import { db } from '../db';
 import type { Actor } from '../policy/actor';
 import { createMessage, runMessage } from '../modules/messages/messages.service';
+import { webPushEnabled } from '../modules/push/push.transport';
 
 /**
- * A message the demo primary's chair sent to its members by e-mail: with no SMTP server in the demo, every letter
- * is kept in the outbox (/outbox, the central administrator), each with its one-click unsubscribe link.
+ * Messages the demo primary's chair sent to its members, by e-mail and by web push: with no SMTP server and no push
+ * service in the demo, every letter and push is kept in the outbox (/outbox, the central administrator), each letter
+ * with its one-click unsubscribe link.
  */
 export async function buildDemoMessage(org: { id: string; path: string }, chair: { id: string; login: string }) {
   const actor: Actor = {
@@ -28,4 +30,12 @@ export async function buildDemoMessage(org: { id: string; path: string }, chair:
     text: 'Уважаемые коллеги! Профсоюзное собрание пройдёт в четверг в 15:00 в актовом зале. Повестка: отчёт председателя, оздоровление летом.',
   });
   await runMessage(msg.id);
+  // The demo's push subscription points nowhere: sent only while pushes stay in the outbox (WEB_PUSH unset or 0).
+  if (webPushEnabled()) return;
+  const push = await createMessage(actor, org, {
+    channel: 'PUSH',
+    subject: 'Путёвки в санаторий',
+    text: 'Открыта запись на летние путёвки для членов Профсоюза. Подробности у председателя.',
+  });
+  await runMessage(push.id);
 }

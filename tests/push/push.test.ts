@@ -67,6 +67,8 @@ describe('the member page', () => {
     expect((await agent.get('/me')).text).toContain('Уведомления включены на устройствах: 2');
     const rows = await db().pushSubscription.findMany({ where: { personId: m.personId } });
     expect(rows.map((r) => r.endpoint).sort()).toEqual([one.endpoint, two.endpoint].sort());
+    // «Мои данные» (152-ФЗ ст. 14) lists the subscribed devices, the API's JSON too.
+    expect((await agent.get('/me/data')).text).toMatch(/Уведомления на устройствах<\/dt><dd>с \d\d\.\d\d\.\d{4}, с /);
 
     await postForm(agent, '/me', '/me/push/off', { endpoint: one.endpoint });
     expect((await agent.get('/me')).text).toContain('Уведомления на этом устройстве отключены');

@@ -38,6 +38,9 @@ export function sendDataPdf(res: Response, d: MemberData): void {
   none(d.cards);
   for (const c of d.cards)
     line(`№ ${c.number}, ${c.form}, ${c.status}${c.issuedAt ? `, выдан ${formatDay(c.issuedAt)}` : ''}`);
+  h('Уведомления на устройствах (web push)');
+  none(d.pushDevices);
+  for (const x of d.pushDevices) line(`Устройство подписано ${formatDay(x.subscribedAt)}`);
   h('Согласия');
   for (const c of d.consents)
     line(

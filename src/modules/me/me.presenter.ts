@@ -15,6 +15,7 @@ import {
   orgNames,
   personOf,
   positionsOf,
+  pushDevicesOf,
   registrationsOf,
 } from './me.repo';
 import { CORRECTION_FIELDS } from './me.service';
@@ -62,13 +63,14 @@ export function consentView(rows: Awaited<ReturnType<typeof consentsOf>>) {
 
 /** Everything the union holds about the member (152-ФЗ ст. 14): the page, the PDF and the API read this one model. */
 export async function memberData(personId: string) {
-  const [person, memberships, positions, consents, access, bonus] = await Promise.all([
+  const [person, memberships, positions, consents, access, bonus, devices] = await Promise.all([
     personOf(personId),
     membershipsOf(personId),
     positionsOf(personId),
     consentsOf(personId),
     accessLog(personId),
     bonusDisclosures(personId),
+    pushDevicesOf(personId),
   ]);
   const ids = memberships.map((m) => m.id);
   const [cards, registrations, movements, requests] = await Promise.all([
@@ -126,6 +128,8 @@ export async function memberData(personId: string) {
       blockedAt: day(c.blockedAt),
     })),
     consents: consentView(consents),
+    /** Web push subscriptions: the day each browser subscribed. */
+    pushDevices: devices.map((x) => ({ subscribedAt: day(x.createdAt) })),
     access: access.map((a) => ({
       at: a.at.toISOString(),
       what: ACCESS_LABELS[a.action] ?? a.action,

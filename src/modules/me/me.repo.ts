@@ -131,3 +131,22 @@ export async function accessLog(personId: string, limit = 500) {
 export async function bonusDisclosures(personId: string) {
   return db().$queryRaw<{ at: Date }[]>(BONUS_SQL(personId));
 }
+
+/** The union's messages that reached the member (sent, or kept in the outbox where sending is not configured). */
+export async function messagesTo(personId: string, take = 20) {
+  return db().messageDelivery.findMany({
+    where: { personId, status: 'SENT' },
+    orderBy: [{ sentAt: 'desc' }],
+    take,
+    select: { channel: true, sentAt: true, message: { select: { subject: true, text: true } } },
+  });
+}
+
+/** The browsers subscribed to web push (only when: the endpoint is the push service's opaque address). */
+export async function pushDevicesOf(personId: string) {
+  return db().pushSubscription.findMany({
+    where: { personId },
+    orderBy: { createdAt: 'asc' },
+    select: { createdAt: true },
+  });
+}

@@ -10,7 +10,7 @@ import { cardSigningKey } from '../cards/cards.repo';
 import { CARD_STATUS_LABELS } from '../cards/labels';
 import { audit } from '../audit/audit.repo';
 import { CATEGORY_LABELS } from '../members/members.presenter';
-import { consentsOf, personOf, positionsOf } from './me.repo';
+import { consentsOf, messagesTo, personOf, positionsOf } from './me.repo';
 import { consentView, memberData } from './me.presenter';
 import { sendDataPdf } from './me.pdf';
 import {
@@ -24,6 +24,7 @@ import {
 } from './me.service';
 import { memberNews } from './news';
 import { pushState } from '../push/push.service';
+import { CHANNEL_LABELS } from '../messages/messages.service';
 import { POSITION_LABELS } from '../members/members.input';
 
 const field = (req: Request, name: string, max: number): string => {
@@ -109,6 +110,7 @@ export function mePages(): RouteDef[] {
         const positions = await positionsOf(personId);
         const news = await memberNews(main.organisation.path, 1, 10);
         const push = await pushState(personId);
+        const messages = await messagesTo(personId);
         await renderPage(res, 'me/home', {
           title: 'Личный кабинет',
           name: actor.fullName,
@@ -127,6 +129,12 @@ export function mePages(): RouteDef[] {
           })),
           news: news.items,
           push,
+          messages: messages.map((d) => ({
+            channel: CHANNEL_LABELS[d.channel],
+            sentAt: d.sentAt,
+            subject: d.message.subject,
+            text: d.message.text,
+          })),
           scripts: push.consent ? ['/static/me-push.js'] : [],
         });
       },

@@ -16,6 +16,7 @@ import { requestLogger } from './http/logging';
 import { audit } from './modules/audit/audit.repo';
 import { pathIds } from './modules/organisations/organisations.repo';
 import { authPages } from './modules/auth/auth.routes';
+import { secondFactorGate } from './modules/auth/second-factor.routes';
 import { orgPages } from './modules/organisations/organisations.routes';
 import { memberPages } from './modules/members/members.routes';
 import { transferRequestPages } from './modules/members/transfers.routes';
@@ -58,6 +59,8 @@ import { Prisma } from './generated/prisma/client';
 
 export interface AppOptions {
   sessionSecret?: string;
+  /** Central and regional users must set up a second factor (default). Only the shared test app turns it off. */
+  secondFactorRequired?: boolean;
 }
 
 /** Builds the Express app without listening: the server and the tests both use it. */
@@ -152,7 +155,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
   const pages = express.Router();
   // Fixed paths before parameterised ones: /members/bulk/exit must not be read as /members/:id/exit.
   const defs: RouteDef[] = [
-    ...authPages(),
+    ...authPages({ secondFactorRequired: opts.secondFactorRequired ?? true }),
     ...orgPages(),
     ...bulkPages(),
     ...memberPages(),
@@ -181,7 +184,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
   const selfPages = express.Router();
   mount(selfPages, { loadActor: memberFromRequest, loginPath: '/me/login' }, [...signin.pages, ...mePages()]);
   app.use(selfPages);
-  mount(pages, { loadActor: actorFromRequest, pageLocals: informingLocals }, defs);
+  mount(pages, { loadActor: actorFromRequest, pageLocals: informingLocals, gate: secondFactorGate }, defs);
   app.use(pages);
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'Страница не найдена')));
   app.use(errorHandler);

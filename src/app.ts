@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { config } from './config';
 import { AppError } from './http/errors';
 import { renderPage } from './http/render';
-import { actorFromRequest, csrf, installSessions, requireCsrf } from './http/web';
+import { ABSOLUTE_TIMEOUT_MS, actorFromRequest, csrf, IDLE_TIMEOUT_MS, installSessions, requireCsrf } from './http/web';
 import { mount, type RouteDef } from './http/route';
 import { assets, PUBLIC_DIR } from './http/assets';
 import { noStoreByDefault } from './http/caching';
@@ -135,6 +135,12 @@ export function createApp(opts: AppOptions = {}): express.Express {
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.locals.csrfToken = csrf.generateToken(req);
+    // When a signed-in session ends without activity (or at the 12-hour limit): shown on every page, so that a
+    // long form is sent in time.
+    if (req.user && req.session.createdAt)
+      res.locals.sessionEndsAt = new Date(
+        Math.min(Date.now() + IDLE_TIMEOUT_MS, req.session.createdAt + ABSOLUTE_TIMEOUT_MS),
+      );
     res.locals.path = req.path;
     // A message for the next page (set while this request redirects, e.g. the 12-hour limit) waits for it.
     if (req.session.flashNext) {

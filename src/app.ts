@@ -6,7 +6,15 @@ import crypto from 'node:crypto';
 import { config } from './config';
 import { AppError } from './http/errors';
 import { renderPage } from './http/render';
-import { actorLoader, csrf, installSessions, requireCsrf, type AccountDeps } from './http/web';
+import {
+  ABSOLUTE_TIMEOUT_MS,
+  actorLoader,
+  csrf,
+  IDLE_TIMEOUT_MS,
+  installSessions,
+  requireCsrf,
+  type AccountDeps,
+} from './http/web';
 import { mount, type RouteDef } from './http/route';
 import { assets, PUBLIC_DIR } from './http/assets';
 import { noStoreByDefault } from './http/caching';
@@ -19,6 +27,7 @@ import { pathIds } from './modules/organisations/organisations.repo';
 import { authPages } from './modules/auth/auth.routes';
 import { findValidToken, loadActor } from './modules/auth/auth.repo';
 import { checkLogin } from './modules/auth/login';
+import { secondFactorGate } from './modules/auth/second-factor.routes';
 import { orgPages } from './modules/organisations/organisations.routes';
 import { memberPages } from './modules/members/members.routes';
 import { transferRequestPages } from './modules/members/transfers.routes';
@@ -65,6 +74,8 @@ import { Prisma } from './generated/prisma/client';
 
 export interface AppOptions {
   sessionSecret?: string;
+  /** Central and regional users must set up a second factor (default). Only the shared test app turns it off. */
+  secondFactorRequired?: boolean;
 }
 
 /** Builds the Express app without listening: the server and the tests both use it. */
@@ -144,6 +155,12 @@ export function createApp(opts: AppOptions = {}): express.Express {
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.locals.csrfToken = csrf.generateToken(req);
+    // When a signed-in session ends without activity (or at the 12-hour limit): shown on every page, so that a
+    // long form is sent in time.
+    if (req.user && req.session.createdAt)
+      res.locals.sessionEndsAt = new Date(
+        Math.min(Date.now() + IDLE_TIMEOUT_MS, req.session.createdAt + ABSOLUTE_TIMEOUT_MS),
+      );
     res.locals.path = req.path;
     // A message for the next page (set while this request redirects, e.g. the 12-hour limit) waits for it.
     if (req.session.flashNext) {
@@ -165,7 +182,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
   const pages = express.Router();
   // Fixed paths before parameterised ones: /members/bulk/exit must not be read as /members/:id/exit.
   const defs: RouteDef[] = [
-    ...authPages(),
+    ...authPages({ secondFactorRequired: opts.secondFactorRequired ?? true }),
     ...orgPages(),
     ...bulkPages(),
     ...memberPages(),
@@ -201,7 +218,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...mePushPages(),
   ]);
   app.use(selfPages);
-  mount(pages, { loadActor: actorFromRequest, pageLocals: informingLocals }, defs);
+  mount(pages, { loadActor: actorFromRequest, pageLocals: informingLocals, gate: secondFactorGate }, defs);
   app.use(pages);
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'Страница не найдена')));
   app.use(errorHandler);

@@ -28,7 +28,7 @@ async function main() {
   await prepareDatabase(url);
   // Imported after the database URL is settled.
   const { isEmpty } = await import('./seed/builders.repo');
-  const { seedDemo, DEMO_LOGINS, DEMO_PASSWORD } = await import('./seed/demo');
+  const { seedDemo, DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_LOGINS, DEMO_TOTP_SECRET } = await import('./seed/demo');
   if (embedded && (await isEmpty())) {
     log('Загрузка демонстрационного Профсоюза…');
     const s = Date.now();
@@ -43,7 +43,11 @@ async function main() {
   log(`\nЕдиный реестр работает: http://localhost:${port}  (запуск занял ${((Date.now() - t0) / 1000).toFixed(1)} с)`);
   if (embedded) {
     log(`Демонстрационные входы (пароль ${DEMO_PASSWORD}, работает только на встроенной демо-базе):`);
-    for (const d of DEMO_LOGINS) log(`  ${d.login.padEnd(18)} ${d.role}`);
+    for (const d of DEMO_LOGINS)
+      log(`  ${d.login.padEnd(18)} ${d.role}${DEMO_TOTP_LOGINS.includes(d.login) ? ' (+ код второго фактора)' : ''}`);
+    log(
+      `Код второго фактора для входов ЦС и региона: секрет ${DEMO_TOTP_SECRET} в приложении-аутентификаторе или \`npm run demo:code\``,
+    );
     const { DEMO_MEMBER_CONTACTS } = await import('./seed/members.demo.repo');
     log(
       `Личный кабинет члена Профсоюза: http://localhost:${port}/me/login, код входа — в /outbox (вход demo-central):`,

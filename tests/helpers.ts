@@ -9,7 +9,9 @@ import type { Role } from '../src/generated/prisma/client';
 
 let app: Express | undefined;
 export function testApp(): Express {
-  app ??= createApp({ sessionSecret: 'test-session-secret-0123456789' });
+  // The second factor's requirement for central and regional users is off in the shared app (every test signs in
+  // such users by password); tests/auth/second-factor.test.ts builds its own app with it on.
+  app ??= createApp({ sessionSecret: 'test-session-secret-0123456789', secondFactorRequired: false });
   return app;
 }
 

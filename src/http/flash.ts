@@ -10,6 +10,13 @@ export function saveSessionBeforeRedirect(req: Request, res: Response, next: Nex
   const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
   (res as { redirect: (...args: unknown[]) => void }).redirect = (...args: unknown[]) => {
     if (!req.session) return redirect(...args);
+    // A confirmation taken for this page but not shown (the page only redirects, e.g. «/» to the only
+    // organisation) waits for the next one.
+    const unshown = res.locals.flash as string | undefined;
+    if (unshown && !req.session.flash) {
+      req.session.flash = unshown;
+      delete res.locals.flash;
+    }
     req.session.save(() => redirect(...args));
   };
   next();

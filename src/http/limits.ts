@@ -76,3 +76,29 @@ export function loginLimiters() {
     make('login-name', 10, (req) => `login:${loginOf(req)}`),
   ];
 }
+
+/**
+ * The second step of signing in: failed codes count like failed logins, 5 per 15 minutes for the account waiting
+ * for its code (a 6-digit code must not be guessable) and 50 per address. The refusal says when to try again.
+ */
+export function secondFactorLimiters() {
+  const make = (limit: number, key: (req: Request) => string) =>
+    rateLimit({
+      windowMs: 15 * 60_000,
+      limit,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      keyGenerator: key,
+      skipSuccessfulRequests: true,
+      handler: (req, res, next) => {
+        const minutes = minutesLeft(req);
+        res.setHeader('Retry-After', String(minutes * 60));
+        const message = `Слишком много неверных кодов. Попробуйте снова через ${minutes} мин.`;
+        renderPage(res, 'auth/code', { title: 'Код входа', error: message, demoHint: null }, 429).catch(next);
+      },
+    });
+  return [
+    make(50, (req) => `code-ip:${clientKey(req)}`),
+    make(5, (req) => `code-user:${req.session?.mfaUserId ?? clientKey(req)}`),
+  ];
+}

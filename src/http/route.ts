@@ -55,6 +55,8 @@ export interface RouteDeps {
   pageLocals?(actor: Actor, res: Response): Promise<void>;
   /** Where a page without a signed-in actor sends the visitor (the members' side has its own sign-in). */
   loginPath?: string;
+  /** Where a signed-in user must go first (e.g. the second factor's setup), or null: checked before every page. */
+  gate?(req: Request): string | null;
 }
 
 export function mount(router: Router, deps: RouteDeps, defs: RouteDef[]): void {
@@ -80,6 +82,8 @@ export function mount(router: Router, deps: RouteDeps, defs: RouteDef[]): void {
           actor = (await deps.loadActor(req).catch(() => null)) ?? null;
         }
         res.locals.actor = actor;
+        const gate = actor && def.kind === 'page' && def.action !== 'public' ? (deps.gate?.(req) ?? null) : null;
+        if (gate) return res.redirect(303, gate);
         if (actor) {
           const users = scopePaths(actor, 'user.manage');
           const retention = scopePaths(actor, 'retention.manage');

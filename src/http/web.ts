@@ -4,6 +4,7 @@ import connectPg from 'connect-pg-simple';
 import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import pg from 'pg';
+import crypto from 'node:crypto';
 import { csrfSync } from 'csrf-sync';
 import { config } from '../config';
 import type { Actor } from '../policy/actor';
@@ -20,6 +21,13 @@ declare module 'express-session' {
     memberPersonId?: string;
     /** The contact a member asked a code for, between the two sign-in steps (kept out of the URL). */
     memberContact?: string;
+    /** Signed in with the password, waiting for the second factor's code (not yet a signed-in session). */
+    mfaUserId?: string;
+    mfaAt?: number;
+    /** Signed in, but the level requires a second factor that is not set up yet: every page leads to the setup. */
+    mfaEnrol?: boolean;
+    /** A secret being set up (shown as a QR code) until the first code confirms it. */
+    mfaPendingSecret?: string;
   }
 }
 
@@ -52,6 +60,7 @@ export async function closeSessionPool(): Promise<void> {
 }
 
 export function installSessions(app: Express, secret: string, accounts: AccountDeps): void {
+  csrfKey = secret;
   const PgStore = connectPg(session);
   app.use(
     session({
@@ -104,9 +113,49 @@ export function installSessions(app: Express, secret: string, accounts: AccountD
   app.use(passport.session());
 }
 
+/**
+ * A visitor who has not signed in has no session row (reading the sign-in page must not create one: anyone could
+ * fill the table): their CSRF token lives in a signed cookie instead. Once a session carries a signed-in user
+ * (or the members' side sign-in), the token lives in the session and the cookie is no longer read.
+ */
+const CSRF_COOKIE = 'reestr.csrf';
+let csrfKey = '';
+
+function hasIdentity(req: Request): boolean {
+  const s = req.session as (typeof req.session & { passport?: { user?: string } }) | undefined;
+  return !!(s?.passport?.user || s?.memberPersonId || s?.memberContact || s?.mfaUserId || s?.csrfToken);
+}
+
+function sign(token: string): string {
+  return crypto.createHmac('sha256', csrfKey).update(`csrf:${token}`).digest('base64url');
+}
+
+function cookieToken(req: Request): string | undefined {
+  const m = new RegExp(`(?:^|;\\s*)${CSRF_COOKIE.replace('.', '\\.')}=([A-Za-z0-9_-]+)\\.([A-Za-z0-9_-]+)`).exec(
+    req.headers.cookie ?? '',
+  );
+  if (!m) return undefined;
+  const [, token, mac] = m;
+  const want = Buffer.from(sign(token));
+  const got = Buffer.from(mac);
+  return want.length === got.length && crypto.timingSafeEqual(want, got) ? token : undefined;
+}
+
 export const csrf = csrfSync({
-  getTokenFromRequest: (req) =>
-    req.body && typeof req.body._csrf === 'string' ? req.body._csrf : req.get('x-csrf-token'),
+  getTokenFromRequest: (req) => {
+    const body = req.body as { _csrf?: unknown } | undefined;
+    return typeof body?._csrf === 'string' ? body._csrf : req.get('x-csrf-token');
+  },
+  getTokenFromState: (req) => (hasIdentity(req) ? req.session.csrfToken : cookieToken(req)),
+  storeTokenInState: (req, token) => {
+    if (hasIdentity(req) || !req.res) {
+      req.session.csrfToken = token;
+      return;
+    }
+    if (!token) return void req.res.clearCookie(CSRF_COOKIE);
+    const secure = config.COOKIE_SECURE === 'true' || (config.COOKIE_SECURE === 'auto' && req.secure);
+    req.res.cookie(CSRF_COOKIE, `${token}.${sign(token)}`, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
+  },
 });
 
 /** Who is asking: the session's user for pages, the bearer token's user for the API. */

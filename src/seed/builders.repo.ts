@@ -120,6 +120,8 @@ export async function buildUser(
     password?: string;
     isDemo?: boolean;
     ndaAccepted?: boolean;
+    /** A second factor already set up with this secret (the demo's central and regional accounts). */
+    totpSecret?: string;
     roles?: { role: Role; org: { id: string }; startsOn?: string; endsOn?: string | null }[];
   } = {},
 ) {
@@ -133,6 +135,7 @@ export async function buildUser(
       ndaAcceptedAt: o.ndaAccepted === false ? null : new Date(),
     },
   });
+  if (o.totpSecret) await db().secondFactor.create({ data: { userId: user.id, secret: o.totpSecret } });
   for (const r of o.roles ?? []) {
     await db().roleAssignment.create({
       data: {

@@ -28,8 +28,12 @@ import { buildDemoMessage } from './messages.demo.repo';
 import { loadShippedTemplates } from '../modules/reports/reports.repo';
 import { buildLibraryDemo } from './library.demo.repo';
 import { buildSurveysDemo } from './surveys.demo.repo';
+import { DEMO_TOTP_SECRET } from '../modules/auth/second-factor';
 
 export const DEMO_PASSWORD = 'Reestr-demo-2026';
+export { DEMO_TOTP_SECRET };
+/** The logins that also ask for the code of the second factor (central and regional levels). */
+export const DEMO_TOTP_LOGINS = ['demo-central', 'demo-regional', 'demo-viewer'];
 export const DEMO_LOGINS = [
   { login: 'demo-central', role: 'администратор ЦС' },
   { login: 'demo-regional', role: 'председатель Краснодарской краевой организации' },
@@ -262,6 +266,7 @@ export async function seedDemo(log: (m: string) => void = () => {}): Promise<voi
   await buildCampaign(Number(t.slice(0, 4)), chairsOf.regional, chairsOf.territorial);
   await buildUser({
     login: 'demo-central',
+    totpSecret: DEMO_TOTP_SECRET,
     fullName: 'Администратор ЦС (демо)',
     password: DEMO_PASSWORD,
     isDemo: true,
@@ -270,6 +275,7 @@ export async function seedDemo(log: (m: string) => void = () => {}): Promise<voi
   });
   await buildUser({
     login: 'demo-regional',
+    totpSecret: DEMO_TOTP_SECRET,
     fullName: 'Председатель краевой организации (демо)',
     password: DEMO_PASSWORD,
     isDemo: true,
@@ -295,6 +301,7 @@ export async function seedDemo(log: (m: string) => void = () => {}): Promise<voi
   await buildDemoMessage(chairsOf.primary, primaryChair);
   await buildUser({
     login: 'demo-viewer',
+    totpSecret: DEMO_TOTP_SECRET,
     fullName: 'Наблюдатель (демо)',
     password: DEMO_PASSWORD,
     isDemo: true,

@@ -18,10 +18,15 @@ beforeAll(async () => {
   t = await buildTree();
 });
 
-/** A fresh browser: GET /login (which opens a session for the CSRF token), then the login form. */
+/**
+ * A fresh browser: a protected page first (which opens an anonymous session to remember where to return; the
+ * sign-in page alone opens none, see tests/http/anonymous-sessions.test.ts), then the login form.
+ */
 async function openLoginPage() {
   const agent = request.agent(testApp());
+  const protectedPage = await agent.get('/profile');
   const page = await agent.get('/login');
+  page.headers['set-cookie'] = protectedPage.headers['set-cookie'];
   const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
   if (!csrf) throw new Error('no CSRF token on /login');
   return { agent, page, csrf };

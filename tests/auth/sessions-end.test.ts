@@ -85,3 +85,12 @@ describe('the page that disables and re-enables a user', () => {
     expect((await viewer.get(`/users/${target.id}/disable`)).status).toBe(403);
   });
 });
+
+describe('the session end notice', () => {
+  it('every page of a signed-in user says when the session ends without activity', async () => {
+    const agent = await loginAs((await userWith('CHAIR', t.primA1)).login);
+    const page = await agent.get('/profile');
+    expect(page.text).toMatch(/Без действий сеанс завершится \d\d\.\d\d\.\d{4},? \d\d:\d\d/);
+    expect((await agent.get('/login')).text).not.toContain('сеанс завершится');
+  });
+});

@@ -16,7 +16,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page, type Response } from 'playwright-core';
-import { accessibilityScenario, logoutBackScenario } from './a11y';
+import { accessibilityScenario, enterDemoCode, logoutBackScenario } from './a11y';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SHOTS = path.join(ROOT, 'test-results', 'e2e');
@@ -337,6 +337,7 @@ async function login(page: Page, base: string, who: string): Promise<void> {
   await page.getByRole('button', { name: 'Войти' }).click();
   await page.waitForURL((u) => u.pathname !== '/login');
   await page.waitForLoadState('load');
+  await enterDemoCode(page);
   const alert = await page.getByRole('alert').allTextContents();
   assert(pathOf(page) !== '/login', `вход ${who} не удался: ${alert.join(' ') || 'осталась страница входа'}`);
 }

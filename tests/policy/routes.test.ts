@@ -630,6 +630,9 @@ describe('every route declares its policy action', () => {
       'page post /me/login',
       'page get /me/login/code',
       'page post /me/login/code',
+      // The chairs' second step of signing in (the second factor's code), for a session waiting for it.
+      'page get /login/code',
+      'page post /login/code',
       'api post /member/auth/code',
       'api post /member/auth/token',
       // One-click unsubscribe (RFC 8058): the signed token in the link is the authorisation.

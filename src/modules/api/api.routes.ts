@@ -10,6 +10,8 @@ import { userActor } from '../../policy/actor';
 import { audit } from '../audit/audit.repo';
 import { createToken, findUserForLogin } from '../auth/auth.repo';
 import { dummyHash, verifyPassword } from '../auth/passwords';
+import { checkSecondFactor } from '../auth/second-factor';
+import { findSecondFactor } from '../auth/second-factor.repo';
 import { config } from '../../config';
 import {
   ancestors,
@@ -121,6 +123,8 @@ export function apiRoutes(): RouteDef[] {
       body: z.object({
         login: z.string().min(1, { message: 'Укажите логин' }).max(100),
         password: z.string().min(1, { message: 'Укажите пароль' }).max(200),
+        /** Needed when the account has a second factor: the app's 6 digits or a recovery code. */
+        code: z.string().max(40).optional(),
       }),
       response: z.object({ token: z.string(), expiresAt: z.string() }),
       async handler({ body, res }) {
@@ -131,6 +135,13 @@ export function apiRoutes(): RouteDef[] {
         if (!user || !ok || !user.active || (user.isDemo && !config.demoMode)) {
           await audit(null, { action: 'token.failed', outcome: 'FAILED' });
           throw new AppError('UNAUTHENTICATED', 'Неверный логин или пароль');
+        }
+        if ((await findSecondFactor(user.id)) && !(body.code && (await checkSecondFactor(user.id, body.code)))) {
+          await audit(userActor(user.id, 'token'), { action: 'token.failed', outcome: 'FAILED' });
+          throw new AppError(
+            'UNAUTHENTICATED',
+            'Нужен код второго фактора (поле code): 6 цифр из приложения-аутентификатора или резервный код',
+          );
         }
         const { token, row } = await createToken(user.id, 'API (выпущен по паролю)', 30);
         await audit(userActor(user.id, 'token'), { action: 'token.created', entity: 'ApiToken', entityId: row.id });
@@ -459,17 +470,15 @@ export function apiRoutes(): RouteDef[] {
         requireNda(ctx);
         await setConsent(ctx.actor, m, ctx.body.kind, ctx.body.given, ctx.body.date);
         const list = await consentsOf(m.personId);
-        ctx.res
-          .status(201)
-          .json({
-            items: list.map((c) => ({
-              kind: c.kind,
-              givenAt: fromDate(c.givenAt),
-              withdrawnAt: c.withdrawnAt ? fromDate(c.withdrawnAt) : null,
-              textVersion: c.textVersion,
-              active: !c.withdrawnAt,
-            })),
-          });
+        ctx.res.status(201).json({
+          items: list.map((c) => ({
+            kind: c.kind,
+            givenAt: fromDate(c.givenAt),
+            withdrawnAt: c.withdrawnAt ? fromDate(c.withdrawnAt) : null,
+            textVersion: c.textVersion,
+            active: !c.withdrawnAt,
+          })),
+        });
       },
     },
   ];

@@ -9,7 +9,8 @@ import { audit } from '../audit/audit.repo';
 import { acceptNda, createToken, findUserForLogin, listTokens, revokeToken, setPassword } from './auth.repo';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords';
 import { ROLE_LABELS } from '../../policy/rules';
-import { userActor } from '../../policy/actor';
+import { afterPassword, secondFactorPages, type SignInOptions } from './second-factor.routes';
+import { findSecondFactor, unusedRecoveryCodes } from './second-factor.repo';
 
 function authenticate(req: Request, res: Response): Promise<{ id: string } | false> {
   return new Promise((resolve, reject) => {
@@ -19,11 +20,6 @@ function authenticate(req: Request, res: Response): Promise<{ id: string } | fal
       ((e: unknown) => e && reject(e)) as NextFunction,
     );
   });
-}
-
-function logIn(req: Request, user: { id: string }): Promise<void> {
-  // passport ≥ 0.6 regenerates the session here: a new session id at every login.
-  return new Promise((resolve, reject) => req.logIn(user, (err) => (err ? reject(err) : resolve())));
 }
 
 /** Only local paths: an open redirect would send a chair to a look-alike site. */
@@ -44,8 +40,9 @@ const tokenInput = z.object({
     .max(365, { message: 'Срок: от 1 до 365 дней' }),
 });
 
-export function authPages(): RouteDef[] {
+export function authPages(o: SignInOptions = { secondFactorRequired: true }): RouteDef[] {
   return [
+    ...secondFactorPages(o),
     {
       method: 'get',
       path: '/login',
@@ -80,11 +77,7 @@ export function authPages(): RouteDef[] {
             { title: 'Вход', values: { login }, error: 'Неверный логин или пароль' },
             401,
           );
-        const returnTo = safeReturnTo(req.session.returnTo);
-        await logIn(req, user);
-        req.session.createdAt = Date.now();
-        await audit(userActor(user.id, 'session'), { action: 'login' });
-        res.redirect(303, returnTo);
+        await afterPassword(req, res, user.id, safeReturnTo(req.session.returnTo), o);
       },
     },
     {
@@ -214,6 +207,7 @@ async function renderProfile(
   newToken?: string,
 ) {
   const tokens = await listTokens(ctx.actor.userId!);
+  const sf = await findSecondFactor(ctx.actor.userId!);
   await renderPage(
     ctx.res,
     'auth/profile',
@@ -224,6 +218,7 @@ async function renderProfile(
       newToken,
       me: { login: ctx.actor.login, fullName: ctx.actor.fullName, ndaAcceptedAt: ctx.actor.ndaAcceptedAt },
       roles: ctx.actor.assignments.map((a) => ({ role: ROLE_LABELS[a.role], org: a.orgName, orgId: a.organisationId })),
+      secondFactor: sf ? { since: sf.createdAt, codesLeft: await unusedRecoveryCodes(sf.userId) } : null,
       tokens: tokens.map((t) => ({
         id: t.id,
         name: t.name,

@@ -100,6 +100,21 @@ describe('organisation counters', () => {
     await expectSame(t.central);
   });
 
+  it('count on past dates the organisations whose every registration has closed since (no counter row)', async () => {
+    // Registrations written already closed (an exit or a transfer away in the past) leave nothing in the final
+    // state, so such an organisation has no "OrgCount" row at all; its past figures come from the correction alone.
+    const org = await buildOrg(t.terrA2, 'PRIMARY', { name: 'ППО прошлых лет', institutionType: 'OO' });
+    const to = await buildOrg(t.terrA2, 'PRIMARY', { name: 'ППО переведённых', institutionType: 'OO' });
+    await buildMember({ org, joinedAt: '2016-02-02', exit: { date: '2022-12-31', kind: 'EXIT_DISMISSED' } });
+    await buildMember({ org: to, joinedAt: '2015-01-01', transferredFrom: org, registeredAt: '2022-06-01' });
+    expect(await db().orgCount.count({ where: { organisationId: org.id, members: { not: 0 } } })).toBe(0);
+    expect((await counted(org.path, '2019-06-30'))[org.path]).toBe('2 0 0 2 0 0');
+    await expectSame(t.central);
+    await db().$executeRaw`SELECT org_count_rebuild()`; // the rebuild keeps no row for such an organisation either
+    expect((await counted(org.path, '2019-06-30'))[org.path]).toBe('2 0 0 2 0 0');
+    await expectSame(t.central);
+  });
+
   it('equal the live count for card holders and cards ordered through issue, block, reissue and a transfer', async () => {
     const org = await buildOrg(t.terrA2, 'PRIMARY', { name: 'ППО счётчиков', institutionType: 'OO' });
     const m = await buildMember({ org, joinedAt: '2015-01-01' });

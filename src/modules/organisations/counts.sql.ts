@@ -27,13 +27,19 @@ const LATE_REGISTRATIONS = (path: string, asOf: string) => Prisma.sql`
  * (the primary organisation a профбюро/профгруппа belongs to, or the organisation itself),
  * members by category (w, s, p), in all (n), card holders by form (plastic, virtual). The same rows and figures as
  * counting the registrations valid on the date (perOrgSql), read from the counters.
+ *
+ * An organisation may have no counter row at all: none is made for figures that stay zero (a registration written
+ * already closed, an exit or a transfer away in the past) and org_count_rebuild() keeps none for an organisation
+ * with no open registration. Its figures on a past date then come from the correction alone, so the counters are
+ * LEFT JOINed and a missing row counts as zero (an inner join dropped such organisations and their past members).
  */
 export function orgCountsSql(path: string, asOf: string): Prisma.Sql {
   return Prisma.sql`SELECT * FROM (
-    SELECT o.id, o.path, o."unitId" AS unit, c.working + coalesce(l.w, 0) AS w, c.student + coalesce(l.s, 0) AS s,
-      c.pensioner + coalesce(l.p, 0) AS p, c.members + coalesce(l.n, 0) AS n,
-      c.plastic + coalesce(l.plastic, 0) AS plastic, c.virtual + coalesce(l.virtual, 0) AS virtual
-    FROM "Organisation" o JOIN "OrgCount" c ON c."organisationId" = o.id
+    SELECT o.id, o.path, o."unitId" AS unit, coalesce(c.working, 0) + coalesce(l.w, 0) AS w,
+      coalesce(c.student, 0) + coalesce(l.s, 0) AS s, coalesce(c.pensioner, 0) + coalesce(l.p, 0) AS p,
+      coalesce(c.members, 0) + coalesce(l.n, 0) AS n, coalesce(c.plastic, 0) + coalesce(l.plastic, 0) AS plastic,
+      coalesce(c.virtual, 0) + coalesce(l.virtual, 0) AS virtual
+    FROM "Organisation" o LEFT JOIN "OrgCount" c ON c."organisationId" = o.id
       LEFT JOIN (${LATE_REGISTRATIONS(path, asOf)}) l ON l.id = o.id
     WHERE o.path LIKE ${path} || '%') x
   WHERE n > 0`;

@@ -39,6 +39,7 @@ import { announcementApi } from './modules/announcements/announcements.api';
 import { userApi } from './modules/users/users.api';
 import { announcementPages } from './modules/announcements/announcements.routes';
 import { receiptPages } from './modules/announcements/receipts.routes';
+import { reminderPages } from './modules/announcements/reminders.routes';
 import { informingLocals } from './modules/announcements/announcements.locals';
 import { libraryApi } from './modules/library/library.api';
 import { libraryPages } from './modules/library/library.pages';
@@ -173,6 +174,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...memberRequestPages(),
     ...announcementPages(),
     ...receiptPages(),
+    ...reminderPages(),
     ...retentionPages(),
     ...messagePages(),
   ];
@@ -208,7 +210,7 @@ async function errorHandler(err: unknown, req: Request, res: Response, _next: Ne
   const e = toAppError(err);
   if (e.code === 'INTERNAL' && config.LOG_LEVEL !== 'silent') {
     // Only the error, never the request body: it may hold personal data.
-    // eslint-disable-next-line no-console
+     
     console.error(`[${new Date().toISOString()}] ${req.method} ${req.route?.path ?? '(no route)'}:`, err);
   }
   if (e.code === 'FORBIDDEN' && res.locals.actor) {

@@ -418,6 +418,28 @@ export const INFORMING: Endpoint[] = [
     viewerDenied,
   ),
 
+  ...(
+    [
+      ['POST /documents/:id/remind', '/documents/:id/remind', 'document.publish', doc],
+      ['POST /surveys/:id/remind', '/surveys/:id/remind', 'survey.publish', survey],
+    ] as const
+  ).map(([name, route, action, make]) =>
+    item(
+      {
+        name,
+        kind: 'page',
+        method: 'post',
+        route,
+        action,
+        url: (id) => route.replace(':id', id),
+        inside: A1(make),
+        ok: 303,
+      },
+      notManaged(make),
+      viewerDenied,
+    ),
+  ),
+
   // Surveys: answering one addressed to the user; managing one of the user's subtree.
   item(
     {

@@ -193,3 +193,42 @@ export async function remindAnnouncement(actor: Actor, a: AnnouncementRow): Prom
     return { id: r.id, addressed };
   });
 }
+
+/**
+ * A reminder about a document or a survey: a published announcement of the item's publisher addressed to the
+ * users of the item's frozen audience who have not yet downloaded / answered it (and only to them).
+ */
+export async function remindNotDone(
+  actor: Actor,
+  source: { type: 'DOCUMENT' | 'SURVEY'; id: string; organisationId: string },
+  text: { title: string; body: string; attachmentId?: string },
+): Promise<{ id: string; addressed: number }> {
+  return db().$transaction(async (tx) => {
+    const r = await insertAnnouncement(tx, {
+      organisationId: source.organisationId,
+      title: text.title.slice(0, 300),
+      body: text.body,
+      important: true,
+      attachmentId: text.attachmentId ?? null,
+      audience: { kinds: [], roles: [], orgIds: [], members: false },
+      frozenOnly: true,
+      createdById: actor.userId,
+    });
+    const addressed = await freezeNotDone(tx, ref(r.id), { type: source.type, id: source.id });
+    if (addressed === 0) throw new AppError('UNPROCESSABLE', 'Напоминать некому: все адресаты уже сделали это');
+    await markPublished(tx, r.id, addressed);
+    await audit(
+      actor,
+      {
+        action: 'announcement.reminded',
+        entity: 'Announcement',
+        entityId: r.id,
+        organisationId: source.organisationId,
+        rowCount: addressed,
+        details: { reminderOf: source.id, type: source.type },
+      },
+      tx,
+    );
+    return { id: r.id, addressed };
+  });
+}

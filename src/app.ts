@@ -210,7 +210,7 @@ async function errorHandler(err: unknown, req: Request, res: Response, _next: Ne
   const e = toAppError(err);
   if (e.code === 'INTERNAL' && config.LOG_LEVEL !== 'silent') {
     // Only the error, never the request body: it may hold personal data.
-     
+    // eslint-disable-next-line no-console
     console.error(`[${new Date().toISOString()}] ${req.method} ${req.route?.path ?? '(no route)'}:`, err);
   }
   if (e.code === 'FORBIDDEN' && res.locals.actor) {

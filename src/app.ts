@@ -54,6 +54,7 @@ import { announcementApi } from './modules/announcements/announcements.api';
 import { userApi } from './modules/users/users.api';
 import { announcementPages } from './modules/announcements/announcements.routes';
 import { receiptPages } from './modules/announcements/receipts.routes';
+import { reminderPages } from './modules/announcements/reminders.routes';
 import { informingLocals } from './modules/announcements/announcements.locals';
 import { libraryApi } from './modules/library/library.api';
 import { libraryPages } from './modules/library/library.pages';
@@ -207,6 +208,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...memberRequestPages(),
     ...announcementPages(),
     ...receiptPages(),
+    ...reminderPages(),
     ...retentionPages(),
     ...auditRetentionPages(),
     ...messagePages(),

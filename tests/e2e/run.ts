@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page, type Response } from 'playwright-core';
 import { accessibilityScenario, enterDemoCode, logoutBackScenario } from './a11y';
+import { informingScenario } from './informing';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SHOTS = path.join(ROOT, 'test-results', 'e2e');
@@ -989,6 +990,9 @@ async function main(): Promise<number> {
     );
     await scenario('Сценарий 8: член Профсоюза входит по коду и открывает билет без связи', () =>
       memberScenario(app!.base),
+    );
+    await scenario('Сценарий 9: председатель на телефоне скачивает документ и отвечает на опрос (demo-primary)', () =>
+      informingScenario(app!.base, { openBrowser, login, shot, step, check }),
     );
   } finally {
     const stopped = await cleanUp();

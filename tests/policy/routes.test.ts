@@ -5,9 +5,12 @@
  */
 import crypto from 'node:crypto';
 import request from 'supertest';
-import { api, bearer, buildTree, loginAs, postForm, testApp, useDb, userWith, type Tree } from '../helpers';
+import { api, bearer, buildTree, csrfFrom, loginAs, postForm, testApp, useDb, userWith, type Tree } from '../helpers';
+import { pdfWithText } from '../../src/seed/library.files';
 import { ROUTES } from '../../src/http/route';
-import { ACTIONS, type RouteAction } from '../../src/policy/rules';
+import { ACTIONS } from '../../src/policy/rules';
+import type { Endpoint, Fx, Target, Who } from './endpoints';
+import { INFORMING } from './informing.endpoints';
 import { buildMember, buildOrg } from '../../src/seed/builders.repo';
 import { db } from '../../src/db';
 import { addDays, today } from '../../src/lib/dates';
@@ -18,7 +21,6 @@ useDb();
 // ---------------------------------------------------------------------------------------------------------
 // Fixtures: one union for the whole file, actors around region A.
 // ---------------------------------------------------------------------------------------------------------
-type Who = 'chair' | 'viewer' | 'registrar' | 'subunit' | 'primChair';
 const ACTORS: Record<Who, { role: Role; at: keyof Tree; label: string }> = {
   chair: { role: 'CHAIR', at: 'regionA', label: 'the chair of region A' },
   viewer: { role: 'VIEWER', at: 'regionA', label: 'a viewer of region A' },
@@ -27,11 +29,6 @@ const ACTORS: Record<Who, { role: Role; at: keyof Tree; label: string }> = {
   primChair: { role: 'CHAIR', at: 'primA1', label: 'the chair of primary A1' },
 };
 
-interface Fx {
-  t: Tree;
-  /** Members: in primary A1, in profburo A1 (under it), in primary B1 (the sibling region). */
-  m: { inA: string; inBuro: string; outB: string };
-}
 const fx = {} as Fx;
 const users = {} as Record<Who, { id: string; login: string }>;
 const tokens = {} as Record<Who, string>;
@@ -55,25 +52,6 @@ beforeAll(async () => {
 // ---------------------------------------------------------------------------------------------------------
 // The endpoint table.
 // ---------------------------------------------------------------------------------------------------------
-type Target = (f: Fx) => string | Promise<string>;
-interface Endpoint {
-  name: string;
-  kind: 'api' | 'page';
-  method: 'get' | 'post' | 'patch';
-  /** As registered (API routes without the /api/v1 prefix). */
-  route: string;
-  action: RouteAction;
-  on: 'org' | 'member';
-  url: (id: string) => string;
-  body?: (id: string) => Record<string, unknown>;
-  /** What the allowed actor (the chair of region A) acts on: built afresh for writes that change it. */
-  inside: Target;
-  ok: number;
-  okCheck?: (res: request.Response, id: string) => void;
-  /** Actors inside the subtree whose role lacks the right, and what they try it on (default: the usual inside target). */
-  denied: { who: Who; target?: Target }[];
-}
-
 const freshMember: Target = async (f) => (await buildMember({ org: f.t.primA1 })).memberId;
 const freshEmptyOrg: Target = async (f) =>
   (await buildOrg(f.t.terrA2, 'PRIMARY', { name: 'ППО закрывшейся школы' })).id;
@@ -442,6 +420,8 @@ const ENDPOINTS: Endpoint[] = [
     ok: 200,
     denied: [{ who: 'viewer' }, { who: 'registrar' }, { who: 'subunit', target: (f) => f.t.buroA1.id }],
   },
+  // Informing: announcements, the library, surveys (tests/policy/informing.endpoints.ts).
+  ...INFORMING,
 ];
 
 // ---------------------------------------------------------------------------------------------------------
@@ -450,17 +430,26 @@ const ENDPOINTS: Endpoint[] = [
 const formOf = (body: Record<string, unknown> = {}) =>
   Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v)]));
 
+/** Multipart: the fields, then a small PDF in "file" (uploads are checked by content). */
+async function multipart(r: request.Test, fields: Record<string, string>): Promise<request.Response> {
+  for (const [k, v] of Object.entries(fields)) r = r.field(k, v);
+  return r.attach('file', await pdfWithText('Документ', ['Текст документа']), 'document.pdf');
+}
+
 async function send(e: Endpoint, who: Who | 'anonymous', id: string): Promise<request.Response> {
   const url = e.url(id);
   const body = e.body?.(id);
   if (e.kind === 'api') {
     let r = api()[e.method](url);
     if (who !== 'anonymous') r = r.set('Authorization', tokens[who]);
+    if (e.multipart) return multipart(r, formOf(body));
     return body ? r.send(body) : r;
   }
   const agent = who === 'anonymous' ? request.agent(testApp()) : agents[who];
   if (e.method === 'get') return agent.get(url);
-  return postForm(agent, who === 'anonymous' ? '/login' : '/profile', url, formOf(body));
+  const pageUrl = who === 'anonymous' ? '/login' : '/profile';
+  if (e.multipart) return multipart(agent.post(url), { _csrf: await csrfFrom(agent, pageUrl), ...formOf(body) });
+  return postForm(agent, pageUrl, url, formOf(body));
 }
 
 /** What a refused write must leave untouched. */
@@ -531,6 +520,9 @@ for (const e of ENDPOINTS) {
       target: (f) => f.t.central.id,
       expect: 404,
     });
+  } else if (e.on === 'item') {
+    for (const o of e.outside ?? [])
+      cases.push({ title: `${e.name}: ${o.label} → 404`, e, who: 'chair', target: o.target, expect: 404 });
   } else {
     cases.push({
       title: `${e.name}: a member of the sibling region → 404`,
@@ -548,7 +540,7 @@ for (const e of ENDPOINTS) {
     });
   }
   for (const d of e.denied) {
-    const fallback: Target = e.on === 'org' ? (f) => f.t.primA1.id : (f) => f.m.inA;
+    const fallback: Target = e.on === 'org' ? (f) => f.t.primA1.id : e.on === 'item' ? e.inside : (f) => f.m.inA;
     cases.push({
       title: `${e.name}: ${ACTORS[d.who].label} (${ACTORS[d.who].role}) inside the subtree, without the right → 403`,
       e,
@@ -575,7 +567,11 @@ describe('access at the HTTP level', () => {
     switch (c.expect) {
       case 'unauthenticated':
         if (c.e.kind === 'api') expectError(c.e, res, 401, 'UNAUTHENTICATED');
-        else {
+        else if (c.e.multipart) {
+          // Uploads check the CSRF token as soon as the body is parsed, before the session's user is loaded: an
+          // anonymous upload is refused there (nothing is stored).
+          expect(res.status).toBe(403);
+        } else {
           expect(res.status).toBe(303);
           expect(res.headers.location).toBe('/login');
         }
@@ -588,7 +584,11 @@ describe('access at the HTTP level', () => {
         break;
       case 'ok':
         expect(res.status).toBe(c.e.ok);
-        if (c.e.ok === 303) expect(res.headers.location).not.toBe('/login');
+        if (c.e.ok === 303) {
+          expect(res.headers.location).not.toBe('/login');
+          // Follow the redirect, as a browser would: its confirmation (flash) is shown and used up there.
+          if (c.who !== 'anonymous') await agents[c.who].get(res.headers.location);
+        }
         c.e.okCheck?.(res, id);
         break;
     }

@@ -97,6 +97,7 @@ export async function insertAnnouncement(
     attachmentId?: string | null;
     audience: Audience;
     reminderOfId?: string;
+    frozenOnly?: boolean;
     createdById: string | null;
   },
 ) {
@@ -110,6 +111,7 @@ export async function insertAnnouncement(
       expiresOn: d.expiresOn ? toDate(d.expiresOn) : null,
       attachmentId: d.attachmentId ?? null,
       reminderOfId: d.reminderOfId ?? null,
+      frozenOnly: d.frozenOnly ?? false,
       createdById: d.createdById,
       ...audienceColumns(d.audience),
     },

@@ -6,6 +6,8 @@ import type { Ctx, RouteDef } from '../../http/route';
 import { today } from '../../lib/dates';
 import { audienceForm } from '../audience/audience.presenter';
 import { audienceChildren } from '../audience/audience.repo';
+import { visibleSql } from '../audience/audience.fields';
+import { attachableDocuments, findDocument, isDocumentVisible } from '../library/library.repo';
 import { findVisible, orgsById, type OrgRow } from '../organisations/organisations.repo';
 import { idParams } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
@@ -132,11 +134,17 @@ export function announcementPages(): RouteDef[] {
         if (addressed) await readAnnouncement(ctx.actor, a);
         const pub = org ?? (await orgsById([a.organisationId])).get(a.organisationId)!;
         const versions = publisher ? await versionsOf(a.id) : [];
+        // The attached document is named (and linked) only to those who may open it.
+        const attachment =
+          a.attachmentId && (await isDocumentVisible(visibleSql(ctx.actor, 'document.publish'), a.attachmentId))
+            ? await findDocument(a.attachmentId)
+            : null;
         ctx.res.set('Cache-Control', 'no-store');
         await renderPage(ctx.res, 'announcements/show', {
           title: a.title,
           a: presentAnnouncement(a, { id: pub.id, name: orgName(pub) }),
           can: { manage: publisher },
+          attachment: attachment && { id: attachment.id, title: attachment.title },
           versions: versions.map((v) => ({ version: v.version, title: v.title, editedAt: v.editedAt })),
         });
       },
@@ -209,7 +217,10 @@ async function renderForm(
   status = 200,
 ) {
   const withAudience = !a || a.status === 'DRAFT';
-  const children = withAudience ? await audienceChildren(org.id) : [];
+  const [children, docs] = await Promise.all([
+    withAudience ? audienceChildren(org.id) : [],
+    attachableDocuments(org.path),
+  ]);
   await renderPage(
     ctx.res,
     'announcements/form',
@@ -220,6 +231,13 @@ async function renderForm(
       values,
       errors,
       audience: withAudience ? audienceForm(org, children, values, errors, { members: true }) : null,
+      attachOptions: [
+        { value: '', label: '— без документа —' },
+        ...docs.map((d) => ({
+          value: d.id,
+          label: `${d.title}${d.number ? ` (№ ${d.number})` : ''}${d.supersededAt ? ' — заменён' : ''}`,
+        })),
+      ],
     },
     status,
   );

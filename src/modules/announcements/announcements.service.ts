@@ -3,8 +3,10 @@ import { AppError } from '../../http/errors';
 import { fromDate, today } from '../../lib/dates';
 import type { Actor } from '../../policy/actor';
 import { audit } from '../audit/audit.repo';
+import { orgsById } from '../organisations/organisations.repo';
 import { audienceOf, type Audience } from '../audience/audience.input';
 import { audienceOrgsError, freezeAudience, freezeNotDone, markDone } from '../audience/audience.repo';
+import { isAttachable } from '../library/library.repo';
 import type { AnnouncementData } from './announcements.input';
 import {
   insertAnnouncement,
@@ -16,6 +18,14 @@ import {
 } from './announcements.repo';
 
 const ref = (id: string) => ({ type: 'ANNOUNCEMENT' as const, id });
+
+/** The attached document must come from the library of the publisher or an organisation above it. */
+async function checkAttachment(publisher: { path: string }, attachmentId: string | null | undefined) {
+  if (attachmentId && !(await isAttachable(publisher.path, attachmentId)))
+    throw new AppError('BAD_REQUEST', undefined, {
+      attachmentId: 'Выберите документ из библиотеки публикующей организации или вышестоящих',
+    });
+}
 
 /**
  * Creates an announcement of `org` (a draft, or published at once): the row, its frozen audience and the audit
@@ -29,6 +39,7 @@ export async function createAnnouncement(
 ): Promise<{ id: string; addressed: number }> {
   const orgsError = await audienceOrgsError(org, input.audience);
   if (orgsError) throw new AppError('BAD_REQUEST', undefined, { 'audience.orgIds': orgsError });
+  await checkAttachment(org, input.data.attachmentId);
   return db().$transaction(async (tx) => {
     const a = await insertAnnouncement(tx, {
       ...input.data,
@@ -89,6 +100,11 @@ export async function editAnnouncement(
   draft?: { publisher: { path: string }; audience: Audience },
 ) {
   if (a.status === 'ARCHIVED') throw new AppError('CONFLICT', 'Снятое объявление не редактируется');
+  if (data.attachmentId && data.attachmentId !== a.attachmentId)
+    await checkAttachment(
+      (await orgsById([a.organisationId])).get(a.organisationId) ?? { path: '/-/' },
+      data.attachmentId,
+    );
   if (draft) {
     const orgsError = await audienceOrgsError(draft.publisher, draft.audience);
     if (orgsError) throw new AppError('BAD_REQUEST', undefined, { 'audience.orgIds': orgsError });
@@ -171,6 +187,45 @@ export async function remindAnnouncement(actor: Actor, a: AnnouncementRow): Prom
         organisationId: a.organisationId,
         rowCount: addressed,
         details: { reminderOf: a.id },
+      },
+      tx,
+    );
+    return { id: r.id, addressed };
+  });
+}
+
+/**
+ * A reminder about a document or a survey: a published announcement of the item's publisher addressed to the
+ * users of the item's frozen audience who have not yet downloaded / answered it (and only to them).
+ */
+export async function remindNotDone(
+  actor: Actor,
+  source: { type: 'DOCUMENT' | 'SURVEY'; id: string; organisationId: string },
+  text: { title: string; body: string; attachmentId?: string },
+): Promise<{ id: string; addressed: number }> {
+  return db().$transaction(async (tx) => {
+    const r = await insertAnnouncement(tx, {
+      organisationId: source.organisationId,
+      title: text.title.slice(0, 300),
+      body: text.body,
+      important: true,
+      attachmentId: text.attachmentId ?? null,
+      audience: { kinds: [], roles: [], orgIds: [], members: false },
+      frozenOnly: true,
+      createdById: actor.userId,
+    });
+    const addressed = await freezeNotDone(tx, ref(r.id), { type: source.type, id: source.id });
+    if (addressed === 0) throw new AppError('UNPROCESSABLE', 'Напоминать некому: все адресаты уже сделали это');
+    await markPublished(tx, r.id, addressed);
+    await audit(
+      actor,
+      {
+        action: 'announcement.reminded',
+        entity: 'Announcement',
+        entityId: r.id,
+        organisationId: source.organisationId,
+        rowCount: addressed,
+        details: { reminderOf: source.id, type: source.type },
       },
       tx,
     );

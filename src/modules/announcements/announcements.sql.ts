@@ -10,7 +10,7 @@ export function visibleToUserSql(actor: Actor, day: string): Prisma.Sql {
   return Prisma.sql`a.status = 'PUBLISHED' AND a."publishOn" <= ${day}::date
     AND (a."expiresOn" IS NULL OR a."expiresOn" >= ${day}::date)
     AND ${audienceVisibleSql('a', actor)}
-    AND (a."reminderOfId" IS NULL OR EXISTS (
+    AND ((a."reminderOfId" IS NULL AND NOT a."frozenOnly") OR EXISTS (
       SELECT 1 FROM "AudienceMember" m
       WHERE m."itemType" = 'ANNOUNCEMENT' AND m."itemId" = a.id AND m."userId" = ${actor.userId}::uuid))`;
 }

@@ -136,6 +136,26 @@ export async function replacementCandidates(organisationId: string, exceptId: st
   });
 }
 
+/**
+ * Documents an announcement of the organisation at `orgPath` may attach: published there or above (so its
+ * audience, inside that subtree, can reach the library), current ones first, newest first.
+ */
+export async function attachableDocuments(orgPath: string, take = 300) {
+  const ids = orgPath.split('/').filter(Boolean);
+  return db().document.findMany({
+    where: { organisationId: { in: ids } },
+    select: { id: true, title: true, number: true, supersededAt: true },
+    orderBy: [{ updatedAt: 'desc' }, { id: 'asc' }],
+    take,
+  });
+}
+
+/** Whether the document may be attached by the organisation at `orgPath` (see attachableDocuments). */
+export async function isAttachable(orgPath: string, documentId: string): Promise<boolean> {
+  const ids = orgPath.split('/').filter(Boolean);
+  return (await db().document.count({ where: { id: documentId, organisationId: { in: ids } } })) === 1;
+}
+
 export async function lockDocument(tx: Tx, id: string): Promise<{ version: number } | null> {
   const r = await tx.$queryRaw<{ version: number }[]>`SELECT version FROM "Document" WHERE id = ${id}::uuid FOR UPDATE`;
   return r[0] ?? null;

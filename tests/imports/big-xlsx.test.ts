@@ -92,7 +92,6 @@ describe('a huge XLSX under the zip limits', () => {
     // The longest the event loop was held (the whole parse took seconds before, in the request's thread).
     const maxBlockMs = delay.max / 1e6;
     const grewMb = (peak - base) / 1024 / 1024;
-    // eslint-disable-next-line no-console
     console.log(
       `big xlsx: ${(file.length / 1e6).toFixed(1)} MB, event loop held at most ${maxBlockMs.toFixed(0)} ms, RSS +${grewMb.toFixed(0)} MB`,
     );

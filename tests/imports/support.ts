@@ -90,13 +90,13 @@ function crc32(buf: Buffer): number {
  * A minimal zip writer (deflated entries, no zip64). `declaredSize` lets an entry lie about its inflated size
  * in both headers (a bomb that hides from a directory-only check).
  */
-export function makeZip(entries: { name: string; data: Buffer; declaredSize?: number }[]): Buffer {
+export function makeZip(entries: { name: string; data: Buffer; declaredSize?: number; level?: number }[]): Buffer {
   const locals: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
   for (const e of entries) {
     const name = Buffer.from(e.name, 'utf8');
-    const comp = zlib.deflateRawSync(e.data, { level: 9 });
+    const comp = zlib.deflateRawSync(e.data, { level: e.level ?? 9 });
     const crc = crc32(e.data);
     const size = e.declaredSize ?? e.data.length;
     const lh = Buffer.alloc(30);

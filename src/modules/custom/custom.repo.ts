@@ -1,5 +1,11 @@
 import { db, readPool } from '../../db';
 import type { Prisma } from '../../generated/prisma/client';
+import { POSITION_LABELS } from '../members/members.input';
+
+/** A position's kind as people name it (never the code), bound into the SQL as literals from our own table. */
+const POSITION_SQL = `CASE q.kind ${Object.entries(POSITION_LABELS)
+  .map(([k, v]) => `WHEN '${k}' THEN '${v.replace(/'/g, "''")}'`)
+  .join(' ')} ELSE '' END`;
 
 export interface Params {
   subject: 'members' | 'activists';
@@ -25,12 +31,12 @@ export const COLUMNS: Record<string, { label: string; sql: string }> = {
   gender: { label: 'Пол', sql: `CASE p.gender WHEN 'FEMALE' THEN 'Ж' WHEN 'MALE' THEN 'М' ELSE '' END` },
   category: {
     label: 'Категория',
-    sql: `CASE coalesce(r.category, m.category) WHEN 'WORKING' THEN 'работающий' WHEN 'STUDENT' THEN 'обучающийся' ELSE 'пенсионер' END`,
+    sql: `CASE coalesce(r.category, m.category) WHEN 'WORKING' THEN 'работающий' WHEN 'STUDENT' THEN 'обучающийся' WHEN 'PENSIONER' THEN 'пенсионер' ELSE '' END`,
   },
   organisation: { label: 'Организация', sql: `coalesce(o."shortName", o.name)` },
   joinedAt: { label: 'В Профсоюзе с', sql: `to_char(m."joinedAt", 'DD.MM.YYYY')` },
   exitedAt: { label: 'Выбыл', sql: `coalesce(to_char(m."exitedAt", 'DD.MM.YYYY'), '')` },
-  position: { label: 'Должность', sql: `coalesce(q.kind::text, '')` },
+  position: { label: 'Должность', sql: POSITION_SQL },
   card: {
     label: 'Билет',
     sql: `coalesce((SELECT c.number FROM "Card" c WHERE c."memberId" = m.id AND c.status = 'ISSUED' LIMIT 1), '')`,
@@ -53,8 +59,12 @@ export function build(path: string, prm: Params): { from: string; params: unknow
   const where: string[] = [`o.path LIKE $1 || '%'`];
   let from: string;
   if (prm.subject === 'activists') {
+    // The membership of an activist is joined only when it is registered in the subtree too: an activist whose
+    // membership is in another region shows nothing of it (card, dates, category), nor is filtered by it.
     from = `"Position" q JOIN "Organisation" o ON o.id = q."organisationId" JOIN "Person" p ON p.id = q."personId"
-      LEFT JOIN "Member" m ON m."personId" = p.id AND m.status = 'ACTIVE' LEFT JOIN "Registration" r ON false`;
+      LEFT JOIN ("Member" m JOIN "Organisation" mo ON mo.id = m."organisationId" AND mo.path LIKE $1 || '%')
+        ON m."personId" = p.id AND m.status = 'ACTIVE'
+      LEFT JOIN "Registration" r ON false`;
     where.push(`q."startDate" <= $2::date AND (q."endDate" IS NULL OR q."endDate" >= $2::date)`);
     if (prm.position) where.push(`q.kind = ${add(prm.position)}::"PositionKind"`);
   } else if (prm.exitedFrom || prm.exitedTo) {

@@ -1,6 +1,7 @@
 import iconv from 'iconv-lite';
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import yauzl from 'yauzl';
 import { AppError } from '../../http/errors';
 
@@ -114,16 +115,50 @@ export interface Table {
   rows: string[][];
 }
 
-function cellText(v: ExcelJS.CellValue): string {
-  if (v === null || v === undefined) return '';
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'object') {
-    if ('richText' in v) return v.richText.map((t) => t.text).join('');
-    if ('result' in v) return cellText(v.result as ExcelJS.CellValue);
-    if ('text' in v) return String(v.text);
-  }
-  return String(v);
+/** Memory of the worker that reads an XLSX (its heap): a file that needs more is refused, the server stays up. */
+const XLSX_WORKER_HEAP_MB = 256;
+const TOO_MANY_ROWS = () => new AppError('PAYLOAD_TOO_LARGE', `В файле больше ${LIMITS.rows} строк: разделите его`);
+
+/**
+ * The rows of an XLSX file's first sheet, read in a worker thread (xlsx-rows.worker.js) so that no upload stalls
+ * other users: streamed, counted while streaming and stopped past the row limit, the worker's heap capped.
+ */
+function readXlsxRows(buf: Buffer): Promise<string[][]> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(path.join(__dirname, 'xlsx-rows.worker.js'), {
+      workerData: { buf: new Uint8Array(buf), maxRows: LIMITS.rows },
+      resourceLimits: { maxOldGenerationSizeMb: XLSX_WORKER_HEAP_MB, maxYoungGenerationSizeMb: 32 },
+    });
+    let settled = false;
+    const done = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      f();
+      void worker.terminate();
+    };
+    worker.once('message', (m: { rows?: string[][]; tooMany?: boolean; noSheet?: boolean; error?: string }) =>
+      done(() => {
+        if (m.tooMany) reject(TOO_MANY_ROWS());
+        else if (m.noSheet) reject(new AppError('UNPROCESSABLE', 'В файле нет листов'));
+        else if (m.rows) resolve(m.rows);
+        else reject(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Файл Excel не читается: сохраните его заново как .xlsx'));
+      }),
+    );
+    worker.once('error', (e: Error & { code?: string }) =>
+      done(() =>
+        reject(
+          e.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? TOO_BIG()
+            : new AppError('UNSUPPORTED_MEDIA_TYPE', 'Файл Excel не читается: сохраните его заново как .xlsx'),
+        ),
+      ),
+    );
+    worker.once('exit', () =>
+      done(() =>
+        reject(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Файл Excel не читается: сохраните его заново как .xlsx')),
+      ),
+    );
+  });
 }
 
 export async function readTable(buf: Buffer, kind: FileKind): Promise<Table> {
@@ -144,25 +179,12 @@ export async function readTable(buf: Buffer, kind: FileKind): Promise<Table> {
       throw new AppError('UNPROCESSABLE', `CSV не читается: ${(e as Error).message.split('\n')[0]}`);
     }
   } else {
-    const wb = new ExcelJS.Workbook();
-    try {
-      await wb.xlsx.load(buf as unknown as ArrayBuffer);
-    } catch {
-      throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Файл Excel не читается: сохраните его заново как .xlsx');
-    }
-    const ws = wb.worksheets[0];
-    if (!ws) throw new AppError('UNPROCESSABLE', 'В файле нет листов');
-    all = [];
-    ws.eachRow({ includeEmpty: false }, (row) => {
-      const vals = (row.values as ExcelJS.CellValue[]).slice(1).map(cellText);
-      all.push(vals);
-    });
+    all = await readXlsxRows(buf);
   }
   all = all.filter((r) => r.some((c) => String(c).trim() !== ''));
   if (all.length < 2)
     throw new AppError('UNPROCESSABLE', 'В файле нет строк с данными: нужна строка заголовков и хотя бы одна строка');
-  if (all.length - 1 > LIMITS.rows)
-    throw new AppError('PAYLOAD_TOO_LARGE', `В файле больше ${LIMITS.rows} строк: разделите его`);
+  if (all.length - 1 > LIMITS.rows) throw TOO_MANY_ROWS();
   let width = 0;
   for (const r of all) if (r.length > width) width = r.length; // no spread: 200,000 arguments overflow the stack
   const headers = Array.from({ length: width }, (_, i) => String(all[0][i] ?? '').trim() || `Столбец ${i + 1}`);

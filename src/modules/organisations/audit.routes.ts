@@ -6,7 +6,7 @@ import { isAdmin } from '../../policy/actor';
 import { findVisible } from './organisations.repo';
 import { idParams } from './organisations.input';
 import { auditPage } from '../audit/audit.repo';
-import { AUDIT_LABELS } from '../audit/labels';
+import { AUDIT_LABELS, auditLabel } from '../audit/labels';
 
 export function auditPages(): RouteDef[] {
   return [
@@ -36,7 +36,7 @@ export function auditPages(): RouteDef[] {
         await renderPage(ctx.res, 'audit/list', {
           title: 'Журнал действий',
           org: { id: org.id, name: org.shortName ?? org.name },
-          rows: rows.map((r) => ({ ...r, label: AUDIT_LABELS[r.action] ?? r.action })),
+          rows: rows.map((r) => ({ ...r, label: auditLabel(r.action) })),
           actions: [
             { value: '', label: 'Все действия' },
             ...Object.entries(AUDIT_LABELS).map(([value, label]) => ({ value, label })),

@@ -71,15 +71,22 @@ export async function stopAll(): Promise<void> {
 
 /** A tiny cookie-keeping client over fetch (no redirects followed: the tests look at them). */
 export class Browser {
-  cookie = '';
+  /** Every cookie the app set (the session, and a visitor's signed CSRF cookie before signing in). */
+  jar = new Map<string, string>();
+  get cookie(): string {
+    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
   async request(base: string, url: string, init: RequestInit = {}): Promise<Response> {
     const res = await fetch(base + url, {
       ...init,
       redirect: 'manual',
       headers: { ...(init.headers as Record<string, string>), ...(this.cookie ? { cookie: this.cookie } : {}) },
     });
-    const set = res.headers.getSetCookie().find((c) => c.startsWith('reestr.sid='));
-    if (set) this.cookie = set.split(';')[0];
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair.indexOf('=');
+      this.jar.set(pair.slice(0, i), pair.slice(i + 1));
+    }
     return res;
   }
   async csrf(base: string, url = '/login'): Promise<string> {

@@ -1,4 +1,4 @@
-import { childrenOn } from './organisations.repo';
+import { childrenOn, pathIdsSql } from './organisations.repo';
 import { orgCountsSql } from './counts.sql';
 import { readDb } from '../../db';
 
@@ -46,9 +46,9 @@ export async function subtreeSummary(
     }[]
   >`
     WITH per_org AS MATERIALIZED (${orgCountsSql(org.path, asOf)}),
-    -- A primary organisation's subtree holds only its профбюро and профгруппы, whose unit it is: it has members
-    -- when one of its unit's organisations has.
-    busy AS (SELECT DISTINCT unit AS id FROM per_org WHERE unit IS NOT NULL),
+    -- Every organisation above (and including) one with members has members in its subtree (the unit alone is not
+    -- enough: a university's ППО with territorial rights holds whole primary organisations, each its own unit).
+    busy AS (SELECT DISTINCT a AS id FROM per_org CROSS JOIN LATERAL ${pathIdsSql('per_org.path')} AS a),
     prims AS (
       SELECT o.id, o.path, coalesce(o."shortName", o.name) AS name, o."nameKey", o.status, b.id IS NULL AS empty
       FROM "Organisation" o LEFT JOIN busy b ON b.id = o.id

@@ -54,7 +54,7 @@ export async function migrate(databaseUrl: string, log: (m: string) => void = ()
         await client.query('COMMIT');
       } catch (e) {
         await client.query('ROLLBACK');
-        throw new Error(`Migration ${name} failed: ${(e as Error).message}`);
+        throw new Error(`Migration ${name} failed: ${(e as Error).message}`, { cause: e });
       }
       applied.push(name);
       log(`Применена миграция ${name}`);

@@ -1,5 +1,6 @@
 import rateLimit, { ipKeyGenerator } from 'express-rate-limit';
 import type { Request } from 'express';
+import { asText } from '../lib/text';
 import { AppError } from './errors';
 import { renderPage } from './render';
 
@@ -44,12 +45,13 @@ export function loginLimiters() {
         res.setHeader('Retry-After', String(minutes * 60));
         const message = `Слишком много неудачных попыток входа. Попробуйте снова через ${minutes} мин.`;
         if (req.originalUrl.startsWith('/api/')) return next(new AppError('TOO_MANY_REQUESTS', message));
-        const login = typeof req.body?.login === 'string' ? req.body.login.slice(0, 100) : '';
+        const typed = (req.body as { login?: unknown } | undefined)?.login;
+        const login = typeof typed === 'string' ? typed.slice(0, 100) : '';
         renderPage(res, 'auth/login', { title: 'Вход', values: { login }, error: message }, 429).catch(next);
       },
     });
   const loginOf = (req: Request) =>
-    String((req.body as { login?: unknown } | undefined)?.login ?? '')
+    asText((req.body as { login?: unknown } | undefined)?.login ?? '')
       .trim()
       .toLowerCase();
   return [make(50, (req) => `ip:${clientKey(req)}`), make(10, (req) => `login:${loginOf(req)}`)];

@@ -90,13 +90,11 @@ export function installSessions(app: Express, secret: string, accounts: AccountD
   });
 
   passport.use(
-    new LocalStrategy({ usernameField: 'login', passwordField: 'password' }, async (login, password, done) => {
-      try {
-        const user = await accounts.checkLogin(login, password);
-        return done(null, user ? { id: user.id } : false);
-      } catch (e) {
-        return done(e);
-      }
+    new LocalStrategy({ usernameField: 'login', passwordField: 'password' }, (login, password, done) => {
+      accounts.checkLogin(login, password).then(
+        (user) => done(null, user ? { id: user.id } : false),
+        (e) => done(e),
+      );
     }),
   );
   passport.serializeUser((u: Express.User, done) => done(null, (u as { id: string }).id));
@@ -105,8 +103,10 @@ export function installSessions(app: Express, secret: string, accounts: AccountD
 }
 
 export const csrf = csrfSync({
-  getTokenFromRequest: (req) =>
-    req.body && typeof req.body._csrf === 'string' ? req.body._csrf : req.get('x-csrf-token'),
+  getTokenFromRequest: (req) => {
+    const token = (req.body as { _csrf?: unknown } | undefined)?._csrf;
+    return typeof token === 'string' ? token : req.get('x-csrf-token');
+  },
 });
 
 /** Who is asking: the session's user for pages, the bearer token's user for the API. */

@@ -407,7 +407,7 @@ describe('the migrated database matches prisma/schema.prisma', () => {
         continue;
       }
       if (JSON.stringify(r.columns) !== JSON.stringify(e.columns))
-        problems.push(`index "${e.name}" is on (${r.columns}), schema says (${e.columns})`);
+        problems.push(`index "${e.name}" is on (${r.columns.join(',')}), schema says (${e.columns.join(',')})`);
       if (r.unique !== e.unique) problems.push(`index "${e.name}" unique=${r.unique}, schema says ${e.unique}`);
       if (r.primary !== e.primary) problems.push(`index "${e.name}" primary=${r.primary}, schema says ${e.primary}`);
       if (r.partial) problems.push(`index "${e.name}" is partial, but the schema's is not`);
@@ -432,7 +432,7 @@ describe('the migrated database matches prisma/schema.prisma', () => {
       }
       if (JSON.stringify(r.columns) !== JSON.stringify(e.columns) || r.references !== e.references) {
         problems.push(
-          `foreign key "${e.name}" is (${r.columns}) → ${r.references}, schema says (${e.columns}) → ${e.references}`,
+          `foreign key "${e.name}" is (${r.columns.join(',')}) → ${r.references}, schema says (${e.columns.join(',')}) → ${e.references}`,
         );
       }
     }

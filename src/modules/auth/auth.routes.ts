@@ -1,10 +1,11 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import passport from 'passport';
 import { z } from 'zod';
+import { asText } from '../../lib/text';
 import { AppError } from '../../http/errors';
 import { loginLimiters } from '../../http/limits';
 import { renderPage } from '../../http/render';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { audit } from '../audit/audit.repo';
 import { acceptNda, createToken, findUserForLogin, listTokens, revokeToken, setPassword } from './auth.repo';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords';
@@ -13,17 +14,19 @@ import { userActor } from '../../policy/actor';
 
 function authenticate(req: Request, res: Response): Promise<{ id: string } | false> {
   return new Promise((resolve, reject) => {
-    passport.authenticate('local', (err: unknown, user: { id: string } | false) => (err ? reject(err) : resolve(user)))(
-      req,
-      res,
-      ((e: unknown) => e && reject(e)) as NextFunction,
-    );
+    const fail = (e: unknown) => reject(e instanceof Error ? e : new Error(asText(e)));
+    const run = passport.authenticate('local', (err: unknown, user: { id: string } | false) =>
+      err ? fail(err) : resolve(user),
+    ) as RequestHandler;
+    void run(req, res, ((e: unknown) => e && fail(e)) as NextFunction);
   });
 }
 
 function logIn(req: Request, user: { id: string }): Promise<void> {
   // passport ≥ 0.6 regenerates the session here: a new session id at every login.
-  return new Promise((resolve, reject) => req.logIn(user, (err) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) =>
+    req.logIn(user, (err) => (err ? reject(err instanceof Error ? err : new Error(asText(err))) : resolve())),
+  );
 }
 
 /** Only local paths: an open redirect would send a chair to a look-alike site. */
@@ -46,7 +49,7 @@ const tokenInput = z.object({
 
 export function authPages(): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/login',
       kind: 'page',
@@ -55,16 +58,16 @@ export function authPages(): RouteDef[] {
         if (actor) return res.redirect(303, '/');
         await renderPage(res, 'auth/login', { title: 'Вход', values: {}, error: null });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/login',
       kind: 'page',
       action: 'public',
       before: loginLimiters(),
-      async handler({ req, res }) {
-        const login = typeof req.body.login === 'string' ? req.body.login.slice(0, 100) : '';
-        if (!login || typeof req.body.password !== 'string' || !req.body.password) {
+      async handler({ req, res, body }) {
+        const login = typeof body.login === 'string' ? body.login.slice(0, 100) : '';
+        if (!login || typeof body.password !== 'string' || !body.password) {
           return renderPage(
             res,
             'auth/login',
@@ -86,8 +89,8 @@ export function authPages(): RouteDef[] {
         await audit(userActor(user.id, 'session'), { action: 'login' });
         res.redirect(303, returnTo);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/logout',
       kind: 'page',
@@ -99,8 +102,8 @@ export function authPages(): RouteDef[] {
         res.clearCookie('reestr.sid');
         res.redirect(303, '/login');
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/nda',
       kind: 'page',
@@ -112,21 +115,21 @@ export function authPages(): RouteDef[] {
           returnTo: safeReturnTo(req.query.returnTo),
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/nda',
       kind: 'page',
       action: 'self',
-      async handler({ req, res, actor }) {
-        if (req.body.accept !== 'on') {
+      async handler({ res, actor, body }) {
+        if (body.accept !== 'on') {
           return renderPage(
             res,
             'auth/nda',
             {
               title: 'Обязательство о неразглашении',
               acceptedAt: null,
-              returnTo: safeReturnTo(req.body.returnTo),
+              returnTo: safeReturnTo(body.returnTo),
               error: 'Отметьте, что принимаете обязательство',
             },
             400,
@@ -136,10 +139,10 @@ export function authPages(): RouteDef[] {
           await acceptNda(actor.userId!);
           await audit(actor, { action: 'nda.accepted' });
         }
-        res.redirect(303, safeReturnTo(req.body.returnTo));
+        res.redirect(303, safeReturnTo(body.returnTo));
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/profile',
       kind: 'page',
@@ -147,8 +150,8 @@ export function authPages(): RouteDef[] {
       async handler(ctx) {
         await renderProfile(ctx, {}, {});
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/profile/password',
       kind: 'page',
@@ -169,25 +172,25 @@ export function authPages(): RouteDef[] {
         ctx.req.session.flash = 'Пароль изменён';
         ctx.res.redirect(303, '/profile');
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/profile/tokens',
       kind: 'page',
       action: 'self',
       async handler(ctx) {
-        const parsed = tokenInput.safeParse(ctx.req.body);
+        const parsed = tokenInput.safeParse(ctx.body);
         if (!parsed.success) {
           const errors: Record<string, string> = {};
           for (const i of parsed.error.issues) errors[String(i.path[0])] ??= i.message;
-          return renderProfile(ctx, errors, ctx.req.body, 400);
+          return renderProfile(ctx, errors, ctx.body, 400);
         }
         const { token, row } = await createToken(ctx.actor.userId!, parsed.data.name, parsed.data.days);
         await audit(ctx.actor, { action: 'token.created', entity: 'ApiToken', entityId: row.id });
         await renderProfile(ctx, {}, {}, 201, token);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/profile/tokens/:tokenId/revoke',
       kind: 'page',
@@ -199,7 +202,7 @@ export function authPages(): RouteDef[] {
         ctx.req.session.flash = 'Токен отозван';
         ctx.res.redirect(303, '/profile');
       },
-    },
+    }),
   ];
 }
 

@@ -138,7 +138,7 @@ function countFrom(path: string, prm: Params): { from: string; params: unknown[]
 export async function countAndGroups(path: string, depth: number, prm: Params) {
   const onDate = prm.subject === 'members' && !prm.exitedFrom && !prm.exitedTo;
   const { from, params } = onDate ? countFrom(path, prm) : build(path, prm);
-  const r = await sqlPool().query(
+  const r = await sqlPool().query<{ child: string; n: string }>(
     `SELECT split_part(o.path, '/', ${depth + 3}) AS child, count(*) AS n FROM ${from} GROUP BY 1`,
     params,
   );

@@ -3,6 +3,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import yauzl from 'yauzl';
 import { AppError } from '../../http/errors';
+import { asText } from '../../lib/text';
 
 export const LIMITS = {
   bytes: 20 * 1024 * 1024,
@@ -120,10 +121,10 @@ function cellText(v: ExcelJS.CellValue): string {
   if (typeof v === 'number') return String(v);
   if (typeof v === 'object') {
     if ('richText' in v) return v.richText.map((t) => t.text).join('');
-    if ('result' in v) return cellText(v.result as ExcelJS.CellValue);
-    if ('text' in v) return String(v.text);
+    if ('result' in v) return cellText(v.result);
+    if ('text' in v) return asText(v.text);
   }
-  return String(v);
+  return asText(v);
 }
 
 export async function readTable(buf: Buffer, kind: FileKind): Promise<Table> {
@@ -139,7 +140,7 @@ export async function readTable(buf: Buffer, kind: FileKind): Promise<Table> {
         skip_empty_lines: true,
         bom: true,
         trim: true,
-      }) as string[][];
+      });
     } catch (e) {
       throw new AppError('UNPROCESSABLE', `CSV не читается: ${(e as Error).message.split('\n')[0]}`);
     }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../http/errors';
 import { renderPage } from '../../http/render';
-import type { RouteDef } from '../../http/route';
+import { type RouteDef, route } from '../../http/route';
 import { isAdmin } from '../../policy/actor';
 import { findVisible } from './organisations.repo';
 import { idParams } from './organisations.input';
@@ -41,7 +41,7 @@ export const AUDIT_LABELS: Record<string, string> = {
 
 export function auditPages(): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/orgs/:id/audit',
       kind: 'page',
@@ -78,6 +78,6 @@ export function auditPages(): RouteDef[] {
           total,
         });
       },
-    },
+    }),
   ];
 }

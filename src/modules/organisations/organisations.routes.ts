@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { pendingTransfersUnder } from './todo.repo';
 import { AppError, fieldErrors } from '../../http/errors';
 import { renderPage } from '../../http/render';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { today } from '../../lib/dates';
 import { ancestors, childrenPage, findVisible, memberCountsByOrg, rootsOf, type OrgRow } from './organisations.repo';
 import { createOrgInput, excludeOrgInput, idParams, optDay, updateOrgInput } from './organisations.input';
@@ -26,7 +26,7 @@ const pageQuery = z.object({
 
 export function orgPages(): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/',
       kind: 'page',
@@ -36,8 +36,8 @@ export function orgPages(): RouteDef[] {
         if (roots.length === 1) return res.redirect(303, `/orgs/${roots[0].id}`);
         await renderPage(res, 'organisations/roots', { title: 'Мои организации', roots: roots.map(presentOrg) });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id',
       kind: 'page',
@@ -82,8 +82,8 @@ export function orgPages(): RouteDef[] {
           emptyPrimaries: summary.emptyPrimaries,
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id/passport',
       kind: 'page',
@@ -98,8 +98,8 @@ export function orgPages(): RouteDef[] {
           crumbs: crumbs(await ancestors(ctx.actor, org), org),
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id/edit',
       kind: 'page',
@@ -109,8 +109,8 @@ export function orgPages(): RouteDef[] {
         const org = await loadOrg(ctx, ctx.params.id);
         await renderEdit(ctx, org, passportFormValues(org), {});
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/orgs/:id/edit',
       kind: 'page',
@@ -130,8 +130,8 @@ export function orgPages(): RouteDef[] {
         ctx.req.session.flash = 'Паспорт организации сохранён';
         ctx.res.redirect(303, `/orgs/${org.id}/passport`);
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id/new',
       kind: 'page',
@@ -141,8 +141,8 @@ export function orgPages(): RouteDef[] {
         const org = await loadOrg(ctx, ctx.params.id);
         await renderNew(ctx, org, { kind: childKindsOf(org)[0] ?? '' }, {});
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/orgs/:id/new',
       kind: 'page',
@@ -161,8 +161,8 @@ export function orgPages(): RouteDef[] {
           throw e;
         }
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id/exclude',
       kind: 'page',
@@ -172,8 +172,8 @@ export function orgPages(): RouteDef[] {
         const org = await loadOrg(ctx, ctx.params.id);
         await renderExclude(ctx, org, { date: today() }, {});
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/orgs/:id/exclude',
       kind: 'page',
@@ -193,7 +193,7 @@ export function orgPages(): RouteDef[] {
         ctx.req.session.flash = 'Организация исключена из реестра';
         ctx.res.redirect(303, `/orgs/${org.parentId}`);
       },
-    },
+    }),
   ];
 }
 

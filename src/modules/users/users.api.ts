@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../http/errors';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { fromDate, today } from '../../lib/dates';
 import { passwordProblem } from '../auth/passwords';
 import { findVisible } from '../organisations/organisations.repo';
@@ -52,7 +52,7 @@ async function loadManaged(ctx: Ctx, id: string) {
 
 export function userApi(): RouteDef[] {
   return [
-    {
+    route({
       method: 'post',
       path: '/users',
       kind: 'api',
@@ -63,7 +63,7 @@ export function userApi(): RouteDef[] {
       body: provisionInput,
       response: z.object({ id: z.string(), login: z.string() }),
       async handler(ctx) {
-        const b = ctx.body as z.output<typeof provisionInput>;
+        const b = ctx.body;
         const targets = [];
         for (const a of b.assignments) {
           const org = await findVisible(ctx.actor, a.organisationId);
@@ -74,8 +74,8 @@ export function userApi(): RouteDef[] {
         const user = await provisionUser(ctx.actor, b, targets);
         ctx.res.status(201).json({ id: user.id, login: user.login });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/users/:id',
       kind: 'api',
@@ -99,8 +99,8 @@ export function userApi(): RouteDef[] {
           })),
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/users/:id/disable',
       kind: 'api',
@@ -120,6 +120,6 @@ export function userApi(): RouteDef[] {
         await disableUserAccount(ctx.actor, u, u.roles[0].organisationId);
         ctx.res.json({ id: u.id, active: false });
       },
-    },
+    }),
   ];
 }

@@ -13,7 +13,11 @@ import { startEmbedded } from '../src/db/embedded';
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reestr-diff-'));
   fs.chmodSync(tmp, 0o755); // the embedded server runs as its own user
-  const pgdb = await startEmbedded({ dir: path.join(tmp, 'pg'), port: 20000 + Math.floor(Math.random() * 20000), persistent: false });
+  const pgdb = await startEmbedded({
+    dir: path.join(tmp, 'pg'),
+    port: 20000 + Math.floor(Math.random() * 20000),
+    persistent: false,
+  });
   try {
     let from = ['--from-empty'];
     try {

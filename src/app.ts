@@ -72,6 +72,7 @@ import { unsubscribePages } from './modules/messages/unsubscribe.routes';
 import { meApi } from './modules/me/me.api';
 import { memberRequestPages } from './modules/me/chair.routes';
 import { Prisma } from './generated/prisma/client';
+import type { Actor } from './policy/actor';
 
 export interface AppOptions {
   sessionSecret?: string;
@@ -148,7 +149,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
 
   // One-click unsubscribe (RFC 8058): before sessions and CSRF, the signed token in the URL is the authorisation.
   const unsubscribe = express.Router();
-  mount(unsubscribe, { loadActor: async () => null }, unsubscribePages());
+  mount(unsubscribe, { loadActor: () => Promise.resolve(null) }, unsubscribePages());
   app.use(unsubscribe);
 
   installSessions(app, opts.sessionSecret ?? config.SESSION_SECRET ?? crypto.randomBytes(32).toString('hex'), accounts);
@@ -247,19 +248,20 @@ function toAppError(err: unknown): AppError {
 
 async function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): Promise<void> {
   const e = toAppError(err);
+  const routePath = (req.route as { path?: string } | undefined)?.path;
+  const actor = res.locals.actor as Actor | null | undefined;
   if (e.code === 'INTERNAL' && config.LOG_LEVEL !== 'silent') {
     // Only the error, never the request body: it may hold personal data.
-    // eslint-disable-next-line no-console
-    console.error(`[${new Date().toISOString()}] ${req.method} ${req.route?.path ?? '(no route)'}:`, err);
+    console.error(`[${new Date().toISOString()}] ${req.method} ${routePath ?? '(no route)'}:`, err);
   }
-  if (e.code === 'FORBIDDEN' && res.locals.actor) {
+  if (e.code === 'FORBIDDEN' && actor) {
     const denied = res.locals.auditDenied as { action: string; orgPath: string } | undefined;
     const orgId = denied ? (pathIds(denied.orgPath).pop() ?? null) : null;
-    await audit(res.locals.actor, {
+    await audit(actor, {
       action: 'access.denied',
       outcome: 'DENIED',
       organisationId: orgId,
-      details: { route: String(req.route?.path ?? ''), method: req.method, refused: denied?.action ?? null },
+      details: { route: routePath ?? '', method: req.method, refused: denied?.action ?? null },
     }).catch(() => undefined);
   }
   if (res.headersSent) return;

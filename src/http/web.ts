@@ -99,13 +99,11 @@ export function installSessions(app: Express, secret: string, accounts: AccountD
   });
 
   passport.use(
-    new LocalStrategy({ usernameField: 'login', passwordField: 'password' }, async (login, password, done) => {
-      try {
-        const user = await accounts.checkLogin(login, password);
-        return done(null, user ? { id: user.id } : false);
-      } catch (e) {
-        return done(e);
-      }
+    new LocalStrategy({ usernameField: 'login', passwordField: 'password' }, (login, password, done) => {
+      accounts.checkLogin(login, password).then(
+        (user) => done(null, user ? { id: user.id } : false),
+        (e) => done(e),
+      );
     }),
   );
   passport.serializeUser((u: Express.User, done) => done(null, (u as { id: string }).id));

@@ -4,6 +4,7 @@
  * region have accepted consolidated reports.
  */
 import { db } from '../db';
+import type { Prisma } from '../generated/prisma/client';
 import { toDate } from '../lib/dates';
 import { SYSTEM_ACTOR } from '../policy/actor';
 import { insertCampaign } from '../modules/reports/reports.repo';
@@ -87,8 +88,7 @@ export async function buildActivists(rng: Rng, regionPath: string) {
   for (let i = 0; i < rows.length; i += 2000) await db().position.createMany({ data: rows.slice(i, i + 2000) });
 }
 
-type Org = Awaited<ReturnType<typeof loadOrg>>;
-const loadOrg = (id: string) => db().organisation.findUniqueOrThrow({ where: { id } });
+type Org = Prisma.OrganisationGetPayload<object>;
 
 /** Fills a report's entered cells plausibly (employees at least the working members) and saves it. */
 async function draft(campaign: { id: string; status: string; reportDate: Date }, org: Org) {

@@ -477,7 +477,7 @@ describe('summary', () => {
 
   it('counts a primary organisation only while it exists: from its foundation until its exclusion', async () => {
     const w = await world();
-    const late = await buildOrg(w.t.terrA2, 'PRIMARY', { name: 'ППО новой школы', foundedAt: addDays(D, 1) });
+    await buildOrg(w.t.terrA2, 'PRIMARY', { name: 'ППО новой школы', foundedAt: addDays(D, 1) });
     const gone = await buildOrg(w.t.terrA2, 'PRIMARY', { name: 'ППО закрытой школы', foundedAt: '2001-01-01' });
     await db().organisation.update({
       where: { id: gone.id },

@@ -152,8 +152,8 @@ async function startApp(dataDir: string): Promise<AppProcess> {
       for (const line of text.split('\n')) if (line.trim()) log.push(line);
       if (out.includes(READY)) resolve();
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.on('error', (e) => reject(new Error(`не удалось запустить npx tsx src/server.ts: ${e.message}`)));
     void exited.then((code) => reject(new Error(`приложение завершилось (код ${code}) до строки «${READY}»`)));
   });
@@ -173,6 +173,7 @@ async function startApp(dataDir: string): Promise<AppProcess> {
     const tail = log.slice(-15).join('\n        ');
     throw new Error(
       `${e instanceof Error ? e.message : String(e)}; последние строки вывода приложения:\n        ${tail || '(пусто)'}`,
+      { cause: e },
     );
   } finally {
     clearTimeout(timer);
@@ -188,7 +189,7 @@ async function startApp(dataDir: string): Promise<AppProcess> {
  */
 function appProcesses(group: number): number[] {
   const found: number[] = [];
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = fs.readdirSync('/proc');
   } catch {
@@ -1016,7 +1017,7 @@ async function main(): Promise<number> {
   return results.some((r) => !r.ok) ? 1 : 0;
 }
 
-main()
+void main()
   .catch((e) => {
     record('запуск сквозных тестов', false, errorText(e));
     return 1;

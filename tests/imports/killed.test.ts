@@ -68,7 +68,7 @@ describe('a job killed mid-run', () => {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
-    child.stderr!.on('data', (c: Buffer) => {
+    child.stderr.on('data', (c: Buffer) => {
       stderr += c.toString();
     });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -76,7 +76,7 @@ describe('a job killed mid-run', () => {
     );
 
     // Wait until the job is RUNNING and its transaction has written the first batch of rows.
-    let writers: number[] = [];
+    let writers: number[];
     const until = Date.now() + 120_000;
     for (;;) {
       const j = await db().importJob.findUniqueOrThrow({

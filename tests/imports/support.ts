@@ -7,6 +7,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import type request from 'supertest';
 import { db, sqlPool } from '../../src/db';
+import { asText } from '../../src/lib/text';
 import { csrfFrom } from '../helpers';
 
 type Res = request.Response;
@@ -63,7 +64,7 @@ export async function readXlsx(buf: Buffer): Promise<string[][]> {
   await wb.xlsx.load(buf as unknown as ArrayBuffer);
   const out: string[][] = [];
   wb.worksheets[0].eachRow({ includeEmpty: false }, (row) => {
-    out.push((row.values as ExcelJS.CellValue[]).slice(1).map((v) => (v === null || v === undefined ? '' : String(v))));
+    out.push((row.values as ExcelJS.CellValue[]).slice(1).map((v) => (v === null || v === undefined ? '' : asText(v))));
   });
   return out;
 }

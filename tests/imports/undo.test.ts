@@ -1,5 +1,6 @@
 import type request from 'supertest';
 import { db } from '../../src/db';
+import type { Prisma } from '../../src/generated/prisma/client';
 import { buildMembers, buildOrg, type BuiltOrg } from '../../src/seed/builders.repo';
 import { api, bearer, buildTree, csrfFrom, loginAs, useDb, userWith, type Tree } from '../helpers';
 import { today } from '../../src/lib/dates';
@@ -287,8 +288,8 @@ describe('undo of a sync import', () => {
     );
     // An import of the earlier version kept only the flag.
     const ch = await db().importChange.findFirstOrThrow({ where: { importId: job.id } });
-    const { categoryDate: _d, categorySplit: _s, ...legacy } = ch.before as Record<string, unknown>;
-    await db().importChange.update({ where: { id: ch.id }, data: { before: legacy as object } });
+    const { categoryDate: _d, categorySplit: _s, ...legacy } = ch.before as Prisma.InputJsonObject;
+    await db().importChange.update({ where: { id: ch.id }, data: { before: legacy } });
     expectStatus(await undo(job.id), 303);
     expect(resultOf(await jobRow(job.id)).undo).toMatchObject({
       reversed: 0,

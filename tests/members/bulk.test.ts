@@ -3,6 +3,7 @@ import { buildTree, csrfFrom, loginAs, useDb, userWith, type Tree } from '../hel
 import { buildMember } from '../../src/seed/builders.repo';
 import { db } from '../../src/db';
 import { today } from '../../src/lib/dates';
+import { asText } from '../../src/lib/text';
 
 useDb();
 
@@ -98,10 +99,10 @@ describe('group operations on the member list', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('spreadsheetml');
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(res.body as unknown as ArrayBuffer);
+    await wb.xlsx.load(res.body);
     const ws = wb.worksheets[0];
     expect(ws.getRow(2).getCell(1).value).toBe('Выгрузкина');
-    expect(String(ws.getRow(2).getCell(8).value)).toBe(`'=HYPERLINK("x")`);
+    expect(asText(ws.getRow(2).getCell(8).value)).toBe(`'=HYPERLINK("x")`);
     const log = await db().auditLog.findFirst({
       where: { action: 'member.exported', organisationId: t.terrA1.id },
       orderBy: { id: 'desc' },

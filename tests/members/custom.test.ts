@@ -5,7 +5,6 @@ import { db } from '../../src/db';
 
 useDb();
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const binary = (r: any, cb: (e: Error | null, b: Buffer) => void) => {
   const c: Buffer[] = [];
   r.on('data', (x: Buffer) => c.push(x));
@@ -108,7 +107,7 @@ describe('custom reports (отчёты по заданным параметра�
       .parse(binary);
     expect(res.status).toBe(200);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(res.body as unknown as ArrayBuffer);
+    await wb.xlsx.load(res.body);
     const ws = wb.worksheets[0];
     expect(ws.getRow(1).values).toEqual([undefined, 'ФИО', 'Организация']);
     expect(ws.rowCount).toBe(1 + 4);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import YAML from 'yaml';
+import { asText } from '../../src/lib/text';
 import { api, buildTree, csrfFrom, loginAs, useDb, type Tree } from '../helpers';
 import { buildMember } from '../../src/seed/builders.repo';
 import { TEMPLATES_DIR, insertCampaign, loadShippedTemplates } from '../../src/modules/reports/reports.repo';
@@ -26,7 +27,7 @@ function formRows(ws: ExcelJS.Worksheet, def: Definition) {
   ws.eachRow((row, rowNumber) => {
     const code = row.getCell(1).value;
     if (typeof code === 'string' && codes.has(code))
-      out.push({ code, title: String(row.getCell(2).value), cell: row.getCell(3), rowNumber });
+      out.push({ code, title: asText(row.getCell(2).value), cell: row.getCell(3), rowNumber });
   });
   return out;
 }
@@ -192,7 +193,7 @@ describe('report exports', () => {
       expect([bad, hit && textOf(hit)]).toEqual([bad, `'${bad}`]);
     }
     // The only formulas in the sheet are the form's own formula cells (03, 08, 64).
-    const formulas = cells.filter((c) => c.formula).map((c) => String(ws.getRow(Number(c.row)).getCell(1).value));
+    const formulas = cells.filter((c) => c.formula).map((c) => asText(ws.getRow(Number(c.row)).getCell(1).value));
     expect(formulas.sort()).toEqual(['03', '08', '64']);
   });
 });

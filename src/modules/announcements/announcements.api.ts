@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../http/errors';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { fromDate } from '../../lib/dates';
 import { percentOf } from '../audience/audience.input';
 import { rollup } from '../audience/audience.repo';
@@ -45,7 +45,7 @@ export async function loadPublished(ctx: Ctx, id: string) {
 
 export function announcementApi(): RouteDef[] {
   return [
-    {
+    route({
       method: 'post',
       path: '/orgs/:id/announcements',
       kind: 'api',
@@ -58,7 +58,7 @@ export function announcementApi(): RouteDef[] {
       response: z.object({ id: z.string(), addressed: z.number() }),
       async handler(ctx) {
         const org = await loadOrg(ctx, idOf(ctx));
-        const b = ctx.body as z.output<typeof announcementApiInput>;
+        const b = ctx.body;
         const r = await createAnnouncement(
           ctx.actor,
           org,
@@ -76,8 +76,8 @@ export function announcementApi(): RouteDef[] {
         );
         ctx.res.status(201).json(r);
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/announcements',
       kind: 'api',
@@ -86,7 +86,7 @@ export function announcementApi(): RouteDef[] {
       summary: 'Объявления, адресованные вызывающему (непрочитанные сначала)',
       query: listQuery,
       async handler(ctx) {
-        const q = ctx.query as z.output<typeof listQuery>;
+        const q = ctx.query;
         const r = await feed(ctx.actor, { unreadOnly: q.unread, page: q.page, pageSize: q.pageSize });
         ctx.res.set('Cache-Control', 'no-store').json({
           items: r.items.map((i) => ({
@@ -102,8 +102,8 @@ export function announcementApi(): RouteDef[] {
           total: r.total,
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/announcements/:id',
       kind: 'api',
@@ -128,8 +128,8 @@ export function announcementApi(): RouteDef[] {
           readAt: readAt?.toISOString() ?? null,
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/announcements/:id/receipts',
       kind: 'api',
@@ -154,7 +154,7 @@ export function announcementApi(): RouteDef[] {
           })),
         });
       },
-    },
+    }),
   ];
 }
 

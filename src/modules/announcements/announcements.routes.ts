@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../../http/errors';
 import { redirectWithFlash } from '../../http/flash';
 import { renderPage } from '../../http/render';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { today } from '../../lib/dates';
 import { audienceForm } from '../audience/audience.presenter';
 import { audienceChildren } from '../audience/audience.repo';
@@ -28,14 +28,14 @@ const orgName = (o: { name: string; shortName: string | null }) => o.shortName ?
 
 export function announcementPages(): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/announcements',
       kind: 'page',
       action: 'self',
       query: feedQuery,
       async handler(ctx) {
-        const q = ctx.query as z.output<typeof feedQuery>;
+        const q = ctx.query;
         const r = await feed(ctx.actor, { unreadOnly: q.unread === '1', page: q.page, pageSize: PAGE });
         ctx.res.set('Cache-Control', 'no-store');
         await renderPage(ctx.res, 'announcements/feed', {
@@ -49,8 +49,8 @@ export function announcementPages(): RouteDef[] {
           publishAt: publishTargets(ctx),
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id/announcements',
       kind: 'page',
@@ -59,7 +59,7 @@ export function announcementPages(): RouteDef[] {
       query: pageQuery,
       async handler(ctx) {
         const org = await loadOrg(ctx, idOf(ctx));
-        const page = (ctx.query as z.output<typeof pageQuery>).page;
+        const page = ctx.query.page;
         const r = await publishedBy(org.id, { page, pageSize: PAGE });
         await renderPage(ctx.res, 'announcements/org', {
           title: `Объявления: ${orgName(org)}`,
@@ -80,8 +80,8 @@ export function announcementPages(): RouteDef[] {
           base: {},
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id/announcements/new',
       kind: 'page',
@@ -91,8 +91,8 @@ export function announcementPages(): RouteDef[] {
         const org = await loadOrg(ctx, idOf(ctx));
         await renderForm(ctx, org, null, { publishOn: today() }, {});
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/orgs/:id/announcements',
       kind: 'page',
@@ -117,8 +117,8 @@ export function announcementPages(): RouteDef[] {
           throw e;
         }
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/announcements/:id',
       kind: 'page',
@@ -148,8 +148,8 @@ export function announcementPages(): RouteDef[] {
           versions: versions.map((v) => ({ version: v.version, title: v.title, editedAt: v.editedAt })),
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/announcements/:id/edit',
       kind: 'page',
@@ -160,8 +160,8 @@ export function announcementPages(): RouteDef[] {
         if (a.status === 'ARCHIVED') throw new AppError('CONFLICT', 'Снятое объявление не редактируется');
         await renderForm(ctx, org, a, formValues(a), {});
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/announcements/:id/edit',
       kind: 'page',
@@ -197,7 +197,7 @@ export function announcementPages(): RouteDef[] {
           a.status === 'DRAFT' ? 'Черновик сохранён' : 'Изменения сохранены, прежний текст — в истории',
         );
       },
-    },
+    }),
   ];
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../../http/errors';
 import { redirectWithFlash } from '../../http/flash';
 import { renderPage } from '../../http/render';
-import type { RouteDef } from '../../http/route';
+import { type RouteDef, route } from '../../http/route';
 import { KIND_LABELS } from '../organisations/levels';
 import { idParams } from '../organisations/organisations.input';
 import { notDone, rollup } from '../audience/audience.repo';
@@ -21,7 +21,7 @@ const receiptsQuery = z.object({
 /** The publisher's side of an announcement: publish, take down, who has read it, remind the others. */
 export function receiptPages(): RouteDef[] {
   return [
-    {
+    route({
       method: 'post',
       path: '/announcements/:id/publish',
       kind: 'page',
@@ -37,8 +37,8 @@ export function receiptPages(): RouteDef[] {
           `Объявление опубликовано. Адресатов: ${addressed}`,
         );
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/announcements/:id/archive',
       kind: 'page',
@@ -56,8 +56,8 @@ export function receiptPages(): RouteDef[] {
         await archiveAnnouncement(ctx.actor, a);
         redirectWithFlash(ctx.req, ctx.res, `/announcements/${a.id}`, 'Объявление снято с показа');
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/announcements/:id/remind',
       kind: 'page',
@@ -81,8 +81,8 @@ export function receiptPages(): RouteDef[] {
           `Напоминание отправлено непрочитавшим: ${r.addressed}`,
         );
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/announcements/:id/receipts',
       kind: 'page',
@@ -91,7 +91,7 @@ export function receiptPages(): RouteDef[] {
       query: receiptsQuery,
       async handler(ctx) {
         const { a, org } = await loadPublished(ctx, idOf(ctx));
-        const q = ctx.query as z.output<typeof receiptsQuery>;
+        const q = ctx.query;
         const item = { type: 'ANNOUNCEMENT' as const, id: a.id };
         const [r, list] = await Promise.all([
           rollup(item),
@@ -115,6 +115,6 @@ export function receiptPages(): RouteDef[] {
           base: { child: q.child },
         });
       },
-    },
+    }),
   ];
 }

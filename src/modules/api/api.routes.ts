@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../http/errors';
 import { loginLimiters } from '../../http/limits';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { ROUTES } from '../../http/route';
 import { fromDate, today } from '../../lib/dates';
 import { fullName } from '../../lib/names';
@@ -100,7 +100,7 @@ export { errorSchema };
 
 export function apiRoutes(): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/openapi.json',
       kind: 'api',
@@ -110,8 +110,8 @@ export function apiRoutes(): RouteDef[] {
       handler({ res }) {
         res.json(buildOpenApi(ROUTES.filter((r) => r.kind === 'api')));
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/auth/token',
       kind: 'api',
@@ -147,8 +147,8 @@ export function apiRoutes(): RouteDef[] {
         await audit(userActor(user.id, 'token'), { action: 'token.created', entity: 'ApiToken', entityId: row.id });
         res.status(201).json({ token, expiresAt: row.expiresAt.toISOString() });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/me',
       kind: 'api',
@@ -170,8 +170,8 @@ export function apiRoutes(): RouteDef[] {
           organisations: actor.assignments.map((a) => ({ id: a.organisationId, name: a.orgName, kind: a.orgKind })),
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id',
       kind: 'api',
@@ -187,8 +187,8 @@ export function apiRoutes(): RouteDef[] {
           counts: { members: s.members.total, primaryOrgs: s.primaryOrgs },
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id/children',
       kind: 'api',
@@ -217,8 +217,8 @@ export function apiRoutes(): RouteDef[] {
           ),
         );
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/orgs',
       kind: 'api',
@@ -232,8 +232,8 @@ export function apiRoutes(): RouteDef[] {
         const org = await createChild(ctx.actor, parent, ctx.body.kind, ctx.body);
         ctx.res.status(201).json(await orgWithPath(ctx, org));
       },
-    },
-    {
+    }),
+    route({
       method: 'patch',
       path: '/orgs/:id',
       kind: 'api',
@@ -255,8 +255,8 @@ export function apiRoutes(): RouteDef[] {
         await updateOrg(ctx.actor, org, ctx.body.version, parsed.data);
         ctx.res.json(await orgWithPath(ctx, (await findVisible(ctx.actor, org.id))!));
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/orgs/:id/exclude',
       kind: 'api',
@@ -270,8 +270,8 @@ export function apiRoutes(): RouteDef[] {
         await excludeOrg(ctx.actor, org, ctx.body.date, ctx.body.reason);
         ctx.res.json(await orgWithPath(ctx, (await findVisible(ctx.actor, org.id))!));
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id/summary',
       kind: 'api',
@@ -286,8 +286,8 @@ export function apiRoutes(): RouteDef[] {
         const s = await subtreeSummary(org, asOf);
         ctx.res.json({ asOf, organisation: { id: org.id, name: org.name, kind: org.kind }, ...s });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id/members',
       kind: 'api',
@@ -335,8 +335,8 @@ export function apiRoutes(): RouteDef[] {
           ),
         );
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/orgs/:id/members',
       kind: 'api',
@@ -358,8 +358,8 @@ export function apiRoutes(): RouteDef[] {
         const m = await createMember(ctx.actor, org, ctx.body);
         ctx.res.status(201).json(memberJson(m));
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/members/:id',
       kind: 'api',
@@ -379,8 +379,8 @@ export function apiRoutes(): RouteDef[] {
         });
         ctx.res.json(memberJson(m));
       },
-    },
-    {
+    }),
+    route({
       method: 'patch',
       path: '/members/:id',
       kind: 'api',
@@ -396,8 +396,8 @@ export function apiRoutes(): RouteDef[] {
         const updated = await updateMember(ctx.actor, m, version, stripUndefined(rest));
         ctx.res.json(memberJson(updated));
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/members/:id/exit',
       kind: 'api',
@@ -413,8 +413,8 @@ export function apiRoutes(): RouteDef[] {
           memberJson(await exitMember(ctx.actor, m, undefined, ctx.body.reason, ctx.body.date, ctx.body.note)),
         );
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/members/:id/transfer',
       kind: 'api',
@@ -431,8 +431,8 @@ export function apiRoutes(): RouteDef[] {
         if (!ctx.allows('member.transfer', target.path)) throw new AppError('FORBIDDEN');
         ctx.res.json(memberJson(await transferMember(ctx.actor, m, undefined, target, ctx.body.date)));
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/members/:id/consents',
       kind: 'api',
@@ -454,8 +454,8 @@ export function apiRoutes(): RouteDef[] {
           })),
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/members/:id/consents',
       kind: 'api',
@@ -480,7 +480,7 @@ export function apiRoutes(): RouteDef[] {
           })),
         });
       },
-    },
+    }),
   ];
 }
 

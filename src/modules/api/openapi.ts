@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { RouteDef } from '../../http/route';
 
-function schemaOf(s: z.ZodType | undefined) {
+/** The parts of a JSON Schema the document reads (the rest is passed through as is). */
+type JsonSchema = { properties?: Record<string, unknown>; required?: string[] } & Record<string, unknown>;
+
+function schemaOf(s: z.ZodType | undefined): JsonSchema | undefined {
   if (!s) return undefined;
   try {
     return z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' });
@@ -31,11 +34,11 @@ export function buildOpenApi(routes: RouteDef[]) {
   for (const r of routes) {
     const p = `/api/v1${r.path.replace(/:(\w+)/g, '{$1}')}`;
     const params: unknown[] = [];
-    const pathSchema = schemaOf(r.params) as { properties?: Record<string, unknown> } | undefined;
+    const pathSchema = schemaOf(r.params);
     for (const name of (r.path.match(/:(\w+)/g) ?? []).map((s) => s.slice(1))) {
       params.push({ name, in: 'path', required: true, schema: pathSchema?.properties?.[name] ?? { type: 'string' } });
     }
-    const qs = schemaOf(r.query) as { properties?: Record<string, unknown>; required?: string[] } | undefined;
+    const qs = schemaOf(r.query);
     for (const [name, schema] of Object.entries(qs?.properties ?? {})) {
       params.push({ name, in: 'query', required: qs?.required?.includes(name) ?? false, schema });
     }

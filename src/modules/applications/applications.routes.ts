@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError, fieldErrors } from '../../http/errors';
 import { limiter, clientKey } from '../../http/limits';
 import { renderPage } from '../../http/render';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { fromDate, toDate, today } from '../../lib/dates';
 import { fullName } from '../../lib/names';
 import { audit } from '../audit/audit.repo';
@@ -45,7 +45,7 @@ const pickQuery = z.object({
 
 export function applicationPages(): RouteDef[] {
   return [
-    {
+    route({
       // Public: region → territory → organisation, then the form. Only organisation names are shown.
       method: 'get',
       path: '/join',
@@ -72,8 +72,8 @@ export function applicationPages(): RouteDef[] {
           primaries: primaries.map((o) => ({ id: o.id, label: o.shortName ?? o.name, primary: o.kind === 'PRIMARY' })),
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/join',
       kind: 'page',
@@ -85,11 +85,11 @@ export function applicationPages(): RouteDef[] {
       async handler({ req, res }) {
         const parsed = applyInput.safeParse(req.body);
         const org =
-          typeof req.body.organisationId === 'string' && /^[0-9a-f-]{36}$/.test(req.body.organisationId)
-            ? await publicOrg(req.body.organisationId)
+          typeof body.organisationId === 'string' && /^[0-9a-f-]{36}$/.test(body.organisationId)
+            ? await publicOrg(body.organisationId)
             : null;
         if (!org || org.kind !== 'PRIMARY') throw new AppError('NOT_FOUND');
-        if (!parsed.success) return renderForm(res, org, req.body, fieldErrors(parsed.error), 400);
+        if (!parsed.success) return renderForm(res, org, body, fieldErrors(parsed.error), 400);
         const v = parsed.data;
         await insertApplication({
           organisationId: org.id,
@@ -111,8 +111,8 @@ export function applicationPages(): RouteDef[] {
           orgName: org.shortName ?? org.name,
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id/applications',
       kind: 'page',
@@ -145,8 +145,8 @@ export function applicationPages(): RouteDef[] {
           today: today(),
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/applications/:id/accept',
       kind: 'page',
@@ -181,8 +181,8 @@ export function applicationPages(): RouteDef[] {
           throw e;
         }
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/applications/:id/decline',
       kind: 'page',
@@ -206,7 +206,7 @@ export function applicationPages(): RouteDef[] {
         ctx.req.session.flash = 'Заявление отклонено; данные заявителя удалены';
         ctx.res.redirect(303, `/orgs/${app.organisationId}/applications`);
       },
-    },
+    }),
   ];
 }
 

@@ -1,10 +1,11 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import passport from 'passport';
 import { z } from 'zod';
+import { asText } from '../../lib/text';
 import { AppError } from '../../http/errors';
 import { loginLimiters } from '../../http/limits';
 import { renderPage } from '../../http/render';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { audit } from '../audit/audit.repo';
 import { acceptNda, createToken, findUserForLogin, listTokens, revokeToken, setPassword } from './auth.repo';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords';
@@ -14,11 +15,11 @@ import { findSecondFactor, unusedRecoveryCodes } from './second-factor.repo';
 
 function authenticate(req: Request, res: Response): Promise<{ id: string } | false> {
   return new Promise((resolve, reject) => {
-    passport.authenticate('local', (err: unknown, user: { id: string } | false) => (err ? reject(err) : resolve(user)))(
-      req,
-      res,
-      ((e: unknown) => e && reject(e)) as NextFunction,
-    );
+    const fail = (e: unknown) => reject(e instanceof Error ? e : new Error(asText(e)));
+    const run = passport.authenticate('local', (err: unknown, user: { id: string } | false) =>
+      err ? fail(err) : resolve(user),
+    ) as RequestHandler;
+    void run(req, res, ((e: unknown) => e && fail(e)) as NextFunction);
   });
 }
 
@@ -52,16 +53,16 @@ export function authPages(o: SignInOptions = { secondFactorRequired: true }): Ro
         if (actor) return res.redirect(303, '/');
         await renderPage(res, 'auth/login', { title: 'Вход', values: {}, error: null });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/login',
       kind: 'page',
       action: 'public',
       before: loginLimiters(),
-      async handler({ req, res }) {
-        const login = typeof req.body.login === 'string' ? req.body.login.slice(0, 100) : '';
-        if (!login || typeof req.body.password !== 'string' || !req.body.password) {
+      async handler({ req, res, body }) {
+        const login = typeof body.login === 'string' ? body.login.slice(0, 100) : '';
+        if (!login || typeof body.password !== 'string' || !body.password) {
           return renderPage(
             res,
             'auth/login',
@@ -79,8 +80,8 @@ export function authPages(o: SignInOptions = { secondFactorRequired: true }): Ro
           );
         await afterPassword(req, res, user.id, safeReturnTo(req.session.returnTo), o);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/logout',
       kind: 'page',
@@ -92,8 +93,8 @@ export function authPages(o: SignInOptions = { secondFactorRequired: true }): Ro
         res.clearCookie('reestr.sid');
         res.redirect(303, '/login');
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/nda',
       kind: 'page',
@@ -105,21 +106,21 @@ export function authPages(o: SignInOptions = { secondFactorRequired: true }): Ro
           returnTo: safeReturnTo(req.query.returnTo),
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/nda',
       kind: 'page',
       action: 'self',
-      async handler({ req, res, actor }) {
-        if (req.body.accept !== 'on') {
+      async handler({ res, actor, body }) {
+        if (body.accept !== 'on') {
           return renderPage(
             res,
             'auth/nda',
             {
               title: 'Обязательство о неразглашении',
               acceptedAt: null,
-              returnTo: safeReturnTo(req.body.returnTo),
+              returnTo: safeReturnTo(body.returnTo),
               error: 'Отметьте, что принимаете обязательство',
             },
             400,
@@ -129,10 +130,10 @@ export function authPages(o: SignInOptions = { secondFactorRequired: true }): Ro
           await acceptNda(actor.userId!);
           await audit(actor, { action: 'nda.accepted' });
         }
-        res.redirect(303, safeReturnTo(req.body.returnTo));
+        res.redirect(303, safeReturnTo(body.returnTo));
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/profile',
       kind: 'page',
@@ -140,8 +141,8 @@ export function authPages(o: SignInOptions = { secondFactorRequired: true }): Ro
       async handler(ctx) {
         await renderProfile(ctx, {}, {});
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/profile/password',
       kind: 'page',
@@ -165,25 +166,25 @@ export function authPages(o: SignInOptions = { secondFactorRequired: true }): Ro
         ctx.req.session.flash = 'Пароль изменён. Другие сеансы завершены, токены API отозваны';
         ctx.res.redirect(303, '/profile');
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/profile/tokens',
       kind: 'page',
       action: 'self',
       async handler(ctx) {
-        const parsed = tokenInput.safeParse(ctx.req.body);
+        const parsed = tokenInput.safeParse(ctx.body);
         if (!parsed.success) {
           const errors: Record<string, string> = {};
           for (const i of parsed.error.issues) errors[String(i.path[0])] ??= i.message;
-          return renderProfile(ctx, errors, ctx.req.body, 400);
+          return renderProfile(ctx, errors, ctx.body, 400);
         }
         const { token, row } = await createToken(ctx.actor.userId!, parsed.data.name, parsed.data.days);
         await audit(ctx.actor, { action: 'token.created', entity: 'ApiToken', entityId: row.id });
         await renderProfile(ctx, {}, {}, 201, token);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/profile/tokens/:tokenId/revoke',
       kind: 'page',
@@ -195,7 +196,7 @@ export function authPages(o: SignInOptions = { secondFactorRequired: true }): Ro
         ctx.req.session.flash = 'Токен отозван';
         ctx.res.redirect(303, '/profile');
       },
-    },
+    }),
   ];
 }
 

@@ -1,6 +1,6 @@
 import { AppError } from '../../http/errors';
 import { renderPage } from '../../http/render';
-import type { RouteDef } from '../../http/route';
+import { type RouteDef, route } from '../../http/route';
 import { formatCardNumber } from '../../lib/cardNumber';
 import { today } from '../../lib/dates';
 import { sendXlsx } from '../../lib/exports';
@@ -15,7 +15,7 @@ import { bonusCountsByChild, bonusExportRows } from './bonus.repo';
  */
 export function bonusPages(): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/orgs/:id/bonus',
       kind: 'page',
@@ -35,8 +35,8 @@ export function bonusPages(): RouteDef[] {
           canExport: org.kind === 'CENTRAL' && ctx.allows('bonus.export', org.path),
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id/bonus.xlsx',
       kind: 'page',
@@ -68,6 +68,6 @@ export function bonusPages(): RouteDef[] {
           rows.map((r) => ({ ...r, card: formatCardNumber(r.card) })),
         );
       },
-    },
+    }),
   ];
 }

@@ -1,5 +1,5 @@
 import { AppError } from '../../http/errors';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { fromDate, today } from '../../lib/dates';
 import { sendCsv, sendXlsx } from '../../lib/exports';
 import { isAdmin, visiblePaths } from '../../policy/actor';
@@ -127,7 +127,7 @@ export async function loadCentral(ctx: Ctx): Promise<OrgRow> {
 export function cardApiRoutes(): RouteDef[] {
   const T = 'Профсоюзные билеты';
   return [
-    {
+    route({
       method: 'get',
       path: '/members/:id/cards',
       kind: 'api',
@@ -141,8 +141,8 @@ export function cardApiRoutes(): RouteDef[] {
         ctx.authorize(m.organisation.path);
         ctx.res.json({ items: (await cardsOfMember(m.id)).map(cardJson) });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/orgs/:id/card-orders',
       kind: 'api',
@@ -156,8 +156,8 @@ export function cardApiRoutes(): RouteDef[] {
         const org = await loadOrg(ctx, ctx.params.id);
         ctx.res.status(201).json(await submitOrder(ctx.actor, org, ctx.body));
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id/card-orders',
       kind: 'api',
@@ -176,8 +176,8 @@ export function cardApiRoutes(): RouteDef[] {
           total,
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/card-orders/:id',
       kind: 'api',
@@ -193,8 +193,8 @@ export function cardApiRoutes(): RouteDef[] {
           cards: order.cards.map((c) => ({ ...cardJson(c), memberId: c.memberId })),
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/card-orders/:id/forward',
       kind: 'api',
@@ -209,8 +209,8 @@ export function cardApiRoutes(): RouteDef[] {
         const o = (await findOrder(order.id))!;
         ctx.res.json(orderJson(o, o.cards.length));
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/card-orders/:id/return',
       kind: 'api',
@@ -226,8 +226,8 @@ export function cardApiRoutes(): RouteDef[] {
         const o = (await findOrder(order.id))!;
         ctx.res.json(orderJson(o, o.cards.length));
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/card-orders/:id/delivered',
       kind: 'api',
@@ -242,8 +242,8 @@ export function cardApiRoutes(): RouteDef[] {
         const o = (await findOrder(order.id))!;
         ctx.res.json(orderJson(o, o.cards.length));
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/card-batches',
       kind: 'api',
@@ -256,8 +256,8 @@ export function cardApiRoutes(): RouteDef[] {
         const central = await loadCentral(ctx);
         ctx.res.status(201).json(await createBatch(ctx.actor, central, ctx.body));
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/card-batches/:id',
       kind: 'api',
@@ -285,8 +285,8 @@ export function cardApiRoutes(): RouteDef[] {
           byRegion: mine,
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/card-batches/:id/file',
       kind: 'api',
@@ -301,8 +301,8 @@ export function cardApiRoutes(): RouteDef[] {
         if (!b) throw new AppError('NOT_FOUND');
         await sendBatchFile(ctx, b, ctx.query.format);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/card-batches/:id/produced',
       kind: 'api',
@@ -315,8 +315,8 @@ export function cardApiRoutes(): RouteDef[] {
         await markBatchProduced(ctx.actor, ctx.params.id);
         ctx.res.json({ id: ctx.params.id, status: 'PRODUCED' });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/card-batches/:id/delivered',
       kind: 'api',
@@ -329,8 +329,8 @@ export function cardApiRoutes(): RouteDef[] {
         await markBatchDelivered(ctx.actor, ctx.params.id);
         ctx.res.json({ id: ctx.params.id, status: 'DELIVERED' });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/cards/issue',
       kind: 'api',
@@ -356,8 +356,8 @@ export function cardApiRoutes(): RouteDef[] {
         const n = await issueCards(ctx.actor, ids, ctx.body.date ?? today());
         ctx.res.json({ issued: n });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/members/:id/virtual-card',
       kind: 'api',
@@ -373,8 +373,8 @@ export function cardApiRoutes(): RouteDef[] {
         const card = await issueVirtualCard(ctx.actor, m);
         ctx.res.status(201).json(cardJson({ ...card, blockedAt: null, blockReason: null }));
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/cards/:id/block',
       kind: 'api',
@@ -388,8 +388,8 @@ export function cardApiRoutes(): RouteDef[] {
         await blockCard(ctx.actor, c, ctx.body.reason);
         ctx.res.json(cardJson((await findCard(c.id))!));
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/cards/:id/reissue',
       kind: 'api',
@@ -404,8 +404,8 @@ export function cardApiRoutes(): RouteDef[] {
         const fresh = await reissueCard(ctx.actor, c, ctx.body.reason);
         ctx.res.status(201).json(cardJson({ ...fresh, blockedAt: null, blockReason: null }));
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id/cards/progress',
       kind: 'api',
@@ -419,7 +419,7 @@ export function cardApiRoutes(): RouteDef[] {
         const p = await cardProgress(org, ctx.query.asOf ?? today());
         ctx.res.json({ asOf: p.asOf, total: p.total, children: p.children });
       },
-    },
+    }),
   ];
 }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { confirmed } from '../../http/confirm';
 import { AppError } from '../../http/errors';
 import { renderPage } from '../../http/render';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { formatCardNumber, qrPayload } from '../../lib/cardNumber';
 import { formatDay, today } from '../../lib/dates';
 import { pdfDoc, pdfTable, sendPdf, sendXlsx } from '../../lib/exports';
@@ -11,7 +11,7 @@ import { fullName } from '../../lib/names';
 import { audit } from '../audit/audit.repo';
 import { ancestors, findVisible, orgsById, type OrgRow } from '../organisations/organisations.repo';
 import { crumbs } from '../organisations/organisations.presenter';
-import { idParams, optDay, uuid } from '../organisations/organisations.input';
+import { idParams, optDay } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
 import { holderFor, loadCardFor, loadCentral, loadOrderFor, sendBatchFile } from './cards.api';
 import {
@@ -19,7 +19,6 @@ import {
   batchByRegion,
   cardSigningKey,
   findBatch,
-  findOrder,
   membersToOrder,
   ordersHeldBy,
   ordersInSubtree,
@@ -56,7 +55,7 @@ const asOfQuery = z.object({
   format: z.enum(['xlsx', 'pdf']).optional().catch(undefined),
 });
 
-async function redirectBack(ctx: Ctx, url: string, flash: string) {
+function redirectBack(ctx: Ctx, url: string, flash: string): void {
   ctx.req.session.flash = flash;
   ctx.res.redirect(303, url);
 }
@@ -64,7 +63,7 @@ async function redirectBack(ctx: Ctx, url: string, flash: string) {
 /** Runs an action and turns its refusal into a message on the page it came from. */
 async function act(ctx: Ctx, back: string, fn: () => Promise<string>) {
   try {
-    await redirectBack(ctx, back, await fn());
+    redirectBack(ctx, back, await fn());
   } catch (e) {
     if (e instanceof AppError && ['UNPROCESSABLE', 'CONFLICT', 'STALE_VERSION', 'BAD_REQUEST'].includes(e.code)) {
       return redirectBack(ctx, back, `Не выполнено: ${e.fields ? Object.values(e.fields).join('; ') : e.message}`);
@@ -75,7 +74,7 @@ async function act(ctx: Ctx, back: string, fn: () => Promise<string>) {
 
 export function cardPages(): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/orgs/:id/cards',
       kind: 'page',
@@ -85,8 +84,8 @@ export function cardPages(): RouteDef[] {
         const org = await loadOrg(ctx, ctx.params.id);
         await renderHub(ctx, org);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/orgs/:id/cards/order',
       kind: 'page',
@@ -107,8 +106,8 @@ export function cardPages(): RouteDef[] {
           return `Заявка № ${r.number} подана: ${r.count} ${r.count === 1 ? 'билет' : 'билетов'}`;
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/card-orders/:id',
       kind: 'page',
@@ -142,7 +141,7 @@ export function cardPages(): RouteDef[] {
             memberId: c.memberId,
           })),
           can: {
-            forward: atHolder && ['SUBMITTED', 'FORWARDED'].includes(order.status) && holder!.kind !== 'CENTRAL',
+            forward: atHolder && ['SUBMITTED', 'FORWARDED'].includes(order.status) && holder.kind !== 'CENTRAL',
             ret: atHolder && ['SUBMITTED', 'FORWARDED'].includes(order.status),
             deliverDown: atHolder && order.status === 'DELIVERED' && order.holderId !== order.organisationId,
             resubmit: order.status === 'RETURNED' && ctx.allows('card.order', primary.path),
@@ -152,34 +151,36 @@ export function cardPages(): RouteDef[] {
           today: today(),
         });
       },
-    },
-    ...(['forward', 'return', 'delivered'] as const).map((step): RouteDef => ({
-      method: 'post',
-      path: `/card-orders/:id/${step}`,
-      kind: 'page',
-      action: 'card.forward',
-      params: idParams,
-      async handler(ctx) {
-        const { order, primary } = await loadOrderFor(ctx, ctx.params.id);
-        const holder = await holderFor(ctx, order);
-        await act(ctx, `/card-orders/${order.id}`, async () => {
-          if (step === 'forward') {
-            await forwardOrder(ctx.actor, order, holder);
-            return 'Заявка передана на уровень выше';
-          }
-          if (step === 'return') {
-            const comment = typeof ctx.body.comment === 'string' ? ctx.body.comment.trim() : '';
-            if (comment.length < 3)
-              throw new AppError('BAD_REQUEST', undefined, { comment: 'Укажите причину возврата' });
-            await returnOrder(ctx.actor, order, holder, comment.slice(0, 1000));
-            return 'Заявка возвращена в первичную организацию';
-          }
-          await markOrderDeliveredDown(ctx.actor, order, holder, primary.path);
-          return 'Передача карт отмечена';
-        });
-      },
-    })),
-    {
+    }),
+    ...(['forward', 'return', 'delivered'] as const).map((step) =>
+      route({
+        method: 'post',
+        path: `/card-orders/:id/${step}`,
+        kind: 'page',
+        action: 'card.forward',
+        params: idParams,
+        async handler(ctx) {
+          const { order, primary } = await loadOrderFor(ctx, ctx.params.id);
+          const holder = await holderFor(ctx, order);
+          await act(ctx, `/card-orders/${order.id}`, async () => {
+            if (step === 'forward') {
+              await forwardOrder(ctx.actor, order, holder);
+              return 'Заявка передана на уровень выше';
+            }
+            if (step === 'return') {
+              const comment = typeof ctx.body.comment === 'string' ? ctx.body.comment.trim() : '';
+              if (comment.length < 3)
+                throw new AppError('BAD_REQUEST', undefined, { comment: 'Укажите причину возврата' });
+              await returnOrder(ctx.actor, order, holder, comment.slice(0, 1000));
+              return 'Заявка возвращена в первичную организацию';
+            }
+            await markOrderDeliveredDown(ctx.actor, order, holder, primary.path);
+            return 'Передача карт отмечена';
+          });
+        },
+      }),
+    ),
+    route({
       method: 'post',
       path: '/card-orders/:id/resubmit',
       kind: 'page',
@@ -193,8 +194,8 @@ export function cardPages(): RouteDef[] {
           return 'Заявка подана повторно';
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/card-orders/:id/drop',
       kind: 'page',
@@ -210,8 +211,8 @@ export function cardPages(): RouteDef[] {
           return 'Карта исключена из заявки';
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/card-orders/:id/issue',
       kind: 'page',
@@ -233,8 +234,8 @@ export function cardPages(): RouteDef[] {
           return `Выдано карт: ${n}`;
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/card-batches',
       kind: 'page',
@@ -246,8 +247,8 @@ export function cardPages(): RouteDef[] {
           return `Партия № ${b.number} сформирована: ${b.count} карт${b.closedEmpty ? `; закрыто заявок, где все карты заблокированы: ${b.closedEmpty}` : ''}`;
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/card-batches/:id/file',
       kind: 'page',
@@ -260,26 +261,28 @@ export function cardPages(): RouteDef[] {
         if (!b) throw new AppError('NOT_FOUND');
         await sendBatchFile(ctx, b, ctx.query.format);
       },
-    },
-    ...(['produced', 'delivered'] as const).map((step): RouteDef => ({
-      method: 'post',
-      path: `/card-batches/:id/${step}`,
-      kind: 'page',
-      action: 'card.batch',
-      params: idParams,
-      async handler(ctx) {
-        const central = await loadCentral(ctx);
-        await act(ctx, `/orgs/${central.id}/cards`, async () => {
-          if (step === 'produced') {
-            await markBatchProduced(ctx.actor, ctx.params.id);
-            return 'Партия отмечена изготовленной';
-          }
-          await markBatchDelivered(ctx.actor, ctx.params.id);
-          return 'Партия отмечена доставленной в регионы';
-        });
-      },
-    })),
-    {
+    }),
+    ...(['produced', 'delivered'] as const).map((step) =>
+      route({
+        method: 'post',
+        path: `/card-batches/:id/${step}`,
+        kind: 'page',
+        action: 'card.batch',
+        params: idParams,
+        async handler(ctx) {
+          const central = await loadCentral(ctx);
+          await act(ctx, `/orgs/${central.id}/cards`, async () => {
+            if (step === 'produced') {
+              await markBatchProduced(ctx.actor, ctx.params.id);
+              return 'Партия отмечена изготовленной';
+            }
+            await markBatchDelivered(ctx.actor, ctx.params.id);
+            return 'Партия отмечена доставленной в регионы';
+          });
+        },
+      }),
+    ),
+    route({
       method: 'post',
       path: '/members/:id/virtual-card',
       kind: 'page',
@@ -294,8 +297,8 @@ export function cardPages(): RouteDef[] {
           return 'Виртуальный билет выпущен';
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/cards/:id/block',
       kind: 'page',
@@ -328,8 +331,8 @@ export function cardPages(): RouteDef[] {
           return 'Билет заблокирован';
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/cards/:id/virtual',
       kind: 'page',
@@ -379,8 +382,8 @@ export function cardPages(): RouteDef[] {
           qrDataUri: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`,
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id/cards/progress',
       kind: 'page',
@@ -455,7 +458,7 @@ export function cardPages(): RouteDef[] {
           crumbs: crumbs(await ancestors(ctx.actor, org), org),
         });
       },
-    },
+    }),
   ];
 }
 

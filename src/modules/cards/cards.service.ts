@@ -6,7 +6,7 @@ import { fullName } from '../../lib/names';
 import type { Actor } from '../../policy/actor';
 import { audit } from '../audit/audit.repo';
 import { pathIds, type OrgRow } from '../organisations/organisations.repo';
-import { batchByRegion, findOrder, insertCards, membersForOrder, setCardsStatus, type OrderFull } from './cards.repo';
+import { batchByRegion, insertCards, membersForOrder, setCardsStatus, type OrderFull } from './cards.repo';
 
 export const BLOCK_REASONS = {
   LOST: 'Утерян',
@@ -63,7 +63,7 @@ export async function submitOrder(
         tx,
         take.map((m) => ({
           memberId: m.id,
-          form: 'PLASTIC' as CardForm,
+          form: 'PLASTIC',
           status: 'ORDERED' as const,
           printedName: printedName(m.person),
           orderId: order.id,

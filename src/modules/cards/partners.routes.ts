@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../http/errors';
 import { renderPage } from '../../http/render';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { audit } from '../audit/audit.repo';
 import { idParams, uuid } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
@@ -27,7 +27,7 @@ async function show(ctx: Ctx, orgId: string, newKey?: string, error?: string) {
 
 export function partnerPages(): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/orgs/:id/partner-keys',
       kind: 'page',
@@ -37,8 +37,8 @@ export function partnerPages(): RouteDef[] {
         const org = await central(ctx, ctx.params.id);
         await show(ctx, org.id);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/orgs/:id/partner-keys',
       kind: 'page',
@@ -57,8 +57,8 @@ export function partnerPages(): RouteDef[] {
         });
         await show(ctx, org.id, key);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/orgs/:id/partner-keys/:keyId/revoke',
       kind: 'page',
@@ -76,6 +76,6 @@ export function partnerPages(): RouteDef[] {
         ctx.req.session.flash = 'Ключ отозван';
         ctx.res.redirect(303, `/orgs/${org.id}/partner-keys`);
       },
-    },
+    }),
   ];
 }

@@ -1,5 +1,5 @@
 import { renderPage } from '../../http/render';
-import type { RouteDef } from '../../http/route';
+import { type RouteDef, route } from '../../http/route';
 import { verifyQuery } from './cards.input';
 import { partnerFromRequest, verifyMembership } from './verify';
 import { z } from 'zod';
@@ -9,7 +9,7 @@ type Limiters = RouteDef['before'];
 /** The public membership check: the page and the API answer the same and nothing more; they share `limits`. */
 export function verifyPages(limits: Limiters): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/verify',
       kind: 'page',
@@ -17,8 +17,8 @@ export function verifyPages(limits: Limiters): RouteDef[] {
       async handler({ res }) {
         await renderPage(res, 'verify/page', { title: 'Проверка членства', values: {}, result: null });
       },
-    },
-    {
+    }),
+    route({
       // A POST: names never travel in the URL (history, logs, referrers).
       method: 'post',
       path: '/verify',
@@ -31,13 +31,13 @@ export function verifyPages(limits: Limiters): RouteDef[] {
         res.setHeader('Cache-Control', 'no-store');
         await renderPage(res, 'verify/page', { title: 'Проверка членства', values: q, result });
       },
-    },
+    }),
   ];
 }
 
 export function verifyApi(limits: Limiters): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/verify',
       kind: 'api',
@@ -52,6 +52,6 @@ export function verifyApi(limits: Limiters): RouteDef[] {
         res.setHeader('Cache-Control', 'no-store');
         res.json({ result: await verifyMembership(query, partner) });
       },
-    },
+    }),
   ];
 }

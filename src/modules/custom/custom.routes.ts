@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { AppError } from '../../http/errors';
 import { renderPage } from '../../http/render';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { dayProblem, formatDay, parseDay, today } from '../../lib/dates';
 import { neutralise, pdfDoc, pdfTable, sendPdf } from '../../lib/exports';
 import { audit } from '../audit/audit.repo';
@@ -12,6 +12,7 @@ import type { OrgRow } from '../organisations/organisations.repo';
 import { INSTITUTION_LABELS } from '../organisations/levels';
 import { POSITION_LABELS } from '../members/members.input';
 import { COLUMNS, countAndGroups, findSaved, rows, saveReport, savedReports, type Params } from './custom.repo';
+import { asText } from '../../lib/text';
 
 const day = z.preprocess(
   (v) => (typeof v === 'string' && v.trim() ? (parseDay(v) ?? `bad:${dayProblem(v)}`) : undefined),
@@ -42,7 +43,8 @@ const paramsSchema = z.object({
   exitedFrom: day,
   exitedTo: day,
   columns: z.preprocess(
-    (v) => (Array.isArray(v) ? v : v ? [v] : ['name', 'birthDate', 'category', 'organisation']),
+    (v): unknown[] =>
+      Array.isArray(v) ? (v as unknown[]) : v ? [v] : ['name', 'birthDate', 'category', 'organisation'],
     z.array(z.string()).max(20),
   ),
   group: z.preprocess((v) => v === 'on' || v === true, z.boolean()),
@@ -62,7 +64,7 @@ function parseParams(
 
 export function customPages(): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/orgs/:id/custom',
       kind: 'page',
@@ -114,7 +116,7 @@ export function customPages(): RouteDef[] {
                 Array.isArray(v)
                   ? v.map((x) => [k, String(x)] as [string, string])
                   : v !== undefined
-                    ? [[k, String(v)]]
+                    ? [[k, asText(v)]]
                     : [],
               ),
             ).toString(),
@@ -134,8 +136,8 @@ export function customPages(): RouteDef[] {
           parsed.ok ? 200 : 400,
         );
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/orgs/:id/custom/save',
       kind: 'page',
@@ -158,8 +160,8 @@ export function customPages(): RouteDef[] {
         ctx.req.session.flash = 'Отчёт сохранён';
         ctx.res.redirect(303, `/orgs/${org.id}/custom?saved=${s.id}`);
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id/custom/export',
       kind: 'page',
@@ -168,7 +170,7 @@ export function customPages(): RouteDef[] {
       query: z.object({ format: z.enum(['xlsx', 'pdf']).catch('xlsx') }).passthrough(),
       async handler(ctx) {
         const org = await loadOrg(ctx, ctx.params.id);
-        const parsed = parseParams(ctx.req.query as Record<string, unknown>);
+        const parsed = parseParams(ctx.req.query);
         if (!parsed.ok) throw new AppError('BAD_REQUEST', Object.values(parsed.errors).join('; '));
         const { total, groups } = await countAndGroups(org.path, org.depth, { ...parsed.p, group: true });
         await audit(ctx.actor, {
@@ -181,7 +183,7 @@ export function customPages(): RouteDef[] {
         if (ctx.query.format === 'pdf') return summaryPdf(ctx, org, parsed.p, total, groups);
         await streamXlsx(ctx, org, parsed.p, total);
       },
-    },
+    }),
   ];
 }
 

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { AppError, fieldErrors } from '../../http/errors';
 import { renderPage } from '../../http/render';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { formatDateTime, fromDate, today } from '../../lib/dates';
 import { sendXlsx } from '../../lib/exports';
 import { fullName } from '../../lib/names';
@@ -43,7 +43,7 @@ export async function loadEventFor(ctx: Ctx, id: string) {
 export function eventApiRoutes(limits: RequestHandler[] = checkinLimiters()): RouteDef[] {
   const T = 'Мероприятия';
   return [
-    {
+    route({
       method: 'post',
       path: '/orgs/:id/events',
       kind: 'api',
@@ -58,8 +58,8 @@ export function eventApiRoutes(limits: RequestHandler[] = checkinLimiters()): Ro
         const ev = await createEvent(ctx.actor, org, ctx.body);
         ctx.res.status(201).json({ id: ev.id });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/events/:id',
       kind: 'api',
@@ -81,8 +81,8 @@ export function eventApiRoutes(limits: RequestHandler[] = checkinLimiters()): Ro
           quorum: s.quorum,
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/events/:id/checkins',
       kind: 'api',
@@ -104,13 +104,13 @@ export function eventApiRoutes(limits: RequestHandler[] = checkinLimiters()): Ro
           .status(r.status === 'CREATED' ? 201 : 200)
           .json({ status: r.status, memberId: r.memberId, memberName: r.memberName, ...(await eventStats(ev.id)) });
       },
-    },
+    }),
   ];
 }
 
 export function eventPages(limits: RequestHandler[] = checkinLimiters()): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/orgs/:id/events',
       kind: 'page',
@@ -120,8 +120,8 @@ export function eventPages(limits: RequestHandler[] = checkinLimiters()): RouteD
         const org = await loadOrg(ctx, ctx.params.id);
         await renderList(ctx, org, { date: today(), kind: 'BOARD_MEETING' }, {});
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/orgs/:id/events',
       kind: 'page',
@@ -134,8 +134,8 @@ export function eventPages(limits: RequestHandler[] = checkinLimiters()): RouteD
         const ev = await createEvent(ctx.actor, org, parsed.data);
         ctx.res.redirect(303, `/events/${ev.id}`);
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/events/:id',
       kind: 'page',
@@ -144,8 +144,8 @@ export function eventPages(limits: RequestHandler[] = checkinLimiters()): RouteD
       async handler(ctx) {
         await renderEvent(ctx, ctx.params.id, null, '');
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/events/:id/checkin',
       kind: 'page',
@@ -179,8 +179,8 @@ export function eventPages(limits: RequestHandler[] = checkinLimiters()): RouteD
             .json({ ...result, status: r.status, ...(await eventStats(ev.id)) });
         await renderEvent(ctx, ev.id, result, result.ok ? '' : parsed.data.cardNumber, result.ok ? 200 : 422);
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/events/:id/attendance.xlsx',
       kind: 'page',
@@ -221,7 +221,7 @@ export function eventPages(limits: RequestHandler[] = checkinLimiters()): RouteD
           { title: `${ev.title}, ${fromDate(ev.date).split('-').reverse().join('.')}` },
         );
       },
-    },
+    }),
   ];
 }
 

@@ -95,7 +95,7 @@ const CATEGORY_WORDS: Record<string, Category> = {
 
 /** Who a row is about, even when the row is rejected: the number, or ФИО + birth date if they can be read. */
 export function looseIdentity(cells: string[], m: Mapping): { externalId: string | null; identityKey: string | null } {
-  const get = (f: Field) => (m[f] === undefined ? '' : String(cells[m[f]!] ?? '').trim());
+  const get = (f: Field) => (m[f] === undefined ? '' : String(cells[m[f]] ?? '').trim());
   let [l, f, mid] = [get('lastName'), get('firstName'), get('middleName')];
   if (m.fullName !== undefined && get('fullName'))
     [l, f, mid] = [
@@ -132,7 +132,7 @@ export function convertRow(
   rowNo: number,
   defaults: { category: Category; joinedAt: string },
 ): { ok: true; value: ImportRow } | { ok: false; errors: string[] } {
-  const get = (f: Field) => (m[f] === undefined ? '' : String(cells[m[f]!] ?? '').trim());
+  const get = (f: Field) => (m[f] === undefined ? '' : String(cells[m[f]] ?? '').trim());
   const errors: string[] = [];
   let lastName = get('lastName');
   let firstName = get('firstName');
@@ -199,7 +199,7 @@ export function convertRow(
   const email = get('email') || null;
   if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.push(`Эл. почта «${email}» записана неверно`);
   const phone = get('phone') || null;
-  if (phone && !/^\+?[\d\s()\-]{5,20}$/.test(phone.replace(/\.0+$/, '')))
+  if (phone && !/^\+?[\d\s()-]{5,20}$/.test(phone.replace(/\.0+$/, '')))
     errors.push(`Телефон «${phone}» записан неверно`);
   if (errors.length) return { ok: false, errors };
   const value: ImportRow = {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import yauzl from 'yauzl';
 import { AppError } from '../../http/errors';
+import { asText } from '../../lib/text';
 
 export const LIMITS = {
   bytes: 20 * 1024 * 1024,
@@ -174,7 +175,7 @@ export async function readTable(buf: Buffer, kind: FileKind): Promise<Table> {
         skip_empty_lines: true,
         bom: true,
         trim: true,
-      }) as string[][];
+      });
     } catch (e) {
       throw new AppError('UNPROCESSABLE', `CSV не читается: ${(e as Error).message.split('\n')[0]}`);
     }

@@ -37,8 +37,8 @@ export async function savedMapping(orgId: string) {
 export async function saveMapping(orgId: string, mapping: object) {
   await db().importMapping.upsert({
     where: { organisationId: orgId },
-    create: { organisationId: orgId, mapping: mapping as Prisma.InputJsonValue },
-    update: { mapping: mapping as Prisma.InputJsonValue },
+    create: { organisationId: orgId, mapping: mapping },
+    update: { mapping: mapping },
   });
 }
 

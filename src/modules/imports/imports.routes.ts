@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Category, MovementKind } from '../../generated/prisma/client';
 import { AppError } from '../../http/errors';
 import { renderPage } from '../../http/render';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { uploadFile } from '../../http/upload';
 import { parseDay, today } from '../../lib/dates';
 import { sendXlsx } from '../../lib/exports';
@@ -95,7 +95,7 @@ const categoryOf = (v: unknown): Category =>
 
 export function importPages(): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/orgs/:id/imports',
       kind: 'page',
@@ -105,8 +105,8 @@ export function importPages(): RouteDef[] {
         const org = await loadOrg(ctx, ctx.params.id);
         await renderList(ctx, org, {}, {});
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/orgs/:id/imports',
       kind: 'page',
@@ -129,8 +129,8 @@ export function importPages(): RouteDef[] {
           throw e;
         }
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/imports/:id',
       kind: 'page',
@@ -139,8 +139,8 @@ export function importPages(): RouteDef[] {
       async handler(ctx) {
         await renderJob(ctx, ctx.params.id, {});
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/imports/:id/mapping',
       kind: 'page',
@@ -161,8 +161,8 @@ export function importPages(): RouteDef[] {
         });
         ctx.res.redirect(303, `/imports/${job.id}`);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/imports/:id/run',
       kind: 'page',
@@ -193,8 +193,8 @@ export function importPages(): RouteDef[] {
         await enqueue('import', { importId: job.id });
         ctx.res.redirect(303, `/imports/${job.id}`);
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/imports/:id/rejected.xlsx',
       kind: 'page',
@@ -232,8 +232,8 @@ export function importPages(): RouteDef[] {
           })),
         );
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/imports/:id/undo',
       kind: 'page',
@@ -250,7 +250,7 @@ export function importPages(): RouteDef[] {
         }
         ctx.res.redirect(303, `/imports/${job.id}`);
       },
-    },
+    }),
   ];
 }
 
@@ -349,7 +349,7 @@ async function renderJob(ctx: Ctx, id: string, errors: Record<string, string>, s
 /** API: the same import, the mapping saved for the organisation or guessed from the header; it runs at once. */
 export function importApi(): RouteDef[] {
   return [
-    {
+    route({
       method: 'post',
       path: '/orgs/:id/imports',
       kind: 'api',
@@ -403,8 +403,8 @@ export function importApi(): RouteDef[] {
         await enqueue('import', { importId: job.id });
         ctx.res.status(202).json({ jobId: job.id });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/jobs/:id',
       kind: 'api',
@@ -426,6 +426,6 @@ export function importApi(): RouteDef[] {
         )[job.status];
         ctx.res.json({ id: job.id, status, progress: job.progress, result: job.result ?? null, error: job.error });
       },
-    },
+    }),
   ];
 }

@@ -126,7 +126,7 @@ export async function buildPlan(
   for (const v of valid) {
     const mine = (v.externalId && hereByExt.get(v.externalId)) || hereByKey.get(v.identityKey);
     if (mine) {
-      matched.add(mine.memberId!);
+      matched.add(mine.memberId);
       if (mode === 'ADD') {
         plan.unchanged += 1;
         continue;
@@ -159,9 +159,9 @@ export async function buildPlan(
       }
       plan.update.push({
         row: v,
-        memberId: mine.memberId!,
+        memberId: mine.memberId,
         personId: mine.personId,
-        version: mine.version!,
+        version: mine.version,
         before: mine,
         categoryChanged: mapping.category !== undefined && v.category !== mine.category,
       });
@@ -203,12 +203,12 @@ export async function buildPlan(
   for (const r of plan.rejected) if (!r.cells) r.cells = table.rows[r.row - 2];
   if (mode === 'SYNC') {
     for (const m of here)
-      if ((m.externalId && listedExt.has(m.externalId)) || listedKeys.has(m.identityKey)) matched.add(m.memberId!);
+      if ((m.externalId && listedExt.has(m.externalId)) || listedKeys.has(m.identityKey)) matched.add(m.memberId);
     for (const m of here)
-      if (!matched.has(m.memberId!))
+      if (!matched.has(m.memberId))
         plan.exit.push({
-          memberId: m.memberId!,
-          version: m.version!,
+          memberId: m.memberId,
+          version: m.version,
           name: [m.lastName, m.firstName, m.middleName].filter(Boolean).join(' '),
         });
   }

@@ -19,7 +19,7 @@ export async function insertPending(m: OutboxInsert): Promise<string> {
       recipient: m.recipient,
       subject: m.subject ?? null,
       text: m.text,
-      headers: (m.headers ?? undefined),
+      headers: m.headers ?? undefined,
       status: 'PENDING',
       messageId: m.messageId ?? null,
       recipientId: m.recipientId ?? null,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../http/errors';
 import { renderPage } from '../../http/render';
-import type { RouteDef } from '../../http/route';
+import { type RouteDef, route } from '../../http/route';
 import { centralOrg, outboxPage } from './outbox.repo';
 
 const PAGE_SIZE = 50;
@@ -18,7 +18,7 @@ const STATUS_LABELS: Record<string, string> = {
 /** The outbox: every outgoing message, newest first. It holds sign-in codes, so only the central administrator. */
 export function outboxPages(): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/outbox',
       kind: 'page',
@@ -29,7 +29,7 @@ export function outboxPages(): RouteDef[] {
         if (!central) throw new AppError('NOT_FOUND');
         ctx.authorize(central.path);
         ctx.res.setHeader('Cache-Control', 'no-store');
-        const { page } = ctx.query as z.infer<typeof pageQuery>;
+        const { page } = ctx.query;
         const { rows, total } = await outboxPage(page, PAGE_SIZE);
         await renderPage(ctx.res, 'mail/outbox', {
           title: 'Исходящие сообщения',
@@ -50,6 +50,6 @@ export function outboxPages(): RouteDef[] {
           total,
         });
       },
-    },
+    }),
   ];
 }

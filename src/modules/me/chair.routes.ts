@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../http/errors';
 import { renderPage } from '../../http/render';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { fullName } from '../../lib/names';
 import { audit } from '../audit/audit.repo';
 import { issueVirtualCard } from '../cards/cards.service';
@@ -30,14 +30,14 @@ async function authorizeAt(ctx: Ctx, organisationId: string | undefined) {
 /** The chair's side of members' requests: virtual cards to approve, corrections, withdrawals of the processing consent. */
 export function memberRequestPages(): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/orgs/:id/member-requests',
       kind: 'page',
       action: 'member.view',
       params: idParams,
       async handler(ctx) {
-        const org = await loadOrg(ctx, (ctx.params as { id: string }).id);
+        const org = await loadOrg(ctx, ctx.params.id);
         const rows = await openRequests(org.path);
         const view = rows.map((r) => ({
           kind: r.kind,
@@ -58,15 +58,15 @@ export function memberRequestPages(): RouteDef[] {
           canUpdate: ctx.allows('member.update', org.path),
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/orgs/:id/member-requests/cards/:rid/:decision',
       kind: 'page',
       action: 'card.issue',
       params: decision,
       async handler(ctx) {
-        const p = ctx.params as z.infer<typeof decision>;
+        const p = ctx.params;
         const r = await cardRequest(p.rid);
         await authorizeAt(ctx, r?.organisationId);
         if (!r || r.status !== 'OPEN') throw new AppError('CONFLICT', 'Просьба уже рассмотрена');
@@ -86,15 +86,15 @@ export function memberRequestPages(): RouteDef[] {
         ctx.req.session.flash = message;
         ctx.res.redirect(303, `/orgs/${p.id}/member-requests`);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/orgs/:id/member-requests/corrections/:rid/:decision',
       kind: 'page',
       action: 'member.update',
       params: decision,
       async handler(ctx) {
-        const p = ctx.params as z.infer<typeof decision>;
+        const p = ctx.params;
         const r = await correctionRequest(p.rid);
         await authorizeAt(ctx, r?.organisationId);
         if (!r || !(await closeCorrection(r.id, p.decision === 'approve' ? 'DONE' : 'REJECTED', ctx.actor.userId)))
@@ -109,6 +109,6 @@ export function memberRequestPages(): RouteDef[] {
         ctx.req.session.flash = p.decision === 'approve' ? 'Отмечено: данные исправлены' : 'Просьба отклонена';
         ctx.res.redirect(303, `/orgs/${p.id}/member-requests`);
       },
-    },
+    }),
   ];
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RouteDef } from '../../http/route';
+import { type RouteDef, route } from '../../http/route';
 import { fromDate } from '../../lib/dates';
 import { consentsOf, personOf } from './me.repo';
 import { consentView, memberData } from './me.presenter';
@@ -20,7 +20,7 @@ const newsQuery = z.object({
 /** The member's API (a member token acts for that member only): paths and fields as in API.md. */
 export function meApi(): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/member/me',
       kind: 'api',
@@ -51,8 +51,8 @@ export function meApi(): RouteDef[] {
           })),
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/member/consents',
       kind: 'api',
@@ -61,7 +61,7 @@ export function meApi(): RouteDef[] {
       summary: 'Дать или отозвать согласие (отзыв согласия на обработку — 202, заявление председателю)',
       body: consentBody,
       async handler({ res, actor, body }) {
-        const b = body as z.infer<typeof consentBody>;
+        const b = body;
         const outcome = await changeConsent(actor, b.kind, b.given);
         const consents = consentView(await consentsOf(actor.personId!)).find((c) => c.kind === b.kind)!;
         res.status(outcome === 'withdrawal-requested' ? 202 : 200).json({
@@ -73,8 +73,8 @@ export function meApi(): RouteDef[] {
           ...(outcome === 'withdrawal-requested' ? { request: 'PROCESSING_WITHDRAWAL' } : {}),
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/member/data',
       kind: 'api',
@@ -84,8 +84,8 @@ export function meApi(): RouteDef[] {
       async handler({ res, actor }) {
         res.json(await memberData(actor.personId!));
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/member/news',
       kind: 'api',
@@ -94,7 +94,7 @@ export function meApi(): RouteDef[] {
       summary: 'Новости Профсоюза для членов (объявления с аудиторией «члены Профсоюза»)',
       query: newsQuery,
       async handler({ res, actor, query }) {
-        const q = query as z.infer<typeof newsQuery>;
+        const q = query;
         const { main } = await currentCard(actor.personId!);
         const page = await memberNews(main.organisation.path, q.page, q.pageSize);
         res.json({
@@ -104,6 +104,6 @@ export function meApi(): RouteDef[] {
           total: page.total,
         });
       },
-    },
+    }),
   ];
 }

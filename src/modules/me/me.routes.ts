@@ -3,7 +3,7 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import { AppError } from '../../http/errors';
 import { renderPage } from '../../http/render';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { formatCardNumber, qrPayload } from '../../lib/cardNumber';
 import { fromDate } from '../../lib/dates';
 import { cardSigningKey } from '../cards/cards.repo';
@@ -99,7 +99,7 @@ async function showData(
 /** The member's own pages. Every one declares 'member-self' and reads only the signed-in member's person. */
 export function mePages(): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/me',
       kind: 'page',
@@ -138,8 +138,8 @@ export function mePages(): RouteDef[] {
           scripts: push.consent ? ['/static/me-push.js'] : [],
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/me/card',
       kind: 'page',
@@ -157,8 +157,8 @@ export function mePages(): RouteDef[] {
           scripts: ['/static/me-card.js'],
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/me/card/request',
       kind: 'page',
@@ -176,8 +176,8 @@ export function mePages(): RouteDef[] {
         }
         res.redirect(303, '/me/card');
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/me/consents',
       kind: 'page',
@@ -185,8 +185,8 @@ export function mePages(): RouteDef[] {
       async handler(ctx) {
         await showConsents(ctx);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/me/consents',
       kind: 'page',
@@ -206,8 +206,8 @@ export function mePages(): RouteDef[] {
         ctx.req.session.flash = OUTCOME_FLASH[outcome];
         ctx.res.redirect(303, '/me/consents');
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/me/data',
       kind: 'page',
@@ -215,8 +215,8 @@ export function mePages(): RouteDef[] {
       async handler(ctx) {
         await showData(ctx);
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/me/data.pdf',
       kind: 'page',
@@ -225,8 +225,8 @@ export function mePages(): RouteDef[] {
         await audit(null, { action: 'member.data.exported', entity: 'Person', entityId: actor.personId });
         sendDataPdf(res, await memberData(actor.personId!));
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/me/data/corrections',
       kind: 'page',
@@ -243,6 +243,6 @@ export function mePages(): RouteDef[] {
         ctx.req.session.flash = 'Просьба об исправлении отправлена председателю вашей организации';
         ctx.res.redirect(303, '/me/data');
       },
-    },
+    }),
   ];
 }

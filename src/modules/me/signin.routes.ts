@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../http/errors';
 import { renderPage } from '../../http/render';
-import type { RouteDef } from '../../http/route';
+import { type RouteDef, route } from '../../http/route';
 import { audit } from '../audit/audit.repo';
 import { CONTACT_ERROR, parseContact } from './contacts';
 import { codeLimiters, tokenLimiters } from './limits';
@@ -33,7 +33,7 @@ export function memberSignin() {
   const codeLimits = codeLimiters();
   const tokenLimits = tokenLimiters();
   const pages: RouteDef[] = [
-    {
+    route({
       method: 'get',
       path: '/me/login',
       kind: 'page',
@@ -47,8 +47,8 @@ export function memberSignin() {
           scripts: ['/static/me-card.js'],
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/me/login',
       kind: 'page',
@@ -68,8 +68,8 @@ export function memberSignin() {
         req.session.memberContact = c.value;
         res.redirect(303, '/me/login/code');
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/me/login/code',
       kind: 'page',
@@ -84,8 +84,8 @@ export function memberSignin() {
           error: null,
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/me/login/code',
       kind: 'page',
@@ -123,8 +123,8 @@ export function memberSignin() {
         });
         res.redirect(303, returnTo);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/me/logout',
       kind: 'page',
@@ -135,10 +135,10 @@ export function memberSignin() {
         res.clearCookie('reestr.sid');
         res.redirect(303, '/me/login');
       },
-    },
+    }),
   ];
   const api: RouteDef[] = [
-    {
+    route({
       method: 'post',
       path: '/member/auth/code',
       kind: 'api',
@@ -149,13 +149,13 @@ export function memberSignin() {
       body: codeBody,
       status: 202,
       handler({ res, body }) {
-        const c = parseContact((body as z.infer<typeof codeBody>).contact);
+        const c = parseContact(body.contact);
         if (!c) throw new AppError('BAD_REQUEST', CONTACT_ERROR, { contact: CONTACT_ERROR });
         issueCodeLater(c);
         res.status(202).json({ sent: true });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/member/auth/token',
       kind: 'api',
@@ -166,7 +166,7 @@ export function memberSignin() {
       body: tokenBody,
       status: 201,
       async handler({ res, body }) {
-        const b = body as z.infer<typeof tokenBody>;
+        const b = body;
         const c = parseContact(b.contact);
         const personId = c ? await checkCode(c, b.code.replace(/\s/g, '')) : null;
         if (!personId) throw new AppError('UNAUTHENTICATED', 'Неверный или устаревший код');
@@ -175,7 +175,7 @@ export function memberSignin() {
         res.setHeader('Cache-Control', 'no-store');
         res.status(201).json({ token: t.token, expiresAt: t.expiresAt.toISOString() });
       },
-    },
+    }),
   ];
   return { pages, api };
 }

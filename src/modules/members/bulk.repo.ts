@@ -9,7 +9,7 @@ import type { Category, MovementKind } from '../../generated/prisma/client';
 
 /** How many of the members were registered after `date` (a change dated before that is refused). */
 export async function registeredAfter(c: pg.PoolClient, ids: string[], date: string): Promise<number> {
-  const r = await c.query(
+  const r = await c.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM "Registration" WHERE "memberId" = ANY($1::uuid[]) AND "validTo" IS NULL AND "validFrom" > $2::date`,
     [ids, date],
   );

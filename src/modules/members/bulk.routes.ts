@@ -4,7 +4,7 @@ import { memberIdsWhere, membersForExport } from './members.repo';
 import type { Category, MovementKind } from '../../generated/prisma/client';
 import { AppError } from '../../http/errors';
 import { renderPage } from '../../http/render';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type FormFields, type RouteDef, route } from '../../http/route';
 import { dayProblem, formatDay, parseDay, today } from '../../lib/dates';
 import { neutralise } from '../../lib/exports';
 import { nameKey } from '../../lib/names';
@@ -55,7 +55,7 @@ async function resolveSelection(org: OrgRow, body: Record<string, unknown>): Pro
   return rows.map((r) => r.id);
 }
 
-async function loadListOrg(ctx: Ctx) {
+async function loadListOrg(ctx: Ctx<unknown, unknown, FormFields>) {
   const orgId = z.string().uuid().safeParse(ctx.body.org);
   const org = orgId.success ? await findVisible(ctx.actor, orgId.data) : null;
   if (!org) throw new AppError('NOT_FOUND');
@@ -71,65 +71,68 @@ const carry = (body: Record<string, unknown>) => ({
 });
 
 export function bulkPages(): RouteDef[] {
-  const confirm = (op: Op): RouteDef => ({
-    method: 'post',
-    path: `/members/bulk/${op}`,
-    kind: 'page',
-    action: OPS[op].action,
-    async handler(ctx) {
-      const org = await loadListOrg(ctx);
-      ctx.authorize(org.path);
-      const ids = await resolveSelection(org, ctx.body);
-      const back = `/members?org=${org.id}`;
-      if (!ids.length) {
-        ctx.req.session.flash = 'Никто не выбран';
-        return ctx.res.redirect(303, back);
-      }
-      if (ctx.body.confirmed !== String(ids.length)) return renderConfirm(ctx, org, op, ids.length, {}, 200);
-      const date = parseDay(String(ctx.body.date ?? '')) ?? '';
-      try {
-        let n = 0;
-        if (op === 'export') return await exportMembers(ctx, org, ids);
-        if (op !== 'cards' && !date)
-          throw new AppError('BAD_REQUEST', undefined, {
-            date: dayProblem(String(ctx.body.date ?? '')) ?? 'Введите дату',
-          });
-        if (op === 'exit') {
-          const reason = (Object.keys(EXIT_LABELS) as MovementKind[]).find((k) => k === ctx.body.reason);
-          if (!reason) throw new AppError('BAD_REQUEST', undefined, { reason: 'Выберите причину' });
-          n = await bulkExit(ctx.actor, org.id, ids, reason, date);
-        } else if (op === 'transfer') {
-          const target = z.string().uuid().safeParse(ctx.body.toOrgId).success
-            ? await findVisible(ctx.actor, String(ctx.body.toOrgId))
-            : null;
-          if (!target || !LEVELS[target.kind].holdsMembers || !ctx.allows('member.transfer', target.path))
-            throw new AppError('BAD_REQUEST', undefined, { toOrgId: 'Выберите организацию из списка' });
-          n = await bulkTransfer(ctx.actor, org.id, ids, target, date);
-        } else if (op === 'category') {
-          const cat = ['WORKING', 'STUDENT', 'PENSIONER'].find((x) => x === ctx.body.newCategory) as
-            Category | undefined;
-          if (!cat) throw new AppError('BAD_REQUEST', undefined, { newCategory: 'Выберите категорию' });
-          n = await bulkCategory(ctx.actor, org.id, ids, cat, date);
-        } else if (op === 'cards') {
-          if (org.kind !== 'PRIMARY')
-            throw new AppError('BAD_REQUEST', undefined, { _: 'Билеты заказываются из списка первичной организации' });
-          const r = await submitOrder(ctx.actor, org, { memberIds: ids });
-          n = r.count;
+  const confirm = (op: Op): RouteDef =>
+    route({
+      method: 'post',
+      path: `/members/bulk/${op}`,
+      kind: 'page',
+      action: OPS[op].action,
+      async handler(ctx) {
+        const org = await loadListOrg(ctx);
+        ctx.authorize(org.path);
+        const ids = await resolveSelection(org, ctx.body);
+        const back = `/members?org=${org.id}`;
+        if (!ids.length) {
+          ctx.req.session.flash = 'Никто не выбран';
+          return ctx.res.redirect(303, back);
         }
-        ctx.req.session.flash = `${OPS[op].label}: выполнено для ${n}`;
-        ctx.res.redirect(303, back);
-      } catch (e) {
-        if (e instanceof AppError && e.status < 500)
-          return renderConfirm(ctx, org, op, ids.length, e.fields ?? { _: e.message }, e.status);
-        throw e;
-      }
-    },
-  });
+        if (ctx.body.confirmed !== String(ids.length)) return renderConfirm(ctx, org, op, ids.length, {}, 200);
+        const date = parseDay(String(ctx.body.date ?? '')) ?? '';
+        try {
+          let n = 0;
+          if (op === 'export') return await exportMembers(ctx, org, ids);
+          if (op !== 'cards' && !date)
+            throw new AppError('BAD_REQUEST', undefined, {
+              date: dayProblem(String(ctx.body.date ?? '')) ?? 'Введите дату',
+            });
+          if (op === 'exit') {
+            const reason = (Object.keys(EXIT_LABELS) as MovementKind[]).find((k) => k === ctx.body.reason);
+            if (!reason) throw new AppError('BAD_REQUEST', undefined, { reason: 'Выберите причину' });
+            n = await bulkExit(ctx.actor, org.id, ids, reason, date);
+          } else if (op === 'transfer') {
+            const target = z.string().uuid().safeParse(ctx.body.toOrgId).success
+              ? await findVisible(ctx.actor, String(ctx.body.toOrgId))
+              : null;
+            if (!target || !LEVELS[target.kind].holdsMembers || !ctx.allows('member.transfer', target.path))
+              throw new AppError('BAD_REQUEST', undefined, { toOrgId: 'Выберите организацию из списка' });
+            n = await bulkTransfer(ctx.actor, org.id, ids, target, date);
+          } else if (op === 'category') {
+            const cat = ['WORKING', 'STUDENT', 'PENSIONER'].find((x) => x === ctx.body.newCategory) as
+              Category | undefined;
+            if (!cat) throw new AppError('BAD_REQUEST', undefined, { newCategory: 'Выберите категорию' });
+            n = await bulkCategory(ctx.actor, org.id, ids, cat, date);
+          } else if (op === 'cards') {
+            if (org.kind !== 'PRIMARY')
+              throw new AppError('BAD_REQUEST', undefined, {
+                _: 'Билеты заказываются из списка первичной организации',
+              });
+            const r = await submitOrder(ctx.actor, org, { memberIds: ids });
+            n = r.count;
+          }
+          ctx.req.session.flash = `${OPS[op].label}: выполнено для ${n}`;
+          ctx.res.redirect(303, back);
+        } catch (e) {
+          if (e instanceof AppError && e.status < 500)
+            return renderConfirm(ctx, org, op, ids.length, e.fields ?? { _: e.message }, e.status);
+          throw e;
+        }
+      },
+    });
   return (Object.keys(OPS) as Op[]).map(confirm);
 }
 
 async function renderConfirm(
-  ctx: Ctx,
+  ctx: Ctx<unknown, unknown, FormFields>,
   org: OrgRow,
   op: Op,
   count: number,

@@ -43,7 +43,7 @@ export async function bulkTransfer(actor: Actor, orgId: string, ids: string[], t
   return withTransaction(async (c) => {
     await guardDates(c, ids, date);
     // Member rows are locked first, in id order (as the triggers on cards do), then the registrations are touched.
-    const moved = await c.query(
+    const moved = await c.query<{ id: string; organisationId: string }>(
       `SELECT id, "organisationId" FROM "Member" WHERE id = ANY($1::uuid[]) AND status = 'ACTIVE' AND "organisationId" <> $2::uuid ORDER BY id FOR NO KEY UPDATE`,
       [ids, target.id],
     );
@@ -77,7 +77,7 @@ export async function bulkTransfer(actor: Actor, orgId: string, ids: string[], t
 export async function bulkCategory(actor: Actor, orgId: string, ids: string[], category: Category, date: string) {
   return withTransaction(async (c) => {
     await guardDates(c, ids, date);
-    const ch = await c.query(
+    const ch = await c.query<{ id: string }>(
       `SELECT id FROM "Member" WHERE id = ANY($1::uuid[]) AND status = 'ACTIVE' AND category <> $2::"Category" ORDER BY id FOR NO KEY UPDATE`,
       [ids, category],
     );

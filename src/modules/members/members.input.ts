@@ -31,7 +31,7 @@ export const personFields = z.object({
     z
       .string()
       .trim()
-      .regex(/^\+?[\d\s()\-]{5,20}$/, { message: 'Телефон: цифры, пробелы, скобки, дефисы' })
+      .regex(/^\+?[\d\s()-]{5,20}$/, { message: 'Телефон: цифры, пробелы, скобки, дефисы' })
       .optional(),
   ),
   email: z.preprocess(

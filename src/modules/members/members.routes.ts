@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError, fieldErrors } from '../../http/errors';
 import { renderPage } from '../../http/render';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { fromDate, today } from '../../lib/dates';
 import { fullName } from '../../lib/names';
 import { SYSTEM_ACTOR, isVisible, scopePaths, type Actor } from '../../policy/actor';
@@ -103,7 +103,7 @@ async function defaultOrgFor(actor: Actor, action: Action): Promise<OrgRow | nul
 
 export function memberPages(): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/members',
       kind: 'page',
@@ -148,8 +148,8 @@ export function memberPages(): RouteDef[] {
             .map(([value, label]) => ({ value, label })),
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id/members/new',
       kind: 'page',
@@ -160,8 +160,8 @@ export function memberPages(): RouteDef[] {
         if (!ndaGate(ctx)) return;
         await renderNew(ctx, org, { joinedAt: today(), category: 'WORKING' }, {});
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/orgs/:id/members/new',
       kind: 'page',
@@ -205,8 +205,8 @@ export function memberPages(): RouteDef[] {
           return renderNew(ctx, org, ctx.body, formErrors(e), e instanceof AppError && e.status === 409 ? 409 : 400);
         }
       },
-    },
-    {
+    }),
+    route({
       // The duplicate warning's "transfer here": the person typed on the form moves into this organisation.
       method: 'post',
       path: '/orgs/:id/members/transfer-in',
@@ -254,8 +254,8 @@ export function memberPages(): RouteDef[] {
         ctx.req.session.flash = `${fullName(m.person)} поставлен(а) на учёт переводом`;
         ctx.res.redirect(303, `/members/${m.id}`);
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/members/:id',
       kind: 'page',
@@ -272,8 +272,8 @@ export function memberPages(): RouteDef[] {
         });
         await renderCard(ctx, m, {});
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/members/:id/edit',
       kind: 'page',
@@ -284,8 +284,8 @@ export function memberPages(): RouteDef[] {
         if (!ndaGate(ctx)) return;
         await renderEdit(ctx, m, memberFormValues(m), {});
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/members/:id/edit',
       kind: 'page',
@@ -314,8 +314,8 @@ export function memberPages(): RouteDef[] {
         ctx.req.session.flash = 'Изменения сохранены';
         ctx.res.redirect(303, `/members/${m.id}`);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/members/:id/category',
       kind: 'page',
@@ -335,8 +335,8 @@ export function memberPages(): RouteDef[] {
         ctx.req.session.flash = 'Категория изменена';
         ctx.res.redirect(303, `/members/${m.id}`);
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/members/:id/exit',
       kind: 'page',
@@ -347,8 +347,8 @@ export function memberPages(): RouteDef[] {
         if (!ndaGate(ctx)) return;
         await renderExit(ctx, m, { date: today(), version: String(m.version) }, {});
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/members/:id/exit',
       kind: 'page',
@@ -374,8 +374,8 @@ export function memberPages(): RouteDef[] {
         ctx.req.session.flash = 'Снят(а) с учёта';
         ctx.res.redirect(303, `/members/${m.id}`);
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/members/:id/transfer',
       kind: 'page',
@@ -387,8 +387,8 @@ export function memberPages(): RouteDef[] {
         const q = typeof ctx.req.query.q === 'string' ? ctx.req.query.q.slice(0, 60) : '';
         await renderTransfer(ctx, m, { date: today(), version: String(m.version), q }, {});
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/members/:id/transfer',
       kind: 'page',
@@ -410,8 +410,8 @@ export function memberPages(): RouteDef[] {
         ctx.req.session.flash = `Переведён(а) в «${target.shortName ?? target.name}»`;
         ctx.res.redirect(303, `/members/${m.id}`);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/members/:id/consents',
       kind: 'page',
@@ -430,8 +430,8 @@ export function memberPages(): RouteDef[] {
         ctx.req.session.flash = parsed.data.given ? 'Согласие отмечено' : 'Отзыв согласия отмечен';
         ctx.res.redirect(303, `/members/${m.id}#consents`);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/members/:id/positions',
       kind: 'page',
@@ -449,8 +449,8 @@ export function memberPages(): RouteDef[] {
         ctx.req.session.flash = 'Должность добавлена';
         ctx.res.redirect(303, `/members/${m.id}#positions`);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/members/:id/positions/:positionId/end',
       kind: 'page',
@@ -472,7 +472,7 @@ export function memberPages(): RouteDef[] {
         ctx.req.session.flash = 'Должность завершена';
         ctx.res.redirect(303, `/members/${m.id}#positions`);
       },
-    },
+    }),
   ];
 }
 

@@ -1,6 +1,6 @@
 import { AppError } from '../../http/errors';
 import { renderPage } from '../../http/render';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { fullName } from '../../lib/names';
 import { SYSTEM_ACTOR, isVisible, scopePaths } from '../../policy/actor';
 import { findVisible, orgsById } from '../organisations/organisations.repo';
@@ -13,7 +13,7 @@ const STATUS_LABELS = { PENDING: 'ждёт решения', APPROVED: 'одоб�
 /** Transfer requests between branches: the member's organisation (or a chair above it) decides. */
 export function transferRequestPages(): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/transfer-requests',
       kind: 'page',
@@ -22,33 +22,35 @@ export function transferRequestPages(): RouteDef[] {
       async handler(ctx) {
         await renderList(ctx);
       },
-    },
-    ...(['approve', 'decline'] as const).map((verb): RouteDef<{ id: string }> => ({
-      method: 'post',
-      path: `/transfer-requests/:id/${verb}`,
-      kind: 'page',
-      action: 'member.transfer',
-      params: idParams,
-      async handler(ctx) {
-        const r = await findTransferRequest(ctx.params.id);
-        const from = r ? await findVisible(ctx.actor, r.fromOrgId) : null;
-        if (!r || !from) throw new AppError('NOT_FOUND');
-        ctx.authorize(from.path);
-        const target = await findVisible(SYSTEM_ACTOR, r.toOrgId);
-        if (!target) throw new AppError('NOT_FOUND');
-        try {
-          const result = await decideTransfer(ctx.actor, r.id, verb === 'approve', target);
-          ctx.req.session.flash =
-            result === 'APPROVED'
-              ? `Перевод одобрен: член Профсоюза поставлен на учёт в «${target.shortName ?? target.name}»`
-              : 'Запрос на перевод отклонён';
-        } catch (e) {
-          if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
-          ctx.req.session.flash = e.message;
-        }
-        ctx.res.redirect(303, '/transfer-requests');
-      },
-    })),
+    }),
+    ...(['approve', 'decline'] as const).map((verb) =>
+      route({
+        method: 'post',
+        path: `/transfer-requests/:id/${verb}`,
+        kind: 'page',
+        action: 'member.transfer',
+        params: idParams,
+        async handler(ctx) {
+          const r = await findTransferRequest(ctx.params.id);
+          const from = r ? await findVisible(ctx.actor, r.fromOrgId) : null;
+          if (!r || !from) throw new AppError('NOT_FOUND');
+          ctx.authorize(from.path);
+          const target = await findVisible(SYSTEM_ACTOR, r.toOrgId);
+          if (!target) throw new AppError('NOT_FOUND');
+          try {
+            const result = await decideTransfer(ctx.actor, r.id, verb === 'approve', target);
+            ctx.req.session.flash =
+              result === 'APPROVED'
+                ? `Перевод одобрен: член Профсоюза поставлен на учёт в «${target.shortName ?? target.name}»`
+                : 'Запрос на перевод отклонён';
+          } catch (e) {
+            if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
+            ctx.req.session.flash = e.message;
+          }
+          ctx.res.redirect(303, '/transfer-requests');
+        },
+      }),
+    ),
   ];
 }
 

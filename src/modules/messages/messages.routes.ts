@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { AppError, fieldErrors } from '../../http/errors';
 import { renderPage } from '../../http/render';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { enqueue, registerHandler, registerWorkerStartup } from '../../jobs/queue';
 import { CATEGORY_LABELS } from '../members/members.presenter';
 import type { OrgRow } from '../organisations/organisations.repo';
 import { findVisible } from '../organisations/organisations.repo';
 import { idParams } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
-import { messageInput, previewInput, type MessageForm } from './messages.input';
+import { messageInput, previewInput } from './messages.input';
 import { deliveryCounts, findMessage, messagesOf, unfinishedMessages } from './messages.repo';
 import { CHANNEL_LABELS, createMessage, preview, runMessage } from './messages.service';
 
@@ -53,7 +53,7 @@ const statusSchema = z.object({
 export function messageApi(): RouteDef[] {
   const T = 'Сообщения членам Профсоюза';
   return [
-    {
+    route({
       method: 'post',
       path: '/orgs/:id/messages',
       kind: 'api',
@@ -70,8 +70,8 @@ export function messageApi(): RouteDef[] {
         skippedNoContact: z.number().int(),
       }),
       async handler(ctx) {
-        const org = await loadOrg(ctx, (ctx.params as { id: string }).id);
-        const msg = await createMessage(ctx.actor, org, ctx.body as MessageForm);
+        const org = await loadOrg(ctx, ctx.params.id);
+        const msg = await createMessage(ctx.actor, org, ctx.body);
         await enqueue('message.send', { messageId: msg.id });
         ctx.res.status(202).json({
           id: msg.id,
@@ -80,8 +80,8 @@ export function messageApi(): RouteDef[] {
           skippedNoContact: msg.skippedNoContact,
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/messages/:id',
       kind: 'api',
@@ -91,10 +91,10 @@ export function messageApi(): RouteDef[] {
       params: idParams,
       response: statusSchema,
       async handler(ctx) {
-        const { msg } = await loadMessage(ctx, (ctx.params as { id: string }).id);
+        const { msg } = await loadMessage(ctx, ctx.params.id);
         ctx.res.json(await statusOf(msg));
       },
-    },
+    }),
   ];
 }
 
@@ -139,7 +139,7 @@ async function renderForm(
 
 export function messagePages(): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/orgs/:id/messages',
       kind: 'page',
@@ -147,18 +147,18 @@ export function messagePages(): RouteDef[] {
       params: idParams,
       query: pageQuery,
       async handler(ctx) {
-        const org = await loadOrg(ctx, (ctx.params as { id: string }).id);
+        const org = await loadOrg(ctx, ctx.params.id);
         await renderForm(ctx, org, {}, {});
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/orgs/:id/messages',
       kind: 'page',
       action: 'message.send',
       params: idParams,
       async handler(ctx) {
-        const org = await loadOrg(ctx, (ctx.params as { id: string }).id);
+        const org = await loadOrg(ctx, ctx.params.id);
         const body = (ctx.body ?? {}) as Record<string, unknown>;
         const values = { channel: body.channel, subject: body.subject, text: body.text, category: body.category };
         const parsed = messageInput.safeParse(values);
@@ -170,15 +170,15 @@ export function messagePages(): RouteDef[] {
         ctx.req.session.flash = `Сообщение поставлено в очередь: получателей ${msg.recipients}, без согласия ${msg.skippedNoConsent}, без контакта ${msg.skippedNoContact}.`;
         ctx.res.redirect(303, `/messages/${msg.id}`);
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/messages/:id',
       kind: 'page',
       action: 'message.send',
       params: idParams,
       async handler(ctx) {
-        const { msg, org } = await loadMessage(ctx, (ctx.params as { id: string }).id);
+        const { msg, org } = await loadMessage(ctx, ctx.params.id);
         ctx.res.setHeader('Cache-Control', 'no-store');
         await renderPage(ctx.res, 'messages/show', {
           title: 'Сообщение членам Профсоюза',
@@ -189,6 +189,6 @@ export function messagePages(): RouteDef[] {
           category: msg.category ? CATEGORY_LABELS[msg.category] : 'все категории',
         });
       },
-    },
+    }),
   ];
 }

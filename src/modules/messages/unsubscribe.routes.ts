@@ -1,7 +1,7 @@
 import express from 'express';
 import { z } from 'zod';
 import { renderPage } from '../../http/render';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { today } from '../../lib/dates';
 import { audit } from '../audit/audit.repo';
 import { personExists, withdrawMessaging } from './messages.repo';
@@ -32,7 +32,7 @@ async function checked(ctx: Ctx) {
  */
 export function unsubscribePages(): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/unsubscribe/:token',
       kind: 'page',
@@ -43,11 +43,11 @@ export function unsubscribePages(): RouteDef[] {
         await renderPage(ctx.res, 'messages/unsubscribe', {
           title: 'Отказ от рассылки',
           state: 'confirm',
-          token: (ctx.params as { token: string }).token,
+          token: ctx.params.token,
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/unsubscribe/:token',
       kind: 'page',
@@ -68,6 +68,6 @@ export function unsubscribePages(): RouteDef[] {
         });
         await renderPage(ctx.res, 'messages/unsubscribe', { title: 'Отказ от рассылки', state: 'done', token: null });
       },
-    },
+    }),
   ];
 }

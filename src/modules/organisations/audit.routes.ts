@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../http/errors';
 import { renderPage } from '../../http/render';
-import type { RouteDef } from '../../http/route';
+import { type RouteDef, route } from '../../http/route';
 import { isAdmin } from '../../policy/actor';
 import { findVisible } from './organisations.repo';
 import { idParams } from './organisations.input';
@@ -10,7 +10,7 @@ import { AUDIT_LABELS, auditLabel } from '../audit/labels';
 
 export function auditPages(): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/orgs/:id/audit',
       kind: 'page',
@@ -47,6 +47,6 @@ export function auditPages(): RouteDef[] {
           total,
         });
       },
-    },
+    }),
   ];
 }

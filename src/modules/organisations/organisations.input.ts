@@ -63,7 +63,7 @@ export const passportFields = z.object({
     z
       .string()
       .trim()
-      .regex(/^[+\d][\d\s()\-]{4,24}$/, { message: 'Телефон: цифры, пробелы, скобки, дефисы' })
+      .regex(/^[+\d][\d\s()-]{4,24}$/, { message: 'Телефон: цифры, пробелы, скобки, дефисы' })
       .optional(),
   ),
   email: z.preprocess(

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { todoCounts } from './todo.repo';
 import { AppError, fieldErrors } from '../../http/errors';
 import { renderPage } from '../../http/render';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { today } from '../../lib/dates';
 import { ancestors, childrenPage, findVisible, memberCountsByOrg, rootsOf, type OrgRow } from './organisations.repo';
 import { createOrgInput, excludeOrgInput, idParams, optDay, updateOrgInput } from './organisations.input';
@@ -33,7 +33,7 @@ const pageQuery = z.object({
 
 export function orgPages(): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/',
       kind: 'page',
@@ -43,8 +43,8 @@ export function orgPages(): RouteDef[] {
         if (roots.length === 1) return res.redirect(303, `/orgs/${roots[0].id}`);
         await renderPage(res, 'organisations/roots', { title: 'Мои организации', roots: roots.map(presentOrg) });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id',
       kind: 'page',
@@ -90,8 +90,8 @@ export function orgPages(): RouteDef[] {
           emptyPrimaries: summary.emptyPrimaries,
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id/passport',
       kind: 'page',
@@ -106,8 +106,8 @@ export function orgPages(): RouteDef[] {
           crumbs: crumbs(await ancestors(ctx.actor, org), org),
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id/edit',
       kind: 'page',
@@ -117,8 +117,8 @@ export function orgPages(): RouteDef[] {
         const org = await loadOrg(ctx, ctx.params.id);
         await renderEdit(ctx, org, passportFormValues(org), {});
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/orgs/:id/edit',
       kind: 'page',
@@ -138,8 +138,8 @@ export function orgPages(): RouteDef[] {
         ctx.req.session.flash = 'Паспорт организации сохранён';
         ctx.res.redirect(303, `/orgs/${org.id}/passport`);
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id/new',
       kind: 'page',
@@ -149,8 +149,8 @@ export function orgPages(): RouteDef[] {
         const org = await loadOrg(ctx, ctx.params.id);
         await renderNew(ctx, org, { kind: childKindsOf(org)[0] ?? '' }, {});
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/orgs/:id/new',
       kind: 'page',
@@ -169,8 +169,8 @@ export function orgPages(): RouteDef[] {
           throw e;
         }
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id/exclude',
       kind: 'page',
@@ -180,8 +180,8 @@ export function orgPages(): RouteDef[] {
         const org = await loadOrg(ctx, ctx.params.id);
         await renderExclude(ctx, org, { date: today() }, {});
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/orgs/:id/exclude',
       kind: 'page',
@@ -201,7 +201,7 @@ export function orgPages(): RouteDef[] {
         ctx.req.session.flash = 'Организация исключена из реестра';
         ctx.res.redirect(303, `/orgs/${org.parentId}`);
       },
-    },
+    }),
   ];
 }
 

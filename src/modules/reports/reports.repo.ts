@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { db, withTransaction, type Tx } from '../../db';
-import type { Prisma, ReportLevel, ReportStatus } from '../../generated/prisma/client';
+import type { Prisma, ReportStatus } from '../../generated/prisma/client';
 import { toDate } from '../../lib/dates';
 import type { Definition, Values } from './template';
 import { validateDefinition } from './template';
@@ -30,9 +30,9 @@ export async function insertTemplateVersion(def: Definition) {
         code: def.code,
         version: (last?.version ?? 0) + 1,
         title: def.title,
-        level: def.level as ReportLevel,
-        appliesTo: (def.appliesTo ?? undefined) as Prisma.InputJsonValue | undefined,
-        definition: def as unknown as Prisma.InputJsonValue,
+        level: def.level,
+        appliesTo: def.appliesTo ?? undefined,
+        definition: def,
       },
     });
   });
@@ -128,7 +128,7 @@ export async function updateReport(
     data: {
       ...data,
       version: { increment: 1 },
-      entered: data.entered as Prisma.InputJsonValue | undefined,
+      entered: data.entered,
       frozen:
         data.frozen === null
           ? (null as unknown as Prisma.InputJsonValue)

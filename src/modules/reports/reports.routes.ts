@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { AppError, fieldErrors } from '../../http/errors';
 import { uploadFile } from '../../http/upload';
 import { renderPage } from '../../http/render';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { formatDateTime, formatDay, fromDate, today } from '../../lib/dates';
 import { audit } from '../audit/audit.repo';
-import { ancestors, findVisible, type OrgRow } from '../organisations/organisations.repo';
+import { ancestors, type OrgRow } from '../organisations/organisations.repo';
 import { crumbs } from '../organisations/organisations.presenter';
 import { day, idParams, optDay, uuid } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
@@ -83,7 +83,7 @@ async function reportContext(ctx: Ctx, org: OrgRow, campaignId: string) {
 
 export function reportPages(): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/orgs/:id/reports',
       kind: 'page',
@@ -149,8 +149,8 @@ export function reportPages(): RouteDef[] {
           values: {},
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/orgs/:id/campaigns',
       kind: 'page',
@@ -199,8 +199,8 @@ export function reportPages(): RouteDef[] {
       async handler(ctx) {
         await renderReport(ctx, ctx.params.id, ctx.params.campaignId, {}, null);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/orgs/:id/reports/:campaignId/save',
       kind: 'page',
@@ -237,36 +237,38 @@ export function reportPages(): RouteDef[] {
         } else ctx.req.session.flash = 'Сохранено';
         ctx.res.redirect(303, `/orgs/${org.id}/reports/${campaign.id}`);
       },
-    },
-    ...(['accept', 'return'] as const).map((step): RouteDef => ({
-      method: 'post',
-      path: `/orgs/:id/reports/:campaignId/${step}`,
-      kind: 'page',
-      action: 'report.accept',
-      params: z.object({ id: uuid, campaignId: uuid }),
-      async handler(ctx) {
-        const org = await loadOrg(ctx, ctx.params.id);
-        const campaign = await loadCampaign(ctx.params.campaignId);
-        const report = await findReport(campaign.id, org.id);
-        if (!report) throw new AppError('NOT_FOUND');
-        try {
-          if (step === 'accept') await acceptReport(ctx.actor, campaign, org, report);
-          else {
-            const comment = typeof ctx.body.comment === 'string' ? ctx.body.comment.trim().slice(0, 2000) : '';
-            if (comment.length < 3)
-              return renderReport(ctx, org.id, campaign.id, { comment: 'Укажите, что исправить' }, null, 400);
-            await returnReport(ctx.actor, campaign, org, report, comment);
+    }),
+    ...(['accept', 'return'] as const).map((step) =>
+      route({
+        method: 'post',
+        path: `/orgs/:id/reports/:campaignId/${step}`,
+        kind: 'page',
+        action: 'report.accept',
+        params: z.object({ id: uuid, campaignId: uuid }),
+        async handler(ctx) {
+          const org = await loadOrg(ctx, ctx.params.id);
+          const campaign = await loadCampaign(ctx.params.campaignId);
+          const report = await findReport(campaign.id, org.id);
+          if (!report) throw new AppError('NOT_FOUND');
+          try {
+            if (step === 'accept') await acceptReport(ctx.actor, campaign, org, report);
+            else {
+              const comment = typeof ctx.body.comment === 'string' ? ctx.body.comment.trim().slice(0, 2000) : '';
+              if (comment.length < 3)
+                return renderReport(ctx, org.id, campaign.id, { comment: 'Укажите, что исправить' }, null, 400);
+              await returnReport(ctx.actor, campaign, org, report, comment);
+            }
+          } catch (e) {
+            if (e instanceof AppError && ['UNPROCESSABLE', 'STALE_VERSION'].includes(e.code))
+              return renderReport(ctx, org.id, campaign.id, { _: e.message }, null, e.status);
+            throw e;
           }
-        } catch (e) {
-          if (e instanceof AppError && ['UNPROCESSABLE', 'STALE_VERSION'].includes(e.code))
-            return renderReport(ctx, org.id, campaign.id, { _: e.message }, null, e.status);
-          throw e;
-        }
-        ctx.req.session.flash = step === 'accept' ? 'Отчёт принят' : 'Отчёт возвращён на доработку';
-        ctx.res.redirect(303, `/orgs/${org.id}/reports/${campaign.id}`);
-      },
-    })),
-    {
+          ctx.req.session.flash = step === 'accept' ? 'Отчёт принят' : 'Отчёт возвращён на доработку';
+          ctx.res.redirect(303, `/orgs/${org.id}/reports/${campaign.id}`);
+        },
+      }),
+    ),
+    route({
       method: 'get',
       path: '/orgs/:id/reports/:campaignId/export',
       kind: 'page',
@@ -286,8 +288,8 @@ export function reportPages(): RouteDef[] {
           ctx.query.format,
         );
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id/stat',
       kind: 'page',
@@ -335,8 +337,8 @@ export function reportPages(): RouteDef[] {
           fresh: !!ctx.query.fresh,
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id/report-templates',
       kind: 'page',
@@ -347,8 +349,8 @@ export function reportPages(): RouteDef[] {
         if (org.kind !== 'CENTRAL') throw new AppError('NOT_FOUND');
         await renderTemplates(ctx, org, null);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/orgs/:id/report-templates',
       kind: 'page',
@@ -373,7 +375,7 @@ export function reportPages(): RouteDef[] {
         ctx.req.session.flash = `Шаблон ${t.code} загружен, версия ${t.version}`;
         ctx.res.redirect(303, `/orgs/${org.id}/report-templates`);
       },
-    },
+    }),
   ];
 }
 
@@ -473,7 +475,7 @@ async function renderReport(
       editable,
       errors,
       // The inputs hold the organisation's own entered figures; the table shows totals with the children.
-      typed: typed ?? ((report?.entered ?? {}) as Record<string, unknown>),
+      typed: typed ?? report?.entered ?? {},
       consolidated: computed.children.length > 0,
       canAccept: !own && campaign.status === 'OPEN' && ctx.allows('report.accept', org.path) && current === 'SUBMITTED',
       canReturn:
@@ -501,7 +503,7 @@ export function reportApi(): RouteDef[] {
     return c;
   };
   return [
-    {
+    route({
       method: 'get',
       path: '/orgs/:id/reports',
       kind: 'api',
@@ -531,8 +533,8 @@ export function reportApi(): RouteDef[] {
           })),
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id/reports/:form',
       kind: 'api',
@@ -572,8 +574,8 @@ export function reportApi(): RouteDef[] {
           rows: rowsOf(def, values).map(({ code, title, values: v }) => ({ code, title, values: v })),
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id/reports/:form/export',
       kind: 'api',
@@ -614,61 +616,63 @@ export function reportApi(): RouteDef[] {
           ctx.query.format,
         );
       },
-    },
-    ...(['submit', 'accept', 'return'] as const).map((step): RouteDef => ({
-      method: 'post',
-      path: `/orgs/:id/reports/:form/${step}`,
-      kind: 'api',
-      action: step === 'submit' ? 'report.fill' : 'report.accept',
-      tag: T,
-      summary:
-        step === 'submit'
-          ? 'Отправить отчёт (entered — введённые ячейки)'
-          : step === 'accept'
-            ? 'Принять отчёт нижестоящей организации'
-            : 'Вернуть отчёт с комментарием',
-      params: formParams,
-      body: z.object({
-        campaign: uuid.optional(),
-        comment: z.string().trim().max(2000).optional(),
-        entered: z.record(z.string(), z.number().nullable()).optional(),
-        version: z.number().int().optional(),
-      }),
-      async handler(ctx) {
-        const org = await loadOrg(ctx, ctx.params.id);
-        const c = await campaignOf(ctx.body.campaign);
-        const expected = (await findReport(c.id, org.id))?.template.code ?? (await templateFor(org)).code;
-        if (expected !== ctx.params.form)
-          throw new AppError('NOT_FOUND', `Эта организация сдаёт форму ${expected}, а не ${ctx.params.form}`);
-        let report = await ensureReport(c.id, org);
-        if (step === 'submit') {
-          if (ctx.body.entered) {
-            await saveEntered(
-              ctx.actor,
-              c,
-              report,
-              definitionOf(report.template),
-              Object.fromEntries(Object.entries(ctx.body.entered).map(([k, v]) => [k, v])),
-            );
-            report = (await findReport(c.id, org.id))!;
+    }),
+    ...(['submit', 'accept', 'return'] as const).map((step) =>
+      route({
+        method: 'post',
+        path: `/orgs/:id/reports/:form/${step}`,
+        kind: 'api',
+        action: step === 'submit' ? 'report.fill' : 'report.accept',
+        tag: T,
+        summary:
+          step === 'submit'
+            ? 'Отправить отчёт (entered — введённые ячейки)'
+            : step === 'accept'
+              ? 'Принять отчёт нижестоящей организации'
+              : 'Вернуть отчёт с комментарием',
+        params: formParams,
+        body: z.object({
+          campaign: uuid.optional(),
+          comment: z.string().trim().max(2000).optional(),
+          entered: z.record(z.string(), z.number().nullable()).optional(),
+          version: z.number().int().optional(),
+        }),
+        async handler(ctx) {
+          const org = await loadOrg(ctx, ctx.params.id);
+          const c = await campaignOf(ctx.body.campaign);
+          const expected = (await findReport(c.id, org.id))?.template.code ?? (await templateFor(org)).code;
+          if (expected !== ctx.params.form)
+            throw new AppError('NOT_FOUND', `Эта организация сдаёт форму ${expected}, а не ${ctx.params.form}`);
+          let report = await ensureReport(c.id, org);
+          if (step === 'submit') {
+            if (ctx.body.entered) {
+              await saveEntered(
+                ctx.actor,
+                c,
+                report,
+                definitionOf(report.template),
+                Object.fromEntries(Object.entries(ctx.body.entered).map(([k, v]) => [k, v])),
+              );
+              report = (await findReport(c.id, org.id))!;
+            }
+            await submitReport(ctx.actor, c, org, report);
+          } else if (step === 'accept') await acceptReport(ctx.actor, c, org, report);
+          else {
+            if (!ctx.body.comment || ctx.body.comment.length < 3)
+              throw new AppError('BAD_REQUEST', undefined, { comment: 'Укажите, что исправить' });
+            await returnReport(ctx.actor, c, org, report, ctx.body.comment);
           }
-          await submitReport(ctx.actor, c, org, report);
-        } else if (step === 'accept') await acceptReport(ctx.actor, c, org, report);
-        else {
-          if (!ctx.body.comment || ctx.body.comment.length < 3)
-            throw new AppError('BAD_REQUEST', undefined, { comment: 'Укажите, что исправить' });
-          await returnReport(ctx.actor, c, org, report, ctx.body.comment);
-        }
-        const fresh = (await findReport(c.id, org.id))!;
-        ctx.res.json({
-          id: fresh.id,
-          organisationId: org.id,
-          form: fresh.template.code,
-          status: fresh.status,
-          comment: fresh.comment,
-          version: fresh.version,
-        });
-      },
-    })),
+          const fresh = (await findReport(c.id, org.id))!;
+          ctx.res.json({
+            id: fresh.id,
+            organisationId: org.id,
+            form: fresh.template.code,
+            status: fresh.status,
+            comment: fresh.comment,
+            version: fresh.version,
+          });
+        },
+      }),
+    ),
   ];
 }

@@ -2,6 +2,7 @@ import { db } from '../../db';
 import type { OrgKind } from '../../generated/prisma/client';
 import { AppError } from '../../http/errors';
 import { fromDate } from '../../lib/dates';
+import { asText } from '../../lib/text';
 import type { Actor } from '../../policy/actor';
 import { audit } from '../audit/audit.repo';
 import type { IndicatorValues } from './indicators';
@@ -217,7 +218,7 @@ export function parseEntered(
       values[k] = null;
       continue;
     }
-    const n = typeof v === 'number' ? v : Number(String(v).replace(/\s/g, '').replace(',', '.'));
+    const n = typeof v === 'number' ? v : Number(asText(v).replace(/\s/g, '').replace(',', '.'));
     if (!Number.isFinite(n) || n < 0 || !Number.isInteger(n)) errors[k] = 'Целое число не меньше 0';
     else if (n > (c.max ?? 10_000_000)) errors[k] = 'Слишком большое число';
     else values[k] = n;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../http/errors';
 import { renderPage } from '../../http/render';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { enqueue, registerHandler, registerSchedule } from '../../jobs/queue';
 import { SYSTEM_ACTOR, userActor } from '../../policy/actor';
 import { audit } from '../audit/audit.repo';
@@ -76,7 +76,7 @@ async function loadAct(ctx: Ctx, id: string) {
 /** The central administrator's page: the retention period, a manual run, the acts (PDF, XLSX). */
 export function retentionPages(): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/retention',
       kind: 'page',
@@ -86,8 +86,8 @@ export function retentionPages(): RouteDef[] {
         await loadCentral(ctx);
         await renderSettings(ctx, {}, {});
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/retention',
       kind: 'page',
@@ -102,8 +102,8 @@ export function retentionPages(): RouteDef[] {
         ctx.req.session.flash = `Срок хранения после выхода: ${parsed.data.years} ${parsed.data.years % 10 === 1 && parsed.data.years % 100 !== 11 ? 'год' : [2, 3, 4].includes(parsed.data.years % 10) && ![12, 13, 14].includes(parsed.data.years % 100) ? 'года' : 'лет'}. Сохранено.`;
         ctx.res.redirect(303, '/retention');
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/retention/run',
       kind: 'page',
@@ -122,26 +122,26 @@ export function retentionPages(): RouteDef[] {
         ctx.req.session.flash = 'Обезличивание запущено. Акт появится в списке ниже, когда задание завершится.';
         ctx.res.redirect(303, '/retention');
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/retention/acts/:id/act.pdf',
       kind: 'page',
       action: 'retention.manage',
       params: idParams,
       async handler(ctx) {
-        sendActPdf(ctx.res, await loadAct(ctx, (ctx.params as { id: string }).id));
+        sendActPdf(ctx.res, await loadAct(ctx, ctx.params.id));
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/retention/acts/:id/act.xlsx',
       kind: 'page',
       action: 'retention.manage',
       params: idParams,
       async handler(ctx) {
-        await sendActXlsx(ctx.res, await loadAct(ctx, (ctx.params as { id: string }).id));
+        await sendActXlsx(ctx.res, await loadAct(ctx, ctx.params.id));
       },
-    },
+    }),
   ];
 }

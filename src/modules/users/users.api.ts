@@ -34,7 +34,7 @@ const provisionInput = z
 
 export function userApi(): RouteDef[] {
   return [
-    {
+    route({
       method: 'post',
       path: '/users',
       kind: 'api',
@@ -45,7 +45,7 @@ export function userApi(): RouteDef[] {
       body: provisionInput,
       response: z.object({ id: z.string(), login: z.string() }),
       async handler(ctx) {
-        const b = ctx.body as z.output<typeof provisionInput>;
+        const b = ctx.body;
         const targets = [];
         for (const a of b.assignments) {
           const org = await findVisible(ctx.actor, a.organisationId);
@@ -56,8 +56,8 @@ export function userApi(): RouteDef[] {
         const user = await provisionUser(ctx.actor, b, targets);
         ctx.res.status(201).json({ id: user.id, login: user.login });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/users/:id',
       kind: 'api',
@@ -81,8 +81,8 @@ export function userApi(): RouteDef[] {
           })),
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/users/:id/disable',
       kind: 'api',
@@ -97,6 +97,6 @@ export function userApi(): RouteDef[] {
         await disableUserAccount(ctx.actor, u, u.roles[0].organisationId);
         ctx.res.json({ id: u.id, active: false });
       },
-    },
+    }),
   ];
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError, fieldErrors } from '../../http/errors';
 import { renderPage } from '../../http/render';
-import type { Ctx, RouteDef } from '../../http/route';
+import { type Ctx, type RouteDef, route } from '../../http/route';
 import { today } from '../../lib/dates';
 import { scopePaths, type Actor } from '../../policy/actor';
 import { ROLE_KINDS, ROLE_LABELS } from '../../policy/rules';
@@ -96,7 +96,7 @@ function presentRoles(
 
 export function userPages(): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/users',
       kind: 'page',
@@ -130,8 +130,8 @@ export function userPages(): RouteDef[] {
           handover: ctx.actor.assignments.filter((a) => a.role === 'CHAIR').map((a) => ({ id: a.id, org: a.orgName })),
         });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/users/new',
       kind: 'page',
@@ -143,8 +143,8 @@ export function userPages(): RouteDef[] {
         ctx.authorize(org.path);
         await renderNewUser(ctx, { organisationId: org.id, startsOn: today() }, {});
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/users/new',
       kind: 'page',
@@ -172,8 +172,8 @@ export function userPages(): RouteDef[] {
           throw e;
         }
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/users/:id',
       kind: 'page',
@@ -183,8 +183,8 @@ export function userPages(): RouteDef[] {
         const { user, inScope } = await loadUserFor(ctx, ctx.params.id);
         await renderUser(ctx, user, inScope, {}, { startsOn: today() });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/users/:id/roles',
       kind: 'page',
@@ -212,8 +212,8 @@ export function userPages(): RouteDef[] {
         ctx.req.session.flash = 'Роль назначена';
         ctx.res.redirect(303, `/users/${user.id}`);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/users/:id/roles/:roleId/end',
       kind: 'page',
@@ -234,8 +234,8 @@ export function userPages(): RouteDef[] {
         ctx.req.session.flash = 'Полномочия завершены';
         ctx.res.redirect(303, `/users/${ra.userId}`);
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/handover/:roleId',
       kind: 'page',
@@ -247,8 +247,8 @@ export function userPages(): RouteDef[] {
         ctx.authorize(own.orgPath);
         await renderHandover(ctx, own, { date: today() }, {});
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/handover/:roleId',
       kind: 'page',
@@ -280,7 +280,7 @@ export function userPages(): RouteDef[] {
         ctx.req.session.flash = 'Полномочия переданы';
         ctx.res.redirect(303, '/profile');
       },
-    },
+    }),
   ];
 }
 

@@ -22,7 +22,9 @@ async function main() {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    const have = Number((await c.query(`SELECT count(*) AS n FROM "AuditLog" WHERE at < now() - interval '1 day'`)).rows[0].n);
+    const have = Number(
+      (await c.query(`SELECT count(*) AS n FROM "AuditLog" WHERE at < now() - interval '1 day'`)).rows[0].n,
+    );
     if (have < ROWS / 2) {
       console.log(`Генерация журнала: ${ROWS.toLocaleString('ru-RU')} записей за год… (один раз)`);
       const sql = fs

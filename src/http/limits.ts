@@ -1,6 +1,5 @@
 import rateLimit, { ipKeyGenerator } from 'express-rate-limit';
 import type { Request } from 'express';
-import { asText } from '../lib/text';
 import { AppError } from './errors';
 import { renderPage } from './render';
 import { PgRateStore } from './rate-store';

@@ -82,7 +82,7 @@ export function applicationPages(): RouteDef[] {
         limiter('join-ip', 60 * 60_000, 10, (req) => `join|${clientKey(req)}`),
         limiter('join-all', 60_000, 300, () => 'join-all'),
       ],
-      async handler({ req, res }) {
+      async handler({ req, res, body }) {
         const parsed = applyInput.safeParse(req.body);
         const org =
           typeof body.organisationId === 'string' && /^[0-9a-f-]{36}$/.test(body.organisationId)

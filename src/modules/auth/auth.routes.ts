@@ -44,7 +44,7 @@ const tokenInput = z.object({
 export function authPages(o: SignInOptions = { secondFactorRequired: true }): RouteDef[] {
   return [
     ...secondFactorPages(o),
-    {
+    route({
       method: 'get',
       path: '/login',
       kind: 'page',

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import yauzl from 'yauzl';
 import { AppError } from '../../http/errors';
-import { asText } from '../../lib/text';
 
 export const LIMITS = {
   bytes: 20 * 1024 * 1024,

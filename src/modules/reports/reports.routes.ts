@@ -189,8 +189,8 @@ export function reportPages(): RouteDef[] {
         ctx.req.session.flash = `Кампания «${c.title}» открыта`;
         ctx.res.redirect(303, `/orgs/${org.id}/reports?campaign=${c.id}`);
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/orgs/:id/reports/:campaignId',
       kind: 'page',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../http/errors';
-import type { RouteDef } from '../../http/route';
+import { route, type RouteDef } from '../../http/route';
 import { fromDate } from '../../lib/dates';
 import { passwordProblem, passwordRefine } from '../auth/passwords';
 import { findVisible } from '../organisations/organisations.repo';

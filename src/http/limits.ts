@@ -1,5 +1,5 @@
 import rateLimit, { ipKeyGenerator } from 'express-rate-limit';
-import type { Request } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { AppError } from './errors';
 import { renderPage } from './render';
 import { PgRateStore } from './rate-store';
@@ -51,29 +51,17 @@ function typedLogin(req: Request): string {
  * again; the sign-in page keeps the typed login.
  */
 export function loginLimiters() {
-  const make = (name: string, limit: number, key: (req: Request) => string) =>
-    rateLimit({
-      store: sharedStore(name),
-      windowMs: 15 * 60_000,
-      limit,
-      standardHeaders: 'draft-7',
-      legacyHeaders: false,
-      keyGenerator: key,
-      skipSuccessfulRequests: true,
-      handler: (req, res, next) => {
-        const minutes = minutesLeft(req);
-        res.setHeader('Retry-After', String(minutes * 60));
-        const message = `Слишком много неудачных попыток входа. Попробуйте снова через ${minutes} мин.`;
-        if (req.originalUrl.startsWith('/api/')) return next(new AppError('TOO_MANY_REQUESTS', message));
-        const login = typedLogin(req).slice(0, 100);
-        renderPage(res, 'auth/login', { title: 'Вход', values: { login }, error: message }, 429).catch(next);
-      },
-    });
   const loginOf = (req: Request) => typedLogin(req).trim().toLowerCase();
+  const refuse = (req: Request, res: Response, next: NextFunction, minutes: number) => {
+    const message = `Слишком много неудачных попыток входа. Попробуйте снова через ${minutes} мин.`;
+    if (req.originalUrl.startsWith('/api/')) return next(new AppError('TOO_MANY_REQUESTS', message));
+    const login = typedLogin(req).slice(0, 100);
+    renderPage(res, 'auth/login', { title: 'Вход', values: { login }, error: message }, 429).catch(next);
+  };
   // The page and the API share the names, so a login's 10 failures count across both (and across processes).
   return [
-    make('login-ip', 50, (req) => `ip:${clientKey(req)}`),
-    make('login-name', 10, (req) => `login:${loginOf(req)}`),
+    failureLimiter('login-ip', 50, (req) => `ip:${clientKey(req)}`, refuse),
+    failureLimiter('login-name', 10, (req) => `login:${loginOf(req)}`, refuse),
   ];
 }
 
@@ -82,23 +70,38 @@ export function loginLimiters() {
  * for its code (a 6-digit code must not be guessable) and 50 per address. The refusal says when to try again.
  */
 export function secondFactorLimiters() {
-  const make = (limit: number, key: (req: Request) => string) =>
-    rateLimit({
-      windowMs: 15 * 60_000,
-      limit,
-      standardHeaders: 'draft-7',
-      legacyHeaders: false,
-      keyGenerator: key,
-      skipSuccessfulRequests: true,
-      handler: (req, res, next) => {
-        const minutes = minutesLeft(req);
-        res.setHeader('Retry-After', String(minutes * 60));
-        const message = `Слишком много неверных кодов. Попробуйте снова через ${minutes} мин.`;
-        renderPage(res, 'auth/code', { title: 'Код входа', error: message, demoHint: null }, 429).catch(next);
-      },
-    });
+  const refuse = (_req: Request, res: Response, next: NextFunction, minutes: number) => {
+    const message = `Слишком много неверных кодов. Попробуйте снова через ${minutes} мин.`;
+    renderPage(res, 'auth/code', { title: 'Код входа', error: message, demoHint: null }, 429).catch(next);
+  };
   return [
-    make(50, (req) => `code-ip:${clientKey(req)}`),
-    make(5, (req) => `code-user:${req.session?.mfaUserId ?? clientKey(req)}`),
+    failureLimiter('code-ip', 50, (req) => `code-ip:${clientKey(req)}`, refuse),
+    failureLimiter('code-user', 5, (req) => `code-user:${req.session?.mfaUserId ?? clientKey(req)}`, refuse),
   ];
+}
+
+/**
+ * A limit on failures only (successful requests are not counted) in a 15-minute window, kept in the shared store so
+ * that every app process counts the same failures; the refusal carries Retry-After and says when to try again.
+ */
+function failureLimiter(
+  name: string,
+  limit: number,
+  key: (req: Request) => string,
+  refuse: (req: Request, res: Response, next: NextFunction, minutes: number) => void,
+) {
+  return rateLimit({
+    store: sharedStore(name),
+    windowMs: 15 * 60_000,
+    limit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: key,
+    skipSuccessfulRequests: true,
+    handler: (req, res, next) => {
+      const minutes = minutesLeft(req);
+      res.setHeader('Retry-After', String(minutes * 60));
+      refuse(req, res, next, minutes);
+    },
+  });
 }

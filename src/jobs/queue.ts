@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss';
 import { config } from '../config';
+import { runLater } from '../lib/background';
 
 /**
  * The background job queue: pg-boss, in the same PostgreSQL (schema "pgboss"). Long work (imports) runs here,
@@ -64,9 +65,10 @@ export async function enqueue(queue: string, data: Record<string, unknown>): Pro
   }
   const fn = handlers.get(queue);
   if (!fn) throw new Error(`No handler for queue ${queue}`);
-  setImmediate(() => {
-    fn(data).catch((e) => {
+  runLater(
+    () => fn(data),
+    (e) => {
       if (config.LOG_LEVEL !== 'silent') console.error(`Задача ${queue}:`, e);
-    });
-  });
+    },
+  );
 }

@@ -1,7 +1,7 @@
 /**
  * End-to-end tests in a real browser (`npm run test:e2e`).
  *
- * Starts the app the way a user does (`npx tsx src/server.ts`) with its own fresh data directory, so it gets
+ * Starts the app the way `npm start` does (`node --import tsx src/server.ts`) with its own fresh data directory, so it gets
  * its own embedded PostgreSQL with the demo union, then drives Debian's Chromium through playwright-core:
  *   1. demo-primary: login form, non-disclosure obligation, member list, surname-prefix search, adding a member,
  *      the duplicate warning for the same person typed in another case, 360 px layout, Enter submits the form.
@@ -136,8 +136,10 @@ async function startApp(dataDir: string): Promise<AppProcess> {
   };
   delete env.DATABASE_URL; // the embedded demo database, never someone's real server
   delete env.NODE_ENV;
-  // Own process group: at the end the whole tree (npx → tsx → node → postgres) can be stopped, and only it.
-  const child = spawn('npx', ['tsx', 'src/server.ts'], {
+  // Own process group: at the end the whole tree (node → postgres) can be stopped, and only it. The app runs as
+  // `npm start` runs it, in one node process with tsx as a loader: the `tsx` launcher would sit between the signal
+  // and the app and SIGKILL it when it does not answer the relayed signal within 30 ms (a busy machine).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
     env,
     detached: true,
@@ -154,7 +156,7 @@ async function startApp(dataDir: string): Promise<AppProcess> {
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.on('error', (e) => reject(new Error(`не удалось запустить npx tsx src/server.ts: ${e.message}`)));
+    child.on('error', (e) => reject(new Error(`не удалось запустить node --import tsx src/server.ts: ${e.message}`)));
     void exited.then((code) => reject(new Error(`приложение завершилось (код ${code}) до строки «${READY}»`)));
   });
   let timer: NodeJS.Timeout | undefined;
@@ -182,10 +184,8 @@ async function startApp(dataDir: string): Promise<AppProcess> {
 }
 
 /**
- * The app's own node processes (the tsx launcher and the server it runs) in the group started by npx.
- * They get the SIGTERM: `npm exec` (npx) exits on SIGTERM without passing it on, which would leave the app
- * running, and a SIGTERM to the whole group would also reach the embedded PostgreSQL, which is the app's
- * to stop.
+ * The app's own node process(es) in its process group. Only they get the SIGTERM: a SIGTERM to the whole group
+ * would also reach the embedded PostgreSQL, which is the app's to stop.
  */
 function appProcesses(group: number): number[] {
   const found: number[] = [];
@@ -964,7 +964,7 @@ async function main(): Promise<number> {
 
   const t0 = Date.now();
   try {
-    console.log(`Запуск приложения (npx tsx src/server.ts, DATA_DIR=${dataDir})…`);
+    console.log(`Запуск приложения (node --import tsx src/server.ts, DATA_DIR=${dataDir})…`);
     try {
       if (!fs.existsSync(CHROMIUM)) throw new Error(`нет ${CHROMIUM}: установите apt-get install -y chromium`);
       app = await startApp(dataDir);

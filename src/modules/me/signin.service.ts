@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Request } from 'express';
 import { config } from '../../config';
+import { runLater } from '../../lib/background';
 import type { Actor } from '../../policy/actor';
 import { audit } from '../audit/audit.repo';
 import { send } from '../mail/mail.service';
@@ -70,11 +71,12 @@ export async function issueCode(c: Contact): Promise<void> {
 
 /** Starts issueCode without waiting for it: the answer to «прислать код» goes out first. */
 export function issueCodeLater(c: Contact): void {
-  setImmediate(() => {
-    issueCode(c).catch((e: unknown) => {
+  runLater(
+    () => issueCode(c),
+    (e) => {
       if (config.LOG_LEVEL !== 'silent') console.error('Код входа члена Профсоюза не отправлен:', (e as Error).message);
-    });
-  });
+    },
+  );
 }
 
 /**

@@ -75,6 +75,20 @@ export function primaryReads<T>(fn: () => T): T {
   return onPrimary.run(true, fn);
 }
 
+const fresh = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `fn` (and everything it awaits) wanting figures computed now: no precomputed snapshot (a session that has
+ * changed something in the last minutes, an API call). See modules/organisations/snapshots.ts.
+ */
+export function freshReads<T>(fn: () => T): T {
+  return fresh.run(true, fn);
+}
+
+export function wantsFresh(): boolean {
+  return fresh.getStore() === true;
+}
+
 export async function disconnectDb(): Promise<void> {
   const r = readClient;
   const rp = readPoolRef;

@@ -453,6 +453,7 @@ export function cardPages(): RouteDef[] {
           org: { id: org.id },
           asOf,
           total: p.total,
+          snapshotAt: p.snapshotAt,
           rows,
           lagging: lagging.map((l) => ({ id: l.id, name: l.name, members: Number(l.members) })),
           crumbs: crumbs(await ancestors(ctx.actor, org), org),

@@ -1,6 +1,7 @@
 import { childrenOn } from '../organisations/organisations.repo';
 import { cardedOrgsSql, orgCountsSql } from '../organisations/counts.sql';
 import { db } from '../../db';
+import { readSnapshot, registerSnapshots, snapshotApplies, writeSnapshot } from '../organisations/snapshots';
 import { pct } from '../reports/formula';
 
 export interface ProgressRow {
@@ -24,7 +25,7 @@ export function percent(part: number, whole: number): number {
  * covering as-of index with the card periods copied onto each registration): members registered on the date and,
  * of them, those holding a card issued on or before the date and not blocked by then, by form.
  */
-export async function cardProgress(org: { id: string; path: string }, asOf: string) {
+async function liveProgress(org: { id: string; path: string }, asOf: string) {
   const prefixLen = org.path.length;
   const rows = await db().$queryRaw<{ child: string; members: bigint; plastic: bigint; virtual: bigint }[]>`
     -- One card per member on any date (the older is blocked before a reissue); a virtual one wins a tie.
@@ -73,7 +74,7 @@ export async function cardProgress(org: { id: string; path: string }, asOf: stri
  * issued at all by then, from the per-organisation counters (counts.sql.ts): an indexed read, not a pass over the
  * registrations and cards.
  */
-export async function notStarted(org: { path: string }, asOf: string, limit = 100) {
+async function liveNotStarted(org: { path: string }, asOf: string, limit = 100) {
   return db().$queryRaw<{ id: string; name: string; members: bigint }[]>`
     WITH per_org AS (${orgCountsSql(org.path, asOf)}),
     -- A primary organisation's subtree is its unit (its профбюро and профгруппы): members and cards summed by unit.
@@ -84,3 +85,42 @@ export async function notStarted(org: { path: string }, asOf: string, limit = 10
     WHERE p.path LIKE ${org.path} || '%' AND p.kind = 'PRIMARY' AND p.status = 'ACTIVE' AND NOT EXISTS (SELECT 1 FROM started s WHERE s.id = p.id)
     ORDER BY p."nameKey" LIMIT ${limit}`;
 }
+
+export type Progress = Awaited<ReturnType<typeof liveProgress>> & { snapshotAt?: Date };
+
+/** The progress above; the union's for today from the snapshot when there is a usable one (snapshots.ts). */
+export async function cardProgress(org: { id: string; path: string }, asOf: string): Promise<Progress> {
+  if (snapshotApplies(org, asOf)) {
+    const snap = await readSnapshot<Progress>(org, 'progress', asOf);
+    if (snap) return { ...snap.data, snapshotAt: snap.at };
+  }
+  return liveProgress(org, asOf);
+}
+
+/** The longest "not started" list a snapshot keeps (the progress page shows 100). */
+const SNAPSHOT_NOT_STARTED = 100;
+type NotStartedRow = { id: string; name: string; members: bigint };
+
+/** The list above; the union's for today from the snapshot when there is a usable one (members kept as text). */
+export async function notStarted(
+  org: { id: string; path: string },
+  asOf: string,
+  limit = SNAPSHOT_NOT_STARTED,
+): Promise<NotStartedRow[]> {
+  if (limit <= SNAPSHOT_NOT_STARTED && snapshotApplies(org, asOf)) {
+    const snap = await readSnapshot<{ id: string; name: string; members: string }[]>(org, 'notStarted', asOf);
+    if (snap) return snap.data.slice(0, limit).map((r) => ({ ...r, members: BigInt(r.members) }));
+  }
+  return liveNotStarted(org, asOf, limit);
+}
+
+registerSnapshots(async (org, asOf) => {
+  await writeSnapshot(org, 'progress', asOf, await liveProgress(org, asOf));
+  const rows = await liveNotStarted(org, asOf, SNAPSHOT_NOT_STARTED);
+  await writeSnapshot(
+    org,
+    'notStarted',
+    asOf,
+    rows.map((r) => ({ ...r, members: String(r.members) })),
+  );
+});

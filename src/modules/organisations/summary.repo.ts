@@ -1,6 +1,7 @@
 import { childrenOn, pathIdsSql } from './organisations.repo';
 import { orgCountsSql } from './counts.sql';
 import { readDb } from '../../db';
+import { readSnapshot, registerSnapshots, snapshotApplies, writeSnapshot } from './snapshots';
 
 export interface CategoryCounts {
   WORKING: number;
@@ -25,11 +26,7 @@ const zero = (): CategoryCounts => ({ WORKING: 0, STUDENT: 0, PENSIONER: 0, tota
  * category per child; primary organisations and those with no member registered on the date (in their whole
  * subtree) per child; and, with `emptyList`, the first of those by name. Raw SQL with the subtree bound.
  */
-export async function subtreeSummary(
-  org: { id: string; path: string },
-  asOf: string,
-  opts: { emptyList?: number } = {},
-) {
+async function liveSummary(org: { id: string; path: string }, asOf: string, opts: { emptyList?: number } = {}) {
   const prefixLen = org.path.length;
   // A dashboard may lag a little: the replica when there is one.
   const rows = await readDb().$queryRaw<
@@ -106,3 +103,33 @@ export async function subtreeSummary(
     emptyPrimaries: emptyList,
   };
 }
+
+export type Summary = Awaited<ReturnType<typeof liveSummary>> & {
+  /** When the figures were computed, for a snapshot (the union's dashboard); absent for live figures. */
+  snapshotAt?: Date;
+};
+
+/** The longest list of organisations without members a snapshot keeps (the dashboard shows 30). */
+const SNAPSHOT_EMPTY_LIST = 30;
+
+/** The figures above; the union's for today from the snapshot when there is a usable one (snapshots.ts). */
+export async function subtreeSummary(
+  org: { id: string; path: string },
+  asOf: string,
+  opts: { emptyList?: number } = {},
+): Promise<Summary> {
+  if ((opts.emptyList ?? 0) <= SNAPSHOT_EMPTY_LIST && snapshotApplies(org, asOf)) {
+    const snap = await readSnapshot<Summary>(org, 'summary', asOf);
+    if (snap)
+      return {
+        ...snap.data,
+        emptyPrimaries: snap.data.emptyPrimaries.slice(0, opts.emptyList ?? 0),
+        snapshotAt: snap.at,
+      };
+  }
+  return liveSummary(org, asOf, opts);
+}
+
+registerSnapshots(async (org, asOf) =>
+  writeSnapshot(org, 'summary', asOf, await liveSummary(org, asOf, { emptyList: SNAPSHOT_EMPTY_LIST })),
+);

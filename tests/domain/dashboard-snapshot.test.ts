@@ -8,6 +8,7 @@ import { freshReads, db } from '../../src/db';
 import { today } from '../../src/lib/dates';
 import { subtreeSummary } from '../../src/modules/organisations/summary.repo';
 import { cardProgress, notStarted } from '../../src/modules/cards/progress.repo';
+import { listMembers } from '../../src/modules/members/members.repo';
 import { refreshSnapshots, SNAPSHOT_MAX_AGE_MS } from '../../src/modules/organisations/snapshots';
 import { api, buildTree, csrfFrom, loginAs, PASSWORD, useDb, type Tree } from '../helpers';
 
@@ -72,6 +73,11 @@ describe('the union dashboard snapshot', () => {
     await members(t.primA2, 2);
     page = await agent.get(`/orgs/${t.central.id}`);
     expect(totalTile(page.text)).toBe(7);
+    // The union's member list counts from the same snapshot (its rows are live); fresh, it counts them all.
+    const list = { page: 1, pageSize: 50, sort: 'name', asOf } as Parameters<typeof listMembers>[1];
+    expect((await listMembers(t.central.path, list)).total).toBe(7);
+    expect((await freshReads(() => listMembers(t.central.path, list))).total).toBe(9);
+    expect((await listMembers(t.central.path, { ...list, category: 'STUDENT' })).total).toBe(figures.members.STUDENT);
     // The API answers live.
     const token = (await api().post('/api/v1/auth/token').send({ login, password: PASSWORD })).body as {
       token: string;

@@ -4,7 +4,6 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { BENCH_PASSWORD } from './db';
 
 export interface BenchServer {
@@ -13,7 +12,7 @@ export interface BenchServer {
 }
 
 export async function startServer(url: string, port: number): Promise<BenchServer> {
-  const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src/server.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     env: {
       ...process.env,
       DATABASE_URL: url,

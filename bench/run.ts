@@ -113,6 +113,13 @@ async function main() {
     );
     await bench('Форма 1СП региона из свёрток', () => computeLive(region, f1, AS_OF, { fromRollup: true }));
   }
+  // The union's dashboard, card progress and "not started" for today are served from a snapshot the app's job
+  // recomputes every 2 minutes (src/modules/organisations/snapshots.ts): its cost, then the pages as served.
+  const { refreshSnapshots } = await import('../src/modules/organisations/snapshots');
+  const [snapMs] = await time(() => refreshSnapshots(central));
+  console.log(
+    `${'Снимок сводки Профсоюза на сегодня (задача раз в 2 минуты)'.padEnd(62)} ${snapMs.toFixed(0).padStart(7)} мс`,
+  );
   await disconnectDb();
   if (process.env.BENCH_HTTP !== '0') await benchPages(url, regionId);
   await stop();

@@ -40,7 +40,7 @@ import {
   transferInput,
 } from '../members/members.input';
 import { consentsOf, listMembers } from '../members/members.repo';
-import { loadMemberFor } from '../members/members.routes';
+import { loadMemberFor } from '../members/members.http';
 import { memberJson } from '../members/members.presenter';
 import { createMember, exitMember, setConsent, transferMember, updateMember } from '../members/members.service';
 import { buildOpenApi } from './openapi';

@@ -2,10 +2,9 @@ import { z } from 'zod';
 import { AppError } from '../../http/errors';
 import { type RouteDef, route } from '../../http/route';
 import { idParams } from '../organisations/organisations.input';
-import { loadCentral, sendBatchFile } from './cards.api';
+import { act, loadCentral, sendBatchFile } from './cards.http';
 import { findBatch } from './cards.repo';
 import { createBatch, markBatchDelivered, markBatchProduced } from './cards.service';
-import { act } from './cards.http';
 
 /** Production batches at the central council: formed from the forwarded orders, the maker's file, their progress. */
 export function batchPages(): RouteDef[] {

@@ -10,10 +10,9 @@ import { pdfDoc, sendPdf } from '../../lib/exports';
 import { fullName } from '../../lib/names';
 import { audit } from '../audit/audit.repo';
 import { idParams } from '../organisations/organisations.input';
-import { loadCardFor } from './cards.api';
+import { act, loadCardFor } from './cards.http';
 import { cardSigningKey, findCardHolderVisible } from './cards.repo';
 import { BLOCK_REASONS, blockCard, issueVirtualCard, reissueCard, type BlockReason } from './cards.service';
-import { act } from './cards.http';
 
 /** One member's card: a virtual card issued, a card blocked (and reissued), the virtual card shown or as a PDF. */
 export function cardRecordPages(): RouteDef[] {

@@ -6,7 +6,7 @@ import { today } from '../../lib/dates';
 import { ancestors, findVisible, orgsById } from '../organisations/organisations.repo';
 import { crumbs } from '../organisations/organisations.presenter';
 import { idParams, optDay } from '../organisations/organisations.input';
-import { holderFor, loadOrderFor } from './cards.api';
+import { act, holderFor, ids, loadOrderFor } from './cards.http';
 import {
   dropFromOrder,
   forwardOrder,
@@ -16,7 +16,6 @@ import {
   returnOrder,
 } from './cards.service';
 import { CARD_STATUS_LABELS, orderStatusLabel } from './labels';
-import { act, ids } from './cards.http';
 
 /** A card order: the page, its way up (forward), back (return, resubmit, drop) and down, and issuing the cards. */
 export function orderPages(): RouteDef[] {

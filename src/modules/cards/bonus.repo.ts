@@ -1,11 +1,9 @@
 import { db } from '../../db';
-
-const consentInForce = (alias: string) =>
-  `EXISTS (SELECT 1 FROM "Consent" k WHERE k."personId" = ${alias}."personId" AND k.kind = 'BONUS_PROGRAMME' AND k."withdrawnAt" IS NULL)`;
+import { BONUS_COUNTS_BY_CHILD_SQL, BONUS_EXPORT_SQL } from './bonus.sql';
 
 /** Members with consent (2) in force and an issued card: the partner's list. */
 export async function bonusExportRows() {
-  return db().$queryRawUnsafe<
+  return db().$queryRaw<
     {
       lastName: string;
       firstName: string;
@@ -14,27 +12,13 @@ export async function bonusExportRows() {
       phone: string | null;
       email: string | null;
     }[]
-  >(`
-    SELECT p."lastName", p."firstName", p."middleName", c.number AS card, p.phone, p.email
-    FROM "Member" m JOIN "Person" p ON p.id = m."personId"
-    JOIN "Card" c ON c."memberId" = m.id AND c.status = 'ISSUED'
-    WHERE m.status = 'ACTIVE' AND ${consentInForce('m')}
-    ORDER BY p."lastNameKey", p."firstName"`);
+  >(BONUS_EXPORT_SQL);
 }
 
 /** Participants (consent in force) per child organisation, with the members registered today. */
 export async function bonusCountsByChild(org: { id: string; path: string }, asOf: string) {
-  const rows = await db().$queryRawUnsafe<{ id: string; name: string; members: bigint; participants: bigint }[]>(
-    `
-    SELECT ch.id::text AS id, coalesce(ch."shortName", ch.name) AS name, count(m.id) AS members,
-      count(m.id) FILTER (WHERE ${consentInForce('m')}) AS participants
-    FROM "Organisation" ch
-    LEFT JOIN "Organisation" o ON o.path LIKE ch.path || '%'
-    LEFT JOIN "Member" m ON m."organisationId" = o.id AND m.status = 'ACTIVE' AND m."joinedAt" <= $2::date
-    WHERE ch."parentId" = $1::uuid AND ch.status = 'ACTIVE'
-    GROUP BY ch.id, ch."shortName", ch.name, ch."nameKey" ORDER BY ch."nameKey"`,
-    org.id,
-    asOf,
+  const rows = await db().$queryRaw<{ id: string; name: string; members: bigint; participants: bigint }[]>(
+    BONUS_COUNTS_BY_CHILD_SQL(org.id, asOf),
   );
   return rows.map((r) => ({
     id: r.id,

@@ -3,6 +3,7 @@ import { db, type Tx } from '../../db';
 import type { CardForm, CardOrderStatus, CardStatus, Prisma } from '../../generated/prisma/client';
 import { cardNumberFromSeq } from '../../lib/cardNumber';
 import { toDate } from '../../lib/dates';
+import { BATCH_BY_REGION_SQL, BATCH_FILE_SQL } from './cards.sql';
 import { isVisible, type Actor } from '../../policy/actor';
 
 /**
@@ -231,24 +232,15 @@ export async function batches(page: number, pageSize: number) {
  * With `scope`, only the cards of primary organisations inside those subtrees are counted.
  */
 export async function batchByRegion(batchId: string, scope?: string[]) {
-  const rows = await db().$queryRaw<{ id: string; name: string; n: bigint }[]>`
-    SELECT r.id::text AS id, r.name, count(*) AS n
-    FROM "Card" c JOIN "CardOrder" o ON o.id = c."orderId" JOIN "Organisation" p ON p.id = o."organisationId"
-    JOIN "Organisation" r ON r.depth = 1 AND p.path LIKE r.path || '%'
-    WHERE c."batchId" = ${batchId}::uuid AND c.form = 'PLASTIC'
-      AND (${scope ?? null}::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest(${scope ?? null}::text[]) s WHERE p.path LIKE s || '%'))
-    GROUP BY r.id, r.name, r."nameKey" ORDER BY r."nameKey"`;
+  const rows = await db().$queryRaw<{ id: string; name: string; n: bigint }[]>(
+    BATCH_BY_REGION_SQL(batchId, scope ?? null),
+  );
   return rows.map((r) => ({ organisationId: r.id, name: r.name, count: Number(r.n) }));
 }
 
 /** Rows of the manufacturer's file: number, ФИО as printed, organisation path, region. */
 export async function batchFileRows(batchId: string) {
-  return db().$queryRaw<{ number: string; printedName: string; orgPath: string; region: string }[]>`
-    SELECT c.number, c."printedName",
-      (SELECT string_agg(coalesce(a."shortName", a.name), ' / ' ORDER BY a.depth) FROM "Organisation" a
-        WHERE p.path LIKE a.path || '%' AND a.depth >= 1) AS "orgPath",
-      (SELECT a.name FROM "Organisation" a WHERE a.depth = 1 AND p.path LIKE a.path || '%') AS region
-    FROM "Card" c JOIN "CardOrder" o ON o.id = c."orderId" JOIN "Organisation" p ON p.id = o."organisationId"
-    WHERE c."batchId" = ${batchId}::uuid AND c.status <> 'BLOCKED'
-    ORDER BY region, "orgPath", c."printedName"`;
+  return db().$queryRaw<{ number: string; printedName: string; orgPath: string; region: string }[]>(
+    BATCH_FILE_SQL(batchId),
+  );
 }

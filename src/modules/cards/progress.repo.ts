@@ -1,5 +1,6 @@
 import { childrenOn } from '../organisations/organisations.repo';
-import { cardedOrgsSql, orgCountsSql } from '../organisations/counts.sql';
+import { orgCountsSql } from '../organisations/counts.sql';
+import { NOT_STARTED_SQL } from './progress.sql';
 import { db } from '../../db';
 import { readSnapshot, registerSnapshots, snapshotApplies, writeSnapshot } from '../organisations/snapshots';
 import { pct } from '../reports/formula';
@@ -75,15 +76,7 @@ async function liveProgress(org: { id: string; path: string }, asOf: string) {
  * registrations and cards.
  */
 async function liveNotStarted(org: { path: string }, asOf: string, limit = 100) {
-  return db().$queryRaw<{ id: string; name: string; members: bigint }[]>`
-    WITH per_org AS (${orgCountsSql(org.path, asOf)}),
-    -- A primary organisation's subtree is its unit (its профбюро and профгруппы): members and cards summed by unit.
-    members_in AS (SELECT unit AS id, sum(n)::bigint AS n FROM per_org WHERE unit IS NOT NULL GROUP BY 1),
-    started AS (SELECT DISTINCT unit AS id FROM (${cardedOrgsSql(org.path, asOf)}) c WHERE unit IS NOT NULL)
-    SELECT p.id::text AS id, coalesce(p."shortName", p.name) AS name, mi.n AS members
-    FROM "Organisation" p JOIN members_in mi ON mi.id = p.id
-    WHERE p.path LIKE ${org.path} || '%' AND p.kind = 'PRIMARY' AND p.status = 'ACTIVE' AND NOT EXISTS (SELECT 1 FROM started s WHERE s.id = p.id)
-    ORDER BY p."nameKey" LIMIT ${limit}`;
+  return db().$queryRaw<{ id: string; name: string; members: bigint }[]>(NOT_STARTED_SQL(org.path, asOf, limit));
 }
 
 export type Progress = Awaited<ReturnType<typeof liveProgress>> & { snapshotAt?: Date };

@@ -1,5 +1,5 @@
-import { childrenOn, pathIdsSql } from './organisations.repo';
-import { orgCountsSql } from './counts.sql';
+import { childrenOn } from './organisations.repo';
+import { SUBTREE_SUMMARY_SQL } from './summary.sql';
 import { readDb } from '../../db';
 import { readSnapshot, registerSnapshots, snapshotApplies, writeSnapshot } from './snapshots';
 
@@ -27,7 +27,6 @@ const zero = (): CategoryCounts => ({ WORKING: 0, STUDENT: 0, PENSIONER: 0, tota
  * subtree) per child; and, with `emptyList`, the first of those by name. Raw SQL with the subtree bound.
  */
 async function liveSummary(org: { id: string; path: string }, asOf: string, opts: { emptyList?: number } = {}) {
-  const prefixLen = org.path.length;
   // A dashboard may lag a little: the replica when there is one.
   const rows = await readDb().$queryRaw<
     {
@@ -41,25 +40,7 @@ async function liveSummary(org: { id: string; path: string }, asOf: string, opts
       total: bigint | null;
       empty: bigint | null;
     }[]
-  >`
-    WITH per_org AS MATERIALIZED (${orgCountsSql(org.path, asOf)}),
-    -- Every organisation above (and including) one with members has members in its subtree (the unit alone is not
-    -- enough: a university's ППО with territorial rights holds whole primary organisations, each its own unit).
-    busy AS (SELECT DISTINCT a AS id FROM per_org CROSS JOIN LATERAL ${pathIdsSql('per_org.path')} AS a),
-    prims AS (
-      SELECT o.id, o.path, coalesce(o."shortName", o.name) AS name, o."nameKey", o.status, b.id IS NULL AS empty
-      FROM "Organisation" o LEFT JOIN busy b ON b.id = o.id
-      WHERE o.path LIKE ${org.path} || '%' AND o.kind = 'PRIMARY' AND coalesce(o."foundedAt", o."createdAt"::date) <= ${asOf}::date
-        AND (o.status = 'ACTIVE' OR o."excludedAt" > ${asOf}::date))
-    SELECT 'm' AS part, split_part(substr(path, ${prefixLen + 1}::int), '/', 1) AS child, NULL AS name, sum(w)::bigint AS w, sum(s)::bigint AS s, sum(p)::bigint AS p, sum(n)::bigint AS n,
-           NULL::bigint AS total, NULL::bigint AS empty
-    FROM per_org GROUP BY 2
-    UNION ALL
-    SELECT 'p', split_part(substr(path, ${prefixLen + 1}::int), '/', 1), NULL, NULL, NULL, NULL, NULL, count(*), count(*) FILTER (WHERE empty)
-    FROM prims GROUP BY 2
-    UNION ALL
-    (SELECT 'e', id::text, name, NULL, NULL, NULL, NULL, NULL, NULL FROM prims
-     WHERE empty AND status = 'ACTIVE' AND id <> ${org.id}::uuid ORDER BY "nameKey" LIMIT ${opts.emptyList ?? 0})`;
+  >(SUBTREE_SUMMARY_SQL(org, asOf, opts.emptyList ?? 0));
   const children = await childrenOn(org.id, asOf);
   const total = zero();
   const byChild = new Map<string, SummaryRow>(

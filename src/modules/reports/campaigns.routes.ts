@@ -8,7 +8,7 @@ import { uuid } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
 import { closeCampaignRow, reopenCampaignRow } from './reports.repo';
 import { buildRollup } from './reports.service';
-import { loadCampaign } from './reports.routes';
+import { loadCampaign } from './reports.http';
 
 const params = z.object({ id: uuid, campaignId: uuid });
 type Params = z.infer<typeof params>;

@@ -3,98 +3,25 @@ import { AppError, fieldErrors } from '../../http/errors';
 import { renderPage } from '../../http/render';
 import { type Ctx, type RouteDef, route } from '../../http/route';
 import { today } from '../../lib/dates';
-import { scopePaths, type Actor } from '../../policy/actor';
-import { ROLE_KINDS, ROLE_LABELS } from '../../policy/rules';
-import type { Role } from '../../generated/prisma/client';
-import { passwordProblem, passwordRefine } from '../auth/passwords';
-import { findVisible, rootsOf, searchVisible, type OrgRow } from '../organisations/organisations.repo';
-import { day, idParams, optDay, uuid } from '../organisations/organisations.input';
-import { findAssignment, findUserByLogin, findUserWithRoles, usersInSubtree } from './users.repo';
-import { assignRole, createUserWithRole, endRole, handOver } from './users.service';
+import { ROLE_KINDS } from '../../policy/rules';
+import { findVisible } from '../organisations/organisations.repo';
+import { uuid } from '../organisations/organisations.input';
+import { usersInSubtree } from './users.repo';
+import { createUserWithRole } from './users.service';
+import { newUserInput } from './users.input';
+import { defaultManageOrg, orgOptions, presentRoles, roleOptions } from './users.http';
+import { userRecordPages } from './user.routes';
+import { handoverPages } from './handover.routes';
 
-const ROLES = ['ADMIN', 'CHAIR', 'REGISTRAR', 'SUBUNIT_CHAIR', 'VIEWER'] as const;
-const roleField = z.enum(ROLES, { message: 'Выберите роль' });
-const assignmentInput = z
-  .object({
-    role: roleField,
-    organisationId: uuid.or(z.literal('')).refine((v) => v !== '', { message: 'Выберите организацию' }),
-    startsOn: day,
-    endsOn: optDay,
-  })
-  .refine((v) => !v.endsOn || v.endsOn >= v.startsOn, { path: ['endsOn'], message: 'Окончание не раньше начала' });
-const newUserInput = assignmentInput
-  .and(
-    z.object({
-      login: z
-        .string()
-        .trim()
-        .toLowerCase()
-        .regex(/^[a-z0-9._-]{3,40}$/, { message: 'Логин: 3–40 латинских букв, цифр, точек, дефисов' }),
-      fullName: z.string().trim().min(3, { message: 'Укажите ФИО' }).max(200),
-      email: z.preprocess(
-        (v) => (v === '' ? undefined : v),
-        z.string().trim().email({ message: 'Неверный адрес электронной почты' }).optional(),
-      ),
-      password: z.string().superRefine(passwordRefine),
-    }),
-  )
-  .superRefine((v, ctx) => {
-    // The login and the name are the first guesses: checked against the password with them.
-    const p = passwordProblem(v.password, { login: v.login, fullName: v.fullName });
-    if (p) ctx.addIssue({ code: 'custom', path: ['password'], message: p });
-  });
-
-async function defaultManageOrg(actor: Actor): Promise<OrgRow | null> {
-  const paths = scopePaths(actor, 'user.manage');
-  if (paths === 'all' || !paths.length) return null;
-  return (await rootsOf(actor)).find((r) => paths.includes(r.path)) ?? null;
-}
-
-async function orgOptions(ctx: Ctx, q = '') {
-  const orgs = (await searchVisible(ctx.actor, q, undefined, 300)).filter((o) => ctx.allows('user.manage', o.path));
-  return [{ value: '', label: '— выберите —' }, ...orgs.map((o) => ({ value: o.id, label: o.shortName ?? o.name }))];
-}
-
-const roleOptions = (actor: Actor) => [
-  { value: '', label: '— выберите —' },
-  ...ROLES.filter((r) => r !== 'ADMIN' || actor.assignments.some((a) => a.role === 'ADMIN')).map((r) => ({
-    value: r,
-    label: ROLE_LABELS[r],
-  })),
-];
-
-/** A user is visible to a manager when one of their assignments lies inside the manager's scope. */
-async function loadUserFor(ctx: Ctx, id: string) {
-  const u = await findUserWithRoles(id);
-  const paths = scopePaths(ctx.actor, 'user.manage');
-  const inScope = u?.roles.filter((r) => paths === 'all' || paths.some((p) => r.organisation.path.startsWith(p))) ?? [];
-  if (!u || (!inScope.length && u.id !== ctx.actor.userId)) throw new AppError('NOT_FOUND');
-  ctx.authorize(inScope[0]?.organisation.path ?? ctx.actor.assignments[0]?.orgPath ?? '/');
-  return { user: u, inScope };
-}
-
-function presentRoles(
-  roles: {
-    id: string;
-    role: Role;
-    startsOn: Date;
-    endsOn: Date | null;
-    organisation: { id: string; name: string; shortName: string | null };
-  }[],
-  t: string,
-) {
-  return roles.map((r) => ({
-    id: r.id,
-    role: ROLE_LABELS[r.role],
-    org: r.organisation.shortName ?? r.organisation.name,
-    orgId: r.organisation.id,
-    startsOn: r.startsOn,
-    endsOn: r.endsOn,
-    active: r.startsOn.toISOString().slice(0, 10) <= t && (!r.endsOn || r.endsOn.toISOString().slice(0, 10) >= t),
-  }));
-}
-
+/**
+ * The users' pages, in the order they are mounted (/users/new before /users/:id): the list and a new user (here),
+ * one user and their roles (user.routes.ts), a chair handing over their powers (handover.routes.ts).
+ */
 export function userPages(): RouteDef[] {
+  return [...userListPages(), ...userRecordPages(), ...handoverPages()];
+}
+
+function userListPages(): RouteDef[] {
   return [
     route({
       method: 'get',
@@ -173,114 +100,6 @@ export function userPages(): RouteDef[] {
         }
       },
     }),
-    route({
-      method: 'get',
-      path: '/users/:id',
-      kind: 'page',
-      action: 'user.manage',
-      params: idParams,
-      async handler(ctx) {
-        const { user, inScope } = await loadUserFor(ctx, ctx.params.id);
-        await renderUser(ctx, user, inScope, {}, { startsOn: today() });
-      },
-    }),
-    route({
-      method: 'post',
-      path: '/users/:id/roles',
-      kind: 'page',
-      action: 'user.manage',
-      params: idParams,
-      async handler(ctx) {
-        const { user, inScope } = await loadUserFor(ctx, ctx.params.id);
-        const parsed = assignmentInput.safeParse(ctx.body);
-        if (!parsed.success) return renderUser(ctx, user, inScope, fieldErrors(parsed.error), ctx.body, 400);
-        const org = await findVisible(ctx.actor, parsed.data.organisationId);
-        if (!org || !ctx.allows('user.manage', org.path))
-          return renderUser(ctx, user, inScope, { organisationId: 'Выберите организацию из списка' }, ctx.body, 400);
-        try {
-          await assignRole(ctx.actor, user.id, {
-            role: parsed.data.role,
-            org,
-            startsOn: parsed.data.startsOn,
-            endsOn: parsed.data.endsOn,
-          });
-        } catch (e) {
-          if (e instanceof AppError && (e.fields || e.code === 'FORBIDDEN'))
-            return renderUser(ctx, user, inScope, e.fields ?? { role: e.message }, ctx.body, e.status);
-          throw e;
-        }
-        ctx.req.session.flash = 'Роль назначена';
-        ctx.res.redirect(303, `/users/${user.id}`);
-      },
-    }),
-    route({
-      method: 'post',
-      path: '/users/:id/roles/:roleId/end',
-      kind: 'page',
-      action: 'user.manage',
-      params: z.object({ id: uuid, roleId: uuid }),
-      async handler(ctx) {
-        const ra = await findAssignment(ctx.params.roleId);
-        if (!ra || ra.userId !== ctx.params.id) throw new AppError('NOT_FOUND');
-        const org = await findVisible(ctx.actor, ra.organisationId);
-        if (!org) throw new AppError('NOT_FOUND');
-        ctx.authorize(org.path);
-        const d = day.safeParse(ctx.body.endsOn || today());
-        try {
-          await endRole(ctx.actor, ra, d.success ? d.data : today());
-        } catch (e) {
-          if (!(e instanceof AppError && e.code === 'CONFLICT')) throw e;
-        }
-        ctx.req.session.flash = 'Полномочия завершены';
-        ctx.res.redirect(303, `/users/${ra.userId}`);
-      },
-    }),
-    route({
-      method: 'get',
-      path: '/handover/:roleId',
-      kind: 'page',
-      action: 'user.manage',
-      params: z.object({ roleId: uuid }),
-      async handler(ctx) {
-        const own = ctx.actor.assignments.find((a) => a.id === ctx.params.roleId);
-        if (!own) throw new AppError('NOT_FOUND');
-        ctx.authorize(own.orgPath);
-        await renderHandover(ctx, own, { date: today() }, {});
-      },
-    }),
-    route({
-      method: 'post',
-      path: '/handover/:roleId',
-      kind: 'page',
-      action: 'user.manage',
-      params: z.object({ roleId: uuid }),
-      async handler(ctx) {
-        const own = ctx.actor.assignments.find((a) => a.id === ctx.params.roleId);
-        if (!own) throw new AppError('NOT_FOUND');
-        ctx.authorize(own.orgPath);
-        const date = day.safeParse(ctx.body.date);
-        const login = typeof ctx.body.successor === 'string' ? ctx.body.successor : '';
-        const successor = login ? await findUserByLogin(login) : null;
-        const errors: Record<string, string> = {};
-        if (!date.success) errors.date = date.error.issues[0]?.message ?? 'Введите дату';
-        if (!successor) errors.successor = 'Пользователь с таким логином не найден. Сначала создайте его.';
-        if (Object.keys(errors).length) return renderHandover(ctx, own, ctx.body, errors, 400);
-        const ra = await findAssignment(own.id);
-        try {
-          await handOver(
-            ctx.actor,
-            { id: own.id, role: own.role, organisationId: own.organisationId, startsOn: ra!.startsOn },
-            successor!.id,
-            date.data!,
-          );
-        } catch (e) {
-          if (e instanceof AppError && e.fields) return renderHandover(ctx, own, ctx.body, e.fields, 400);
-          throw e;
-        }
-        ctx.req.session.flash = 'Полномочия переданы';
-        ctx.res.redirect(303, '/profile');
-      },
-    }),
   ];
 }
 
@@ -295,59 +114,6 @@ async function renderNewUser(ctx: Ctx, values: Record<string, unknown>, errors: 
       orgOptions: await orgOptions(ctx),
       roleOptions: roleOptions(ctx.actor),
       roleKinds: ROLE_KINDS,
-    },
-    status,
-  );
-}
-
-async function renderUser(
-  ctx: Ctx,
-  user: NonNullable<Awaited<ReturnType<typeof findUserWithRoles>>>,
-  inScope: typeof user.roles,
-  errors: Record<string, string>,
-  values: Record<string, unknown>,
-  status = 200,
-) {
-  const t = today();
-  await renderPage(
-    ctx.res,
-    'users/show',
-    {
-      title: user.fullName,
-      user: {
-        id: user.id,
-        login: user.login,
-        fullName: user.fullName,
-        email: user.email,
-        active: user.active,
-        ndaAcceptedAt: user.ndaAcceptedAt,
-      },
-      roles: presentRoles(inScope, t).map((r) => ({ ...r, canEnd: r.active || r.endsOn === null })),
-      errors,
-      values,
-      orgOptions: await orgOptions(ctx),
-      roleOptions: roleOptions(ctx.actor),
-      today: t,
-    },
-    status,
-  );
-}
-
-async function renderHandover(
-  ctx: Ctx,
-  own: { id: string; orgName: string; role: Role },
-  values: Record<string, unknown>,
-  errors: Record<string, string>,
-  status = 200,
-) {
-  await renderPage(
-    ctx.res,
-    'users/handover',
-    {
-      title: 'Передача полномочий',
-      own: { id: own.id, org: own.orgName, role: ROLE_LABELS[own.role] },
-      values,
-      errors,
     },
     status,
   );

@@ -20,6 +20,7 @@ import { assets, PUBLIC_DIR } from './http/assets';
 import { noStoreByDefault } from './http/caching';
 import { saveSessionBeforeRedirect } from './http/flash';
 import { healthRoutes } from './http/health';
+import { keepFormOnCsrfFailure, keptForms, setKeptFormKey } from './http/kept-form';
 import { requestLogger } from './http/logging';
 import { readYourWrites } from './http/read-after-write';
 import { audit } from './modules/audit/audit.repo';
@@ -153,17 +154,21 @@ export function createApp(opts: AppOptions = {}): express.Express {
   mount(unsubscribe, { loadActor: () => Promise.resolve(null) }, unsubscribePages());
   app.use(unsubscribe);
 
-  installSessions(app, opts.sessionSecret ?? config.SESSION_SECRET ?? crypto.randomBytes(32).toString('hex'), accounts);
+  const secret = opts.sessionSecret ?? config.SESSION_SECRET ?? crypto.randomBytes(32).toString('hex');
+  installSessions(app, secret, accounts);
+  setKeptFormKey(secret);
   app.use(saveSessionBeforeRedirect);
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.locals.csrfToken = csrf.generateToken(req);
     // When a signed-in session ends without activity (or at the 12-hour limit): shown on every page, so that a
     // long form is sent in time.
-    if (req.user && req.session.createdAt)
-      res.locals.sessionEndsAt = new Date(
-        Math.min(Date.now() + IDLE_TIMEOUT_MS, req.session.createdAt + ABSOLUTE_TIMEOUT_MS),
-      );
+    if (req.user && req.session.createdAt) {
+      const limit = req.session.createdAt + ABSOLUTE_TIMEOUT_MS;
+      res.locals.sessionEndsAt = new Date(Math.min(Date.now() + IDLE_TIMEOUT_MS, limit));
+      // The 12-hour limit comes first: extending the session cannot help (public/session.js says so).
+      res.locals.sessionEndsByLimit = limit < Date.now() + IDLE_TIMEOUT_MS;
+    }
     res.locals.path = req.path;
     // A message for the next page (set while this request redirects, e.g. the 12-hour limit) waits for it.
     if (req.session.flashNext) {
@@ -175,12 +180,21 @@ export function createApp(opts: AppOptions = {}): express.Express {
     }
     next();
   });
+  app.use(keptForms);
   app.use(readYourWrites);
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method === 'GET' || req.method === 'HEAD') return next();
     // Multipart bodies are parsed by the upload route, which checks the token itself (see uploadOne).
     if (req.is('multipart/form-data')) return next();
-    requireCsrf(req, res, next);
+    requireCsrf(req, res, (err?: unknown) => {
+      if (!err) {
+        // The page address the CSRF partial adds to every form is for keeping a form only (src/http/kept-form.ts).
+        if (req.body && typeof req.body === 'object') delete (req.body as Record<string, unknown>)._page;
+        return next();
+      }
+      // A form sent after its session ended: kept for its author, who signs in again and sees it re-shown.
+      keepFormOnCsrfFailure(req, res).then((kept) => (kept ? undefined : next(err)), next);
+    });
   });
   const pages = express.Router();
   // Fixed paths before parameterised ones: /members/bulk/exit must not be read as /members/:id/exit.

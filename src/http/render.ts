@@ -55,6 +55,10 @@ export async function renderPage(
   model: Record<string, unknown> & { title: string },
   status = 200,
 ): Promise<void> {
+  // A form kept when its session ended (src/http/kept-form.ts) is re-shown on its page over the page's own values.
+  const kept = res.locals.keptValues as Record<string, unknown> | undefined;
+  if (kept && model.values && typeof model.values === 'object')
+    model = { ...model, values: { ...model.values, ...kept } };
   // _ids: the ids the field partial handed out in this page, so that none is used twice.
   const locals = { ...res.locals, ...model, h: viewHelpers, _ids: new Set<string>() };
   const body = await ejs.renderFile(path.join(VIEWS_DIR, `${view}.ejs`), locals, {

@@ -82,7 +82,9 @@ export function mount(router: Router, deps: RouteDeps, defs: RouteDef[]): void {
           if (actor && (actor.kind === 'member') !== (def.action === 'member-self')) actor = null;
           if (!actor) {
             if (def.kind === 'page') {
-              if (req.method === 'GET') req.session.returnTo = req.originalUrl;
+              // A page, not a script's request (the session warning's keep-alive asks for JSON): back here after sign-in.
+              if (req.method === 'GET' && req.accepts(['html', 'json']) === 'html')
+                req.session.returnTo = req.originalUrl;
               return res.redirect(303, deps.loginPath ?? '/login');
             }
             throw new AppError('UNAUTHENTICATED');

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { asText } from '../../lib/text';
 import { AppError } from '../../http/errors';
 import { loginLimiters } from '../../http/limits';
+import { forgetSignedInUser } from '../../http/kept-form';
 import { renderPage } from '../../http/render';
 import { type Ctx, type RouteDef, route } from '../../http/route';
 import { audit } from '../audit/audit.repo';
@@ -12,6 +13,7 @@ import { hashPassword, passwordProblem, verifyPassword } from './passwords';
 import { ROLE_LABELS } from '../../policy/rules';
 import { afterPassword, secondFactorPages, type SignInOptions } from './second-factor.routes';
 import { findSecondFactor, unusedRecoveryCodes } from './second-factor.repo';
+import { sessionPages } from './session.routes';
 
 function authenticate(req: Request, res: Response): Promise<{ id: string } | false> {
   return new Promise((resolve, reject) => {
@@ -44,6 +46,7 @@ const tokenInput = z.object({
 export function authPages(o: SignInOptions = { secondFactorRequired: true }): RouteDef[] {
   return [
     ...secondFactorPages(o),
+    ...sessionPages(),
     route({
       method: 'get',
       path: '/login',
@@ -91,6 +94,7 @@ export function authPages(o: SignInOptions = { secondFactorRequired: true }): Ro
         await new Promise<void>((resolve) => req.logout(() => resolve()));
         await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
         res.clearCookie('reestr.sid');
+        forgetSignedInUser(req, res);
         res.redirect(303, '/login');
       },
     }),

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { config } from '../../config';
 import { redirectWithFlash } from '../../http/flash';
+import { keptPageAfterSignIn } from '../../http/kept-form';
 import { secondFactorLimiters } from '../../http/limits';
 import { renderPage } from '../../http/render';
 import { route, type Ctx, type RouteDef } from '../../http/route';
@@ -70,6 +71,8 @@ async function completeSignIn(
 ) {
   await logIn(req, { id: userId });
   req.session.createdAt = Date.now();
+  // A form this user sent after the session ended is waiting on its page (another user's is removed here).
+  returnTo = (await keptPageAfterSignIn(req, res, userId)) ?? returnTo;
   await audit(userActor(userId, 'session'), { action: 'login', details: { via } });
   if (via === 'recovery') {
     req.session.flash = `Вы вошли по резервному коду. Неиспользованных кодов осталось: ${await unusedRecoveryCodes(userId)}`;

@@ -1,5 +1,3 @@
-import iconv from 'iconv-lite';
-import { parse as parseCsv } from 'csv-parse/sync';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import yauzl from 'yauzl';
@@ -102,32 +100,47 @@ export async function checkFile(buf: Buffer, name: string): Promise<FileKind> {
   return 'csv';
 }
 
-/** UTF-8 (with or without BOM) when it decodes cleanly, otherwise Windows-1251 (what Russian Excel saves). */
-export function decodeText(buf: Buffer): string {
-  const b = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? buf.subarray(3) : buf;
-  const utf = new TextDecoder('utf-8', { fatal: false }).decode(b);
-  if (!utf.includes('\uFFFD')) return utf;
-  return iconv.decode(b, 'win1251');
-}
-
 export interface Table {
   headers: string[];
   rows: string[][];
 }
 
-/** Memory of the worker that reads an XLSX (its heap): a file that needs more is refused, the server stays up. */
-const XLSX_WORKER_HEAP_MB = 256;
+/** Memory of a worker that reads a file (its heap): a file that needs more is refused, the server stays up. */
+const WORKER_HEAP_MB = 256;
 const TOO_MANY_ROWS = () => new AppError('PAYLOAD_TOO_LARGE', `В файле больше ${LIMITS.rows} строк: разделите его`);
 
+interface WorkerAnswer {
+  rows?: string[][];
+  tooMany?: boolean;
+  noSheet?: boolean;
+  /** CSV: the line where parsing failed, and whether the quotes were the cause. */
+  badLine?: number;
+  quotes?: boolean;
+  error?: string;
+}
+
+const UNREADABLE: Record<FileKind, () => AppError> = {
+  xlsx: () => new AppError('UNSUPPORTED_MEDIA_TYPE', 'Файл Excel не читается: сохраните его заново как .xlsx'),
+  csv: () =>
+    new AppError(
+      'UNPROCESSABLE',
+      'CSV не читается: сохраните его заново из Excel как «CSV (разделители — точка с запятой)»',
+    ),
+};
+
 /**
- * The rows of an XLSX file's first sheet, read in a worker thread (xlsx-rows.worker.js) so that no upload stalls
- * other users: streamed, counted while streaming and stopped past the row limit, the worker's heap capped.
+ * The rows of an XLSX file's first sheet (xlsx-rows.worker.js) or of a CSV file (csv-rows.worker.js), read in a
+ * worker thread so that no upload stalls other users: streamed, counted while streaming and stopped past the row
+ * limit, the worker's heap capped.
  */
-function readXlsxRows(buf: Buffer): Promise<string[][]> {
+function readRows(buf: Buffer, kind: FileKind): Promise<string[][]> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(path.join(__dirname, 'xlsx-rows.worker.js'), {
-      workerData: { buf: new Uint8Array(buf), maxRows: LIMITS.rows },
-      resourceLimits: { maxOldGenerationSizeMb: XLSX_WORKER_HEAP_MB, maxYoungGenerationSizeMb: 32 },
+    // One copy of exactly the file's bytes, handed over (not cloned) to the worker.
+    const bytes = new Uint8Array(buf);
+    const worker = new Worker(path.join(__dirname, `${kind}-rows.worker.js`), {
+      workerData: { buf: bytes, maxRows: LIMITS.rows },
+      transferList: [bytes.buffer],
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 32 },
     });
     let settled = false;
     const done = (f: () => void) => {
@@ -136,51 +149,33 @@ function readXlsxRows(buf: Buffer): Promise<string[][]> {
       f();
       void worker.terminate();
     };
-    worker.once('message', (m: { rows?: string[][]; tooMany?: boolean; noSheet?: boolean; error?: string }) =>
+    worker.once('message', (m: WorkerAnswer) =>
       done(() => {
         if (m.tooMany) reject(TOO_MANY_ROWS());
         else if (m.noSheet) reject(new AppError('UNPROCESSABLE', 'В файле нет листов'));
+        else if (m.badLine !== undefined)
+          reject(
+            new AppError(
+              'UNPROCESSABLE',
+              `CSV не читается: строка ${m.badLine}${m.quotes ? ' — непарные кавычки' : ''}. Исправьте её или сохраните файл заново из Excel`,
+            ),
+          );
         else if (m.rows) resolve(m.rows);
-        else reject(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Файл Excel не читается: сохраните его заново как .xlsx'));
+        else reject(UNREADABLE[kind]());
       }),
     );
     worker.once('error', (e: Error & { code?: string }) =>
-      done(() =>
-        reject(
-          e.code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? TOO_BIG()
-            : new AppError('UNSUPPORTED_MEDIA_TYPE', 'Файл Excel не читается: сохраните его заново как .xlsx'),
-        ),
-      ),
+      done(() => reject(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? TOO_BIG_TABLE(kind) : UNREADABLE[kind]())),
     );
-    worker.once('exit', () =>
-      done(() =>
-        reject(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Файл Excel не читается: сохраните его заново как .xlsx')),
-      ),
-    );
+    worker.once('exit', () => done(() => reject(UNREADABLE[kind]())));
   });
 }
 
+const TOO_BIG_TABLE = (kind: FileKind) =>
+  kind === 'xlsx' ? TOO_BIG() : new AppError('PAYLOAD_TOO_LARGE', 'Файл CSV слишком велик: разделите список на части');
+
 export async function readTable(buf: Buffer, kind: FileKind): Promise<Table> {
-  let all: string[][];
-  if (kind === 'csv') {
-    const text = decodeText(buf);
-    const first = text.split(/\r?\n/, 1)[0] ?? '';
-    const delimiter = (first.match(/;/g)?.length ?? 0) >= (first.match(/,/g)?.length ?? 0) ? ';' : ',';
-    try {
-      all = parseCsv(text, {
-        delimiter,
-        relax_column_count: true,
-        skip_empty_lines: true,
-        bom: true,
-        trim: true,
-      });
-    } catch (e) {
-      throw new AppError('UNPROCESSABLE', `CSV не читается: ${(e as Error).message.split('\n')[0]}`);
-    }
-  } else {
-    all = await readXlsxRows(buf);
-  }
+  let all = await readRows(buf, kind);
   all = all.filter((r) => r.some((c) => String(c).trim() !== ''));
   if (all.length < 2)
     throw new AppError('UNPROCESSABLE', 'В файле нет строк с данными: нужна строка заголовков и хотя бы одна строка');

@@ -1,3 +1,4 @@
+import { keptValues } from '../../http/kept-form';
 import { renderPage } from '../../http/render';
 import { type Ctx, type RouteDef, route } from '../../http/route';
 import { authorizeReader } from '../library/library.access';
@@ -27,6 +28,8 @@ async function renderSurvey(
   const mine = userId && !s.anonymous ? await namedResponse(s.id, userId) : null;
   // What to show checked: what was just typed, or the stored answers of a named survey.
   const given: Record<string, string[]> = {};
+  // A form sent after the session ended is re-shown as typed (src/http/kept-form.ts).
+  o = { ...o, typed: o.typed ?? keptValues(ctx.res) };
   if (o.typed) {
     for (const q of s.questions) {
       const v = o.typed[`q_${q.code}`];

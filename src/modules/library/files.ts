@@ -124,8 +124,9 @@ export function safeFileName(raw: string | undefined, type: LibraryFileType): st
     // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '')
     .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 150);
+    .trim();
+  // Cut by characters, not UTF-16 units: half of a surrogate pair (an emoji at the cut) would fail in PostgreSQL.
+  name = Array.from(name).slice(0, 150).join('');
   if (!name || name.startsWith('.')) name = `document${name}`;
   const lower = name.toLowerCase();
   const ok = lower.endsWith(`.${ext}`) || (type === 'jpeg' && lower.endsWith('.jpeg'));

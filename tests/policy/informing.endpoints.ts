@@ -440,6 +440,68 @@ export const INFORMING: Endpoint[] = [
     ),
   ),
 
+  // The publisher's pages through the API: reminders, taking down, supersede, downloads, exports.
+  ...(
+    [
+      ['POST /api/v1/announcements/:id/remind', '/announcements/:id/remind', 'announcement.publish', announcement, 201],
+      [
+        'POST /api/v1/announcements/:id/archive',
+        '/announcements/:id/archive',
+        'announcement.publish',
+        announcement,
+        200,
+      ],
+      ['POST /api/v1/documents/:id/remind', '/documents/:id/remind', 'document.publish', doc, 201],
+      ['POST /api/v1/documents/:id/supersede', '/documents/:id/supersede', 'document.publish', doc, 200],
+      ['POST /api/v1/surveys/:id/remind', '/surveys/:id/remind', 'survey.publish', survey, 201],
+    ] as const
+  ).map(([name, route, action, make, ok]) =>
+    item(
+      {
+        name,
+        kind: 'api',
+        method: 'post',
+        route,
+        action,
+        url: (id) => `/api/v1${route.replace(':id', id)}`,
+        body: () => ({}),
+        inside: A1(make),
+        ok,
+        okCheck: (res) => expect(res.body).toMatchObject(ok === 201 ? { addressed: expect.any(Number) } : {}),
+      },
+      notManaged(make),
+      viewerDenied,
+    ),
+  ),
+  ...(
+    [
+      ['GET /api/v1/documents/:id/downloads', '/documents/:id/downloads', 'document.publish', doc, ''],
+      [
+        'GET /api/v1/surveys/:id/results/export',
+        '/surveys/:id/results/export',
+        'survey.publish',
+        survey,
+        '?format=pdf',
+      ],
+      ['GET /api/v1/surveys/:id/answers/export', '/surveys/:id/answers/export', 'survey.publish', survey, ''],
+    ] as const
+  ).map(([name, route, action, make, query]) =>
+    item(
+      {
+        name,
+        kind: 'api',
+        method: 'get',
+        route,
+        action,
+        url: (id) => `/api/v1${route.replace(':id', id)}${query}`,
+        inside: A1(make),
+        ok: 200,
+      },
+      notManaged(make),
+      viewerDenied,
+    ),
+  ),
+
   // Surveys: answering one addressed to the user; managing one of the user's subtree.
   item(
     {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { Prisma } from '../../generated/prisma/client';
 import { AppError } from '../../http/errors';
 import { type RouteDef, route } from '../../http/route';
@@ -7,10 +8,14 @@ import { idParams } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
 import { resultsJson } from './surveys.presenter';
 import { surveyResults } from './results';
+import { answersXlsx, auditExport, sendResultsXlsx, sendSummaryPdf } from './surveys.exports';
 import { addressedSql, loadAddressed, loadOwned } from './surveys.access';
 import { listQuery, responseInput, surveyApiInput } from './surveys.input';
 import { listSurveys } from './surveys.repo';
 import { createSurvey, respond } from './surveys.service';
+
+const exportQuery = z.object({ format: z.enum(['xlsx', 'pdf'], { message: 'format: xlsx или pdf' }).default('xlsx') });
+const answersQuery = z.object({ format: z.enum(['xlsx'], { message: 'format: xlsx' }).default('xlsx') });
 
 export function surveyApi(): RouteDef[] {
   const T = 'Опросы и тесты';
@@ -97,6 +102,38 @@ export function surveyApi(): RouteDef[] {
         const s = await loadOwned(ctx, ctx.params.id);
         ctx.res.setHeader('Cache-Control', 'no-store');
         ctx.res.json(resultsJson(s, await surveyResults(s)));
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/surveys/:id/results/export',
+      kind: 'api',
+      action: 'survey.publish',
+      tag: T,
+      summary: 'Итоги файлом: format=xlsx (по вопросам) или pdf (сводка с диаграммами)',
+      params: idParams,
+      query: exportQuery,
+      async handler(ctx) {
+        const s = await loadOwned(ctx, ctx.params.id);
+        await auditExport(ctx.actor, s, ctx.query.format === 'pdf' ? 'pdf' : 'results');
+        if (ctx.query.format === 'pdf') await sendSummaryPdf(ctx.res, s);
+        else await sendResultsXlsx(ctx.res, s);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/surveys/:id/answers/export',
+      kind: 'api',
+      action: 'survey.publish',
+      tag: T,
+      summary: 'Все ответы в XLSX (анонимный опрос — без имён и организаций)',
+      params: idParams,
+      query: answersQuery,
+      async handler(ctx) {
+        const s = await loadOwned(ctx, ctx.params.id);
+        const x = await answersXlsx(s);
+        await auditExport(ctx.actor, s, 'answers', x.rows.length);
+        await x.send(ctx.res);
       },
     }),
   ];

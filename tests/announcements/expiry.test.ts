@@ -130,4 +130,23 @@ describe('announcement expiry', () => {
     expect((await agent.get(`/announcements/${draft}`)).text).toContain('Срок показа уже прошёл');
     expect((await db().announcement.findUniqueOrThrow({ where: { id: draft } })).status).toBe('DRAFT');
   });
+
+  it('one published with a later publication date waits for that day', async () => {
+    const chair = await userWith('CHAIR', t.terrB1);
+    const reader = await userWith('CHAIR', t.primB1);
+    const agent = await loginAs(chair.login);
+    const d = addDays(today(), 2);
+    const res = await publishForm(agent, t.terrB1.id, {
+      title: 'Объявление на послезавтра',
+      publishOn: `${d.slice(8, 10)}.${d.slice(5, 7)}.${d.slice(0, 4)}`,
+    });
+    expect(res.status).toBe(303);
+    const id = idFrom(res.headers.location);
+    const r = await loginAs(reader.login);
+    expect((await r.get(`/announcements/${id}`)).status).toBe(404);
+    expect((await r.get(`/orgs/${t.primB1.id}`)).text).not.toContain('Объявление на послезавтра');
+    await db().announcement.update({ where: { id }, data: { publishOn: toDate(today()) } });
+    expect((await r.get(`/orgs/${t.primB1.id}`)).text).toContain('Объявление на послезавтра');
+    expect((await r.get(`/announcements/${id}`)).status).toBe(200);
+  });
 });

@@ -56,6 +56,24 @@ describe('the publisher through the API', () => {
     expect((await post(`/announcements/${a.body.id}/archive`)).status).toBe(409);
   });
 
+  it('edits the text with the version read: the earlier text stays in the history, a stale version is 409', async () => {
+    const a = await post(`/orgs/${t.regionA.id}/announcements`, { title: 'Собрание', body: 'В среду', audience: {} });
+    const patch = (body: Record<string, unknown>) =>
+      api().patch(`/api/v1/announcements/${a.body.id}`).set('Authorization', pubAuth).send(body);
+    const ok = await patch({ version: 1, body: 'В четверг', important: true, expiresAt: '2099-12-31' });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({ id: a.body.id, version: 2 });
+    const read = await api().get(`/api/v1/announcements/${a.body.id}`).set('Authorization', u.far.auth);
+    expect(read.body).toMatchObject({ title: 'Собрание', body: 'В четверг', important: true, expiresAt: '2099-12-31' });
+    const history = await db().announcementVersion.findMany({ where: { announcementId: a.body.id } });
+    expect(history).toMatchObject([{ version: 1, body: 'В среду', important: false }]);
+    expect((await patch({ version: 1, body: 'Чужая правка' })).status).toBe(409);
+    const bad = await patch({ version: 2, title: 'О', expiresAt: '1999-01-01', extra: 1 });
+    expect(bad.status).toBe(400);
+    expect((await patch({ version: 2, expiresAt: '1999-01-01' })).body.error.fields.expiresAt).toContain('раньше');
+    expect((await db().announcement.findUniqueOrThrow({ where: { id: a.body.id } })).body).toBe('В четверг');
+  });
+
   it('reminds the not-yet-downloaded of a document; its downloads per child equal a direct count', async () => {
     const file = await pdfWithText('Положение', ['Текст положения']);
     const d = await publish(pubAuth, t.regionA.id, { title: 'Положение о премировании', kind: 'NORMATIVE' }, file);

@@ -441,6 +441,22 @@ export const INFORMING: Endpoint[] = [
   ),
 
   // The publisher's pages through the API: reminders, taking down, supersede, downloads, exports.
+  item(
+    {
+      name: 'PATCH /api/v1/announcements/:id',
+      kind: 'api',
+      method: 'patch',
+      route: '/announcements/:id',
+      action: 'announcement.publish',
+      url: (id) => `/api/v1/announcements/${id}`,
+      body: () => ({ version: 1, title: 'Исправленное объявление' }),
+      inside: A1(announcement),
+      ok: 200,
+      okCheck: (res, id) => expect(res.body).toEqual({ id, version: 2 }),
+    },
+    notManaged(announcement),
+    viewerDenied,
+  ),
   ...(
     [
       ['POST /api/v1/announcements/:id/remind', '/announcements/:id/remind', 'announcement.publish', announcement, 201],

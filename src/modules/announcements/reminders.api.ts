@@ -4,8 +4,10 @@ import { type RouteDef, route } from '../../http/route';
 import { loadPublished as loadDocument } from '../library/library.access';
 import { idParams } from '../organisations/organisations.input';
 import { loadOwned as loadSurvey } from '../surveys/surveys.access';
+import { fromDate } from '../../lib/dates';
 import { idOf, loadPublished } from './announcements.api';
-import { archiveAnnouncement, remindAnnouncement } from './announcements.service';
+import { announcementPatchInput } from './announcements.input';
+import { archiveAnnouncement, editAnnouncement, remindAnnouncement } from './announcements.service';
 import { remindDocument, remindSurvey, surveyOpen } from './reminders.routes';
 
 const T = 'Информирование';
@@ -15,7 +17,8 @@ const REMINDER_SUMMARY =
 
 /**
  * What the publisher's pages do, through the API: reminders about an announcement (to the not-yet-read), a document
- * (to the not-yet-downloaded) and an open survey (to the not-yet-answered), and taking an announcement down.
+ * (to the not-yet-downloaded) and an open survey (to the not-yet-answered); editing an announcement's text (a
+ * published one keeps the previous text in its history) and taking it down.
  */
 export function reminderApi(): RouteDef[] {
   return [
@@ -32,6 +35,34 @@ export function reminderApi(): RouteDef[] {
       async handler(ctx) {
         const { a } = await loadPublished(ctx, idOf(ctx));
         ctx.res.status(201).json(await remindAnnouncement(ctx.actor, a));
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/announcements/:id',
+      kind: 'api',
+      action: 'announcement.publish',
+      tag: T,
+      summary: 'Изменить текст объявления (version — прочитанная; прежний текст опубликованного остаётся в истории)',
+      params: idParams,
+      body: announcementPatchInput,
+      response: z.object({ id: z.string(), version: z.number() }),
+      async handler(ctx) {
+        const { a } = await loadPublished(ctx, idOf(ctx));
+        const b = ctx.body;
+        const expiresOn = b.expiresAt === undefined ? (a.expiresOn ? fromDate(a.expiresOn) : undefined) : b.expiresAt;
+        if (expiresOn && expiresOn < fromDate(a.publishOn))
+          throw new AppError('BAD_REQUEST', undefined, {
+            expiresAt: 'Дата окончания показа не может быть раньше даты публикации',
+          });
+        await editAnnouncement(ctx.actor, a, b.version, {
+          title: b.title ?? a.title,
+          body: b.body ?? a.body,
+          important: b.important ?? a.important,
+          expiresOn: expiresOn ?? undefined,
+          attachmentId: b.attachmentId === undefined ? a.attachmentId : b.attachmentId,
+        });
+        ctx.res.json({ id: a.id, version: b.version + 1 });
       },
     }),
     route({

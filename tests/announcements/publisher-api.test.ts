@@ -46,6 +46,13 @@ describe('the publisher through the API', () => {
     expect(r.status).toBe(201);
     expect(r.body.addressed).toBe(2);
     expect(await frozenUsers(r.body.id)).toEqual([u.late.id, u.far.id].sort());
+    const unread = await api()
+      .get(`/api/v1/announcements/${a.body.id}/unread?child=${t.terrA2.id}`)
+      .set('Authorization', pubAuth);
+    expect(unread.body).toMatchObject({ total: 1, items: [{ userId: u.far.id, organisation: { id: t.primA3.id } }] });
+    const all = await api().get(`/api/v1/announcements/${a.body.id}/unread`).set('Authorization', pubAuth);
+    expect(all.body.total).toBe(2);
+    expect((all.body.items as { userId: string }[]).map((i) => i.userId)).not.toContain(u.done.id);
     for (const x of [u.late, u.far]) await api().get(`/api/v1/announcements/${r.body.id}`).set('Authorization', x.auth);
     const none = await post(`/announcements/${a.body.id}/remind`);
     expect(none.status).toBe(422);
@@ -91,6 +98,11 @@ describe('the publisher through the API', () => {
     expect(a1).toMatchObject({ downloaded: 1, percent: expect.any(Number) });
     expect(a1!.percent).toBe(Math.round((1000 * 1) / a1!.addressed) / 10);
 
+    const nd = await api()
+      .get(`/api/v1/documents/${d.body.id}/not-downloaded?pageSize=1`)
+      .set('Authorization', pubAuth);
+    expect(nd.body).toMatchObject({ total: 3, pageSize: 1 }); // late, far and the publisher (all addressed)
+    expect(nd.body.items).toHaveLength(1);
     const r = await post(`/documents/${d.body.id}/remind`);
     expect(r.status).toBe(201);
     expect(await frozenUsers(r.body.id)).not.toContain(u.done.id);
@@ -144,6 +156,10 @@ describe('the publisher through the API', () => {
       .post(`/api/v1/surveys/${s.body.id}/responses`)
       .set('Authorization', u.done.auth)
       .send({ answers: { q: 'Большая' } });
+    const waiting = await api().get(`/api/v1/surveys/${s.body.id}/not-answered`).set('Authorization', pubAuth);
+    expect((waiting.body.items as { userId: string }[]).map((i) => i.userId).sort()).toEqual(
+      [u.late.id, u.far.id].sort(),
+    );
     const r = await post(`/surveys/${s.body.id}/remind`);
     expect(r.status).toBe(201);
     expect(await frozenUsers(r.body.id)).toEqual([u.late.id, u.far.id].sort());

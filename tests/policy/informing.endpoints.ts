@@ -492,6 +492,9 @@ export const INFORMING: Endpoint[] = [
   ...(
     [
       ['GET /api/v1/documents/:id/downloads', '/documents/:id/downloads', 'document.publish', doc, ''],
+      ['GET /api/v1/announcements/:id/unread', '/announcements/:id/unread', 'announcement.publish', announcement, ''],
+      ['GET /api/v1/documents/:id/not-downloaded', '/documents/:id/not-downloaded', 'document.publish', doc, ''],
+      ['GET /api/v1/surveys/:id/not-answered', '/surveys/:id/not-answered', 'survey.publish', survey, ''],
       [
         'GET /api/v1/surveys/:id/results/export',
         '/surveys/:id/results/export',

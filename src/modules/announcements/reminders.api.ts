@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../http/errors';
 import { type RouteDef, route } from '../../http/route';
+import { notDone } from '../audience/audience.repo';
 import { loadPublished as loadDocument } from '../library/library.access';
 import { idParams } from '../organisations/organisations.input';
 import { loadOwned as loadSurvey } from '../surveys/surveys.access';
@@ -11,6 +12,49 @@ import { archiveAnnouncement, editAnnouncement, remindAnnouncement } from './ann
 import { remindDocument, remindSurvey, surveyOpen } from './reminders.routes';
 
 const T = 'Информирование';
+const notDoneQuery = z.object({
+  child: z.union([z.literal('own'), z.string().uuid()], { message: 'child: own или id организации' }).optional(),
+  page: z.coerce.number().int().min(1, { message: 'page не меньше 1' }).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500, { message: 'pageSize не больше 500' }).default(50),
+});
+
+/**
+ * Who of the frozen audience has not yet read / downloaded / answered, a page at a time (optionally in one child
+ * organisation, or `own` for the publisher's own apparatus): the list the receipts and results pages show.
+ */
+function notDoneRoute(
+  path: string,
+  action: 'announcement.publish' | 'document.publish' | 'survey.publish',
+  type: 'ANNOUNCEMENT' | 'DOCUMENT' | 'SURVEY',
+  summary: string,
+  load: (ctx: Parameters<typeof loadDocument>[0], id: string) => Promise<{ id: string; path: string }>,
+): RouteDef {
+  return route({
+    method: 'get',
+    path,
+    kind: 'api',
+    action,
+    tag: T,
+    summary,
+    params: idParams,
+    query: notDoneQuery,
+    async handler(ctx) {
+      const item = await load(ctx, ctx.params.id);
+      const q = ctx.query;
+      const r = await notDone(
+        { type, id: item.id },
+        { withinPath: item.path, child: q.child ?? null, page: q.page, pageSize: q.pageSize },
+      );
+      ctx.res.setHeader('Cache-Control', 'no-store');
+      ctx.res.json({
+        items: r.items.map((u) => ({ userId: u.userId, fullName: u.fullName, organisation: u.organisation })),
+        page: q.page,
+        pageSize: q.pageSize,
+        total: r.total,
+      });
+    },
+  });
+}
 const reminder = z.object({ id: z.string(), addressed: z.number() });
 const REMINDER_SUMMARY =
   'в ответ — новое объявление-напоминание {id, addressed}; 422, когда напоминать некому (все уже сделали)';
@@ -22,6 +66,36 @@ const REMINDER_SUMMARY =
  */
 export function reminderApi(): RouteDef[] {
   return [
+    notDoneRoute(
+      '/announcements/:id/unread',
+      'announcement.publish',
+      'ANNOUNCEMENT',
+      'Кто из адресатов ещё не прочитал (child=own|id организации, страницами)',
+      async (ctx, id) => {
+        const { a, org } = await loadPublished(ctx, id);
+        return { id: a.id, path: org.path };
+      },
+    ),
+    notDoneRoute(
+      '/documents/:id/not-downloaded',
+      'document.publish',
+      'DOCUMENT',
+      'Кто из адресатов ещё не скачал документ (child=own|id организации, страницами)',
+      async (ctx, id) => {
+        const d = await loadDocument(ctx, id);
+        return { id: d.id, path: d.organisation.path };
+      },
+    ),
+    notDoneRoute(
+      '/surveys/:id/not-answered',
+      'survey.publish',
+      'SURVEY',
+      'Кто из адресатов ещё не ответил (child=own|id организации, страницами; что ответили — не раскрывается)',
+      async (ctx, id) => {
+        const s = await loadSurvey(ctx, id);
+        return { id: s.id, path: s.organisation.path };
+      },
+    ),
     route({
       method: 'post',
       path: '/announcements/:id/remind',

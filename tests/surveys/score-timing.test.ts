@@ -78,3 +78,21 @@ it('when the author chooses, only after closing', async () => {
   expect(after.text).toContain('Ваш результат: <strong>2 из 2</strong> — тест пройден');
   expect(after.text).not.toContain('будет показан после закрытия');
 });
+
+it('an anonymous test can show the score only at once: «after closing» is refused with the reason', async () => {
+  const r = await api()
+    .post(`/api/v1/orgs/${t.regionA.id}/surveys`)
+    .set('Authorization', pubAuth)
+    .send({
+      title: 'Анонимный тест',
+      kind: 'TEST',
+      anonymous: true,
+      scoreAfterClose: true,
+      passPercent: 50,
+      closesAt: new Date(Date.now() + 3600_000).toISOString(),
+      questions: [{ code: 'q', text: 'Вопрос?', type: 'NUMBER' }],
+    });
+  expect(r.status).toBe(400);
+  expect(r.body.error.fields.scoreAfterClose).toContain('только сразу после ответа');
+  expect(await db().survey.count({ where: { title: 'Анонимный тест' } })).toBe(0);
+});

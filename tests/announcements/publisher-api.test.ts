@@ -172,3 +172,22 @@ describe('the publisher through the API', () => {
     expect(closed.body.error.message).toBe('Опрос не открыт: напоминать не о чем');
   });
 });
+
+it('the OpenAPI document describes the publisher’s routes', async () => {
+  const doc = (await api().get('/api/v1/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+  for (const [path, method] of [
+    ['/api/v1/announcements/{id}', 'patch'],
+    ['/api/v1/announcements/{id}/remind', 'post'],
+    ['/api/v1/announcements/{id}/archive', 'post'],
+    ['/api/v1/announcements/{id}/unread', 'get'],
+    ['/api/v1/documents/{id}/supersede', 'post'],
+    ['/api/v1/documents/{id}/downloads', 'get'],
+    ['/api/v1/documents/{id}/remind', 'post'],
+    ['/api/v1/documents/{id}/not-downloaded', 'get'],
+    ['/api/v1/surveys/{id}/remind', 'post'],
+    ['/api/v1/surveys/{id}/not-answered', 'get'],
+    ['/api/v1/surveys/{id}/results/export', 'get'],
+    ['/api/v1/surveys/{id}/answers/export', 'get'],
+  ])
+    expect(doc.paths[path]?.[method]).toBeDefined();
+});

@@ -551,6 +551,20 @@ export const INFORMING: Endpoint[] = [
   ),
   item(
     {
+      name: 'GET /api/v1/surveys/:id',
+      kind: 'api',
+      method: 'get',
+      route: '/surveys/:id',
+      action: 'survey.answer',
+      url: (id) => `/api/v1/surveys/${id}`,
+      inside: RA(survey),
+      ok: 200,
+      okCheck: (res, id) => expect(res.body).toMatchObject({ id, questions: [{ code: 'q1', type: 'TEXT' }] }),
+    },
+    notAddressed(survey),
+  ),
+  item(
+    {
       name: 'POST /api/v1/surveys/:id/responses',
       kind: 'api',
       method: 'post',

@@ -6,12 +6,12 @@ import { audienceOrgsError } from '../audience/audience.repo';
 import { authorizeReader } from '../library/library.access';
 import { idParams } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
-import { resultsJson } from './surveys.presenter';
+import { resultsJson, surveyJson } from './surveys.presenter';
 import { surveyResults } from './results';
 import { answersXlsx, auditExport, sendResultsXlsx, sendSummaryPdf } from './surveys.exports';
-import { addressedSql, loadAddressed, loadOwned } from './surveys.access';
+import { addressedSql, loadAddressed, loadOwned, loadViewable } from './surveys.access';
 import { listQuery, responseInput, surveyApiInput } from './surveys.input';
-import { listSurveys } from './surveys.repo';
+import { hasAnswered, listSurveys, namedResponse } from './surveys.repo';
 import { createSurvey, respond } from './surveys.service';
 
 const exportQuery = z.object({ format: z.enum(['xlsx', 'pdf'], { message: 'format: xlsx или pdf' }).default('xlsx') });
@@ -69,6 +69,23 @@ export function surveyApi(): RouteDef[] {
           pageSize: ctx.query.pageSize,
           total,
         });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/surveys/:id',
+      kind: 'api',
+      action: 'survey.answer',
+      tag: T,
+      summary: 'Опрос с вопросами и кодами вариантов (для ответа); в именном опросе — свои ответы',
+      params: idParams,
+      async handler(ctx) {
+        const s = await loadViewable(ctx, ctx.params.id);
+        const userId = ctx.actor.userId;
+        const answered = userId ? await hasAnswered(s.id, userId) : false;
+        const mine = userId && !s.anonymous ? await namedResponse(s.id, userId) : null;
+        ctx.res.setHeader('Cache-Control', 'no-store');
+        ctx.res.json(surveyJson(s, { answered, mine }));
       },
     }),
     route({

@@ -57,6 +57,7 @@ import { userApi } from './modules/users/users.api';
 import { announcementPages } from './modules/announcements/announcements.routes';
 import { receiptPages } from './modules/announcements/receipts.routes';
 import { reminderPages } from './modules/announcements/reminders.routes';
+import { reminderApi } from './modules/announcements/reminders.api';
 import { informingLocals } from './modules/announcements/announcements.locals';
 import { libraryApi } from './modules/library/library.api';
 import { libraryPages } from './modules/library/library.pages';
@@ -141,6 +142,7 @@ export function createApp(opts: AppOptions = {}): express.Express {
     ...reportApi(),
     ...importApi(),
     ...announcementApi(),
+    ...reminderApi(),
     ...userApi(),
     ...libraryApi(),
     ...surveyApi(),

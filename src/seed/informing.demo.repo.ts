@@ -1,12 +1,19 @@
 /**
  * Announcements of the demo union: one important from the central council (unread by the demo chairs), a
  * regional one to the chairs of primaries and one to everybody (read by some), union news for the members,
- * and a territorial draft. A few more chairs of primaries of the demo territorial organisation make the
+ * a territorial draft, an edited one (its history) and one archived by the expiry job. A few more chairs of primaries of the demo territorial organisation make the
  * receipts page worth looking at.
  */
 import { db } from '../db';
 import { loadActor } from '../modules/auth/auth.repo';
-import { createAnnouncement, readAnnouncement } from '../modules/announcements/announcements.service';
+import { addDays, today } from '../lib/dates';
+import { SYSTEM_ACTOR } from '../policy/actor';
+import {
+  archiveExpiredAnnouncements,
+  createAnnouncement,
+  editAnnouncement,
+  readAnnouncement,
+} from '../modules/announcements/announcements.service';
 import type { Audience } from '../modules/audience/audience.input';
 import type { BuiltOrg } from './builders.repo';
 import { buildUser } from './builders.repo';
@@ -124,6 +131,31 @@ export async function buildInformingDemo(
     },
     false,
   );
+
+  // Edited after publication: the earlier text stays in the history the publisher sees.
+  const c = await db().announcement.findUniqueOrThrow({ where: { id: campaign.id } });
+  await editAnnouncement(regional, c, c.version, {
+    title: c.title,
+    body: `${c.body}\nОтчёты профбюро и профгрупп входят в отчёт своей первичной организации.`,
+    important: false,
+  });
+  // Past its last day of showing: the nightly job archived it; only the publisher still opens it.
+  await createAnnouncement(
+    regional,
+    orgs.regional,
+    {
+      data: {
+        title: 'Приём заявок на летнюю школу профактива (завершён)',
+        body: 'Заявки на летнюю школу профсоюзного актива принимались до конца прошлого месяца.',
+        important: false,
+        publishOn: addDays(today(), -60),
+        expiresOn: addDays(today(), -30),
+      },
+      audience: everyone,
+    },
+    true,
+  );
+  await archiveExpiredAnnouncements(SYSTEM_ACTOR);
 
   // Some have read: two thirds of the chairs read the meeting, the territorial chair and the viewer the campaign.
   const readers = await Promise.all(chairs.map((id) => loadActor(id, 'session')));

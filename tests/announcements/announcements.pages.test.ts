@@ -97,6 +97,32 @@ describe('announcement pages', () => {
     expect(after.text).not.toMatch(/Объявления <span class="badge/);
   });
 
+  it('keeps an important one above newer ordinary ones on the start page until it is read', async () => {
+    const u = await buildTree();
+    const chair = await userWith('CHAIR', u.terrB1);
+    const reader = await userWith('CHAIR', u.primB1);
+    const agent = await loginAs(chair.login);
+    const post = (title: string, important: boolean) =>
+      postForm(agent, `/orgs/${u.terrB1.id}/announcements/new`, `/orgs/${u.terrB1.id}/announcements`, {
+        title,
+        body: 'Т',
+        publish: '1',
+        ...(important ? { important: 'on' } : {}),
+      });
+    const imp = idFrom((await post('Важное раннее', true)).headers.location);
+    await post('Обычное позднее', false);
+    const r = await loginAs(reader.login);
+    for (const url of [`/orgs/${u.primB1.id}`, '/announcements']) {
+      const text = (await r.get(url)).text;
+      expect(text.indexOf('Важное раннее')).toBeGreaterThan(-1);
+      expect(text.indexOf('Важное раннее')).toBeLessThan(text.indexOf('Обычное позднее'));
+    }
+    await r.get(`/announcements/${imp}`);
+    const feed = (await r.get('/announcements')).text;
+    expect(feed.indexOf('Обычное позднее')).toBeLessThan(feed.indexOf('Важное раннее'));
+    expect((await r.get(`/orgs/${u.primB1.id}`)).text).not.toContain('Важное раннее');
+  });
+
   it('keeps the earlier text when a published announcement is edited; drafts are not shown; taking down asks to confirm', async () => {
     const chair = await userWith('CHAIR', t.primA2);
     const reader = await userWith('VIEWER', t.primA2);

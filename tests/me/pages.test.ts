@@ -96,6 +96,17 @@ it('the PDF of «Мои данные» carries the Cyrillic text', async () => {
   expect(text).toContain('Председатель');
 });
 
+it('the PDF of «Мои данные» lists who viewed the record by role and organisation, and no colleague’s name', async () => {
+  const res = await agentA.get('/me/data.pdf').buffer(true).parse(binary);
+  const { text } = await pdfParse(res.body as Buffer);
+  expect(text).toContain('Кто в Профсоюзе обращался к вашей записи');
+  expect(text).toMatch(/Просмотр вашей карточки — Председатель, ППО школы А1/);
+  expect(text).toContain('Передача данных партнёрам');
+  const chairRow = await db().user.findUniqueOrThrow({ where: { id: chair.id } });
+  expect(text).not.toContain(chairRow.fullName);
+  expect(text).not.toContain(chairRow.login);
+});
+
 it('withdrawing the messaging consent on the page takes effect at once and is audited', async () => {
   const csrf = await csrfFrom(agentA, '/me/consents');
   const res = await agentA.post('/me/consents').type('form').send({ _csrf: csrf, kind: 'MESSAGING', given: 'false' });

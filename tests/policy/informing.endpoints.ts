@@ -440,6 +440,87 @@ export const INFORMING: Endpoint[] = [
     ),
   ),
 
+  // The publisher's pages through the API: reminders, taking down, supersede, downloads, exports.
+  item(
+    {
+      name: 'PATCH /api/v1/announcements/:id',
+      kind: 'api',
+      method: 'patch',
+      route: '/announcements/:id',
+      action: 'announcement.publish',
+      url: (id) => `/api/v1/announcements/${id}`,
+      body: () => ({ version: 1, title: 'Исправленное объявление' }),
+      inside: A1(announcement),
+      ok: 200,
+      okCheck: (res, id) => expect(res.body).toEqual({ id, version: 2 }),
+    },
+    notManaged(announcement),
+    viewerDenied,
+  ),
+  ...(
+    [
+      ['POST /api/v1/announcements/:id/remind', '/announcements/:id/remind', 'announcement.publish', announcement, 201],
+      [
+        'POST /api/v1/announcements/:id/archive',
+        '/announcements/:id/archive',
+        'announcement.publish',
+        announcement,
+        200,
+      ],
+      ['POST /api/v1/documents/:id/remind', '/documents/:id/remind', 'document.publish', doc, 201],
+      ['POST /api/v1/documents/:id/supersede', '/documents/:id/supersede', 'document.publish', doc, 200],
+      ['POST /api/v1/surveys/:id/remind', '/surveys/:id/remind', 'survey.publish', survey, 201],
+    ] as const
+  ).map(([name, route, action, make, ok]) =>
+    item(
+      {
+        name,
+        kind: 'api',
+        method: 'post',
+        route,
+        action,
+        url: (id) => `/api/v1${route.replace(':id', id)}`,
+        body: () => ({}),
+        inside: A1(make),
+        ok,
+        okCheck: (res) => expect(res.body).toMatchObject(ok === 201 ? { addressed: expect.any(Number) } : {}),
+      },
+      notManaged(make),
+      viewerDenied,
+    ),
+  ),
+  ...(
+    [
+      ['GET /api/v1/documents/:id/downloads', '/documents/:id/downloads', 'document.publish', doc, ''],
+      ['GET /api/v1/announcements/:id/unread', '/announcements/:id/unread', 'announcement.publish', announcement, ''],
+      ['GET /api/v1/documents/:id/not-downloaded', '/documents/:id/not-downloaded', 'document.publish', doc, ''],
+      ['GET /api/v1/surveys/:id/not-answered', '/surveys/:id/not-answered', 'survey.publish', survey, ''],
+      [
+        'GET /api/v1/surveys/:id/results/export',
+        '/surveys/:id/results/export',
+        'survey.publish',
+        survey,
+        '?format=pdf',
+      ],
+      ['GET /api/v1/surveys/:id/answers/export', '/surveys/:id/answers/export', 'survey.publish', survey, ''],
+    ] as const
+  ).map(([name, route, action, make, query]) =>
+    item(
+      {
+        name,
+        kind: 'api',
+        method: 'get',
+        route,
+        action,
+        url: (id) => `/api/v1${route.replace(':id', id)}${query}`,
+        inside: A1(make),
+        ok: 200,
+      },
+      notManaged(make),
+      viewerDenied,
+    ),
+  ),
+
   // Surveys: answering one addressed to the user; managing one of the user's subtree.
   item(
     {
@@ -465,6 +546,20 @@ export const INFORMING: Endpoint[] = [
       body: () => ({ q_q1: 'Мнение' }),
       inside: RA(survey),
       ok: 303,
+    },
+    notAddressed(survey),
+  ),
+  item(
+    {
+      name: 'GET /api/v1/surveys/:id',
+      kind: 'api',
+      method: 'get',
+      route: '/surveys/:id',
+      action: 'survey.answer',
+      url: (id) => `/api/v1/surveys/${id}`,
+      inside: RA(survey),
+      ok: 200,
+      okCheck: (res, id) => expect(res.body).toMatchObject({ id, questions: [{ code: 'q1', type: 'TEXT' }] }),
     },
     notAddressed(survey),
   ),

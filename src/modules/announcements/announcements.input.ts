@@ -27,6 +27,21 @@ export const announcementApiInput = z
   })
   .strict();
 
+/**
+ * PATCH /api/v1/announcements/:id: the text of a draft or a published one (its audience stays frozen); `version` is
+ * the one read (a stale one → 409); absent fields keep their value, `expiresAt: null` removes the expiry.
+ */
+export const announcementPatchInput = z
+  .object({
+    version: z.number({ message: 'version: номер прочитанной версии' }).int().min(1),
+    title: title.optional(),
+    body: body.optional(),
+    important: z.boolean({ message: 'important: true или false' }).optional(),
+    expiresAt: z.preprocess((v) => (v === '' ? null : v), day.nullable().optional()),
+    attachmentId: uuid.nullable().optional(),
+  })
+  .strict();
+
 /** The form's fields; the audience comes from the shared audience fields. */
 const formFields = z.object({
   title,

@@ -127,6 +127,17 @@ export async function markPublished(tx: Tx, id: string, addressed: number): Prom
   return r.count === 1;
 }
 
+/**
+ * Archives, in one statement, every published announcement whose last day of showing is before `day`;
+ * returns them (for the audit). Run by the nightly job; the pages already treat them as archived.
+ */
+export async function archiveExpired(tx: Tx, day: string): Promise<{ id: string; organisationId: string }[]> {
+  return tx.$queryRaw<{ id: string; organisationId: string }[]>`
+    UPDATE "Announcement" SET status = 'ARCHIVED', "archivedAt" = now(), "updatedAt" = now()
+    WHERE status = 'PUBLISHED' AND "expiresOn" < ${day}::date
+    RETURNING id, "organisationId"`;
+}
+
 export async function markArchived(tx: Tx, id: string): Promise<boolean> {
   const r = await tx.announcement.updateMany({
     where: { id, status: 'PUBLISHED' },

@@ -13,7 +13,8 @@ import { idParams } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
 import { idOf, loadPublished } from './announcements.api';
 import { parseAnnouncementForm, parseEditForm } from './announcements.input';
-import { STATUS_LABELS, formValues, presentAnnouncement } from './announcements.presenter';
+import { formValues, presentAnnouncement, statusLabel } from './announcements.presenter';
+import { effectiveStatus } from './announcements.lifecycle';
 import { feed, findAnnouncement, isVisibleTo, publishedBy, versionsOf } from './announcements.repo';
 import { createAnnouncement, editAnnouncement, readAnnouncement } from './announcements.service';
 
@@ -68,7 +69,7 @@ export function announcementPages(): RouteDef[] {
             id: a.id,
             title: a.title,
             important: a.important,
-            status: STATUS_LABELS[a.status],
+            status: statusLabel(a),
             publishedAt: a.publishedAt,
             addressed: a.addressed,
             read: a.read,
@@ -105,7 +106,7 @@ export function announcementPages(): RouteDef[] {
         if (!parsed.ok) return renderForm(ctx, org, null, body, parsed.errors, 400);
         const publish = body.publish === '1';
         try {
-          const r = await createAnnouncement(ctx.actor, org, parsed.data, publish);
+          const r = await createAnnouncement(ctx.actor, org, parsed.data, publish, { refusePastExpiry: true });
           redirectWithFlash(
             ctx.req,
             ctx.res,
@@ -157,7 +158,8 @@ export function announcementPages(): RouteDef[] {
       params: idParams,
       async handler(ctx) {
         const { a, org } = await loadPublished(ctx, idOf(ctx));
-        if (a.status === 'ARCHIVED') throw new AppError('CONFLICT', 'Снятое объявление не редактируется');
+        if (effectiveStatus(a, today()) === 'ARCHIVED')
+          throw new AppError('CONFLICT', 'Снятое объявление не редактируется');
         await renderForm(ctx, org, a, formValues(a), {});
       },
     }),

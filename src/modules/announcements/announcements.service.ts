@@ -8,7 +8,9 @@ import { audienceOf, type Audience } from '../audience/audience.input';
 import { audienceOrgsError, freezeAudience, freezeNotDone, markDone } from '../audience/audience.repo';
 import { isAttachable } from '../library/library.repo';
 import type { AnnouncementData } from './announcements.input';
+import { effectiveStatus } from './announcements.lifecycle';
 import {
+  archiveExpired,
   insertAnnouncement,
   markArchived,
   markPublished,
@@ -36,9 +38,13 @@ export async function createAnnouncement(
   org: { id: string; path: string },
   input: { data: AnnouncementData; audience: Audience },
   publish: boolean,
+  opts: { refusePastExpiry?: boolean } = {},
 ): Promise<{ id: string; addressed: number }> {
   const orgsError = await audienceOrgsError(org, input.audience);
   if (orgsError) throw new AppError('BAD_REQUEST', undefined, { 'audience.orgIds': orgsError });
+  // The form refuses to publish what would be archived at once (the API keeps its contract: it accepts it).
+  if (publish && opts.refusePastExpiry && input.data.expiresOn && input.data.expiresOn < today())
+    throw new AppError('BAD_REQUEST', undefined, { expiresOn: EXPIRED });
   await checkAttachment(org, input.data.attachmentId);
   return db().$transaction(async (tx) => {
     const a = await insertAnnouncement(tx, {
@@ -67,8 +73,12 @@ export async function createAnnouncement(
   });
 }
 
+const EXPIRED = 'Срок показа уже прошёл: измените дату «Показывать до» или оставьте её пустой';
+
 /** Publishes a draft: its audience is frozen now. */
 export async function publishAnnouncement(actor: Actor, org: { id: string; path: string }, a: AnnouncementRow) {
+  if (a.status === 'DRAFT' && effectiveStatus({ ...a, status: 'PUBLISHED' }, today()) === 'ARCHIVED')
+    throw new AppError('UNPROCESSABLE', EXPIRED);
   return db().$transaction(async (tx) => {
     const addressed = await freezeAudience(tx, ref(a.id), org, audienceOf(a));
     if (!(await markPublished(tx, a.id, addressed)))
@@ -99,7 +109,7 @@ export async function editAnnouncement(
   data: AnnouncementData,
   draft?: { publisher: { path: string }; audience: Audience },
 ) {
-  if (a.status === 'ARCHIVED') throw new AppError('CONFLICT', 'Снятое объявление не редактируется');
+  if (effectiveStatus(a, today()) === 'ARCHIVED') throw new AppError('CONFLICT', 'Снятое объявление не редактируется');
   if (data.attachmentId && data.attachmentId !== a.attachmentId)
     await checkAttachment(
       (await orgsById([a.organisationId])).get(a.organisationId) ?? { path: '/-/' },
@@ -136,6 +146,30 @@ export async function archiveAnnouncement(actor: Actor, a: AnnouncementRow) {
   });
 }
 
+/**
+ * The nightly job: published announcements past their expiry date become archived (draft → published →
+ * archived), each with its audit row, in one transaction. They had already left the start pages and the unread
+ * count on their last day; the publisher still opens them from the organisation's list.
+ */
+export async function archiveExpiredAnnouncements(actor: Actor, day = today()): Promise<number> {
+  return db().$transaction(async (tx) => {
+    const rows = await archiveExpired(tx, day);
+    for (const r of rows)
+      await audit(
+        actor,
+        {
+          action: 'announcement.archived',
+          entity: 'Announcement',
+          entityId: r.id,
+          organisationId: r.organisationId,
+          details: { reason: 'expired' },
+        },
+        tx,
+      );
+    return rows.length;
+  });
+}
+
 /** The user opened the announcement: the read receipt (first time only) and their mark in the frozen audience. */
 export async function readAnnouncement(
   actor: Actor,
@@ -160,7 +194,7 @@ export async function readAnnouncement(
  * frozen audience who have not read it yet (and only to them).
  */
 export async function remindAnnouncement(actor: Actor, a: AnnouncementRow): Promise<{ id: string; addressed: number }> {
-  if (a.status !== 'PUBLISHED' || a.audienceMembers)
+  if (effectiveStatus(a, today()) !== 'PUBLISHED' || a.audienceMembers)
     throw new AppError('CONFLICT', 'Напомнить можно только об опубликованном объявлении для пользователей');
   return db().$transaction(async (tx) => {
     const r = await insertAnnouncement(tx, {
@@ -168,7 +202,7 @@ export async function remindAnnouncement(actor: Actor, a: AnnouncementRow): Prom
       title: a.title.startsWith('Напоминание: ') ? a.title : `Напоминание: ${a.title}`.slice(0, 300),
       body: a.body,
       important: a.important,
-      expiresOn: a.expiresOn && fromDate(a.expiresOn) >= today() ? fromDate(a.expiresOn) : undefined,
+      expiresOn: a.expiresOn ? fromDate(a.expiresOn) : undefined,
       attachmentId: a.attachmentId,
       audience: audienceOf(a),
       reminderOfId: a.id,

@@ -3,11 +3,24 @@ import { AppError } from '../../http/errors';
 import { redirectWithFlash } from '../../http/flash';
 import { renderPage } from '../../http/render';
 import { type RouteDef, route } from '../../http/route';
+import { registerHandler, registerSchedule } from '../../jobs/queue';
+import { SYSTEM_ACTOR } from '../../policy/actor';
 import { KIND_LABELS } from '../organisations/levels';
 import { idParams } from '../organisations/organisations.input';
 import { notDone, rollup } from '../audience/audience.repo';
 import { idOf, loadPublished } from './announcements.api';
-import { archiveAnnouncement, publishAnnouncement, remindAnnouncement } from './announcements.service';
+import {
+  archiveAnnouncement,
+  archiveExpiredAnnouncements,
+  publishAnnouncement,
+  remindAnnouncement,
+} from './announcements.service';
+
+// Every night just after midnight (Moscow): announcements past their last day of showing become archived.
+registerHandler('announcement.expire', async () => {
+  await archiveExpiredAnnouncements(SYSTEM_ACTOR);
+});
+registerSchedule('announcement.expire', '5 0 * * *');
 
 const PAGE = 50;
 const receiptsQuery = z.object({
@@ -29,7 +42,14 @@ export function receiptPages(): RouteDef[] {
       params: idParams,
       async handler(ctx) {
         const { a, org } = await loadPublished(ctx, idOf(ctx));
-        const addressed = await publishAnnouncement(ctx.actor, org, a);
+        let addressed: number;
+        try {
+          addressed = await publishAnnouncement(ctx.actor, org, a);
+        } catch (e) {
+          if (e instanceof AppError && e.code === 'UNPROCESSABLE')
+            return redirectWithFlash(ctx.req, ctx.res, `/announcements/${a.id}`, e.message);
+          throw e;
+        }
         redirectWithFlash(
           ctx.req,
           ctx.res,

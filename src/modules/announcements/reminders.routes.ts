@@ -5,7 +5,38 @@ import { formatDateTime } from '../../lib/dates';
 import { loadPublished as loadDocument } from '../library/library.access';
 import { idParams } from '../organisations/organisations.input';
 import { loadOwned as loadSurvey } from '../surveys/surveys.access';
+import type { Actor } from '../../policy/actor';
+import type { DocumentFull } from '../library/library.repo';
+import type { SurveyFull } from '../surveys/surveys.repo';
 import { remindNotDone } from './announcements.service';
+
+/** A reminder to those addressed by the document who have not downloaded it, with the document attached. */
+export function remindDocument(actor: Actor, doc: DocumentFull) {
+  return remindNotDone(
+    actor,
+    { type: 'DOCUMENT', id: doc.id, organisationId: doc.organisationId },
+    {
+      title: `Напоминание: скачайте документ «${doc.title}»`,
+      body: 'Документ адресован вам в библиотеке документов. Откройте его по ссылке ниже и скачайте.',
+      attachmentId: doc.id,
+    },
+  );
+}
+
+export const surveyOpen = (s: SurveyFull) => s.status === 'PUBLISHED' && s.closesAt > new Date();
+
+/** A reminder to those addressed by an open survey who have not answered it. */
+export function remindSurvey(actor: Actor, s: SurveyFull) {
+  const what = s.kind === 'TEST' ? 'тест' : 'опрос';
+  return remindNotDone(
+    actor,
+    { type: 'SURVEY', id: s.id, organisationId: s.organisationId },
+    {
+      title: `Напоминание: ответьте на ${what} «${s.title}»`,
+      body: `Вы ещё не ответили на ${what} «${s.title}». Он открыт до ${formatDateTime(s.closesAt)}: откройте раздел «Опросы» и ответьте.`,
+    },
+  );
+}
 
 /** Nobody left to remind is said on the page the publisher came from, not on an error page. */
 async function remind(run: () => Promise<{ addressed: number }>): Promise<string> {
@@ -32,17 +63,7 @@ export function reminderPages(): RouteDef[] {
       params: idParams,
       async handler(ctx) {
         const doc = await loadDocument(ctx, ctx.params.id);
-        const message = await remind(() =>
-          remindNotDone(
-            ctx.actor,
-            { type: 'DOCUMENT', id: doc.id, organisationId: doc.organisationId },
-            {
-              title: `Напоминание: скачайте документ «${doc.title}»`,
-              body: 'Документ адресован вам в библиотеке документов. Откройте его по ссылке ниже и скачайте.',
-              attachmentId: doc.id,
-            },
-          ),
-        );
+        const message = await remind(() => remindDocument(ctx.actor, doc));
         redirectWithFlash(ctx.req, ctx.res, `/documents/${doc.id}`, message);
       },
     }),
@@ -55,19 +76,8 @@ export function reminderPages(): RouteDef[] {
       async handler(ctx) {
         const s = await loadSurvey(ctx, ctx.params.id);
         const url = `/surveys/${s.id}/results`;
-        if (s.status !== 'PUBLISHED' || s.closesAt <= new Date())
-          return redirectWithFlash(ctx.req, ctx.res, url, 'Опрос не открыт: напоминать не о чем');
-        const what = s.kind === 'TEST' ? 'тест' : 'опрос';
-        const message = await remind(() =>
-          remindNotDone(
-            ctx.actor,
-            { type: 'SURVEY', id: s.id, organisationId: s.organisationId },
-            {
-              title: `Напоминание: ответьте на ${what} «${s.title}»`,
-              body: `Вы ещё не ответили на ${what} «${s.title}». Он открыт до ${formatDateTime(s.closesAt)}: откройте раздел «Опросы» и ответьте.`,
-            },
-          ),
-        );
+        if (!surveyOpen(s)) return redirectWithFlash(ctx.req, ctx.res, url, 'Опрос не открыт: напоминать не о чем');
+        const message = await remind(() => remindSurvey(ctx.actor, s));
         redirectWithFlash(ctx.req, ctx.res, url, message);
       },
     }),

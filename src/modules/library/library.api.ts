@@ -4,11 +4,12 @@ import { uploadFile } from '../../http/upload';
 import { idParams } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
 import { audienceFromFields, visibleSql } from '../audience/audience.fields';
+import { rollup } from '../audience/audience.repo';
 import { authorizeReader, loadPublished, loadReadable } from './library.access';
-import { documentInput, fileQuery, searchQuery, versionInput } from './library.input';
+import { documentInput, fileQuery, searchQuery, supersedeApiInput, versionInput } from './library.input';
 import { documentJson, documentListJson, sendStoredFile } from './library.presenter';
 import { fileOf, lastDownloaded, searchDocuments } from './library.repo';
-import { addVersion, publishDocument, recordDownload } from './library.service';
+import { addVersion, markSuperseded, publishDocument, recordDownload } from './library.service';
 
 const upload = () => [uploadFile({ csrf: false, tooLarge: 'Файл больше 20 МБ' })];
 
@@ -53,6 +54,49 @@ export function libraryApi(): RouteDef[] {
         if (!parsed.success) throw new AppError('BAD_REQUEST', undefined, fieldErrors(parsed.error));
         const r = await addVersion(ctx.actor, doc, parsed.data.note, ctx.req.file);
         ctx.res.status(201).json(r);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/documents/:id/supersede',
+      kind: 'api',
+      action: 'document.publish',
+      tag: T,
+      summary: 'Отметить документ заменённым ({by?: id документа той же библиотеки}) или снять отметку ({clear: true})',
+      params: idParams,
+      body: supersedeApiInput,
+      async handler(ctx) {
+        const doc = await loadPublished(ctx, ctx.params.id);
+        const b = ctx.body;
+        const r = await markSuperseded(ctx.actor, doc, b.clear ? { clear: true } : { by: b.by ?? null });
+        ctx.res.json({ id: doc.id, superseded: r.superseded, supersededBy: r.by ? { id: r.by } : null });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/documents/:id/downloads',
+      kind: 'api',
+      action: 'document.publish',
+      tag: T,
+      summary: 'Скачивания по входящим организациям (адресовано, скачали, %)',
+      params: idParams,
+      async handler(ctx) {
+        const doc = await loadPublished(ctx, ctx.params.id);
+        const r = await rollup({ type: 'DOCUMENT', id: doc.id });
+        ctx.res.setHeader('Cache-Control', 'no-store');
+        ctx.res.json({
+          addressed: r.addressed,
+          downloaded: r.done,
+          percent: r.percent,
+          children: r.children.map((c) => ({
+            id: c.id,
+            name: c.name,
+            kind: c.kind,
+            addressed: c.addressed,
+            downloaded: c.done,
+            percent: c.percent,
+          })),
+        });
       },
     }),
     route({

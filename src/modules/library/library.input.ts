@@ -59,6 +59,14 @@ export const supersedeInput = z.object({
   confirm: z.literal('on', { message: 'Поставьте отметку «Подтверждаю»' }),
 });
 
+/** POST /api/v1/documents/:id/supersede: `{by?: id | null}` marks it replaced (by that one), `{clear: true}` unmarks. */
+export const supersedeApiInput = z
+  .object({
+    by: uuid.nullable().optional(),
+    clear: z.boolean({ message: 'clear: true или false' }).optional(),
+  })
+  .strict();
+
 export const sectionInput = z.object({
   name: z
     .string({ message: 'Укажите название раздела' })

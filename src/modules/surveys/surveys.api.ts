@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { Prisma } from '../../generated/prisma/client';
 import { AppError } from '../../http/errors';
 import { type RouteDef, route } from '../../http/route';
@@ -5,12 +6,16 @@ import { audienceOrgsError } from '../audience/audience.repo';
 import { authorizeReader } from '../library/library.access';
 import { idParams } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
-import { resultsJson } from './surveys.presenter';
+import { resultsJson, surveyJson } from './surveys.presenter';
 import { surveyResults } from './results';
-import { addressedSql, loadAddressed, loadOwned } from './surveys.access';
+import { answersXlsx, auditExport, sendResultsXlsx, sendSummaryPdf } from './surveys.exports';
+import { addressedSql, loadAddressed, loadOwned, loadViewable } from './surveys.access';
 import { listQuery, responseInput, surveyApiInput } from './surveys.input';
-import { listSurveys } from './surveys.repo';
+import { hasAnswered, listSurveys, namedResponse } from './surveys.repo';
 import { createSurvey, respond } from './surveys.service';
+
+const exportQuery = z.object({ format: z.enum(['xlsx', 'pdf'], { message: 'format: xlsx или pdf' }).default('xlsx') });
+const answersQuery = z.object({ format: z.enum(['xlsx'], { message: 'format: xlsx' }).default('xlsx') });
 
 export function surveyApi(): RouteDef[] {
   const T = 'Опросы и тесты';
@@ -67,6 +72,23 @@ export function surveyApi(): RouteDef[] {
       },
     }),
     route({
+      method: 'get',
+      path: '/surveys/:id',
+      kind: 'api',
+      action: 'survey.answer',
+      tag: T,
+      summary: 'Опрос с вопросами и кодами вариантов (для ответа); в именном опросе — свои ответы',
+      params: idParams,
+      async handler(ctx) {
+        const s = await loadViewable(ctx, ctx.params.id);
+        const userId = ctx.actor.userId;
+        const answered = userId ? await hasAnswered(s.id, userId) : false;
+        const mine = userId && !s.anonymous ? await namedResponse(s.id, userId) : null;
+        ctx.res.setHeader('Cache-Control', 'no-store');
+        ctx.res.json(surveyJson(s, { answered, mine }));
+      },
+    }),
+    route({
       method: 'post',
       path: '/surveys/:id/responses',
       kind: 'api',
@@ -97,6 +119,38 @@ export function surveyApi(): RouteDef[] {
         const s = await loadOwned(ctx, ctx.params.id);
         ctx.res.setHeader('Cache-Control', 'no-store');
         ctx.res.json(resultsJson(s, await surveyResults(s)));
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/surveys/:id/results/export',
+      kind: 'api',
+      action: 'survey.publish',
+      tag: T,
+      summary: 'Итоги файлом: format=xlsx (по вопросам) или pdf (сводка с диаграммами)',
+      params: idParams,
+      query: exportQuery,
+      async handler(ctx) {
+        const s = await loadOwned(ctx, ctx.params.id);
+        await auditExport(ctx.actor, s, ctx.query.format === 'pdf' ? 'pdf' : 'results');
+        if (ctx.query.format === 'pdf') await sendSummaryPdf(ctx.res, s);
+        else await sendResultsXlsx(ctx.res, s);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/surveys/:id/answers/export',
+      kind: 'api',
+      action: 'survey.publish',
+      tag: T,
+      summary: 'Все ответы в XLSX (анонимный опрос — без имён и организаций)',
+      params: idParams,
+      query: answersQuery,
+      async handler(ctx) {
+        const s = await loadOwned(ctx, ctx.params.id);
+        const x = await answersXlsx(s);
+        await auditExport(ctx.actor, s, 'answers', x.rows.length);
+        await x.send(ctx.res);
       },
     }),
   ];

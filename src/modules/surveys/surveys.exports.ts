@@ -1,6 +1,6 @@
 import { type RouteDef, route } from '../../http/route';
-import { formatDateTime } from '../../lib/dates';
-import { pdfDoc, pdfTable, sendPdf, sendXlsx, type Column } from '../../lib/exports';
+import type { Response } from 'express';
+import { sendPdf, sendXlsx, type Column } from '../../lib/exports';
 import type { Actor } from '../../policy/actor';
 import { audit } from '../audit/audit.repo';
 import { idParams } from '../organisations/organisations.input';
@@ -8,10 +8,11 @@ import { NO_OPTION } from './answers';
 import { surveyResults, type SurveyResults } from './results';
 import { allAnswers } from './results.repo';
 import { loadOwned } from './surveys.access';
+import { summaryPdf } from './surveys.pdf';
 import type { SurveyFull } from './surveys.repo';
 
 /** Every export of a survey's results or answers is a disclosure: one audit row saying what went out. */
-function auditExport(actor: Actor, s: SurveyFull, what: 'results' | 'answers' | 'pdf', rowCount?: number) {
+export function auditExport(actor: Actor, s: SurveyFull, what: 'results' | 'answers' | 'pdf', rowCount?: number) {
   return audit(actor, {
     action: 'survey.exported',
     entity: 'Survey',
@@ -68,6 +69,47 @@ function answerRows(s: SurveyFull, rows: Awaited<ReturnType<typeof allAnswers>>)
   return [...byResponse.values()];
 }
 
+/** The results (per question: counts and %) as XLSX. */
+export async function sendResultsXlsx(res: Response, s: SurveyFull) {
+  const r = await surveyResults(s);
+  await sendXlsx(
+    res,
+    'itogi-oprosa.xlsx',
+    'Итоги',
+    [
+      { header: 'Вопрос (ответили)', key: 'q', width: 50 },
+      { header: 'Вариант', key: 'option', width: 40 },
+      { header: 'Число', key: 'count', width: 10 },
+      { header: '%', key: 'percent', width: 8 },
+    ],
+    resultRows(r),
+    { title: `${s.title}: ответили ${r.answered} из ${r.addressed} (${pct(r.percent)})` },
+  );
+}
+
+/** Every answer as XLSX, one row per response; an anonymous survey's rows carry no name and no organisation. */
+export async function answersXlsx(s: SurveyFull) {
+  const rows = answerRows(s, await allAnswers(s.id, !s.anonymous));
+  const columns: Column[] = [
+    { header: '№', key: 'n', width: 6 },
+    ...(s.anonymous
+      ? []
+      : [
+          { header: 'ФИО', key: 'name', width: 30 },
+          { header: 'Организация', key: 'org', width: 30 },
+        ]),
+    ...(s.kind === 'TEST' ? [{ header: 'Баллы', key: 'score', width: 8 }] : []),
+    ...s.questions.map((q) => ({ header: q.text.slice(0, 200), key: q.code, width: 25 })),
+  ];
+  const title = s.anonymous ? `${s.title} (анонимный опрос: ответы без имён)` : s.title;
+  return { rows, send: (res: Response) => sendXlsx(res, 'otvety.xlsx', 'Ответы', columns, rows, { title }) };
+}
+
+/** The summary with bar charts as PDF (surveys.pdf.ts). */
+export async function sendSummaryPdf(res: Response, s: SurveyFull) {
+  sendPdf(res, 'itogi-oprosa.pdf', summaryPdf(s, await surveyResults(s)));
+}
+
 export function surveyExportPages(): RouteDef[] {
   return [
     route({
@@ -78,21 +120,8 @@ export function surveyExportPages(): RouteDef[] {
       params: idParams,
       async handler(ctx) {
         const s = await loadOwned(ctx, ctx.params.id);
-        const r = await surveyResults(s);
         await auditExport(ctx.actor, s, 'results');
-        await sendXlsx(
-          ctx.res,
-          'itogi-oprosa.xlsx',
-          'Итоги',
-          [
-            { header: 'Вопрос (ответили)', key: 'q', width: 50 },
-            { header: 'Вариант', key: 'option', width: 40 },
-            { header: 'Число', key: 'count', width: 10 },
-            { header: '%', key: 'percent', width: 8 },
-          ],
-          resultRows(r),
-          { title: `${s.title}: ответили ${r.answered} из ${r.addressed} (${pct(r.percent)})` },
-        );
+        await sendResultsXlsx(ctx.res, s);
       },
     }),
     route({
@@ -103,22 +132,9 @@ export function surveyExportPages(): RouteDef[] {
       params: idParams,
       async handler(ctx) {
         const s = await loadOwned(ctx, ctx.params.id);
-        const rows = answerRows(s, await allAnswers(s.id, !s.anonymous));
-        await auditExport(ctx.actor, s, 'answers', rows.length);
-        const columns: Column[] = [
-          { header: '№', key: 'n', width: 6 },
-          ...(s.anonymous
-            ? []
-            : [
-                { header: 'ФИО', key: 'name', width: 30 },
-                { header: 'Организация', key: 'org', width: 30 },
-              ]),
-          ...(s.kind === 'TEST' ? [{ header: 'Баллы', key: 'score', width: 8 }] : []),
-          ...s.questions.map((q) => ({ header: q.text.slice(0, 200), key: q.code, width: 25 })),
-        ];
-        await sendXlsx(ctx.res, 'otvety.xlsx', 'Ответы', columns, rows, {
-          title: s.anonymous ? `${s.title} (анонимный опрос: ответы без имён)` : s.title,
-        });
+        const x = await answersXlsx(s);
+        await auditExport(ctx.actor, s, 'answers', x.rows.length);
+        await x.send(ctx.res);
       },
     }),
     route({
@@ -129,35 +145,8 @@ export function surveyExportPages(): RouteDef[] {
       params: idParams,
       async handler(ctx) {
         const s = await loadOwned(ctx, ctx.params.id);
-        const r = await surveyResults(s);
         await auditExport(ctx.actor, s, 'pdf');
-        const doc = pdfDoc();
-        doc.font('bold').fontSize(14).text(s.title);
-        doc
-          .font('regular')
-          .fontSize(10)
-          .text(`Ответили ${r.answered} из ${r.addressed} (${pct(r.percent)}); закрытие ${formatDateTime(s.closesAt)}`);
-        if (r.test)
-          doc.text(`Сдали ${r.test.passed} (${pct(r.test.passedPercent)}), проходной порог ${r.test.passPercent} %`);
-        doc.moveDown();
-        for (const q of r.questions) {
-          doc.font('bold').fontSize(11).text(`${q.text} (ответили ${q.answered})`);
-          if (q.options.length)
-            pdfTable(
-              doc,
-              [
-                { header: 'Вариант', width: 300 },
-                { header: 'Число', width: 60, align: 'right' },
-                { header: '%', width: 60, align: 'right' },
-              ],
-              q.options.map((o) => [o.text, String(o.count), pct(o.percent)]),
-              q.options.map((o) => o.percent),
-            );
-          else if (q.stats)
-            doc.font('regular').fontSize(10).text(`Среднее ${q.stats.avg}, мин. ${q.stats.min}, макс. ${q.stats.max}`);
-          doc.moveDown(0.5);
-        }
-        sendPdf(ctx.res, 'itogi-oprosa.pdf', doc);
+        await sendSummaryPdf(ctx.res, s);
       },
     }),
   ];

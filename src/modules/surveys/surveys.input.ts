@@ -48,6 +48,9 @@ export const questionInput = z
   });
 export type QuestionInput = z.infer<typeof questionInput>;
 
+const ANONYMOUS_SCORE =
+  'Анонимный тест показывает результат только сразу после ответа: снимите «Показывать результат только после закрытия»';
+
 const dateTime = z.coerce.date({ message: 'Дата и время в формате ISO 8601' });
 
 export const surveyApiInput = z
@@ -75,6 +78,9 @@ export const surveyApiInput = z
       ctx.addIssue({ code: 'custom', path: ['questions'], message: 'Коды вопросов повторяются' });
     if (s.kind === 'TEST' && s.passPercent === undefined)
       ctx.addIssue({ code: 'custom', path: ['passPercent'], message: 'Для теста укажите проходной процент' });
+    // Nothing links an anonymous answer to its author after the submission, so its score can only be shown then.
+    if (s.kind === 'TEST' && s.anonymous && s.scoreAfterClose)
+      ctx.addIssue({ code: 'custom', path: ['scoreAfterClose'], message: ANONYMOUS_SCORE });
   });
 export type SurveyApiInput = z.infer<typeof surveyApiInput>;
 
@@ -141,6 +147,9 @@ export const surveyFormInput = z
       ctx.addIssue({ code: 'custom', path: ['closesAt'], message: 'Закрытие должно быть позже открытия' });
     if (s.kind === 'TEST' && s.passPercent === undefined)
       ctx.addIssue({ code: 'custom', path: ['passPercent'], message: 'Для теста укажите проходной процент' });
+    // Nothing links an anonymous answer to its author after the submission, so its score can only be shown then.
+    if (s.kind === 'TEST' && s.anonymous && s.scoreAfterClose)
+      ctx.addIssue({ code: 'custom', path: ['scoreAfterClose'], message: ANONYMOUS_SCORE });
   });
 
 /**

@@ -1,3 +1,4 @@
+import { NO_OPTION } from './answers';
 import type { SurveyResults } from './results';
 import type { SurveyFull } from './surveys.repo';
 
@@ -29,5 +30,52 @@ export function resultsJson(s: SurveyFull, r: SurveyResults) {
           distribution: r.test.distribution,
         }
       : {}),
+  };
+}
+
+type Mine = {
+  score: number | null;
+  answers: { questionId: string; optionId: string; number: unknown; text: string | null }[];
+} | null;
+
+/**
+ * GET /api/v1/surveys/:id: what a respondent needs to answer through the API (question and option codes, types,
+ * dates) and, for a named survey, their own answers in the shape POST .../responses takes. Correct options are never
+ * given; a test's score only when the respondent may see it (at once, or after closing when the author chose so).
+ */
+export function surveyJson(s: SurveyFull, o: { answered: boolean; mine: Mine; now?: Date }) {
+  const closed = (o.now ?? new Date()) >= s.closesAt;
+  const answers: Record<string, string | string[] | number> = {};
+  for (const q of s.questions) {
+    const rows = o.mine?.answers.filter((a) => a.questionId === q.id) ?? [];
+    if (!rows.length) continue;
+    if (q.type === 'MANY') answers[q.code] = rows.map((a) => q.options.find((x) => x.id === a.optionId)?.code ?? '');
+    else if (rows[0].optionId !== NO_OPTION)
+      answers[q.code] = q.options.find((x) => x.id === rows[0].optionId)?.code ?? '';
+    else if (rows[0].number !== null) answers[q.code] = Number(rows[0].number);
+    else answers[q.code] = rows[0].text ?? '';
+  }
+  const showScore = s.kind === 'TEST' && o.mine && o.mine.score !== null && (closed || !s.scoreAfterClose);
+  return {
+    id: s.id,
+    title: s.title,
+    instructions: s.instructions,
+    kind: s.kind,
+    anonymous: s.anonymous,
+    organisation: { id: s.organisation.id, name: s.organisation.shortName ?? s.organisation.name },
+    opensAt: s.opensAt.toISOString(),
+    closesAt: s.closesAt.toISOString(),
+    open: s.status === 'PUBLISHED' && !closed && (o.now ?? new Date()) >= s.opensAt,
+    ...(s.kind === 'TEST' ? { passPercent: s.passPercent } : {}),
+    questions: s.questions.map((q) => ({
+      code: q.code,
+      text: q.text,
+      type: q.type,
+      ...(q.options.length ? { options: q.options.map((x) => ({ code: x.code, text: x.text })) } : {}),
+      ...(s.kind === 'TEST' ? { points: q.points } : {}),
+    })),
+    answered: o.answered,
+    ...(s.anonymous ? {} : { answers }),
+    ...(showScore ? { score: o.mine!.score } : {}),
   };
 }

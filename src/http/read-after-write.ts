@@ -31,7 +31,9 @@ export function readYourWrites(req: Request, _res: Response, next: NextFunction)
   const writing = req.method !== 'GET' && req.method !== 'HEAD';
   const s = req.session as typeof req.session | undefined;
   const now = Date.now();
-  if (writing && s) {
+  // Only a signed-in session is marked: marking a visitor's would save it (no session rows for visitors).
+  const signedIn = !!(s && ((s as { passport?: { user?: string } }).passport?.user || s.memberPersonId));
+  if (writing && s && signedIn) {
     s.wroteAt = now;
     if (!ACCOUNT_ONLY.test(req.path)) s.changedAt = now;
   }

@@ -86,6 +86,19 @@ describe('big CSV files', () => {
     const { res, figures } = await measured(file, 'accepted-200k.csv');
     expect(res.status).toBe(303);
     expect(figures.rssGrowthMb).toBeLessThan(300);
+    // The preview reads the stored file again.
+    const base = process.memoryUsage().rss;
+    let peak = base;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 20);
+    const t0 = Date.now();
+    const preview = await chair.get(res.headers.location);
+    clearInterval(sampler);
+    const grew = Math.round((peak - base) / 1024 / 1024);
+    console.log(`preview of accepted-200k.csv: ${JSON.stringify({ ms: Date.now() - t0, rssGrowthMb: grew })}`);
+    expect(preview.status).toBe(200);
+    expect(grew).toBeLessThan(300);
     await db().importJob.deleteMany({ where: { organisationId: org.id } });
   }, 300_000);
 

@@ -240,6 +240,8 @@ describe('the session warning', () => {
     const out = await anon.get('/session/keep-alive').set('Accept', 'application/json');
     expect(out.status).toBe(303);
     // A script's request is not where the sign-in should lead back to, and opens no session.
-    expect(out.headers['set-cookie'] ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/^reestr\.sid=/)]));
+    expect(out.headers['set-cookie'] ?? []).not.toEqual(
+      expect.arrayContaining([expect.stringMatching(/^reestr\.sid=/)]),
+    );
   });
 });

@@ -74,7 +74,7 @@ async function createJob(
     userId: ctx.actor.userId,
     mode,
     fileName: file.originalname.slice(0, 200),
-    file: new Uint8Array(file.buffer),
+    file: file.buffer,
     fileHash: crypto.createHash('sha256').update(file.buffer).digest('hex'),
     mapping: { columns, ...defaults },
   });

@@ -45,6 +45,7 @@ import {
 import { notStarted, cardProgress } from './progress.repo';
 
 import { CARD_STATUS_LABELS, orderStatusLabel } from './labels';
+import { cutText } from '../../lib/text';
 
 const ids = (v: unknown): string[] =>
   (Array.isArray(v) ? v : v ? [v] : []).filter(
@@ -171,7 +172,7 @@ export function cardPages(): RouteDef[] {
               const comment = typeof ctx.body.comment === 'string' ? ctx.body.comment.trim() : '';
               if (comment.length < 3)
                 throw new AppError('BAD_REQUEST', undefined, { comment: 'Укажите причину возврата' });
-              await returnOrder(ctx.actor, order, holder, comment.slice(0, 1000));
+              await returnOrder(ctx.actor, order, holder, cutText(comment, 1000));
               return 'Заявка возвращена в первичную организацию';
             }
             await markOrderDeliveredDown(ctx.actor, order, holder, primary.path);

@@ -4,6 +4,7 @@ import { renderPage } from '../../http/render';
 import { type Ctx, type RouteDef, route } from '../../http/route';
 import { fromDate, today } from '../../lib/dates';
 import { fullName } from '../../lib/names';
+import { cutText } from '../../lib/text';
 import { SYSTEM_ACTOR, isVisible, scopePaths, type Actor } from '../../policy/actor';
 import { formatCardNumber } from '../../lib/cardNumber';
 import { cardsOfMember } from '../cards/cards.repo';
@@ -384,7 +385,7 @@ export function memberPages(): RouteDef[] {
       async handler(ctx) {
         const m = await loadMemberFor(ctx, ctx.params.id);
         if (!ndaGate(ctx)) return;
-        const q = typeof ctx.req.query.q === 'string' ? ctx.req.query.q.slice(0, 60) : '';
+        const q = typeof ctx.req.query.q === 'string' ? cutText(ctx.req.query.q, 60) : '';
         await renderTransfer(ctx, m, { date: today(), version: String(m.version), q }, {});
       },
     }),

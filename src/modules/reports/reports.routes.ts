@@ -38,6 +38,7 @@ import {
   templateFor,
 } from './reports.service';
 import { cellsOf, key, validateDefinition, type Definition, type Values } from './template';
+import { cutText } from '../../lib/text';
 
 export const REPORT_STATUS_LABELS: Record<string, string> = {
   DRAFT: 'черновик',
@@ -253,7 +254,7 @@ export function reportPages(): RouteDef[] {
           try {
             if (step === 'accept') await acceptReport(ctx.actor, campaign, org, report);
             else {
-              const comment = typeof ctx.body.comment === 'string' ? ctx.body.comment.trim().slice(0, 2000) : '';
+              const comment = typeof ctx.body.comment === 'string' ? cutText(ctx.body.comment.trim(), 2000) : '';
               if (comment.length < 3)
                 return renderReport(ctx, org.id, campaign.id, { comment: 'Укажите, что исправить' }, null, 400);
               await returnReport(ctx.actor, campaign, org, report, comment);

@@ -333,7 +333,7 @@ export function reportPages(): RouteDef[] {
           rows: rowsOf(def, values),
           asOf,
           form: tpl.code,
-          forms: (await activeTemplates()).map((t) => ({ value: t.code, label: `${t.code} — ${t.title}` })),
+          forms: (await activeTemplates()).map((t) => ({ value: t.code, label: t.title })),
           saved,
           fresh: !!ctx.query.fresh,
         });
@@ -457,7 +457,7 @@ async function renderReport(
     ctx.res,
     'reports/report',
     {
-      title: `${computed.def.code}: ${org.shortName ?? org.name}`,
+      title: `Отчёт: ${org.shortName ?? org.name}`,
       crumbs: crumbs(await ancestors(ctx.actor, org), org),
       org: { id: org.id, name: org.shortName ?? org.name, fullName: org.name },
       campaign: { id: campaign.id, title: campaign.title, reportDate: campaign.reportDate, status: campaign.status },
@@ -466,7 +466,7 @@ async function renderReport(
         statusLabel: statusLabel(report?.status ?? null),
         comment: report?.comment ?? null,
         version: report?.version ?? 1,
-        template: `${computed.template.code}, версия ${computed.template.version}`,
+        template: `${computed.template.title}, версия ${computed.template.version}`,
       },
       def: computed.def,
       rows: rowsOf(computed.def, computed.values),

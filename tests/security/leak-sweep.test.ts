@@ -15,6 +15,7 @@ import { ROUTES, type RouteDef } from '../../src/http/route';
 import { db } from '../../src/db';
 import { buildMember, buildOrg, buildUser } from '../../src/seed/builders.repo';
 import { addPosition } from '../reports/support';
+import { pageText } from '../imports/support';
 import { buildCampaign, buildSide, type Kind, type Side } from './leak-fixtures';
 
 useDb();
@@ -193,7 +194,43 @@ function leaksIn(text: string, sent: string[]): string[] {
 const PUBLIC_DIRECTORY = /^page \/join(\?|$)/;
 const orgWords = ['тайнин'];
 
+/** Upper-case Latin codes in what a page shows (as tests/http/no-codes.test.ts counts them), every page here. */
+const ALLOWED = new Set(
+  [
+    'QR',
+    'API',
+    'XLSX',
+    'CSV',
+    'PDF',
+    'ID',
+    'HTML',
+    'URL',
+    'TOTP',
+    'SMS',
+    'PUSH',
+    'DOCX',
+    'ODT',
+    'PNG',
+    'JPEG',
+    'UTF',
+  ].concat(
+    ['II', 'III', 'IV', 'VI'], // section numbers of the statistical forms
+  ),
+);
+/** Report pages show the forms' own row codes (4A, 42N …, as printed on the form); only the form codes count there. */
+const FORM_CODE = /^(\dSP|UNION)$/;
+function latinCodes(url: string, res: request.Response, body: Buffer): string[] {
+  if (!String(res.headers['content-type'] ?? '').startsWith('text/html') || res.status !== 200) return [];
+  if (url.startsWith('/profile/second-factor')) return []; // the secret for manual entry is Latin by nature
+  const reportPage = /\/(reports|stat)\b/.test(url);
+  const text = pageText(body.toString('utf8'));
+  return [...new Set(text.match(/\b[0-9]*[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*\b/g) ?? [])].filter(
+    (c) => c.length > 1 && !ALLOWED.has(c) && /[A-Z]{2,}|\d[A-Z]/.test(c) && (!reportPage || FORM_CODE.test(c)),
+  );
+}
+
 interface Probe {
+  codes: string[];
   who: Who;
   url: string;
   status: number;
@@ -213,6 +250,7 @@ async function probe(who: Who, r: RouteDef, url: string, sent: string[]): Promis
   const name = `${r.kind} ${full}`;
   const directory = PUBLIC_DIRECTORY.test(name) ? [...B.ids.org, ...orgWords] : [];
   probes.push({
+    codes: latinCodes(full, res, res.body as Buffer),
     who,
     url: name,
     status: res.status,
@@ -251,6 +289,11 @@ describe('no answer to side A carries anything of the sibling region B', () => {
   it('the sweep reached real pages: most own-id answers are 200', () => {
     const ok = probes.filter((p) => p.status === 200).length;
     expect(ok).toBeGreaterThan(probes.length / 3);
+  });
+
+  it('no page shows an English code', () => {
+    const coded = probes.filter((p) => p.codes.length > 0).map((p) => `${p.url.split('?')[0]}: ${p.codes.join(', ')}`);
+    expect([...new Set(coded)]).toEqual([]);
   });
 
   it('every answer carries Cache-Control: no-store', () => {

@@ -18,6 +18,7 @@ import {
   updateText,
   type AnnouncementRow,
 } from './announcements.repo';
+import { cutText } from '../../lib/text';
 
 const ref = (id: string) => ({ type: 'ANNOUNCEMENT' as const, id });
 
@@ -199,7 +200,7 @@ export async function remindAnnouncement(actor: Actor, a: AnnouncementRow): Prom
   return db().$transaction(async (tx) => {
     const r = await insertAnnouncement(tx, {
       organisationId: a.organisationId,
-      title: a.title.startsWith('Напоминание: ') ? a.title : `Напоминание: ${a.title}`.slice(0, 300),
+      title: a.title.startsWith('Напоминание: ') ? a.title : cutText(`Напоминание: ${a.title}`, 300),
       body: a.body,
       important: a.important,
       expiresOn: a.expiresOn ? fromDate(a.expiresOn) : undefined,
@@ -240,7 +241,7 @@ export async function remindNotDone(
   return db().$transaction(async (tx) => {
     const r = await insertAnnouncement(tx, {
       organisationId: source.organisationId,
-      title: text.title.slice(0, 300),
+      title: cutText(text.title, 300),
       body: text.body,
       important: true,
       attachmentId: text.attachmentId ?? null,

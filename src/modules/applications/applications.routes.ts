@@ -20,6 +20,7 @@ import {
   publicOrg,
   publicOrgs,
 } from './applications.repo';
+import { cutText } from '../../lib/text';
 
 const checkbox = z.preprocess((v) => v === 'on', z.boolean());
 const applyInput = personFields
@@ -190,7 +191,7 @@ export function applicationPages(): RouteDef[] {
       params: idParams,
       async handler(ctx) {
         const { app } = await loadApplication(ctx, ctx.params.id);
-        const reason = typeof ctx.body.reason === 'string' ? ctx.body.reason.trim().slice(0, 500) : '';
+        const reason = typeof ctx.body.reason === 'string' ? cutText(ctx.body.reason.trim(), 500) : '';
         if (reason.length < 3) {
           ctx.req.session.flash = 'Не выполнено: укажите причину отказа';
           return ctx.res.redirect(303, `/orgs/${app.organisationId}/applications`);

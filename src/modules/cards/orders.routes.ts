@@ -16,6 +16,7 @@ import {
   returnOrder,
 } from './cards.service';
 import { CARD_STATUS_LABELS, orderStatusLabel } from './labels';
+import { cutText } from '../../lib/text';
 
 /** A card order: the page, its way up (forward), back (return, resubmit, drop) and down, and issuing the cards. */
 export function orderPages(): RouteDef[] {
@@ -84,7 +85,7 @@ export function orderPages(): RouteDef[] {
               const comment = typeof ctx.body.comment === 'string' ? ctx.body.comment.trim() : '';
               if (comment.length < 3)
                 throw new AppError('BAD_REQUEST', undefined, { comment: 'Укажите причину возврата' });
-              await returnOrder(ctx.actor, order, holder, comment.slice(0, 1000));
+              await returnOrder(ctx.actor, order, holder, cutText(comment, 1000));
               return 'Заявка возвращена в первичную организацию';
             }
             await markOrderDeliveredDown(ctx.actor, order, holder, primary.path);

@@ -12,7 +12,7 @@ import type { OrgRow } from '../organisations/organisations.repo';
 import { INSTITUTION_LABELS } from '../organisations/levels';
 import { POSITION_LABELS } from '../members/members.input';
 import { COLUMNS, countAndGroups, findSaved, rows, saveReport, savedReports, type Params } from './custom.repo';
-import { asText } from '../../lib/text';
+import { asText, cutText } from '../../lib/text';
 
 const day = z.preprocess(
   (v) => (typeof v === 'string' && v.trim() ? (parseDay(v) ?? `bad:${dayProblem(v)}`) : undefined),
@@ -146,7 +146,7 @@ export function customPages(): RouteDef[] {
       async handler(ctx) {
         const org = await loadOrg(ctx, ctx.params.id);
         const parsed = parseParams(ctx.body);
-        const name = typeof ctx.body.name === 'string' ? ctx.body.name.trim().slice(0, 100) : '';
+        const name = typeof ctx.body.name === 'string' ? cutText(ctx.body.name.trim(), 100) : '';
         if (!parsed.ok || name.length < 2) {
           ctx.req.session.flash = 'Не сохранено: укажите название и правильные условия';
           return ctx.res.redirect(303, `/orgs/${org.id}/custom`);

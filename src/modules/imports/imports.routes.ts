@@ -25,6 +25,7 @@ import {
 } from './imports.repo';
 import { buildPlan, resultOf, resumeOrphanedImports, runImport, undoImport } from './imports.service';
 import { config } from '../../config';
+import { cutText } from '../../lib/text';
 
 registerHandler('import', (d) => runImport(String(d.importId)));
 registerWorkerStartup(async () => {
@@ -73,7 +74,7 @@ async function createJob(
     organisationId: org.id,
     userId: ctx.actor.userId,
     mode,
-    fileName: file.originalname.slice(0, 200),
+    fileName: cutText(file.originalname, 200),
     file: file.buffer,
     fileHash: crypto.createHash('sha256').update(file.buffer).digest('hex'),
     mapping: { columns, ...defaults },

@@ -2,6 +2,7 @@ import mammoth from 'mammoth';
 import type PdfParse from 'pdf-parse';
 import { AppError } from '../../http/errors';
 import type { LibraryFileType } from './files';
+import { cutText } from '../../lib/text';
 
 // The library's entry file reads a test PDF when it thinks it runs in debug mode: its lib file does not.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -30,15 +31,13 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 
 /** Whitespace collapsed, NUL bytes dropped (PostgreSQL text refuses them), capped for the index. */
 export function cleanText(s: string): string {
-  return (
-    s
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, ' ')
-      .replace(/[ \t]+/g, ' ')
-      .replace(/\s*\n\s*/g, '\n')
-      .trim()
-      .slice(0, TEXT_LIMIT)
-  );
+  const text = s
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, ' ')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\s*\n\s*/g, '\n')
+    .trim();
+  return cutText(text, TEXT_LIMIT);
 }
 
 /**

@@ -26,10 +26,11 @@ import { memberNews } from './news';
 import { pushState } from '../push/push.service';
 import { CHANNEL_LABELS } from '../messages/messages.service';
 import { POSITION_LABELS } from '../members/members.input';
+import { cutText } from '../../lib/text';
 
 const field = (req: Request, name: string, max: number): string => {
   const v = (req.body as Record<string, unknown> | undefined)?.[name];
-  return typeof v === 'string' ? v.slice(0, max) : '';
+  return typeof v === 'string' ? cutText(v, max) : '';
 };
 
 const CONSENT_KIND = z.enum(['PROCESSING', 'BONUS_PROGRAMME', 'MESSAGING']);

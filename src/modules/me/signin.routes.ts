@@ -7,6 +7,7 @@ import { audit } from '../audit/audit.repo';
 import { CONTACT_ERROR, parseContact } from './contacts';
 import { codeLimiters, tokenLimiters } from './limits';
 import { checkCode, createMemberToken, issueCodeLater } from './signin.service';
+import { cutText } from '../../lib/text';
 
 function regenerate(req: Request): Promise<void> {
   return new Promise((resolve, reject) =>
@@ -17,7 +18,7 @@ function regenerate(req: Request): Promise<void> {
 /** A form field as a string (anything else is empty), cut to `max`. */
 function field(req: Request, name: string, max: number): string {
   const v = (req.body as Record<string, unknown> | undefined)?.[name];
-  return typeof v === 'string' ? v.slice(0, max) : '';
+  return typeof v === 'string' ? cutText(v, max) : '';
 }
 
 /** Only the member's own pages: a member is never sent to a chair's page after sign-in. */

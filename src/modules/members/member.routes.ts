@@ -11,6 +11,7 @@ import { exitOptions, genderOptions, memberFormValues, memberView } from './memb
 import { changeCategory, exitMember, transferMember, updateMember } from './members.service';
 import { formErrors, loadMemberFor, ndaGate } from './members.http';
 import { renderCard } from './member-card';
+import { cutText } from '../../lib/text';
 
 /** One member: the card, editing the personal data, the category, exit and transfer. */
 export function memberRecordPages(): RouteDef[] {
@@ -144,7 +145,7 @@ export function memberRecordPages(): RouteDef[] {
       async handler(ctx) {
         const m = await loadMemberFor(ctx, ctx.params.id);
         if (!ndaGate(ctx)) return;
-        const q = typeof ctx.req.query.q === 'string' ? ctx.req.query.q.slice(0, 60) : '';
+        const q = typeof ctx.req.query.q === 'string' ? cutText(ctx.req.query.q, 60) : '';
         await renderTransfer(ctx, m, { date: today(), version: String(m.version), q }, {});
       },
     }),

@@ -2,10 +2,11 @@ import type { Request } from 'express';
 import { AppError } from '../../http/errors';
 import type { RouteDef } from '../../http/route';
 import { subscribe, unsubscribe } from './push.service';
+import { cutText } from '../../lib/text';
 
 const field = (req: Request, name: string): string | null => {
   const v = (req.body as Record<string, unknown> | undefined)?.[name];
-  return typeof v === 'string' && v.trim() ? v.trim().slice(0, 1000) : null;
+  return typeof v === 'string' && v.trim() ? cutText(v.trim(), 1000) : null;
 };
 
 /**

@@ -10,6 +10,7 @@ import { loadOrg } from '../organisations/organisations.routes';
 import { findReport } from './reports.repo';
 import { acceptReport, computeReport, ensureReport, returnReport, saveEntered, submitReport } from './reports.service';
 import { loadCampaign, rowsOf, sendReport, statusLabel } from './reports.http';
+import { cutText } from '../../lib/text';
 
 /** A report is created when first saved: opening it (or a parent looking at it) changes nothing. */
 async function reportContext(ctx: Ctx, org: OrgRow, campaignId: string) {
@@ -85,7 +86,7 @@ export function reportFormPages(): RouteDef[] {
           try {
             if (step === 'accept') await acceptReport(ctx.actor, campaign, org, report);
             else {
-              const comment = typeof ctx.body.comment === 'string' ? ctx.body.comment.trim().slice(0, 2000) : '';
+              const comment = typeof ctx.body.comment === 'string' ? cutText(ctx.body.comment.trim(), 2000) : '';
               if (comment.length < 3)
                 return renderReport(ctx, org.id, campaign.id, { comment: 'Укажите, что исправить' }, null, 400);
               await returnReport(ctx.actor, campaign, org, report, comment);
@@ -142,7 +143,7 @@ async function renderReport(
     ctx.res,
     'reports/report',
     {
-      title: `${computed.def.code}: ${org.shortName ?? org.name}`,
+      title: `Отчёт: ${org.shortName ?? org.name}`,
       crumbs: crumbs(await ancestors(ctx.actor, org), org),
       org: { id: org.id, name: org.shortName ?? org.name, fullName: org.name },
       campaign: { id: campaign.id, title: campaign.title, reportDate: campaign.reportDate, status: campaign.status },
@@ -151,7 +152,7 @@ async function renderReport(
         statusLabel: statusLabel(report?.status ?? null),
         comment: report?.comment ?? null,
         version: report?.version ?? 1,
-        template: `${computed.template.code}, версия ${computed.template.version}`,
+        template: `${computed.template.title}, версия ${computed.template.version}`,
       },
       def: computed.def,
       rows: rowsOf(computed.def, computed.values),

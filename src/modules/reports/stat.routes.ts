@@ -57,7 +57,7 @@ export function statPages(): RouteDef[] {
           rows: rowsOf(def, values),
           asOf,
           form: tpl.code,
-          forms: (await activeTemplates()).map((t) => ({ value: t.code, label: `${t.code} — ${t.title}` })),
+          forms: (await activeTemplates()).map((t) => ({ value: t.code, label: t.title })),
           saved,
           fresh: !!ctx.query.fresh,
         });

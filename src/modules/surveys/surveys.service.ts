@@ -8,6 +8,7 @@ import { audit } from '../audit/audit.repo';
 import { checkAnswers, scoreOf, type Question, type Raw } from './answers';
 import type { QuestionInput } from './surveys.input';
 import { addRespondent, insertQuestions, lockSurvey, storeResponse, type SurveyFull } from './surveys.repo';
+import { cutText } from '../../lib/text';
 
 export interface SurveyMeta {
   title: string;
@@ -159,7 +160,7 @@ export async function copySurvey(actor: Actor, s: SurveyFull): Promise<string> {
     const c = await tx.survey.create({
       data: {
         organisationId: s.organisationId,
-        title: `${s.title} (копия)`.slice(0, 300),
+        title: cutText(`${s.title} (копия)`, 300),
         instructions: s.instructions,
         kind: s.kind,
         anonymous: s.anonymous,

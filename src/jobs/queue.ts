@@ -1,6 +1,7 @@
 import PgBoss from 'pg-boss';
 import { config } from '../config';
 import { runLater } from '../lib/background';
+import { withStartupLock } from '../db/migrate';
 
 /**
  * The background job queue: pg-boss, in the same PostgreSQL (schema "pgboss"). Long work (imports) runs here,
@@ -39,7 +40,11 @@ export async function startQueue(url: string, opts: { work: boolean }): Promise<
     if (config.LOG_LEVEL !== 'silent') console.error('Очередь задач:', e.message);
   });
   await boss.start();
-  for (const name of handlers.keys()) await boss.createQueue(name);
+  // One process at a time: web and worker processes starting together deadlocked creating the same new queues.
+  const b = boss;
+  await withStartupLock(url, async () => {
+    for (const name of handlers.keys()) await b.createQueue(name);
+  });
   if (opts.work) for (const s of startups) await s();
   for (const [name, fn] of handlers) {
     const cron = schedules.get(name);

@@ -14,6 +14,8 @@ import { hashPassword } from '../src/modules/auth/passwords';
 export const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 4_000_000);
 /** The password of every generated account (bench-c, bench-r-N, bench-t-N, bench-p-N). */
 export const BENCH_PASSWORD = 'bench-Пароль-2026';
+/** The second factor of the central and regional accounts (required at those levels): bench/http.ts signs in with it. */
+export const BENCH_TOTP_SECRET = 'KRUGKIDROVUWG2ZAMJSW4Y3ILBQWY5DF';
 // A server sized for the union's registry: the statistics' indexes (about 0.5 GB at 4M) fit in shared memory.
 // BENCH_PG_STATS=1 loads pg_stat_statements: npm run bench then lists the statements the pages spent most time in.
 export const PG_STATS = process.env.BENCH_PG_STATS === '1';
@@ -74,6 +76,11 @@ export async function benchDatabase(): Promise<{ url: string; stop: () => Promis
       const sql = fs.readFileSync(path.join(__dirname, 'users.sql'), 'utf8').replace(/:hash/g, pg.escapeLiteral(hash));
       await c.query(sql);
     }
+    await c.query(
+      `INSERT INTO "SecondFactor"("userId", secret) SELECT id, $1 FROM "User"
+       WHERE login = 'bench-c' OR login LIKE 'bench-r-%' ON CONFLICT ("userId") DO NOTHING`,
+      [BENCH_TOTP_SECRET],
+    );
   } finally {
     await c.end();
   }

@@ -139,19 +139,21 @@ export async function listMembers(path: string, q: ListQuery & { asOf: string },
     walkFrom === undefined &&
     namePrefix === null &&
     cardPrefix === null &&
-    depth <= 1 &&
     byName &&
-    dir === ASC
+    (depth >= 2 || dir === ASC)
   ) {
-    // The whole list of a region or the union by name: the name index on Registration in order, scope, date and
-    // category read from the index; it stops after the page (a region of 50,000 in 4 million: ~4,000 entries).
-    // The scope as a join (the planner sees its size and walks the index; an id array from a subquery it takes for
-    // a few rows and sorts the whole region instead).
+    // The whole list by name, from the name copied onto each registration (no join to the people):
+    // - a region or the union: the name index on Registration in order, scope, date and category read from the
+    //   index; it stops after the page (a region of 50,000 in 4 million: ~4,000 entries). The scope as a join (the
+    //   planner sees its size and walks the index; an id array from a subquery it takes for a few rows and sorts
+    //   the whole region instead);
+    // - a territorial or primary organisation: its registrations on the date sorted (11,000 in ~30 ms).
     page = await db().$queryRaw<{ id: string }[]>`SELECT r.id::text AS id FROM ${regFrom}
       WHERE ${(await wholeRegistry(path)) ? Prisma.sql`true` : Prisma.sql`o.path LIKE ${path} || '%'`}
         AND r."validFrom" <= ${q.asOf}::date AND (r."validTo" IS NULL OR r."validTo" > ${q.asOf}::date)
         ${q.category ? Prisma.sql`AND r.category = ${q.category}::"Category"` : Prisma.empty}
-      ORDER BY r."lastNameKey" COLLATE "C", r."firstName" COLLATE "C", r."middleName" COLLATE "C", r."memberId" ${limit}`;
+      ORDER BY r."lastNameKey" COLLATE "C" ${dir}, r."firstName" COLLATE "C" ${dir}, r."middleName" COLLATE "C" ${dir},
+        r."memberId" ${limit}`;
     total = await count();
   } else if (walkFrom === undefined && namePrefix && depth <= 1) {
     const hits = await db().$queryRaw<{ id: string; total: bigint }[]>`

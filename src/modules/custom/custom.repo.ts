@@ -170,10 +170,30 @@ export async function countAndGroups(path: string, depth: number, prm: Params) {
   return { total, groups };
 }
 
+/**
+ * The report's rows, by name. Members on a date: the page of registrations is found first from their copies
+ * (name, gender, birth date, card periods; countFrom, sorted by the name copied onto each registration, no join to
+ * the people), then only those rows are read in full: a region's report no longer sorts all its people.
+ */
 export async function rows(path: string, prm: Params, limit: number, offset = 0) {
   const { from, params } = build(path, prm);
   const cols = prm.columns.filter((c) => COLUMNS[c]);
   const sel = cols.map((c) => `${COLUMNS[c].sql} AS "${c}"`).join(', ') || `''::text AS name`;
+  if (prm.subject === 'members' && !prm.exitedFrom && !prm.exitedTo) {
+    const page = countFrom(path, prm);
+    const ids = await readPool().query<{ id: string }>(
+      `SELECT r.id FROM ${page.from} ORDER BY r."lastNameKey" COLLATE "C", r."firstName" COLLATE "C",
+        r."middleName" COLLATE "C", r."memberId" LIMIT ${limit} OFFSET ${offset}`,
+      page.params,
+    );
+    if (!ids.rows.length) return [];
+    const full = await readPool().query(
+      `SELECT ${sel} FROM ${from} AND r.id = ANY($${params.length + 1}::uuid[])
+       ORDER BY r."lastNameKey" COLLATE "C", r."firstName" COLLATE "C", r."middleName" COLLATE "C", r."memberId"`,
+      [...params, ids.rows.map((x) => x.id)],
+    );
+    return full.rows as Record<string, string>[];
+  }
   const r = await readPool().query(
     `SELECT ${sel} FROM ${from} ORDER BY p."lastNameKey", p."firstName", p.id LIMIT ${limit} OFFSET ${offset}`,
     params,

@@ -9,7 +9,13 @@ import { requireCsrf } from './web';
  */
 export function uploadFile(opts: { csrf: boolean; maxBytes?: number; tooLarge?: string }) {
   const maxBytes = opts.maxBytes ?? 20 * 1024 * 1024;
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: 1, fields: 50 } });
+  // Browsers send the file name as UTF-8 without saying so; read as Latin-1 (the parser's default) a Cyrillic name
+  // would be stored and shown garbled («Ð¡Ð¿Ð¸ÑÐ¾Ðº.csv» for «Список.csv»).
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: maxBytes, files: 1, fields: 50 },
+    defParamCharset: 'utf8',
+  });
   return (req: Request, res: Response, next: NextFunction) => {
     upload.single('file')(req, res, (err: unknown) => {
       if (err) {

@@ -175,35 +175,19 @@ export function memberRecordPages(): RouteDef[] {
   ];
 }
 
-async function renderEdit(
-  ctx: Ctx,
-  m: MemberFull,
-  values: Record<string, unknown>,
-  errors: Record<string, string>,
-  status = 200,
-) {
-  await renderPage(
-    ctx.res,
-    'members/edit',
-    { title: 'Изменение данных', member: memberView(m), values, errors, genderOptions },
-    status,
-  );
+/** A form about one member (its page, title and options), with what was typed and the errors. */
+function memberForm(view: string, title: string, options: Record<string, unknown>) {
+  return async (
+    ctx: Ctx,
+    m: MemberFull,
+    values: Record<string, unknown>,
+    errors: Record<string, string>,
+    status = 200,
+  ) => renderPage(ctx.res, view, { title, member: memberView(m), values, errors, ...options }, status);
 }
 
-async function renderExit(
-  ctx: Ctx,
-  m: MemberFull,
-  values: Record<string, unknown>,
-  errors: Record<string, string>,
-  status = 200,
-) {
-  await renderPage(
-    ctx.res,
-    'members/exit',
-    { title: 'Снятие с учёта', member: memberView(m), values, errors, exitOptions },
-    status,
-  );
-}
+const renderEdit = memberForm('members/edit', 'Изменение данных', { genderOptions });
+const renderExit = memberForm('members/exit', 'Снятие с учёта', { exitOptions });
 
 async function renderTransfer(
   ctx: Ctx,

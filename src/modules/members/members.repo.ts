@@ -100,14 +100,16 @@ export async function listMembers(path: string, q: ListQuery & { asOf: string },
   const depth = path.split('/').length - 3;
   const limit = Prisma.sql`LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`;
   const count = async () => {
-    if (walkFrom === undefined && namePrefix === null && cardPrefix === null && snapshotApplies({ path }, q.asOf)) {
-      // The union's whole list today: the dashboard's snapshot has the count (snapshots.ts).
+    // The whole list (no search, no card number) of the union or a region: counted without a pass over millions
+    // of registrations.
+    const wholeList = walkFrom === undefined && namePrefix === null && cardPrefix === null;
+    if (wholeList && snapshotApplies({ path }, q.asOf)) {
+      // The union today: the dashboard's snapshot has the count (snapshots.ts).
       const snap = await readSnapshot<Summary>({ id: path.split('/')[1] }, 'summary', q.asOf);
       if (snap) return snap.data.members[q.category ?? 'total'];
     }
-    if (walkFrom === undefined && namePrefix === null && cardPrefix === null && depth <= 2) {
-      // A region's or the union's whole list: the per-organisation counters (equal to counting the registrations
-      // valid on the date, see counts.sql.ts) instead of a pass over millions of registrations.
+    if (wholeList && depth <= 2) {
+      // The per-organisation counters: equal to counting the registrations valid on the date (counts.sql.ts).
       const column = { WORKING: Prisma.sql`w`, STUDENT: Prisma.sql`s`, PENSIONER: Prisma.sql`p` };
       const [{ n }] = await db().$queryRaw<{ n: bigint | null }[]>`
         SELECT sum(${q.category ? column[q.category] : Prisma.sql`n`})::bigint AS n FROM (${orgCountsSql(path, q.asOf)}) c`;

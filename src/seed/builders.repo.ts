@@ -304,24 +304,37 @@ export async function buildMembers(
   return out;
 }
 
+/** A random birth date 1970–1998 (9,744 days): the default when a test does not care. */
+function anyBirthDate(): string {
+  const [a, b, c] = crypto.randomBytes(3);
+  const pad = (x: number) => String(x).padStart(2, '0');
+  return `${1970 + (a % 29)}-${pad(1 + (b % 12))}-${pad(1 + (c % 28))}`;
+}
+
 export async function buildMember(spec: Partial<MemberSpec> & { org: { id: string } }) {
-  const n = crypto.randomUUID().slice(0, 6);
   const letters = 'абвгдежзиклмнопрстуфхцчшэюя';
   const suffix = Array.from(crypto.randomBytes(5), (b) => letters[b % letters.length]).join('');
-  const [r] = await buildMembers([
-    {
-      lastName: spec.lastName ?? `Тест${suffix}`,
-      firstName: spec.firstName ?? `Иван`,
-      middleName: spec.middleName ?? 'Петрович',
-      birthDate:
-        spec.birthDate ??
-        `19${70 + (parseInt(n.slice(0, 2), 16) % 29)}-0${1 + (parseInt(n.slice(2, 3), 16) % 9)}-1${parseInt(n.slice(3, 4), 16) % 10}`,
-      category: spec.category ?? 'WORKING',
-      joinedAt: spec.joinedAt ?? '2015-09-01',
-      ...spec,
-    },
-  ]);
-  return r;
+  // Tests share one database: a fixed surname with a random birth date can meet an earlier person of the same
+  // identity. When the caller left the birth date to us, such a meeting is ours to avoid: draw another one.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const [r] = await buildMembers([
+        {
+          lastName: spec.lastName ?? `Тест${suffix}`,
+          firstName: spec.firstName ?? `Иван`,
+          middleName: spec.middleName ?? 'Петрович',
+          birthDate: spec.birthDate ?? anyBirthDate(),
+          category: spec.category ?? 'WORKING',
+          joinedAt: spec.joinedAt ?? '2015-09-01',
+          ...spec,
+        },
+      ]);
+      return r;
+    } catch (e) {
+      const clash = (e as { code?: string }).code === 'P2002' && String((e as Error).message).includes('identityKey');
+      if (!clash || spec.birthDate || attempt >= 5) throw e;
+    }
+  }
 }
 
 export async function isEmpty(): Promise<boolean> {

@@ -13,7 +13,9 @@ export interface BenchServer {
 }
 
 export async function startServer(url: string, port: number): Promise<BenchServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  // BENCH_NODE_ARGS adds options for the app's node (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof to see where time goes).
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', 'src/server.ts'], {
     env: {
       ...process.env,
       DATABASE_URL: url,

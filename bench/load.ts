@@ -9,13 +9,15 @@
  */
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { benchDatabase } from './db';
+import { benchDatabase, PG_STATS } from './db';
 import { signIn, startServer } from './http';
 
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
 const CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 20);
 const PORT = Number(process.env.BENCH_LOAD_PORT ?? 3121);
 const PRIMARY_USERS = Number(process.env.BENCH_LOAD_USERS ?? 150);
+/** The mix in percent, primary / territorial-regional / search-reports (BENCH_LOAD_MIX, default 70,20,10). */
+const [MIX_PRIMARY, MIX_TERRITORIAL] = (process.env.BENCH_LOAD_MIX ?? '70,20,10').split(',').map(Number);
 /** Common and rare surname beginnings, as chairs type them. */
 const SEARCHES = ['Смирнова', 'Иванов', 'Кузнецова', 'Фёдоров', 'Ков', 'Белоусова', 'Шевченко', 'Лапш', 'Соловьёва'];
 
@@ -68,10 +70,8 @@ async function chairs(url: string): Promise<Chair[]> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    const { rows } = await c.query<{ login: string; org: string; kind: string; members: string[] }>(
-      `SELECT u.login, o.id AS org, o.kind::text AS kind, ARRAY(
-         SELECT r."memberId"::text FROM "Organisation" s JOIN "Registration" r ON r."organisationId" = s.id
-         WHERE o.kind = 'PRIMARY' AND s.path LIKE o.path || '%' AND r."validTo" IS NULL LIMIT 5) AS members
+    const { rows } = await c.query<{ login: string; org: string; kind: string; path: string }>(
+      `SELECT u.login, o.id AS org, o.kind::text AS kind, o.path
        FROM "User" u JOIN "RoleAssignment" ra ON ra."userId" = u.id JOIN "Organisation" o ON o.id = ra."organisationId"
        WHERE u.login LIKE 'bench-%'
          AND (o.kind <> 'PRIMARY' OR nullif(split_part(u.login, '-', 3), '')::int <= $1)
@@ -79,7 +79,24 @@ async function chairs(url: string): Promise<Chair[]> {
        ORDER BY u.login`,
       [PRIMARY_USERS, Math.max(1, Math.ceil(PRIMARY_USERS / 5))],
     );
-    return rows.filter((r) => r.kind !== 'PRIMARY' || r.members.length > 0);
+    // A few current members of each primary organisation, one query per chair with a constant path prefix (a
+    // correlated LIKE over the organisation tree cannot use the path index and took minutes).
+    const out: Chair[] = [];
+    for (const r of rows) {
+      let members: string[] = [];
+      if (r.kind === 'PRIMARY') {
+        const m = await c.query<{ id: string }>(
+          `SELECT r."memberId"::text AS id FROM "Registration" r
+           WHERE r."validTo" IS NULL AND r."organisationId" IN (SELECT id FROM "Organisation" WHERE path LIKE $1)
+           LIMIT 5`,
+          [`${r.path}%`],
+        );
+        members = m.rows.map((x) => x.id);
+        if (!members.length) continue;
+      }
+      out.push({ login: r.login, org: r.org, kind: r.kind, members });
+    }
+    return out;
   } finally {
     await c.end();
   }
@@ -104,6 +121,12 @@ async function main() {
       territorial: all.filter((c) => c.kind === 'TERRITORIAL' || c.kind === 'REGIONAL'),
       search: all.filter((c) => c.kind !== 'PRIMARY'),
     };
+    const stats = new pg.Client({ connectionString: url });
+    if (PG_STATS) {
+      await stats.connect();
+      await stats.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      await stats.query('SELECT pg_stat_statements_reset()');
+    }
     const samples = new Map<string, { group: Group; ms: number[]; errors: number }>();
     interface Ctx {
       page?: Page;
@@ -118,7 +141,8 @@ async function main() {
           method: 'GET',
           setupRequest: (req: autocannon.Request, context: Ctx) => {
             const r = Math.random();
-            const group: Group = r < 0.7 ? 'primary' : r < 0.9 ? 'territorial' : 'search';
+            const group: Group =
+              r < MIX_PRIMARY / 100 ? 'primary' : r < (MIX_PRIMARY + MIX_TERRITORIAL) / 100 ? 'territorial' : 'search';
             const page = pick(PAGES[group]);
             const chair = pick(by[group]);
             context.page = page;
@@ -173,6 +197,22 @@ async function main() {
         xs.reduce((n, s) => n + s.errors, 0),
       );
       for (const [name, s] of samples) if (s.group === g) line(`  ${name}`, s.ms, s.errors);
+    }
+    if (PG_STATS) {
+      // Statements per request and where the database's time went (BENCH_PG_STATS=1).
+      for (const order of ['calls', 'total_exec_time']) {
+        const { rows } = await stats.query<{ calls: string; mean: number; total: number; query: string }>(
+          `SELECT calls, mean_exec_time AS mean, total_exec_time AS total,
+                  left(regexp_replace(query, '\\s+', ' ', 'g'), 200) AS query
+           FROM pg_stat_statements ORDER BY ${order} DESC LIMIT 25`,
+        );
+        console.log(`\nЗапросы к базе по ${order === 'calls' ? 'числу вызовов' : 'суммарному времени'}:`);
+        for (const r of rows)
+          console.log(
+            `${r.total.toFixed(0).padStart(8)} мс ${r.mean.toFixed(2).padStart(8)} мс × ${r.calls}  ${r.query}`,
+          );
+      }
+      await stats.end();
     }
   } finally {
     await server.stop();

@@ -59,13 +59,49 @@ export async function closeSessionPool(): Promise<void> {
   await p?.end();
 }
 
+/** How often an unchanged session's expiry is moved on in the table (at most once a minute per process). */
+export const TOUCH_EVERY_MS = 60 * 1000;
+
+/**
+ * The PostgreSQL session store, touching an unchanged session at most once a minute: every page used to write
+ * its session row (an UPDATE per request under load). The idle timeout then counts from a moment at most a minute
+ * before the last request; a changed session is saved (and its expiry moved) at once, as before.
+ */
+function throttledStore(
+  PgStore: ReturnType<typeof connectPg>,
+  opts: ConstructorParameters<ReturnType<typeof connectPg>>[0],
+) {
+  const touched = new Map<string, number>();
+  const store = new PgStore(opts);
+  const touch = store.touch.bind(store);
+  store.touch = (sid, sess, cb) => {
+    const now = Date.now();
+    const last = touched.get(sid);
+    if (last !== undefined && now - last < TOUCH_EVERY_MS) return cb?.();
+    if (touched.size > 100_000) touched.clear(); // a bound, not a cache: the worst case is one early touch
+    touched.set(sid, now);
+    touch(sid, sess, cb);
+  };
+  const set = store.set.bind(store);
+  store.set = (sid, sess, cb) => {
+    touched.set(sid, Date.now()); // a saved session's expiry has just moved on too
+    set(sid, sess, cb);
+  };
+  const destroy = store.destroy.bind(store);
+  store.destroy = (sid, cb) => {
+    touched.delete(sid);
+    destroy(sid, cb);
+  };
+  return store;
+}
+
 export function installSessions(app: Express, secret: string, accounts: AccountDeps): void {
   csrfKey = secret;
   const PgStore = connectPg(session);
   app.use(
     session({
       name: 'reestr.sid',
-      store: new PgStore({
+      store: throttledStore(PgStore, {
         pool: getSessionPool(),
         tableName: 'session',
         createTableIfMissing: false,

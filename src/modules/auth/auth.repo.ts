@@ -1,31 +1,50 @@
 import crypto from 'node:crypto';
-import { db, type Tx } from '../../db';
-import { toDate, today } from '../../lib/dates';
+import { db, sqlPool, type Tx } from '../../db';
+import { today } from '../../lib/dates';
 import type { Actor } from '../../policy/actor';
-
-const activeRoles = () => {
-  const t = toDate(today());
-  return {
-    startsOn: { lte: t },
-    OR: [{ endsOn: null }, { endsOn: { gte: t } }],
-    organisation: { status: 'ACTIVE' as const },
-  };
-};
 
 export async function findUserForLogin(login: string) {
   return db().user.findUnique({ where: { login: login.trim().toLowerCase() } });
 }
 
+interface ActorRow {
+  id: string;
+  login: string;
+  fullName: string;
+  active: boolean;
+  ndaAcceptedAt: Date | null;
+  assignments: {
+    id: string;
+    role: Actor['assignments'][number]['role'];
+    organisationId: string;
+    orgPath: string;
+    orgKind: Actor['assignments'][number]['orgKind'];
+    orgName: string;
+  }[];
+}
+
+/**
+ * The signed-in user with the assignments in force today (at an active organisation). Read on every request, so
+ * one statement on the primary (a role just taken away must not linger), not three ORM queries.
+ */
 export async function loadActor(userId: string, via: Actor['via']): Promise<Actor | null> {
-  const u = await db().user.findUnique({
-    where: { id: userId },
-    include: {
-      roles: {
-        where: activeRoles(),
-        include: { organisation: { select: { path: true, kind: true, name: true, shortName: true } } },
-      },
-    },
-  });
+  const { rows } = await sqlPool()
+    .query<ActorRow>(
+      `SELECT u.id, u.login, u."fullName", u.active, u."ndaAcceptedAt" AT TIME ZONE 'UTC' AS "ndaAcceptedAt",
+       coalesce((SELECT json_agg(json_build_object('id', ra.id, 'role', ra.role, 'organisationId', ra."organisationId",
+                  'orgPath', o.path, 'orgKind', o.kind, 'orgName', coalesce(o."shortName", o.name))
+                  ORDER BY ra."createdAt", ra.id)
+                 FROM "RoleAssignment" ra JOIN "Organisation" o ON o.id = ra."organisationId"
+                 WHERE ra."userId" = u.id AND ra."startsOn" <= $2::date
+                   AND (ra."endsOn" IS NULL OR ra."endsOn" >= $2::date) AND o.status = 'ACTIVE'), '[]') AS assignments
+     FROM "User" u WHERE u.id = $1::uuid`,
+      [userId, today()],
+    )
+    .catch((e: { code?: string }) => {
+      if (e.code === '22P02') return { rows: [] as ActorRow[] }; // not a uuid: no such user
+      throw e;
+    });
+  const u = rows[0];
   if (!u || !u.active) return null;
   return {
     kind: 'user',
@@ -34,14 +53,7 @@ export async function loadActor(userId: string, via: Actor['via']): Promise<Acto
     fullName: u.fullName,
     ndaAcceptedAt: u.ndaAcceptedAt,
     via,
-    assignments: u.roles.map((r) => ({
-      id: r.id,
-      role: r.role,
-      organisationId: r.organisationId,
-      orgPath: r.organisation.path,
-      orgKind: r.organisation.kind,
-      orgName: r.organisation.shortName ?? r.organisation.name,
-    })),
+    assignments: u.assignments,
   };
 }
 

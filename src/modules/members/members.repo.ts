@@ -88,6 +88,15 @@ export async function listMembers(path: string, q: ListQuery & { asOf: string },
         ? Prisma.sql`AND p."lastNameKey" LIKE '%'`
         : Prisma.sql`AND p."lastNameKey" ~>=~ ${namePrefix} AND p."lastNameKey" ~<~ ${prefixEnd(namePrefix)}
             AND p."lastNameKey" LIKE ${namePrefix} || '%'`;
+  // The same name condition on the copy of the name each registration carries (kept by triggers): a search in a
+  // school or a territorial organisation filters its registrations without joining the people (the join made
+  // the planner start from every person of that surname in the union: ~1 s for «Смирнова»).
+  const regNameWhere =
+    namePrefix === null
+      ? Prisma.empty
+      : namePrefix === ''
+        ? Prisma.sql`AND r."lastNameKey" LIKE '%'`
+        : Prisma.sql`AND r."lastNameKey" COLLATE "C" >= ${namePrefix} AND r."lastNameKey" COLLATE "C" < ${prefixEnd(namePrefix)}`;
   const regFrom = Prisma.sql`"Registration" r JOIN "Organisation" o ON o.id = r."organisationId"`;
   const people = Prisma.sql`JOIN "Member" m ON m.id = r."memberId" JOIN "Person" p ON p.id = m."personId"`;
   const dir = q.sort.startsWith('-') ? DESC : ASC;
@@ -117,7 +126,7 @@ export async function listMembers(path: string, q: ListQuery & { asOf: string },
     }
     const [{ n }] = await db().$queryRaw<
       { n: bigint }[]
-    >`SELECT count(*) AS n FROM ${regFrom} ${namePrefix !== null ? people : Prisma.empty} WHERE ${regWhere} ${nameWhere}`;
+    >`SELECT count(*) AS n FROM ${regFrom} WHERE ${regWhere} ${regNameWhere}`;
     return Number(n);
   };
   let total: number;
@@ -185,7 +194,7 @@ export async function listMembers(path: string, q: ListQuery & { asOf: string },
             >`SELECT r.id::text AS id FROM ${regFrom} ${people} WHERE ${regWhere} ${nameWhere} ORDER BY ${order} ${limit}`
           : await db().$queryRaw<
               { id: string }[]
-            >`WITH hit AS MATERIALIZED (SELECT r.id, r."memberId" FROM ${regFrom} WHERE ${regWhere})
+            >`WITH hit AS MATERIALIZED (SELECT r.id, r."memberId" FROM ${regFrom} WHERE ${regWhere} ${regNameWhere})
         SELECT r.id::text AS id FROM hit r ${people} WHERE true ${nameWhere} ORDER BY ${order} ${limit}`;
   }
   const found = await db().registration.findMany({

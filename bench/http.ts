@@ -12,10 +12,14 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(url: string, port: number): Promise<BenchServer> {
+/** One cookie key for every process of a run: a session signed by one web process opens on another. */
+const SESSION_SECRET = randomBytes(32).toString('hex');
+
+/** The app (src/server.ts: pages and jobs) or, with script 'src/web.ts', one more web process beside it. */
+export async function startServer(url: string, port: number, script = 'src/server.ts'): Promise<BenchServer> {
   // BENCH_NODE_ARGS adds options for the app's node (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof to see where time goes).
   const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...extra, '--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', script], {
     env: {
       ...process.env,
       DATABASE_URL: url,
@@ -26,7 +30,7 @@ export async function startServer(url: string, port: number): Promise<BenchServe
       TRUST_PROXY: '1',
       LOG_LEVEL: 'error',
       NODE_ENV: 'production',
-      SESSION_SECRET: randomBytes(32).toString('hex'),
+      SESSION_SECRET,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

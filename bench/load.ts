@@ -16,6 +16,9 @@ const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
 const CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 20);
 const PORT = Number(process.env.BENCH_LOAD_PORT ?? 3121);
 const PRIMARY_USERS = Number(process.env.BENCH_LOAD_USERS ?? 150);
+/** Web processes (BENCH_WEB_PROCESSES, default 1): the app plus that many less one `npm run web` beside it, each
+ * on its own port, the connections shared between them as a proxy would (sessions live in PostgreSQL). */
+const WEB_PROCESSES = Math.max(1, Number(process.env.BENCH_WEB_PROCESSES ?? 1));
 /** The mix in percent, primary / territorial-regional / search-reports (BENCH_LOAD_MIX, default 70,20,10). */
 const [MIX_PRIMARY, MIX_TERRITORIAL] = (process.env.BENCH_LOAD_MIX ?? '70,20,10').split(',').map(Number);
 /** Common and rare surname beginnings, as chairs type them. */
@@ -107,7 +110,9 @@ async function main() {
   const all = await chairs(url);
   const server = await startServer(url, PORT);
   const BASE = server.base;
+  const others: Awaited<ReturnType<typeof startServer>>[] = [];
   try {
+    for (let i = 1; i < WEB_PROCESSES; i++) others.push(await startServer(url, PORT + i, 'src/web.ts'));
     const t0 = Date.now();
     for (let i = 0; i < all.length; i += 4)
       await Promise.all(
@@ -132,38 +137,57 @@ async function main() {
       page?: Page;
       t0?: bigint;
     }
-    const result = await autocannon({
-      url: BASE,
-      connections: CONNECTIONS,
-      duration: SECONDS,
-      requests: [
-        {
-          method: 'GET',
-          setupRequest: (req: autocannon.Request, context: Ctx) => {
-            const r = Math.random();
-            const group: Group =
-              r < MIX_PRIMARY / 100 ? 'primary' : r < (MIX_PRIMARY + MIX_TERRITORIAL) / 100 ? 'territorial' : 'search';
-            const page = pick(PAGES[group]);
-            const chair = pick(by[group]);
-            context.page = page;
-            context.t0 = process.hrtime.bigint();
-            return {
-              ...req,
-              method: 'GET',
-              path: page.path(chair),
-              headers: { ...req.headers, cookie: chair.cookie! },
-            };
+    const run = (base: string, connections: number) =>
+      autocannon({
+        url: base,
+        connections,
+        duration: SECONDS,
+        requests: [
+          {
+            method: 'GET',
+            setupRequest: (req: autocannon.Request, context: Ctx) => {
+              const r = Math.random();
+              const group: Group =
+                r < MIX_PRIMARY / 100
+                  ? 'primary'
+                  : r < (MIX_PRIMARY + MIX_TERRITORIAL) / 100
+                    ? 'territorial'
+                    : 'search';
+              const page = pick(PAGES[group]);
+              const chair = pick(by[group]);
+              context.page = page;
+              context.t0 = process.hrtime.bigint();
+              return {
+                ...req,
+                method: 'GET',
+                path: page.path(chair),
+                headers: { ...req.headers, cookie: chair.cookie! },
+              };
+            },
+            onResponse: (status: number, _body: string, context: Ctx) => {
+              const page = context.page!;
+              const s = samples.get(page.name) ?? { group: page.group, ms: [], errors: 0 };
+              s.ms.push(Number(process.hrtime.bigint() - context.t0!) / 1e6);
+              if (status >= 400) s.errors++;
+              samples.set(page.name, s);
+            },
           },
-          onResponse: (status: number, _body: string, context: Ctx) => {
-            const page = context.page!;
-            const s = samples.get(page.name) ?? { group: page.group, ms: [], errors: 0 };
-            s.ms.push(Number(process.hrtime.bigint() - context.t0!) / 1e6);
-            if (status >= 400) s.errors++;
-            samples.set(page.name, s);
-          },
-        },
-      ],
-    });
+        ],
+      });
+    // The connections shared between the processes as a proxy would; the totals summed.
+    const bases = [BASE, ...others.map((o) => o.base)];
+    const runs = await Promise.all(
+      bases.map((b, i) => run(b, Math.floor(CONNECTIONS / bases.length) + (i < CONNECTIONS % bases.length ? 1 : 0))),
+    );
+    const result = {
+      requests: {
+        total: runs.reduce((n, r) => n + r.requests.total, 0),
+        average: runs.reduce((n, r) => n + r.requests.average, 0),
+      },
+      errors: runs.reduce((n, r) => n + r.errors, 0),
+      timeouts: runs.reduce((n, r) => n + r.timeouts, 0),
+      non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
+    };
     const line = (label: string, ms: number[], errors: number) => {
       const s = [...ms].sort((a, b) => a - b);
       const f = (x: number) => x.toFixed(0).padStart(6);
@@ -173,7 +197,7 @@ async function main() {
       );
     };
     console.log(
-      `\n${SECONDS} с, ${CONNECTIONS} соединений, ${all.length} сессий; ` +
+      `\n${SECONDS} с, ${CONNECTIONS} соединений, веб-процессов ${WEB_PROCESSES}, ${all.length} сессий; ` +
         `всего ${result.requests.total} запросов, ${result.requests.average.toFixed(1)} запр/с; ` +
         `ошибок соединения ${result.errors}, тайм-аутов ${result.timeouts}, ответов не 2xx ${result.non2xx}`,
     );
@@ -215,6 +239,7 @@ async function main() {
       await stats.end();
     }
   } finally {
+    for (const o of others) await o.stop();
     await server.stop();
     await stop();
   }

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
+import { track } from '../lib/background';
 import type { Actor } from '../policy/actor';
 import { decide, scopePaths } from '../policy/actor';
 import type { Action, RouteAction } from '../policy/rules';
@@ -72,7 +73,9 @@ export function mount(router: Router, deps: RouteDeps, defs: RouteDef[]): void {
   for (const def of defs) {
     if (!def.action) throw new Error(`Route ${def.method.toUpperCase()} ${def.path} declares no policy action`);
     registry.set(`${def.kind} ${def.method} ${def.path}`, def);
-    router[def.method](def.path, ...(def.before ?? []), async (req: Request, res: Response, next: NextFunction) => {
+    // Each answer is tracked: on SIGTERM the server stops accepting, and the pools close only after the answers
+    // in progress are done (one whose client has gone away no longer fails half-way on a closed pool).
+    const answer = async (req: Request, res: Response, next: NextFunction) => {
       try {
         assertCleanText({ body: req.body as unknown, query: req.query, params: req.params });
         let actor: Actor | null = null;
@@ -142,7 +145,10 @@ export function mount(router: Router, deps: RouteDeps, defs: RouteDef[]): void {
       } catch (e) {
         next(e);
       }
-    });
+    };
+    router[def.method](def.path, ...(def.before ?? []), (req: Request, res: Response, next: NextFunction) =>
+      track(answer(req, res, next)),
+    );
   }
 }
 

@@ -21,3 +21,13 @@ export function runLater(fn: () => Promise<unknown>, onError: (e: unknown) => vo
 export async function backgroundIdle(): Promise<void> {
   while (running.size) await Promise.all([...running]);
 }
+
+/** Tracks work already started (a request being answered): a stopping process waits for it like runLater's. */
+export function track(p: Promise<unknown>): void {
+  const q: Promise<void> = p.then(
+    () => undefined,
+    () => undefined,
+  );
+  const tracked = q.finally(() => running.delete(tracked));
+  running.add(tracked);
+}

@@ -8,6 +8,7 @@
  * it runs in a worker under tsx, jest and compiled builds alike.
  */
 const { parentPort, workerData } = require('node:worker_threads');
+const { sendAnswer } = require('./send-rows');
 const { Readable } = require('node:stream');
 const { parse } = require('csv-parse');
 const iconv = require('iconv-lite');
@@ -82,6 +83,6 @@ async function main() {
 }
 
 main().then(
-  (r) => parentPort?.postMessage(r),
-  (e) => parentPort?.postMessage({ error: String((e && e.message) || e) }),
+  (r) => sendAnswer(r),
+  (e) => parentPort?.postMessage({ error: String((e && e.message) || e), done: true }),
 );

@@ -110,6 +110,10 @@ const WORKER_HEAP_MB = 256;
 const TOO_MANY_ROWS = () => new AppError('PAYLOAD_TOO_LARGE', `В файле больше ${LIMITS.rows} строк: разделите его`);
 
 interface WorkerAnswer {
+  /** A batch of rows (send-rows.js): the worker sends the next when asked. */
+  part?: string[][];
+  /** The last message: the outcome (rows: [] when the rows came in parts). */
+  done?: boolean;
   rows?: string[][];
   tooMany?: boolean;
   noSheet?: boolean;
@@ -149,7 +153,14 @@ function readRows(buf: Buffer, kind: FileKind): Promise<string[][]> {
       f();
       void worker.terminate();
     };
-    worker.once('message', (m: WorkerAnswer) =>
+    const rows: string[][] = [];
+    worker.on('message', (m: WorkerAnswer) => {
+      if (m.part) {
+        for (const r of m.part) rows.push(r);
+        // The next batch after a turn of the event loop: other users' requests go first.
+        setImmediate(() => worker.postMessage('more'));
+        return;
+      }
       done(() => {
         if (m.tooMany) reject(TOO_MANY_ROWS());
         else if (m.noSheet) reject(new AppError('UNPROCESSABLE', 'В файле нет листов'));
@@ -160,10 +171,10 @@ function readRows(buf: Buffer, kind: FileKind): Promise<string[][]> {
               `CSV не читается: строка ${m.badLine}${m.quotes ? ' — непарные кавычки' : ''}. Исправьте её или сохраните файл заново из Excel`,
             ),
           );
-        else if (m.rows) resolve(m.rows);
+        else if (m.rows) resolve(rows.length ? rows : m.rows);
         else reject(UNREADABLE[kind]());
-      }),
-    );
+      });
+    });
     worker.once('error', (e: Error & { code?: string }) =>
       done(() => reject(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? TOO_BIG_TABLE(kind) : UNREADABLE[kind]())),
     );
@@ -174,14 +185,12 @@ function readRows(buf: Buffer, kind: FileKind): Promise<string[][]> {
 const TOO_BIG_TABLE = (kind: FileKind) =>
   kind === 'xlsx' ? TOO_BIG() : new AppError('PAYLOAD_TOO_LARGE', 'Файл CSV слишком велик: разделите список на части');
 
+/** The table of an upload: its rows come from the worker trimmed, as wide as the widest, empty ones dropped. */
 export async function readTable(buf: Buffer, kind: FileKind): Promise<Table> {
-  let all = await readRows(buf, kind);
-  all = all.filter((r) => r.some((c) => String(c).trim() !== ''));
+  const all = await readRows(buf, kind);
   if (all.length < 2)
     throw new AppError('UNPROCESSABLE', 'В файле нет строк с данными: нужна строка заголовков и хотя бы одна строка');
   if (all.length - 1 > LIMITS.rows) throw TOO_MANY_ROWS();
-  let width = 0;
-  for (const r of all) if (r.length > width) width = r.length; // no spread: 200,000 arguments overflow the stack
-  const headers = Array.from({ length: width }, (_, i) => String(all[0][i] ?? '').trim() || `Столбец ${i + 1}`);
-  return { headers, rows: all.slice(1).map((r) => Array.from({ length: width }, (_, i) => String(r[i] ?? '').trim())) };
+  const headers = all[0].map((h, i) => h || `Столбец ${i + 1}`);
+  return { headers, rows: all.slice(1) };
 }

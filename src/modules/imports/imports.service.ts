@@ -68,6 +68,14 @@ const PERSON_FIELDS = [
 ] as const;
 
 /**
+ * Every 2,000 rows, lets the event loop answer other requests: checking a 200,000-row file is seconds of work
+ * on the web process (a preview), which otherwise stalled every other user's page until it ended.
+ */
+async function breather(i: number): Promise<void> {
+  if (i > 0 && i % 2000 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/**
  * What the file would do to the organisation: the same validation and duplicate rules as one-by-one entry.
  * add: new members only (already registered here: unchanged; registered elsewhere: rejected with the reason).
  * sync: the file is the full list — matched by the institution's own number, then by ФИО + birth date;
@@ -89,30 +97,37 @@ export async function buildPlan(
   const listedKeys = new Set<string>();
   const seenKey = new Map<string, number>();
   const seenExt = new Map<string, number>();
-  table.rows.forEach((cells, i) => {
+  for (let i = 0; i < table.rows.length; i++) {
+    await breather(i);
+    const cells = table.rows[i];
     const rowNo = i + 2; // the header is row 1
     const r = convertRow(cells, mapping, rowNo, defaults);
     if (!r.ok) {
       const who = looseIdentity(cells, mapping);
       if (who.externalId) listedExt.add(who.externalId);
       if (who.identityKey) listedKeys.add(who.identityKey);
-      return void plan.rejected.push({ row: rowNo, errors: r.errors, cells });
+      plan.rejected.push({ row: rowNo, errors: r.errors, cells });
+      continue;
     }
     const placeholder = placeholderNameProblem(r.value.lastName);
-    if (placeholder) return void plan.rejected.push({ row: rowNo, errors: [placeholder], cells });
+    if (placeholder) {
+      plan.rejected.push({ row: rowNo, errors: [placeholder], cells });
+      continue;
+    }
     const dupK = seenKey.get(r.value.identityKey);
     const dupE = r.value.externalId ? seenExt.get(r.value.externalId) : undefined;
-    if (dupK)
-      return void plan.rejected.push({ row: rowNo, errors: [`Этот человек уже есть в файле в строке ${dupK}`] });
-    if (dupE)
-      return void plan.rejected.push({
-        row: rowNo,
-        errors: [`Номер ${r.value.externalId} уже есть в файле в строке ${dupE}`],
-      });
+    if (dupK) {
+      plan.rejected.push({ row: rowNo, errors: [`Этот человек уже есть в файле в строке ${dupK}`] });
+      continue;
+    }
+    if (dupE) {
+      plan.rejected.push({ row: rowNo, errors: [`Номер ${r.value.externalId} уже есть в файле в строке ${dupE}`] });
+      continue;
+    }
     seenKey.set(r.value.identityKey, rowNo);
     if (r.value.externalId) seenExt.set(r.value.externalId, rowNo);
     valid.push(r.value);
-  });
+  }
   const here = await activeMembersOf(org.path);
   const hereByExt = new Map(here.filter((m) => m.externalId).map((m) => [m.externalId!, m]));
   const hereByKey = new Map(here.map((m) => [m.identityKey, m]));
@@ -123,7 +138,8 @@ export async function buildPlan(
   const byKey = new Map(persons.map((p) => [p.identityKey, p]));
   const bySnils = new Map(persons.filter((p) => p.snils).map((p) => [p.snils!, p]));
   const matched = new Set<string>();
-  for (const v of valid) {
+  for (const [n, v] of valid.entries()) {
+    await breather(n);
     const mine = (v.externalId && hereByExt.get(v.externalId)) || hereByKey.get(v.identityKey);
     if (mine) {
       matched.add(mine.memberId);

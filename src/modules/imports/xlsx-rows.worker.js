@@ -7,6 +7,7 @@
  * memory. Plain JavaScript so that it runs in a worker under tsx, jest and compiled builds alike.
  */
 const { parentPort, workerData } = require('node:worker_threads');
+const { sendAnswer } = require('./send-rows');
 const { Readable } = require('node:stream');
 const ExcelJS = require('exceljs');
 
@@ -55,6 +56,6 @@ async function main() {
 }
 
 main().then(
-  (r) => parentPort?.postMessage(r),
-  (e) => parentPort?.postMessage({ error: String((e && e.message) || e) }),
+  (r) => sendAnswer(r),
+  (e) => parentPort?.postMessage({ error: String((e && e.message) || e), done: true }),
 );

@@ -19,7 +19,7 @@ export const BENCH_TOTP_SECRET = 'KRUGKIDROVUWG2ZAMJSW4Y3ILBQWY5DF';
 // A server sized for the union's registry: the statistics' indexes (about 0.5 GB at 4M) fit in shared memory.
 // BENCH_PG_STATS=1 loads pg_stat_statements: npm run bench then lists the statements the pages spent most time in.
 export const PG_STATS = process.env.BENCH_PG_STATS === '1';
-const SERVER_SETTINGS: Record<string, string> = {
+export const SERVER_SETTINGS: Record<string, string> = {
   shared_buffers: process.env.BENCH_SHARED_BUFFERS ?? '2GB',
   ...(PG_STATS ? { shared_preload_libraries: 'pg_stat_statements' } : {}),
 };

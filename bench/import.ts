@@ -6,13 +6,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startEmbedded } from '../src/db/embedded';
 import { migrate } from '../src/db/migrate';
+import { PG_STATS, SERVER_SETTINGS } from './db';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 
 async function main() {
   const dir = path.resolve('data', 'bench-pg');
   fs.mkdirSync(path.dirname(dir), { recursive: true });
-  const pgdb = await startEmbedded({ dir, port: 5477, persistent: true });
+  // The benchmark server's settings (bench/db.ts; BENCH_PG_STATS=1 lists the import's statements by time).
+  const pgdb = await startEmbedded({ dir, port: 5477, persistent: true, settings: SERVER_SETTINGS });
   const name = `bench_import_${Date.now()}`;
   await pgdb.createDatabase(name);
   const url = pgdb.url(name);
@@ -66,8 +68,19 @@ async function main() {
       },
     },
   });
+  if (PG_STATS) {
+    await db().$executeRawUnsafe('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await db().$executeRawUnsafe('SELECT pg_stat_statements_reset()');
+  }
   let t = Date.now();
   await runImport(job.id);
+  if (PG_STATS) {
+    const top = await db().$queryRawUnsafe<{ calls: bigint; total: number; query: string }[]>(
+      `SELECT calls, total_exec_time AS total, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query
+       FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12`,
+    );
+    for (const q of top) console.log(`${q.total.toFixed(0).padStart(8)} мс × ${q.calls}  ${q.query}`);
+  }
   const done = await db().importJob.findUniqueOrThrow({ where: { id: job.id } });
   const r = done.result as { created: number; rejected: unknown[] };
   console.log(

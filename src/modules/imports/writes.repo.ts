@@ -52,11 +52,19 @@ export async function insertMembers(
       o.rows.map((r) => r.externalId),
     ],
   );
+  // The person's copies come from a join to the people just written (new member ids: no cards yet), so the row
+  // trigger that would look each one up keeps out for this statement (migration 20261222001000).
+  await c.query(`SELECT set_config('reestr.copies_given', 'on', true)`);
   await c.query(
-    `INSERT INTO "Registration" (id, "memberId", "organisationId", category, "validFrom", "startKind")
-    SELECT gen_random_uuid(), m, $2::uuid, cat, j, 'JOINED' FROM unnest($1::uuid[], $3::"Category"[], $4::date[]) AS t(m, cat, j)`,
+    `INSERT INTO "Registration" (id, "memberId", "organisationId", category, "validFrom", "startKind",
+       gender, "birthDate", "lastNameKey", "firstName", "middleName")
+    SELECT gen_random_uuid(), t.m, $2::uuid, t.cat, t.j, 'JOINED', p.gender, p."birthDate", p."lastNameKey",
+       p."firstName", p."middleName"
+    FROM unnest($1::uuid[], $3::"Category"[], $4::date[]) AS t(m, cat, j)
+      JOIN "Member" mm ON mm.id = t.m JOIN "Person" p ON p.id = mm."personId"`,
     [memberIds, o.organisationId, o.rows.map((r) => r.category), o.rows.map((r) => r.joinedAt)],
   );
+  await c.query(`SELECT set_config('reestr.copies_given', 'off', true)`);
   await c.query(
     `INSERT INTO "Movement" (id, "memberId", kind, date, "organisationId", note, "createdById")
     SELECT gen_random_uuid(), m, 'JOINED', j, $2::uuid, 'Импорт', $4::uuid FROM unnest($1::uuid[], $3::date[]) AS t(m, j)`,

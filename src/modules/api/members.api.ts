@@ -11,7 +11,8 @@ import { createMemberApi, exitInput, listQuery, patchMemberApi, transferInput } 
 import { listMembers } from '../members/members.repo';
 import { loadMemberFor } from '../members/members.http';
 import { memberJson } from '../members/members.presenter';
-import { createMember, exitMember, transferMember, updateMember } from '../members/members.service';
+import { createMember, updateMember } from '../members/members.service';
+import { exitMember, transferMember } from '../members/movements.service';
 import { pageOf, paging, requireNda, stripUndefined } from './api.http';
 
 /** Members: the list of a subtree, registering, one member, changes, exit and transfer. */

@@ -23,7 +23,8 @@ import {
   savedMapping,
   updateImportJob,
 } from './imports.repo';
-import { buildPlan, resultOf, resumeOrphanedImports, runImport, undoImport } from './imports.service';
+import { buildPlan, resultOf } from './plan';
+import { resumeOrphanedImports, runImport, undoImport } from './imports.service';
 import { config } from '../../config';
 import { cutText } from '../../lib/text';
 

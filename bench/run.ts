@@ -53,7 +53,7 @@ async function main() {
   const { unitIndicators } = await import('../src/modules/reports/indicators.repo');
   const { subtreeSummary } = await import('../src/modules/organisations/summary.repo');
   const { cardProgress, notStarted } = await import('../src/modules/cards/progress.repo');
-  const { listMembers } = await import('../src/modules/members/members.repo');
+  const { listMembers } = await import('../src/modules/members/list.repo');
   const { countAndGroups } = await import('../src/modules/custom/custom.repo');
   await loadShippedTemplates();
   const union = definitionOf((await templateByCode('UNION'))!);

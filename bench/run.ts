@@ -49,7 +49,7 @@ async function main() {
   process.env.LOG_LEVEL = 'silent';
   const { db, disconnectDb } = await import('../src/db');
   const { loadShippedTemplates, templateByCode } = await import('../src/modules/reports/reports.repo');
-  const { computeLive, definitionOf, buildRollup } = await import('../src/modules/reports/reports.service');
+  const { computeLive, definitionOf, buildRollup } = await import('../src/modules/reports/figures');
   const { unitIndicators } = await import('../src/modules/reports/indicators.repo');
   const { subtreeSummary } = await import('../src/modules/organisations/summary.repo');
   const { cardProgress, notStarted } = await import('../src/modules/cards/progress.repo');

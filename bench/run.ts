@@ -49,11 +49,11 @@ async function main() {
   process.env.LOG_LEVEL = 'silent';
   const { db, disconnectDb } = await import('../src/db');
   const { loadShippedTemplates, templateByCode } = await import('../src/modules/reports/reports.repo');
-  const { computeLive, definitionOf, buildRollup } = await import('../src/modules/reports/reports.service');
+  const { computeLive, definitionOf, buildRollup } = await import('../src/modules/reports/figures');
   const { unitIndicators } = await import('../src/modules/reports/indicators.repo');
   const { subtreeSummary } = await import('../src/modules/organisations/summary.repo');
   const { cardProgress, notStarted } = await import('../src/modules/cards/progress.repo');
-  const { listMembers } = await import('../src/modules/members/members.repo');
+  const { listMembers } = await import('../src/modules/members/list.repo');
   const { countAndGroups } = await import('../src/modules/custom/custom.repo');
   await loadShippedTemplates();
   const union = definitionOf((await templateByCode('UNION'))!);

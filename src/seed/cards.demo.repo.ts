@@ -7,19 +7,9 @@ import { db } from '../db';
 import { toDate } from '../lib/dates';
 import { SYSTEM_ACTOR } from '../policy/actor';
 import { nextCardNumbers } from '../modules/cards/cards.repo';
-import {
-  createBatch,
-  forwardOrder,
-  issueCards,
-  issueVirtualCard,
-  markBatchDelivered,
-  markBatchProduced,
-  markOrderDeliveredDown,
-  printedName,
-  reissueCard,
-  returnOrder,
-  submitOrder,
-} from '../modules/cards/cards.service';
+import { createBatch, markBatchDelivered, markBatchProduced } from '../modules/cards/batches.service';
+import { forwardOrder, markOrderDeliveredDown, returnOrder, submitOrder } from '../modules/cards/orders.service';
+import { issueCards, issueVirtualCard, printedName, reissueCard } from '../modules/cards/cards.service';
 import { findOrder } from '../modules/cards/cards.repo';
 import type { Rng } from './random';
 

@@ -10,13 +10,12 @@ import { SYSTEM_ACTOR } from '../policy/actor';
 import { insertCampaign } from '../modules/reports/reports.repo';
 import {
   acceptReport,
-  computeReport,
-  definitionOf,
   ensureReport,
   returnReport,
   saveEntered,
   submitReport,
 } from '../modules/reports/reports.service';
+import { computeReport, definitionOf } from '../modules/reports/figures';
 import type { Rng } from './random';
 
 /** A chair (with tenure) and a few профком members for every primary organisation that has members. */

@@ -12,7 +12,8 @@ import { addDays, toDate, today } from '../../src/lib/dates';
 import { identityKey, nameKey } from '../../src/lib/names';
 import { loadActor } from '../../src/modules/auth/auth.repo';
 import { loadMember } from '../../src/modules/members/members.repo';
-import { changeCategory, createMember, exitMember, transferMember } from '../../src/modules/members/members.service';
+import { changeCategory, createMember } from '../../src/modules/members/members.service';
+import { exitMember, transferMember } from '../../src/modules/members/movements.service';
 import type { Actor } from '../../src/policy/actor';
 import { buildMember, buildMembers, buildOrg, type BuiltOrg, type MemberSpec } from '../../src/seed/builders.repo';
 

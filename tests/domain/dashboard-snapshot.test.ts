@@ -8,7 +8,7 @@ import { freshReads, db } from '../../src/db';
 import { today } from '../../src/lib/dates';
 import { subtreeSummary } from '../../src/modules/organisations/summary.repo';
 import { cardProgress, notStarted } from '../../src/modules/cards/progress.repo';
-import { listMembers } from '../../src/modules/members/members.repo';
+import { listMembers } from '../../src/modules/members/list.repo';
 import { refreshSnapshots, SNAPSHOT_MAX_AGE_MS } from '../../src/modules/organisations/snapshots';
 import { api, buildTree, csrfFrom, loginAs, PASSWORD, useDb, type Tree } from '../helpers';
 

@@ -1,5 +1,5 @@
 import { buildMembers, buildOrg } from '../../src/seed/builders.repo';
-import { listMembers } from '../../src/modules/members/members.repo';
+import { listMembers } from '../../src/modules/members/list.repo';
 import { db } from '../../src/db';
 import { buildTree, useDb, type Tree } from '../helpers';
 

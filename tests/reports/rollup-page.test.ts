@@ -2,7 +2,7 @@ import { buildTree, loginAs, useDb, userWith, type Tree } from '../helpers';
 import { buildMember } from '../../src/seed/builders.repo';
 import { db } from '../../src/db';
 import { loadShippedTemplates } from '../../src/modules/reports/reports.repo';
-import { buildRollup } from '../../src/modules/reports/reports.service';
+import { buildRollup } from '../../src/modules/reports/figures';
 import type request from 'supertest';
 
 useDb();

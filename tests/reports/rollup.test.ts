@@ -2,7 +2,7 @@ import { buildTree, useDb, type Tree } from '../helpers';
 import { buildMember, buildOrg, type MemberSpec } from '../../src/seed/builders.repo';
 import { db } from '../../src/db';
 import { loadShippedTemplates, templateByCode } from '../../src/modules/reports/reports.repo';
-import { buildRollup, computeLive, definitionOf, type OrgLite } from '../../src/modules/reports/reports.service';
+import { buildRollup, computeLive, definitionOf, type OrgLite } from '../../src/modules/reports/figures';
 import { addPosition } from './support';
 
 useDb();

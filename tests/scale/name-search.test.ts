@@ -1,6 +1,6 @@
 import { db } from '../../src/db';
 import { buildMember } from '../../src/seed/builders.repo';
-import { listMembers } from '../../src/modules/members/members.repo';
+import { listMembers } from '../../src/modules/members/list.repo';
 import { nameKey } from '../../src/lib/names';
 import { today } from '../../src/lib/dates';
 import { buildTree, useDb, type Tree } from '../helpers';

@@ -4,7 +4,7 @@ import { idParams } from '../organisations/organisations.input';
 import { consentInput } from '../members/members.input';
 import { consentsOf } from '../members/members.repo';
 import { loadMemberFor } from '../members/members.http';
-import { setConsent } from '../members/members.service';
+import { setConsent } from '../members/consents.service';
 import { requireNda } from './api.http';
 
 /** A member's consents as the API lists them (after a change too). */

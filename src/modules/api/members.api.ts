@@ -8,10 +8,11 @@ import { findVisible } from '../organisations/organisations.repo';
 import { idParams, optDay } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
 import { createMemberApi, exitInput, listQuery, patchMemberApi, transferInput } from '../members/members.input';
-import { listMembers } from '../members/members.repo';
+import { listMembers } from '../members/list.repo';
 import { loadMemberFor } from '../members/members.http';
 import { memberJson } from '../members/members.presenter';
-import { createMember, exitMember, transferMember, updateMember } from '../members/members.service';
+import { createMember, updateMember } from '../members/members.service';
+import { exitMember, transferMember } from '../members/movements.service';
 import { pageOf, paging, requireNda, stripUndefined } from './api.http';
 
 /** Members: the list of a subtree, registering, one member, changes, exit and transfer. */

@@ -4,7 +4,7 @@ import { isAdmin, visiblePaths } from '../../policy/actor';
 import { idParams } from '../organisations/organisations.input';
 import { batchByRegion, findBatch } from './cards.repo';
 import { batchInput, fileQuery } from './cards.input';
-import { createBatch, markBatchDelivered, markBatchProduced } from './cards.service';
+import { createBatch, markBatchDelivered, markBatchProduced } from './batches.service';
 import { CARDS_TAG, loadCentral, sendBatchFile } from './cards.http';
 
 /** Production batches: formed at the central council, seen per region, the manufacturer's file, their progress. */

@@ -4,7 +4,7 @@ import { type RouteDef, route } from '../../http/route';
 import { idParams } from '../organisations/organisations.input';
 import { act, loadCentral, sendBatchFile } from './cards.http';
 import { findBatch } from './cards.repo';
-import { createBatch, markBatchDelivered, markBatchProduced } from './cards.service';
+import { createBatch, markBatchDelivered, markBatchProduced } from './batches.service';
 
 /** Production batches at the central council: formed from the forwarded orders, the maker's file, their progress. */
 export function batchPages(): RouteDef[] {

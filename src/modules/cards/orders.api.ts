@@ -3,7 +3,7 @@ import { idParams } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
 import { findOrder, ordersInSubtree } from './cards.repo';
 import { orderInput, orderStatusQuery, returnInput } from './cards.input';
-import { forwardOrder, markOrderDeliveredDown, returnOrder, submitOrder } from './cards.service';
+import { forwardOrder, markOrderDeliveredDown, returnOrder, submitOrder } from './orders.service';
 import { cardJson, orderJson } from './cards.presenter';
 import { CARDS_TAG, holderFor, loadOrderFor } from './cards.http';
 

@@ -7,14 +7,8 @@ import { ancestors, findVisible, orgsById } from '../organisations/organisations
 import { crumbs } from '../organisations/organisations.presenter';
 import { idParams, optDay } from '../organisations/organisations.input';
 import { act, holderFor, ids, loadOrderFor } from './cards.http';
-import {
-  dropFromOrder,
-  forwardOrder,
-  issueCards,
-  markOrderDeliveredDown,
-  resubmitOrder,
-  returnOrder,
-} from './cards.service';
+import { dropFromOrder, forwardOrder, markOrderDeliveredDown, resubmitOrder, returnOrder } from './orders.service';
+import { issueCards } from './cards.service';
 import { CARD_STATUS_LABELS, orderStatusLabel } from './labels';
 import { cutText } from '../../lib/text';
 

@@ -12,7 +12,7 @@ import type { Action } from '../../policy/rules';
 import { audit } from '../audit/audit.repo';
 import { findVisible, searchVisible, type OrgRow } from '../organisations/organisations.repo';
 import { LEVELS } from '../organisations/levels';
-import { submitOrder } from '../cards/cards.service';
+import { submitOrder } from '../cards/orders.service';
 import { EXIT_LABELS } from './members.input';
 import { CATEGORY_LABELS } from './members.presenter';
 import { bulkCategory, bulkExit, bulkTransfer } from './bulk.service';

@@ -2,7 +2,7 @@ import { fieldErrors } from '../../http/errors';
 import { type RouteDef, route } from '../../http/route';
 import { idParams } from '../organisations/organisations.input';
 import { consentInput } from './members.input';
-import { setConsent } from './members.service';
+import { setConsent } from './consents.service';
 import { formErrors, loadMemberFor, ndaGate } from './members.http';
 import { renderCard } from './member-card';
 

@@ -11,7 +11,8 @@ import { loadOrg } from '../organisations/organisations.routes';
 import { createMemberForm, transferInput } from './members.input';
 import { findExistingPerson, findMemberVisible, type MemberFull } from './members.repo';
 import { categoryOptions, genderOptions } from './members.presenter';
-import { createMember, transferMember } from './members.service';
+import { createMember } from './members.service';
+import { transferMember } from './movements.service';
 import { requestTransfer } from './transfers.service';
 import { formErrors, ndaGate } from './members.http';
 

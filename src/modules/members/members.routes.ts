@@ -10,7 +10,7 @@ import { LEVELS } from '../organisations/levels';
 import { ancestors, findVisible, rootsOf, type OrgRow } from '../organisations/organisations.repo';
 import { crumbs } from '../organisations/organisations.presenter';
 import { listQuery } from './members.input';
-import { listMembers } from './members.repo';
+import { listMembers } from './list.repo';
 import { CATEGORY_LABELS, categoryOptions } from './members.presenter';
 import { ndaGate } from './members.http';
 import { newMemberPages } from './member-new.routes';

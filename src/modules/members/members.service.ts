@@ -1,13 +1,14 @@
+// Registering and editing a member (person data, external id, category) and the checks they share.
+// Exit and transfer: movements.service.ts; consents: consents.service.ts; positions: positions.service.ts.
 import { assertNotDepersonalised, placeholderNameProblem } from '../retention/depersonalised';
 import { db, type Tx } from '../../db';
-import { Prisma, type Category, type ConsentKind, type MovementKind } from '../../generated/prisma/client';
+import { Prisma, type Category, type ConsentKind } from '../../generated/prisma/client';
 import { AppError } from '../../http/errors';
 import { fromDate, today } from '../../lib/dates';
 import { genderFromPatronymic } from '../../lib/names';
-import { currentConsent, insertConsents, withdrawInForce } from '../consents/consents.repo';
+import { insertConsents } from '../consents/consents.repo';
 import { isVisible, type Actor } from '../../policy/actor';
 import { audit } from '../audit/audit.repo';
-import { setCardsStatus } from '../cards/cards.repo';
 import { LEVELS } from '../organisations/levels';
 import type { OrgRow } from '../organisations/organisations.repo';
 import {
@@ -16,12 +17,10 @@ import {
   bumpVersion,
   lockMemberRow,
   closeRegistration,
-  endPosition,
   findExistingPerson,
   personsFor,
   insertMembership,
   insertPerson,
-  insertPosition,
   loadMember,
   openRegistration,
   updatePerson,
@@ -169,12 +168,13 @@ export async function createMember(actor: Actor, org: OrgRow, input: NewMember):
 }
 
 /** Without a version from the caller: the member as it is now, its row locked. */
-async function unversioned(tx: Tx, id: string): Promise<MemberFull> {
+export async function unversioned(tx: Tx, id: string): Promise<MemberFull> {
   await lockMemberRow(tx, id);
   return loadMember(tx, id);
 }
 
-async function lockedMember(tx: Tx, id: string, version: number): Promise<MemberFull> {
+/** The member as the caller last read it (`version`), its version bumped; STALE_VERSION when it has changed since. */
+export async function lockedMember(tx: Tx, id: string, version: number): Promise<MemberFull> {
   if (!(await bumpVersion(tx, id, version))) throw new AppError('STALE_VERSION');
   return loadMember(tx, id);
 }
@@ -287,236 +287,5 @@ export async function changeCategory(
       tx,
     );
     return loadMember(tx, member.id);
-  });
-}
-
-function checkDateAfterRegistration(reg: { validFrom: Date }, date: string, field = 'date') {
-  const from = fromDate(reg.validFrom);
-  if (date < from)
-    throw new AppError('BAD_REQUEST', undefined, {
-      [field]: `Дата не раньше постановки на учёт (${from.split('-').reverse().join('.')})`,
-    });
-  if (date > today()) throw new AppError('BAD_REQUEST', undefined, { [field]: 'Дата не может быть в будущем' });
-}
-
-/** Exit from the union: the registration period ends on `date`; the member no longer counts from that day. */
-export async function exitMember(
-  actor: Actor,
-  member: MemberFull,
-  version: number | undefined,
-  reason: MovementKind,
-  date: string,
-  note?: string,
-) {
-  return db().$transaction(async (tx) => {
-    const m = version === undefined ? await unversioned(tx, member.id) : await lockedMember(tx, member.id, version);
-    if (m.status !== 'ACTIVE') throw new AppError('UNPROCESSABLE', 'Член Профсоюза уже снят с учёта');
-    const reg = await openRegistration(tx, m.id);
-    if (!reg) throw new AppError('UNPROCESSABLE', 'Член Профсоюза уже снят с учёта');
-    checkDateAfterRegistration(reg, date);
-    await closeRegistration(tx, reg.id, date, reason);
-    await tx.member.update({
-      where: { id: m.id },
-      data: {
-        status: 'EXITED',
-        exitedAt: new Date(`${date}T00:00:00Z`),
-        exitKind: reason,
-        exitNote: note ?? null,
-        ...(version === undefined ? { version: { increment: 1 } } : {}),
-      },
-    });
-    // A card stops being valid with the membership (the cards capability adds its own history).
-    await setCardsStatus(
-      tx,
-      { memberId: m.id, status: { not: 'BLOCKED' } },
-      'BLOCKED',
-      date,
-      actor.userId,
-      { blockedAt: new Date(`${date}T00:00:00Z`), blockReason: 'EXIT' },
-      'Выход из Профсоюза',
-    );
-    await addMovement(tx, {
-      memberId: m.id,
-      kind: reason,
-      date,
-      organisationId: reg.organisationId,
-      note,
-      actorId: actor.userId,
-    });
-    await audit(
-      actor,
-      {
-        action: 'member.exited',
-        entity: 'Member',
-        entityId: m.id,
-        organisationId: reg.organisationId,
-        details: { reason },
-      },
-      tx,
-    );
-    return loadMember(tx, m.id);
-  });
-}
-
-/** Transfer to another organisation: снят с учёта here, поставлен на учёт there, on the same date. */
-export async function transferMember(
-  actor: Actor,
-  member: MemberFull,
-  version: number | undefined,
-  target: OrgRow,
-  date: string,
-) {
-  assertHoldsMembers(target, 'toOrgId');
-  return db().$transaction((tx) => transferMemberTx(tx, actor, member, version, target, date));
-}
-
-/** The transfer inside the caller's transaction (an approved transfer request moves the member this way). */
-export async function transferMemberTx(
-  tx: Tx,
-  actor: Actor,
-  member: MemberFull,
-  version: number | undefined,
-  target: OrgRow,
-  date: string,
-) {
-  assertHoldsMembers(target, 'toOrgId');
-  if (target.id === member.organisationId)
-    throw new AppError('BAD_REQUEST', undefined, { toOrgId: 'Член Профсоюза уже состоит на учёте в этой организации' });
-  {
-    const m = version === undefined ? await unversioned(tx, member.id) : await lockedMember(tx, member.id, version);
-    if (m.status !== 'ACTIVE') throw new AppError('UNPROCESSABLE', 'Член Профсоюза снят с учёта');
-    const reg = await openRegistration(tx, m.id);
-    if (!reg) throw new AppError('UNPROCESSABLE', 'Член Профсоюза снят с учёта');
-    checkDateAfterRegistration(reg, date);
-    if (fromDate(reg.validFrom) === date) {
-      // Registered and moved on the same day: the first period never counted, so it simply moves.
-      await tx.registration.update({ where: { id: reg.id }, data: { organisationId: target.id } });
-    } else {
-      await closeRegistration(tx, reg.id, date, 'TRANSFER_OUT');
-      await addRegistration(tx, {
-        memberId: m.id,
-        organisationId: target.id,
-        category: reg.category,
-        from: date,
-        startKind: 'TRANSFER_IN',
-      });
-    }
-    await tx.member.update({
-      where: { id: m.id },
-      data: { organisationId: target.id, ...(version === undefined ? { version: { increment: 1 } } : {}) },
-    });
-    await addMovement(tx, {
-      memberId: m.id,
-      kind: 'TRANSFER_OUT',
-      date,
-      organisationId: reg.organisationId,
-      otherOrganisationId: target.id,
-      actorId: actor.userId,
-    });
-    await addMovement(tx, {
-      memberId: m.id,
-      kind: 'TRANSFER_IN',
-      date,
-      organisationId: target.id,
-      otherOrganisationId: reg.organisationId,
-      actorId: actor.userId,
-    });
-    await audit(
-      actor,
-      {
-        action: 'member.transferred',
-        entity: 'Member',
-        entityId: m.id,
-        organisationId: target.id,
-        details: { from: reg.organisationId },
-      },
-      tx,
-    );
-    return loadMember(tx, m.id);
-  }
-}
-
-export async function setConsent(actor: Actor, member: MemberFull, kind: ConsentKind, given: boolean, date: string) {
-  assertNotDepersonalised(member.person);
-  if (date > today()) throw new AppError('BAD_REQUEST', undefined, { date: 'Дата не может быть в будущем' });
-  await db().$transaction(async (tx) => {
-    const current = await currentConsent(tx, member.personId, kind);
-    if (given) {
-      if (current) throw new AppError('CONFLICT', 'Это согласие уже дано и не отозвано');
-      await insertConsents(tx, member.personId, [kind], date, CONSENT_TEXT_VERSION);
-    } else {
-      if (!current) throw new AppError('CONFLICT', 'Действующего согласия этого вида нет');
-      if (date < fromDate(current.givenAt))
-        throw new AppError('BAD_REQUEST', undefined, { date: 'Дата отзыва не раньше даты согласия' });
-      await withdrawInForce(tx, member.personId, kind, date);
-    }
-    await audit(
-      actor,
-      {
-        action: 'consent.changed',
-        entity: 'Member',
-        entityId: member.id,
-        organisationId: member.organisationId,
-        details: { kind, given },
-      },
-      tx,
-    );
-  });
-}
-
-export async function addPosition(
-  actor: Actor,
-  member: MemberFull,
-  org: OrgRow,
-  p: { kind: string; title?: string; startDate: string; endDate?: string; isPaid: boolean; isElected: boolean },
-) {
-  assertNotDepersonalised(member.person);
-  await db().$transaction(async (tx) => {
-    await insertPosition(tx, {
-      personId: member.personId,
-      organisationId: org.id,
-      kind: p.kind as never,
-      title: p.title ?? null,
-      startDate: new Date(`${p.startDate}T00:00:00Z`),
-      endDate: p.endDate ? new Date(`${p.endDate}T00:00:00Z`) : null,
-      isPaid: p.isPaid,
-      isElected: p.isElected,
-    });
-    await audit(
-      actor,
-      {
-        action: 'position.changed',
-        entity: 'Member',
-        entityId: member.id,
-        organisationId: org.id,
-        details: { kind: p.kind },
-      },
-      tx,
-    );
-  });
-}
-
-export async function closePosition(
-  actor: Actor,
-  member: MemberFull,
-  position: { id: string; organisationId: string; startDate: Date; endDate: Date | null },
-  endDate: string,
-) {
-  if (position.endDate) throw new AppError('CONFLICT', 'Должность уже завершена');
-  if (endDate < fromDate(position.startDate))
-    throw new AppError('BAD_REQUEST', undefined, { endDate: 'Окончание не раньше начала' });
-  await db().$transaction(async (tx) => {
-    await endPosition(tx, position.id, endDate);
-    await audit(
-      actor,
-      {
-        action: 'position.changed',
-        entity: 'Member',
-        entityId: member.id,
-        organisationId: position.organisationId,
-        details: { ended: true },
-      },
-      tx,
-    );
   });
 }

@@ -5,7 +5,7 @@ import { findVisible } from '../organisations/organisations.repo';
 import { idParams, uuid } from '../organisations/organisations.input';
 import { endPositionInput, positionInput } from './members.input';
 import { findPosition } from './members.repo';
-import { addPosition, closePosition } from './members.service';
+import { addPosition, closePosition } from './positions.service';
 import { formErrors, loadMemberFor, ndaGate } from './members.http';
 import { renderCard } from './member-card';
 

@@ -6,7 +6,8 @@ import type { Actor } from '../../policy/actor';
 import { audit } from '../audit/audit.repo';
 import type { OrgRow } from '../organisations/organisations.repo';
 import { loadMember, lockMemberRow, type MemberFull } from './members.repo';
-import { assertHoldsMembers, transferMemberTx } from './members.service';
+import { assertHoldsMembers } from './members.service';
+import { transferMemberTx } from './movements.service';
 import { decideTransferRequest, findTransferRequest, insertTransferRequest } from './transfers.repo';
 
 /**

@@ -7,7 +7,7 @@ import { audit } from '../audit/audit.repo';
 import { uuid } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
 import { closeCampaignRow, reopenCampaignRow } from './reports.repo';
-import { buildRollup } from './reports.service';
+import { buildRollup } from './figures';
 import { loadCampaign } from './reports.http';
 
 const params = z.object({ id: uuid, campaignId: uuid });

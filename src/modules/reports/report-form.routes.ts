@@ -8,7 +8,8 @@ import { crumbs } from '../organisations/organisations.presenter';
 import { uuid } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
 import { findReport } from './reports.repo';
-import { acceptReport, computeReport, ensureReport, returnReport, saveEntered, submitReport } from './reports.service';
+import { acceptReport, ensureReport, returnReport, saveEntered, submitReport } from './reports.service';
+import { computeReport } from './figures';
 import { loadCampaign, rowsOf, sendReport, statusLabel } from './reports.http';
 import { cutText } from '../../lib/text';
 

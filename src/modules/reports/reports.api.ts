@@ -5,17 +5,8 @@ import { formatDay, fromDate, today } from '../../lib/dates';
 import { idParams, optDay, uuid } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
 import { findCampaign, findReport, openCampaign, subtreeStatuses, templateByCode } from './reports.repo';
-import {
-  acceptReport,
-  computeLive,
-  computeReport,
-  definitionOf,
-  ensureReport,
-  returnReport,
-  saveEntered,
-  submitReport,
-  templateFor,
-} from './reports.service';
+import { acceptReport, ensureReport, returnReport, saveEntered, submitReport } from './reports.service';
+import { computeLive, computeReport, definitionOf, templateFor } from './figures';
 import { rowsOf, sendReport } from './reports.http';
 
 /** API: statuses, live computation, campaign reports, workflow. */

@@ -8,7 +8,7 @@ import { crumbs } from '../organisations/organisations.presenter';
 import { idParams, optDay } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
 import { activeTemplates, templateByCode } from './reports.repo';
-import { definitionOf, savedOrLive, templateFor } from './reports.service';
+import { definitionOf, savedOrLive, templateFor } from './figures';
 import { rowsOf, sendReport } from './reports.http';
 
 /** A form computed from the registry on a date (or the rollup saved for it), as a page or an export. */

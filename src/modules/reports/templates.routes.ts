@@ -9,7 +9,7 @@ import { idParams } from '../organisations/organisations.input';
 import { loadOrg } from '../organisations/organisations.routes';
 import { INDICATORS } from './indicators';
 import { activeTemplates, insertTemplateVersion } from './reports.repo';
-import { definitionOf } from './reports.service';
+import { definitionOf } from './figures';
 import { cellsOf, validateDefinition, type Definition } from './template';
 
 /** The form templates (central council only): the list and a new version uploaded as JSON or YAML. */

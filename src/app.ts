@@ -1,3 +1,8 @@
+/**
+ * The composition root: the Express app with its middleware in order (security headers, compression, assets,
+ * sessions, CSRF, logs) and every feature's routes mounted with the dependencies they are given. About 300 lines
+ * on purpose: the order of the middleware is the app's security story and reads best in one place.
+ */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import path from 'node:path';
 import helmet from 'helmet';

@@ -2,6 +2,8 @@
  * Builders of organisations, users and members, shared by the demo union and the tests.
  * They write what the services would write (path, registration periods, movements, consents) but in bulk,
  * so that thousands of members load in seconds.
+ * Longer than 300 lines on purpose: one builder per kind of record, each mirroring its service's writes, read side
+ * by side when a service changes what it writes.
  */
 import crypto from 'node:crypto';
 import { db } from '../db';

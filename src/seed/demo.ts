@@ -3,6 +3,8 @@
  * names, from prisma/data/table1_members_in_registry_2020-05-01.csv), territorial and primary
  * organisations of every institution type, and members at 1/100 of each region's count, with
  * realistic names, categories, dates, transfers and exits. Deterministic: the same union every time.
+ * Longer than 300 lines on purpose: the order of loading (tree, people, cards, campaigns, informing) is the story
+ * of the demo and reads top to bottom; the pieces it loads live in their own seed files.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -139,6 +139,12 @@ describe('the summary PDF', () => {
   });
 
   it('of an anonymous survey names nobody, and neither does the answers export of the API', async () => {
+    // Five answers at least, and closed: only then are an anonymous survey's answers shown (results.ts).
+    for (const org of [t.primA1, t.primA2, t.primA3]) {
+      const u = await userWith('CHAIR', org);
+      const full = await db().user.findUniqueOrThrow({ where: { id: u.id } });
+      chairs.push({ auth: await bearer(u.id), fullName: full.fullName, login: u.login });
+    }
     const id = await create({
       title: 'Анонимный опрос о компьютерной подготовке',
       kind: 'SURVEY',
@@ -158,14 +164,29 @@ describe('the summary PDF', () => {
     });
     await answer(chairs[0].auth, id, { need: 'y', why: 'Мало практики' });
     await answer(chairs[1].auth, id, { need: 'n', why: 'Всё понятно' });
+    await answer(chairs[3].auth, id, { need: 'n', why: 'Учусь сам' });
+    await answer(chairs[4].auth, id, { need: 'n', why: 'Помогают коллеги' });
+    const early = (
+      await pdfParse(
+        (await binary(api().get(`/api/v1/surveys/${id}/results/export?format=pdf`).set('Authorization', pubAuth)))
+          .body as Buffer,
+      )
+    ).text;
+    expect(early).toContain('ответы покажутся после его закрытия');
+    expect(early).not.toMatch(/Нужно\s*1/);
+    await answer(chairs[5].auth, id, { need: 'y', why: 'Новая программа' });
+    await db().survey.update({
+      where: { id },
+      data: { opensAt: new Date(Date.now() - 2 * hour), closesAt: new Date(Date.now() - hour) },
+    });
 
     const pdf = await binary(
       api().get(`/api/v1/surveys/${id}/results/export?format=pdf`).set('Authorization', pubAuth),
     );
     const text = (await pdfParse(pdf.body as Buffer)).text;
     expect(text).toContain('Опрос, анонимный');
-    expect(text).toMatch(/Нужно\s*1\s*50,0 %/);
-    expect(text).toContain('Текстовых ответов: 2');
+    expect(text).toMatch(/Нужно\s*2\s*40,0 %/);
+    expect(text).toContain('Текстовых ответов: 5');
     expect(text).not.toContain('Мало практики');
     for (const c of chairs) {
       expect(text).not.toContain(c.fullName);
@@ -180,5 +201,9 @@ describe('the summary PDF', () => {
     expect(cells).not.toContain('ФИО');
     expect(cells).not.toContain('ППО школы');
     for (const c of chairs) expect(cells).not.toContain(c.fullName);
+    const page = await pubAgent.get(`/surveys/${id}/results`);
+    expect(page.text).toContain('Не нужно');
+    expect(page.text).not.toContain('ответов меньше');
+    for (const c of chairs.slice(0, 2)) expect(page.text).not.toContain(c.fullName);
   });
 });

@@ -24,6 +24,12 @@ export interface QuestionResult {
 }
 
 export interface SurveyResults {
+  /**
+   * Why an anonymous survey's answers are not shown yet (null: shown). Who has not answered is always shown; what
+   * was answered only once the survey has closed and has at least ANONYMOUS_MIN_ANSWERS answers: before that, a
+   * small count, or the difference between two looks as the not-answered list shrinks, would tell who said what.
+   */
+  withheld: string | null;
   responses: number;
   addressed: number;
   answered: number;
@@ -40,8 +46,28 @@ export interface SurveyResults {
   } | null;
 }
 
+/** The fewest answers an anonymous survey's results are shown with. */
+export const ANONYMOUS_MIN_ANSWERS = 5;
+
+/** Why an anonymous survey's answers stay hidden now (see SurveyResults.withheld), or null. */
+export function withheldReason(
+  s: Pick<SurveyFull, 'anonymous' | 'closesAt'>,
+  responses: number,
+  now = new Date(),
+): string | null {
+  if (!s.anonymous) return null;
+  if (s.closesAt > now)
+    return 'Опрос анонимный: ответы покажутся после его закрытия — иначе по тому, кто успел ответить, можно узнать, кто как ответил.';
+  if (responses < ANONYMOUS_MIN_ANSWERS)
+    return `Опрос анонимный, а ответов меньше ${ANONYMOUS_MIN_ANSWERS}: по ним можно узнать, кто как ответил, поэтому они не показываются.`;
+  return null;
+}
+
 /** The results of a survey, every percentage recomputed from the counts. A few grouped queries, none per row. */
 export async function surveyResults(s: SurveyFull): Promise<SurveyResults> {
+  const count = await responseCount(s.id);
+  const withheld = withheldReason(s, count);
+  if (withheld) return hiddenResults(s, withheld, count);
   const [answered, counts, numbers, texts, responses, dist, roll] = await Promise.all([
     answeredPerQuestion(s.id),
     optionCounts(s.id),
@@ -91,6 +117,7 @@ export async function surveyResults(s: SurveyFull): Promise<SurveyResults> {
     };
   }
   return {
+    withheld: null,
     responses,
     addressed: roll.addressed,
     answered: roll.done,
@@ -106,5 +133,37 @@ export async function surveyResults(s: SurveyFull): Promise<SurveyResults> {
     })),
     own: roll.own ? { addressed: roll.own.addressed, answered: roll.own.done, percent: roll.own.percent } : null,
     test,
+  };
+}
+
+/** An anonymous survey's results while its answers are withheld: who answered (counts), nothing of what. */
+async function hiddenResults(s: SurveyFull, withheld: string, responses: number): Promise<SurveyResults> {
+  const roll = await rollup({ type: 'SURVEY', id: s.id });
+  return {
+    withheld,
+    responses,
+    addressed: roll.addressed,
+    answered: roll.done,
+    percent: roll.percent,
+    questions: s.questions.map((q) => ({
+      id: q.id,
+      code: q.code,
+      text: q.text,
+      type: q.type,
+      answered: 0,
+      options: [],
+      stats: null,
+      texts: [],
+    })),
+    children: roll.children.map((c) => ({
+      id: c.id,
+      name: c.name,
+      kind: c.kind,
+      addressed: c.addressed,
+      answered: c.done,
+      percent: c.percent,
+    })),
+    own: roll.own ? { addressed: roll.own.addressed, answered: roll.own.done, percent: roll.own.percent } : null,
+    test: null,
   };
 }

@@ -5,8 +5,9 @@ import type { Actor } from '../../policy/actor';
 import { audit } from '../audit/audit.repo';
 import { idParams } from '../organisations/organisations.input';
 import { NO_OPTION } from './answers';
-import { surveyResults, type SurveyResults } from './results';
-import { allAnswers } from './results.repo';
+import { surveyResults, withheldReason, type SurveyResults } from './results';
+import { allAnswers, responseCount } from './results.repo';
+import { AppError } from '../../http/errors';
 import { loadOwned } from './surveys.access';
 import { summaryPdf } from './surveys.pdf';
 import type { SurveyFull } from './surveys.repo';
@@ -83,12 +84,16 @@ export async function sendResultsXlsx(res: Response, s: SurveyFull) {
       { header: '%', key: 'percent', width: 8 },
     ],
     resultRows(r),
-    { title: `${s.title}: ответили ${r.answered} из ${r.addressed} (${pct(r.percent)})` },
+    {
+      title: `${s.title}: ответили ${r.answered} из ${r.addressed} (${pct(r.percent)})${r.withheld ? `. ${r.withheld}` : ''}`,
+    },
   );
 }
 
 /** Every answer as XLSX, one row per response; an anonymous survey's rows carry no name and no organisation. */
 export async function answersXlsx(s: SurveyFull) {
+  const withheld = withheldReason(s, await responseCount(s.id));
+  if (withheld) throw new AppError('UNPROCESSABLE', withheld);
   const rows = answerRows(s, await allAnswers(s.id, !s.anonymous));
   const columns: Column[] = [
     { header: '№', key: 'n', width: 6 },

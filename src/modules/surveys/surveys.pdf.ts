@@ -34,6 +34,7 @@ export function summaryPdf(s: SurveyFull, r: SurveyResults): PDFKit.PDFDocument 
       `${s.kind === 'TEST' ? 'Тест' : 'Опрос'}${s.anonymous ? ', анонимный' : ''}. ` +
         `Ответили ${r.answered} из ${r.addressed} (${pct1(r.percent)}); закрытие ${formatDateTime(s.closesAt)}`,
     );
+  if (r.withheld) doc.moveDown(0.5).text(r.withheld);
   if (r.test)
     doc.text(
       `Сдали ${r.test.passed} из ${r.responses} (${pct1(r.test.passedPercent)}), проходной порог ${r.test.passPercent} %, ` +
@@ -41,8 +42,8 @@ export function summaryPdf(s: SurveyFull, r: SurveyResults): PDFKit.PDFDocument 
     );
   doc.moveDown();
 
-  heading(doc, 'Ответы по вопросам');
-  r.questions.forEach((q, i) => {
+  if (!r.withheld) heading(doc, 'Ответы по вопросам');
+  (r.withheld ? [] : r.questions).forEach((q, i) => {
     doc
       .font('bold')
       .fontSize(10)

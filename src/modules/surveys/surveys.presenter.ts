@@ -9,6 +9,7 @@ export function resultsJson(s: SurveyFull, r: SurveyResults) {
     title: s.title,
     kind: s.kind,
     anonymous: s.anonymous,
+    ...(r.withheld ? { withheld: r.withheld } : {}),
     addressed: r.addressed,
     answered: r.answered,
     percent: r.percent,

@@ -245,3 +245,72 @@ describe('the session warning', () => {
     );
   });
 });
+
+describe('the statistical report form sent after the session ended', () => {
+  it('comes back with the figures typed into it (not saved until sent again)', async () => {
+    const { loadShippedTemplates } = await import('../../src/modules/reports/reports.repo');
+    const { userAt } = await import('../reports/support');
+    const { postForm } = await import('../helpers');
+    await loadShippedTemplates();
+    const year = Number(new Date().toISOString().slice(0, 4)) + 1;
+    const admin = await loginAs((await userAt(t.central, 'ADMIN')).login);
+    const opened = await postForm(admin, `/orgs/${t.central.id}/reports`, `/orgs/${t.central.id}/campaigns`, {
+      title: `Отчёт для сохранённой формы ${year}`,
+      reportDate: `01.01.${year}`,
+      deadline: `01.03.${year}`,
+    });
+    expect(opened.status).toBe(303);
+    const campaign = /campaign=([0-9a-f-]{36})/.exec(opened.headers.location)![1];
+
+    const u = await userWith('CHAIR', t.primA2, { ndaAccepted: true });
+    const agent = await loginAs(u.login);
+    const page = `/orgs/${t.primA2.id}/reports/${campaign}`;
+    const form = await agent.get(page);
+    expect(form.status).toBe(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+    const cell = /name="(c_[^"]+)"/.exec(form.text)![1];
+    expect(inputValue(form.text, cell)).toBe('');
+    await endSessions(u.id);
+    const sent = await agent
+      .post(`${page}/save`)
+      .type('form')
+      .send({ _csrf: csrf, _page: page, version: '1', [cell]: '37', submit: '0' });
+    expect(sent.status).toBe(303);
+    expect(sent.headers.location).toBe('/login');
+    expect((await signIn(agent, u.login)).headers.location).toBe(page);
+    const shown = await agent.get(page);
+    expect(shown.text).toContain(KEPT_MESSAGE);
+    expect(inputValue(shown.text, cell)).toBe('37');
+    // Nothing was saved by itself.
+    const report = await db().report.findFirst({ where: { campaignId: campaign, organisationId: t.primA2.id } });
+    expect((report?.entered as Record<string, unknown> | null)?.[cell.slice(2)] ?? null).toBeNull();
+  });
+});
+
+describe('the card order form sent after the session ended', () => {
+  it('comes back with the same members ticked, and no order was made', async () => {
+    const { buildOrg, buildMember } = await import('../../src/seed/builders.repo');
+    const org = await buildOrg(t.terrA1, 'PRIMARY', { name: 'ППО билетов', institutionType: 'POO' });
+    const a = await buildMember({ org, lastName: 'Выбранова' });
+    const b = await buildMember({ org, lastName: 'Невыбранова' });
+    const u = await userWith('CHAIR', org, { ndaAccepted: true });
+    const agent = await loginAs(u.login);
+    const page = `/orgs/${org.id}/cards`;
+    const form = await agent.get(page);
+    expect(form.status).toBe(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+    await endSessions(u.id);
+    const sent = await agent
+      .post(`/orgs/${org.id}/cards/order`)
+      .type('form')
+      .send(`_csrf=${csrf}&_page=${encodeURIComponent(page)}&memberIds=${a.memberId}`);
+    expect(sent.headers.location).toBe('/login');
+    expect((await signIn(agent, u.login)).headers.location).toBe(page);
+    const shown = await agent.get(page);
+    expect(shown.text).toContain(KEPT_MESSAGE);
+    const box = (id: string) => new RegExp(`<input[^>]*value="${id}"[^>]*>`).exec(shown.text)?.[0] ?? '';
+    expect(box(a.memberId)).toContain('checked');
+    expect(box(b.memberId)).not.toContain('checked');
+    expect(await db().cardOrder.count({ where: { organisationId: org.id } })).toBe(0);
+  });
+});

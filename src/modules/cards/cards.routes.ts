@@ -62,6 +62,13 @@ function cardHubPages(): RouteDef[] {
   ];
 }
 
+/** The members ticked in an order form kept when its session ended (none otherwise). */
+function keptChoice(ctx: Ctx): { chosen: string[]; allChosen: boolean } {
+  const kept = ctx.res.locals.keptValues as Record<string, string | string[]> | undefined;
+  const ids = kept?.memberIds;
+  return { chosen: Array.isArray(ids) ? ids : ids ? [ids] : [], allChosen: kept?.all === 'on' };
+}
+
 async function renderHub(ctx: Ctx, org: OrgRow) {
   const canOrder = org.kind === 'PRIMARY' && ctx.allows('card.order', org.path);
   const toOrder = canOrder ? await membersToOrder(org.path, 500) : { items: [], total: 0 };
@@ -88,6 +95,8 @@ async function renderHub(ctx: Ctx, org: OrgRow) {
       org: m.organisation.shortName ?? m.organisation.name,
     })),
     toOrderTotal: toOrder.total,
+    // Ticked before the session ended (a kept form, src/http/kept-form.ts): ticked again, to be checked and sent.
+    ...keptChoice(ctx),
     orders: items.map((o) => ({
       id: o.id,
       number: o.number,

@@ -126,6 +126,13 @@ export function reportFormPages(): RouteDef[] {
   ];
 }
 
+/** The figures of a form kept when its session ended (src/http/kept-form.ts), to be checked and sent again. */
+function keptFigures(ctx: Ctx): Record<string, unknown> | null {
+  const kept = ctx.res.locals.keptValues as Record<string, unknown> | undefined;
+  const figures = Object.entries(kept ?? {}).filter(([k]) => k.startsWith('c_'));
+  return figures.length ? Object.fromEntries(figures.map(([k, v]) => [k.slice(2), v])) : null;
+}
+
 async function renderReport(
   ctx: Ctx,
   orgId: string,
@@ -163,7 +170,7 @@ async function renderReport(
       editable,
       errors,
       // The inputs hold the organisation's own entered figures; the table shows totals with the children.
-      typed: typed ?? report?.entered ?? {},
+      typed: typed ?? keptFigures(ctx) ?? report?.entered ?? {},
       consolidated: computed.children.length > 0,
       canAccept: !own && campaign.status === 'OPEN' && ctx.allows('report.accept', org.path) && current === 'SUBMITTED',
       canReturn:

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { db, type Tx } from '../../db';
+import { db, sqlPool, type Tx } from '../../db';
 import { Prisma, type OrgKind } from '../../generated/prisma/client';
 import { nameKey } from '../../lib/names';
 import { toDate } from '../../lib/dates';
@@ -37,9 +37,23 @@ export function childrenOn(orgId: string, asOf: string) {
   });
 }
 
+/**
+ * Every column of Organisation as the ORM types it (enums as text, dates as UTC instants): read on nearly every
+ * page, so in plain SQL (an ORM query costs its compilation each time; see docs/SCALING.md).
+ */
+const ORG_ROW_SQL = `SELECT id, kind::text AS kind, "parentId", path, "unitId", depth, name, "shortName", "nameKey",
+    "hasTerritorialRights", "virtualCardsAtOnce", "institutionName", "institutionInn",
+    "institutionType"::text AS "institutionType", address, phone, email, "employeesCount", "studentsCount",
+    "foundedAt"::timestamp AT TIME ZONE 'UTC' AS "foundedAt", status::text AS status,
+    "excludedAt"::timestamp AT TIME ZONE 'UTC' AS "excludedAt", "excludedReason", version,
+    "createdAt" AT TIME ZONE 'UTC' AS "createdAt", "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt"
+  FROM "Organisation" WHERE id = $1::uuid`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The organisation if the actor may see it at all; otherwise null (the caller answers 404). */
 export async function findVisible(actor: Actor, id: string): Promise<OrgRow | null> {
-  const org = await db().organisation.findUnique({ where: { id } });
+  if (!UUID.test(id)) return null;
+  const org = (await sqlPool().query<OrgRow>(ORG_ROW_SQL, [id])).rows[0];
   return org && isVisible(actor, org.path) ? org : null;
 }
 
@@ -56,10 +70,13 @@ export async function orgsById(ids: string[]) {
 export async function ancestors(actor: Actor, org: OrgRow) {
   const ids = pathIds(org.path).slice(0, -1);
   if (!ids.length) return [];
-  const rows = await db().organisation.findMany({
-    where: { id: { in: ids } },
-    select: { id: true, name: true, shortName: true, kind: true, path: true },
-  });
+  const { rows } = await sqlPool().query<{
+    id: string;
+    name: string;
+    shortName: string | null;
+    kind: OrgKind;
+    path: string;
+  }>('SELECT id, name, "shortName", kind::text AS kind, path FROM "Organisation" WHERE id = ANY($1::uuid[])', [ids]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids
     .map((id) => byId.get(id)!)

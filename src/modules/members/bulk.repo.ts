@@ -81,3 +81,80 @@ export async function splitCategory(c: pg.PoolClient, ids: string[], categories:
     [ids, categories, date],
   );
 }
+
+/** Active members of `ids` not already at the target, locked in id order (as the triggers on cards lock them). */
+const LOCK_MOVABLE_SQL = `SELECT id FROM "Member"
+  WHERE id = ANY($1::uuid[]) AND status = 'ACTIVE' AND "organisationId" <> $2::uuid ORDER BY id FOR NO KEY UPDATE`;
+
+export async function lockMovable(c: pg.PoolClient, ids: string[], targetId: string): Promise<string[]> {
+  return (await c.query<{ id: string }>(LOCK_MOVABLE_SQL, [ids, targetId])).rows.map((x) => x.id);
+}
+
+/** Registered and moved on the same day ($3 = the date): the open period simply moves to the target ($2). */
+const MOVE_SAME_DAY_SQL = `UPDATE "Registration" SET "organisationId" = $2::uuid
+  WHERE "memberId" = ANY($1::uuid[]) AND "validTo" IS NULL AND "validFrom" = $3::date`;
+/** Otherwise the open period closes on the date (TRANSFER_OUT) and a new one opens at the target (TRANSFER_IN). */
+const CLOSE_AND_OPEN_SQL = `WITH closed AS (
+    UPDATE "Registration" SET "validTo" = $3::date, "endKind" = 'TRANSFER_OUT'
+    WHERE "memberId" = ANY($1::uuid[]) AND "validTo" IS NULL AND "validFrom" < $3::date RETURNING "memberId", category)
+  INSERT INTO "Registration" (id, "memberId", "organisationId", category, "validFrom", "startKind")
+  SELECT gen_random_uuid(), "memberId", $2::uuid, category, $3::date, 'TRANSFER_IN' FROM closed`;
+/** Both movements of each transfer ($4 = the user), read from the member rows before they move. */
+const TRANSFER_MOVEMENTS_SQL = `INSERT INTO "Movement" (id, "memberId", kind, date, "organisationId", "otherOrganisationId", "createdById")
+  SELECT gen_random_uuid(), id, 'TRANSFER_OUT'::"MovementKind", $3::date, "organisationId", $2::uuid, $4::uuid
+  FROM "Member" WHERE id = ANY($1::uuid[])
+  UNION ALL SELECT gen_random_uuid(), id, 'TRANSFER_IN'::"MovementKind", $3::date, $2::uuid, "organisationId", $4::uuid
+  FROM "Member" WHERE id = ANY($1::uuid[])`;
+const MOVE_MEMBERS_SQL = `UPDATE "Member" SET "organisationId" = $2::uuid, version = version + 1, "updatedAt" = now()
+  WHERE id = ANY($1::uuid[])`;
+
+/** Transfers the locked members to the target on the date: periods, movements, then the members themselves. */
+export async function transferWrites(
+  c: pg.PoolClient,
+  mids: string[],
+  targetId: string,
+  date: string,
+  userId: string | null,
+): Promise<void> {
+  await c.query(MOVE_SAME_DAY_SQL, [mids, targetId, date]);
+  await c.query(CLOSE_AND_OPEN_SQL, [mids, targetId, date]);
+  await c.query(TRANSFER_MOVEMENTS_SQL, [mids, targetId, date, userId]);
+  await c.query(MOVE_MEMBERS_SQL, [mids, targetId]);
+}
+
+/** Active members of `ids` whose category differs from $2, locked in id order. */
+const LOCK_RECATEGORISED_SQL = `SELECT id FROM "Member"
+  WHERE id = ANY($1::uuid[]) AND status = 'ACTIVE' AND category <> $2::"Category" ORDER BY id FOR NO KEY UPDATE`;
+
+export async function lockRecategorised(c: pg.PoolClient, ids: string[], category: Category): Promise<string[]> {
+  return (await c.query<{ id: string }>(LOCK_RECATEGORISED_SQL, [ids, category])).rows.map((x) => x.id);
+}
+
+/** The category change's movement (the new category as its note) and the members' new category. */
+const CATEGORY_MOVEMENT_SQL = `INSERT INTO "Movement" (id, "memberId", kind, date, "organisationId", note, "createdById")
+  SELECT gen_random_uuid(), id, 'CATEGORY_CHANGE', $3::date, "organisationId", $2, $4::uuid FROM "Member"
+  WHERE id = ANY($1::uuid[])`;
+const SET_CATEGORY_SQL = `UPDATE "Member" SET category = $2::"Category", version = version + 1, "updatedAt" = now()
+  WHERE id = ANY($1::uuid[])`;
+
+export async function categoryWrites(
+  c: pg.PoolClient,
+  mids: string[],
+  category: Category,
+  date: string,
+  userId: string | null,
+): Promise<void> {
+  await c.query(CATEGORY_MOVEMENT_SQL, [mids, category, date, userId]);
+  await c.query(SET_CATEGORY_SQL, [mids, category]);
+}
+
+/** The audit row of a group operation (inside its transaction): the action, the organisation, how many. */
+const BULK_AUDIT_SQL = `INSERT INTO "AuditLog" ("userId", action, entity, "organisationId", "rowCount", outcome, details)
+  VALUES ($1, $2, 'Member', $3, $4, 'OK', $5)`;
+
+export async function insertBulkAudit(
+  c: pg.PoolClient,
+  a: { userId: string | null; action: string; orgId: string; rows: number; details: object },
+): Promise<void> {
+  await c.query(BULK_AUDIT_SQL, [a.userId, a.action, a.orgId, a.rows, JSON.stringify(a.details)]);
+}

@@ -59,11 +59,21 @@ export async function findVisible(actor: Actor, id: string): Promise<OrgRow | nu
 
 /** Organisations by id (names, paths, kinds), for lists that mention several. */
 export async function orgsById(ids: string[]) {
-  const rows = await db().organisation.findMany({
-    where: { id: { in: [...new Set(ids)] } },
-    select: { id: true, name: true, shortName: true, path: true, kind: true, parentId: true },
-  });
+  const unique = [...new Set(ids)].filter((id) => UUID.test(id));
+  if (!unique.length) return new Map<string, OrgBrief>();
+  const { rows } = await sqlPool().query<OrgBrief>(
+    `SELECT id, name, "shortName", path, kind::text AS kind, "parentId" FROM "Organisation" WHERE id = ANY($1::uuid[])`,
+    [unique],
+  );
   return new Map(rows.map((r) => [r.id, r]));
+}
+export interface OrgBrief {
+  id: string;
+  name: string;
+  shortName: string | null;
+  path: string;
+  kind: OrgKind;
+  parentId: string | null;
 }
 
 /** Ancestors (root first) with a flag telling whether the actor may open each. */

@@ -225,3 +225,35 @@ describe('structure', () => {
     expect(s.audienceKinds).toEqual(['PRIMARY']);
   });
 });
+
+describe('an anonymous test while its answers are withheld', () => {
+  it('keeps the contract’s keys in the API results (passed unknown, the pass mark given)', async () => {
+    const r = await api()
+      .post(`/api/v1/orgs/${t.regionA.id}/surveys`)
+      .set('Authorization', pubAuth)
+      .send({
+        title: 'Анонимный тест',
+        kind: 'TEST',
+        anonymous: true,
+        passPercent: 60,
+        audience: { kinds: ['PRIMARY'] },
+        closesAt: new Date(Date.now() + 24 * hour).toISOString(),
+        questions: [
+          {
+            code: 'q',
+            text: 'Два плюс два?',
+            type: 'ONE',
+            points: 1,
+            options: [
+              { code: 'a', text: 'Четыре', correct: true },
+              { code: 'b', text: 'Пять' },
+            ],
+          },
+        ],
+      });
+    expect(r.status).toBe(201);
+    const res = await api().get(`/api/v1/surveys/${r.body.id}/results`).set('Authorization', pubAuth);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ passed: null, passPercent: 60, withheld: expect.any(String) });
+  });
+});

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { db, sqlPool, type Tx } from '../../db';
 import type { Actor } from '../../policy/actor';
 
@@ -122,29 +123,35 @@ const AUDIT_INSERT_SQL = `INSERT INTO "AuditLog" (at, "userId", action, entity, 
  * data: the busiest write of the registry) in plain SQL, without reading the row back.
  */
 export async function audit(actor: Actor | null, e: AuditEntry, tx?: Tx): Promise<void> {
-  const data = {
-    userId: actor?.userId ?? null,
-    action: e.action,
-    entity: e.entity,
-    entityId: e.entityId,
-    organisationId: e.organisationId ?? null,
-    rowCount: e.rowCount,
-    outcome: e.outcome ?? 'OK',
-    details: e.details ?? undefined,
-  };
-  if (tx) {
-    await tx.auditLog.create({ data });
-    return;
-  }
-  await sqlPool().query(AUDIT_INSERT_SQL, [
-    data.userId,
-    data.action,
-    data.entity ?? null,
-    data.entityId ?? null,
-    data.organisationId,
-    data.rowCount ?? null,
-    data.outcome,
-    data.details === undefined ? null : JSON.stringify(data.details),
+  if (!tx) return auditSql(sqlPool(), actor?.userId ?? null, e);
+  await tx.auditLog.create({
+    data: {
+      userId: actor?.userId ?? null,
+      action: e.action,
+      entity: e.entity,
+      entityId: e.entityId,
+      organisationId: e.organisationId ?? null,
+      rowCount: e.rowCount,
+      outcome: e.outcome ?? 'OK',
+      details: e.details ?? undefined,
+    },
+  });
+}
+
+/**
+ * The same audit row written through plain SQL: on the pool, or on the client of a transaction that writes in
+ * plain SQL (group operations, imports) so that the row commits or rolls back with its change.
+ */
+export async function auditSql(q: Pick<pg.Pool, 'query'>, userId: string | null, e: AuditEntry): Promise<void> {
+  await q.query(AUDIT_INSERT_SQL, [
+    userId,
+    e.action,
+    e.entity ?? null,
+    e.entityId ?? null,
+    e.organisationId ?? null,
+    e.rowCount ?? null,
+    e.outcome ?? 'OK',
+    e.details === undefined ? null : JSON.stringify(e.details),
   ]);
 }
 

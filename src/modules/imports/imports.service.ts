@@ -5,7 +5,7 @@ import type { Category, MovementKind } from '../../generated/prisma/client';
 import { AppError } from '../../http/errors';
 import { today } from '../../lib/dates';
 import type { Actor } from '../../policy/actor';
-import { audit } from '../audit/audit.repo';
+import { audit, auditSql } from '../audit/audit.repo';
 import { CONSENT_TEXT_VERSION } from '../members/members.service';
 import type { Mapping } from './fields';
 import { checkFile, readTable } from './files';
@@ -15,7 +15,6 @@ import { db, withTransaction } from '../../db';
 import { exitMembers, registeredAfter, splitCategory } from '../members/bulk.repo';
 import { findImportJob, setProgress, updateImportJob } from './imports.repo';
 import {
-  auditRun,
   changesForUndo,
   deleteCreated,
   insertMembers,
@@ -137,11 +136,13 @@ async function applyPlan(
     );
   }
   await recordChanges(c, job.id, changes);
-  await auditRun(c, {
-    userId,
-    jobId: job.id,
+  // The import's audit record, in its transaction (no personal values: counts only).
+  await auditSql(c, userId, {
+    action: 'import.run',
+    entity: 'ImportJob',
+    entityId: job.id,
     organisationId: job.organisationId,
-    rows: changes.length,
+    rowCount: changes.length,
     details: { created: plan.create.length, updated: plan.update.length, exited: plan.exit.length },
   });
 }

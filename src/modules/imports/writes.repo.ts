@@ -181,17 +181,6 @@ export async function recordChanges(c: pg.PoolClient, importId: string, changes:
   }
 }
 
-/** The import's audit record, in its transaction (no personal values: counts only). */
-export async function auditRun(
-  c: pg.PoolClient,
-  o: { userId: string | null; jobId: string; organisationId: string; rows: number; details: object },
-) {
-  await c.query(
-    `INSERT INTO "AuditLog" ("userId", action, entity, "entityId", "organisationId", "rowCount", outcome, details) VALUES ($1, 'import.run', 'ImportJob', $2, $3, $4, 'OK', $5)`,
-    [o.userId, o.jobId, o.organisationId, o.rows, JSON.stringify(o.details)],
-  );
-}
-
 export async function markUndone(c: pg.PoolClient, importId: string, undo: object) {
   await c.query(
     `UPDATE "ImportJob" SET status = 'UNDONE', result = coalesce(result, '{}'::jsonb) || jsonb_build_object('undo', $2::jsonb) WHERE id = $1`,

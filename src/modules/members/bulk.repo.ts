@@ -147,14 +147,3 @@ export async function categoryWrites(
   await c.query(CATEGORY_MOVEMENT_SQL, [mids, category, date, userId]);
   await c.query(SET_CATEGORY_SQL, [mids, category]);
 }
-
-/** The audit row of a group operation (inside its transaction): the action, the organisation, how many. */
-const BULK_AUDIT_SQL = `INSERT INTO "AuditLog" ("userId", action, entity, "organisationId", "rowCount", outcome, details)
-  VALUES ($1, $2, 'Member', $3, $4, 'OK', $5)`;
-
-export async function insertBulkAudit(
-  c: pg.PoolClient,
-  a: { userId: string | null; action: string; orgId: string; rows: number; details: object },
-): Promise<void> {
-  await c.query(BULK_AUDIT_SQL, [a.userId, a.action, a.orgId, a.rows, JSON.stringify(a.details)]);
-}

@@ -2,11 +2,12 @@ import type { Category, MovementKind } from '../../generated/prisma/client';
 import { AppError } from '../../http/errors';
 import { today } from '../../lib/dates';
 import type { Actor } from '../../policy/actor';
+import type { PoolClient } from 'pg';
 import { withTransaction } from '../../db';
+import { auditSql, type AuditAction, type AuditEntry } from '../audit/audit.repo';
 import {
   categoryWrites,
   exitMembers,
-  insertBulkAudit,
   lockMovable,
   lockRecategorised,
   registeredAfter,
@@ -18,22 +19,23 @@ import {
  * Group operations on many members at once: each is ONE transaction of set-based statements, audited with the
  * number of rows. The caller has already restricted `ids` to active members inside the actor's scope.
  */
-async function guardDates(c: import('pg').PoolClient, ids: string[], date: string) {
+async function guardDates(c: PoolClient, ids: string[], date: string) {
   if (date > today()) throw new AppError('BAD_REQUEST', undefined, { date: 'Дата не может быть в будущем' });
   const n = await registeredAfter(c, ids, date);
   if (n > 0)
     throw new AppError('BAD_REQUEST', undefined, { date: `Дата раньше постановки на учёт у ${n} из выбранных` });
 }
 
+/** The group operation's audit row, in its transaction: the action, the organisation, how many. */
 async function auditBulk(
-  c: import('pg').PoolClient,
+  c: PoolClient,
   actor: Actor,
-  action: string,
+  action: AuditAction,
   orgId: string,
   n: number,
-  details: object,
+  details: NonNullable<AuditEntry['details']>,
 ) {
-  await insertBulkAudit(c, { userId: actor.userId, action, orgId, rows: n, details });
+  await auditSql(c, actor.userId, { action, entity: 'Member', organisationId: orgId, rowCount: n, details });
 }
 
 export async function bulkExit(actor: Actor, orgId: string, ids: string[], reason: MovementKind, date: string) {

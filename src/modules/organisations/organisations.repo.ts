@@ -3,6 +3,7 @@ import { db, sqlPool, type Tx } from '../../db';
 import { Prisma, type OrgKind } from '../../generated/prisma/client';
 import { nameKey } from '../../lib/names';
 import { toDate } from '../../lib/dates';
+import { isUuid } from '../../lib/ids';
 import { isVisible, visiblePaths, type Actor } from '../../policy/actor';
 import type { PassportInput } from './organisations.input';
 
@@ -48,18 +49,17 @@ const ORG_ROW_SQL = `SELECT id, kind::text AS kind, "parentId", path, "unitId", 
     "excludedAt"::timestamp AT TIME ZONE 'UTC' AS "excludedAt", "excludedReason", version,
     "createdAt" AT TIME ZONE 'UTC' AS "createdAt", "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt"
   FROM "Organisation" WHERE id = $1::uuid`;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The organisation if the actor may see it at all; otherwise null (the caller answers 404). */
 export async function findVisible(actor: Actor, id: string): Promise<OrgRow | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const org = (await sqlPool().query<OrgRow>(ORG_ROW_SQL, [id])).rows[0];
   return org && isVisible(actor, org.path) ? org : null;
 }
 
 /** Organisations by id (names, paths, kinds), for lists that mention several. */
 export async function orgsById(ids: string[]) {
-  const unique = [...new Set(ids)].filter((id) => UUID.test(id));
+  const unique = [...new Set(ids)].filter(isUuid);
   if (!unique.length) return new Map<string, OrgBrief>();
   const { rows } = await sqlPool().query<OrgBrief>(
     `SELECT id, name, "shortName", path, kind::text AS kind, "parentId" FROM "Organisation" WHERE id = ANY($1::uuid[])`,
@@ -80,18 +80,18 @@ export interface OrgBrief {
 export async function ancestors(actor: Actor, org: OrgRow) {
   const ids = pathIds(org.path).slice(0, -1);
   if (!ids.length) return [];
-  const { rows } = await sqlPool().query<{
-    id: string;
-    name: string;
-    shortName: string | null;
-    kind: OrgKind;
-    path: string;
-  }>('SELECT id, name, "shortName", kind::text AS kind, path FROM "Organisation" WHERE id = ANY($1::uuid[])', [ids]);
-  const byId = new Map(rows.map((r) => [r.id, r]));
+  const byId = await orgsById(ids);
   return ids
     .map((id) => byId.get(id)!)
     .filter(Boolean)
-    .map((r) => ({ ...r, visible: isVisible(actor, r.path) }));
+    .map((r) => ({
+      id: r.id,
+      name: r.name,
+      shortName: r.shortName,
+      kind: r.kind,
+      path: r.path,
+      visible: isVisible(actor, r.path),
+    }));
 }
 
 export async function childrenPage(

@@ -65,15 +65,14 @@ export function withheldReason(
 
 /** The results of a survey, every percentage recomputed from the counts. A few grouped queries, none per row. */
 export async function surveyResults(s: SurveyFull): Promise<SurveyResults> {
-  const count = await responseCount(s.id);
-  const withheld = withheldReason(s, count);
-  if (withheld) return hiddenResults(s, withheld, count);
-  const [answered, counts, numbers, texts, responses, dist, roll] = await Promise.all([
+  const responses = await responseCount(s.id);
+  const withheld = withheldReason(s, responses);
+  if (withheld) return hiddenResults(s, withheld, responses);
+  const [answered, counts, numbers, texts, dist, roll] = await Promise.all([
     answeredPerQuestion(s.id),
     optionCounts(s.id),
     numberStats(s.id),
     textAnswers(s.id),
-    responseCount(s.id),
     s.kind === 'TEST' ? scoreDistribution(s.id) : Promise.resolve([]),
     rollup({ type: 'SURVEY', id: s.id }),
   ]);
@@ -119,19 +118,8 @@ export async function surveyResults(s: SurveyFull): Promise<SurveyResults> {
   return {
     withheld: null,
     responses,
-    addressed: roll.addressed,
-    answered: roll.done,
-    percent: roll.percent,
+    ...completion(roll),
     questions,
-    children: roll.children.map((c) => ({
-      id: c.id,
-      name: c.name,
-      kind: c.kind,
-      addressed: c.addressed,
-      answered: c.done,
-      percent: c.percent,
-    })),
-    own: roll.own ? { addressed: roll.own.addressed, answered: roll.own.done, percent: roll.own.percent } : null,
     test,
   };
 }
@@ -142,9 +130,7 @@ async function hiddenResults(s: SurveyFull, withheld: string, responses: number)
   return {
     withheld,
     responses,
-    addressed: roll.addressed,
-    answered: roll.done,
-    percent: roll.percent,
+    ...completion(roll),
     questions: s.questions.map((q) => ({
       id: q.id,
       code: q.code,
@@ -155,6 +141,16 @@ async function hiddenResults(s: SurveyFull, withheld: string, responses: number)
       stats: null,
       texts: [],
     })),
+    test: null,
+  };
+}
+
+/** Who answered (never what): addressed, answered and % overall, per child organisation and at the publisher. */
+function completion(roll: Awaited<ReturnType<typeof rollup>>) {
+  return {
+    addressed: roll.addressed,
+    answered: roll.done,
+    percent: roll.percent,
     children: roll.children.map((c) => ({
       id: c.id,
       name: c.name,
@@ -164,6 +160,5 @@ async function hiddenResults(s: SurveyFull, withheld: string, responses: number)
       percent: c.percent,
     })),
     own: roll.own ? { addressed: roll.own.addressed, answered: roll.own.done, percent: roll.own.percent } : null,
-    test: null,
   };
 }

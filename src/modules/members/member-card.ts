@@ -1,14 +1,13 @@
 import { renderPage } from '../../http/render';
 import type { Ctx } from '../../http/route';
-import { AppError } from '../../http/errors';
 import { fromDate, today } from '../../lib/dates';
 import { fullName } from '../../lib/names';
 import { formatCardNumber } from '../../lib/cardNumber';
-import { isVisible, type Actor } from '../../policy/actor';
+import { isVisible } from '../../policy/actor';
 import { cardsOfMember } from '../cards/cards.repo';
 import { BLOCK_REASONS } from '../cards/cards.service';
 import { CARD_STATUS_LABELS } from '../cards/labels';
-import { ancestors, findVisible, orgsById, searchVisible, type OrgRow } from '../organisations/organisations.repo';
+import { ancestors, orgsById, searchVisible } from '../organisations/organisations.repo';
 import { crumbs } from '../organisations/organisations.presenter';
 import { consentsOf, movementsOf, positionsOf, type MemberFull } from './members.repo';
 import {
@@ -60,7 +59,7 @@ export async function renderCard(
       errors,
       values,
       today: today(),
-      crumbs: crumbs(await ancestors(ctx.actor, await findVisibleOrThrow(ctx.actor, m.organisationId)), undefined),
+      crumbs: crumbs(await ancestors(ctx.actor, m.organisation), undefined),
       orgHref: `/orgs/${m.organisationId}`,
       movements: movements.map((x) => ({
         date: x.date,
@@ -121,10 +120,4 @@ export async function renderCard(
     },
     status,
   );
-}
-
-async function findVisibleOrThrow(actor: Actor, id: string): Promise<OrgRow> {
-  const o = await findVisible(actor, id);
-  if (!o) throw new AppError('NOT_FOUND');
-  return o;
 }

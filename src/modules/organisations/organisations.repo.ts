@@ -77,7 +77,7 @@ export interface OrgBrief {
 }
 
 /** Ancestors (root first) with a flag telling whether the actor may open each. */
-export async function ancestors(actor: Actor, org: OrgRow) {
+export async function ancestors(actor: Actor, org: Pick<OrgRow, 'path'>) {
   const ids = pathIds(org.path).slice(0, -1);
   if (!ids.length) return [];
   const byId = await orgsById(ids);

@@ -21,6 +21,8 @@ const PRIMARY_USERS = Number(process.env.BENCH_LOAD_USERS ?? 150);
 const WEB_PROCESSES = Math.max(1, Number(process.env.BENCH_WEB_PROCESSES ?? 1));
 /** The mix in percent, primary / territorial-regional / search-reports (BENCH_LOAD_MIX, default 70,20,10). */
 const [MIX_PRIMARY, MIX_TERRITORIAL] = (process.env.BENCH_LOAD_MIX ?? '70,20,10').split(',').map(Number);
+/** Only the pages whose name contains this text (BENCH_LOAD_ONLY, e.g. «карточка»): one page's cost alone. */
+const ONLY = process.env.BENCH_LOAD_ONLY ?? '';
 /** Common and rare surname beginnings, as chairs type them. */
 const SEARCHES = ['Смирнова', 'Иванов', 'Кузнецова', 'Фёдоров', 'Ков', 'Белоусова', 'Шевченко', 'Лапш', 'Соловьёва'];
 
@@ -153,7 +155,8 @@ async function main() {
                   : r < (MIX_PRIMARY + MIX_TERRITORIAL) / 100
                     ? 'territorial'
                     : 'search';
-              const page = pick(PAGES[group]);
+              const only = ONLY ? PAGES[group].filter((p) => p.name.includes(ONLY)) : [];
+              const page = pick(only.length ? only : PAGES[group]);
               const chair = pick(by[group]);
               context.page = page;
               context.t0 = process.hrtime.bigint();

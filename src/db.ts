@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client';
@@ -32,6 +33,31 @@ export function db(): PrismaClient {
 export function sqlPool(): pg.Pool {
   db();
   return pool!;
+}
+
+const statementNames = new Map<string, string>();
+
+/**
+ * A fixed-text statement that every page runs (the signed-in user, the page's organisation, the session, the audit
+ * row), as a named statement: each connection parses it once and PostgreSQL keeps its plan (a generic one once it is
+ * no worse than the custom ones), instead of parsing and planning it on every page. Planning the signed-in user's
+ * statement alone cost ~0.25 ms of the server's CPU per page (pgbench: 3,700 → 19,400 runs/s prepared).
+ * Only for statements whose text never varies: each distinct text is one more statement kept per connection.
+ */
+export function prepared(text: string, values: unknown[]): pg.QueryConfig {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `r_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values };
+}
+
+/** The pool for the session store: its plain `query(text, params)` (all the store calls) runs as named statements. */
+export function preparingPool(p: pg.Pool): pg.Pool {
+  const q = Object.create(p) as pg.Pool;
+  q.query = ((text: string, params: unknown[]) => p.query(prepared(text, params))) as pg.Pool['query'];
+  return q;
 }
 
 let readClient: PrismaClient | undefined;

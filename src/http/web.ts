@@ -7,6 +7,7 @@ import pg from 'pg';
 import crypto from 'node:crypto';
 import { csrfSync } from 'csrf-sync';
 import { config } from '../config';
+import { preparingPool } from '../db';
 import type { Actor } from '../policy/actor';
 import { AppError } from './errors';
 
@@ -102,7 +103,7 @@ export function installSessions(app: Express, secret: string, accounts: AccountD
     session({
       name: 'reestr.sid',
       store: throttledStore(PgStore, {
-        pool: getSessionPool(),
+        pool: preparingPool(getSessionPool()),
         tableName: 'session',
         createTableIfMissing: false,
         pruneSessionInterval: config.isTest ? false : 15 * 60,

@@ -10,7 +10,8 @@ import { loadActor } from '../../src/modules/auth/auth.repo';
 import { audienceInput, percentOf, type Audience } from '../../src/modules/audience/audience.input';
 import { audienceOrgsError, freezeAudience, markDone, notDone, rollup } from '../../src/modules/audience/audience.repo';
 import { audienceVisibleSql } from '../../src/modules/audience/audience.sql';
-import { buildMembers } from '../../src/seed/builders.repo';
+import { feed, recordRead, unreadSummary } from '../../src/modules/announcements/announcements.repo';
+import { buildMembers, buildUser } from '../../src/seed/builders.repo';
 import type { Role } from '../../src/generated/prisma/enums';
 
 useDb();
@@ -193,6 +194,77 @@ describe('who sees an item (evaluated now)', () => {
     expect(item.addressed).toBe(2);
     expect(await frozen(item.id)).toEqual([]);
     expect(await visibleIds(chair.id)).not.toContain(item.id);
+  });
+});
+
+describe('the navigation’s unread count (one fixed statement) and the feed agree', () => {
+  it('for every kind of audience, a reminder frozen for some, a read item and a user of two assignments', async () => {
+    const u = await buildTree();
+    const users = [
+      await userWith('CHAIR', u.primA1),
+      await userWith('REGISTRAR', u.primA3),
+      await userWith('VIEWER', u.terrA2),
+      await userWith('CHAIR', u.regionA),
+      await userWith('CHAIR', u.primB1),
+      await userWith('SUBUNIT_CHAIR', u.buroA1),
+      await buildUser({
+        roles: [
+          { role: 'VIEWER', org: u.primA1 },
+          { role: 'CHAIR', org: u.terrA2 },
+        ],
+      }),
+      await userWith('CHAIR', u.primA2, { startsOn: '2020-01-01', endsOn: '2021-01-01' }),
+    ];
+    const items = [
+      await publish(u.regionA, audience()),
+      await publish(u.central, audience({ kinds: ['PRIMARY'] })),
+      await publish(u.regionA, audience({ roles: ['CHAIR'] })),
+      await publish(u.regionA, audience({ orgIds: [u.terrA2.id] })),
+      await publish(u.terrA1, audience({ kinds: ['PROFBURO', 'TERRITORIAL'], roles: ['SUBUNIT_CHAIR', 'VIEWER'] })),
+      await publish(u.regionB, audience({ members: true })),
+      await publish(u.primA1, audience()),
+    ];
+    // A reminder of the first item, for two of its users only (frozen), and one item already read by user 0.
+    const reminder = await db().announcement.create({
+      data: {
+        organisationId: u.regionA.id,
+        title: 'Напоминание',
+        body: 'Текст',
+        status: 'PUBLISHED',
+        publishedAt: new Date(),
+        audienceKinds: [],
+        audienceRoles: [],
+        audienceOrgIds: [],
+        reminderOfId: items[0].id,
+        frozenOnly: true,
+      },
+    });
+    await db().audienceMember.createMany({
+      data: [
+        { user: users[1], org: u.primA3 },
+        { user: users[6], org: u.terrA2 },
+      ].map((x) => ({
+        itemType: 'ANNOUNCEMENT' as const,
+        itemId: reminder.id,
+        userId: x.user.id,
+        organisationId: x.org.id,
+        orgPath: x.org.path,
+      })),
+    });
+    await db().$transaction((tx) => recordRead(tx, items[6].id, users[0].id));
+    const ours = new Set([...items.map((i) => i.id), reminder.id]);
+    const seen: number[] = [];
+    for (const user of users) {
+      const actor = (await loadActor(user.id, 'session'))!;
+      const fromFeed = (await feed(actor, { unreadOnly: true, page: 1, pageSize: 100 })).items.map((i) => i.id);
+      const summary = await unreadSummary(actor, 100);
+      const fromNav = summary.items.map((i) => i.id);
+      expect(fromNav.filter((id) => ours.has(id)).sort()).toEqual(fromFeed.filter((id) => ours.has(id)).sort());
+      expect(summary.count).toBe(summary.items.length);
+      seen.push(fromNav.filter((id) => ours.has(id)).length);
+    }
+    // Not trivially equal: the users see different numbers of this test's items, the ended assignment none (user 1: three and the reminder; user 6: both assignments' items).
+    expect(seen).toEqual([3, 4, 2, 2, 1, 3, 6, 0]);
   });
 });
 

@@ -31,17 +31,6 @@ export function feedSql(actor: Actor, day: string, q: { unreadOnly: boolean; tak
     LIMIT ${q.take}::int OFFSET ${q.skip}::int`;
 }
 
-/** The unread count for the navigation, and the first few unread (important first) for the start page. */
-export function unreadSql(actor: Actor, day: string, take: number): Prisma.Sql {
-  return Prisma.sql`
-    SELECT a.id, a.title, a.important, a."publishedAt", count(*) OVER ()::int AS total
-    FROM "Announcement" a
-    WHERE ${visibleToUserSql(actor, day)}
-      AND NOT EXISTS (SELECT 1 FROM "AnnouncementRead" r WHERE r."announcementId" = a.id AND r."userId" = ${actor.userId}::uuid)
-    ORDER BY a.important DESC, a."publishedAt" DESC, a.id
-    LIMIT ${take}::int`;
-}
-
 /** Union news for a member registered at `orgPath`: members-only announcements published above, newest first. */
 export function memberNewsSql(orgPath: string, day: string, q: { take: number; skip: number }): Prisma.Sql {
   return Prisma.sql`

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { db, sqlPool, type Tx } from '../../db';
+import { db, prepared, sqlPool, type Tx } from '../../db';
 import type { Actor } from '../../policy/actor';
 
 export type AuditAction =
@@ -143,16 +143,18 @@ export async function audit(actor: Actor | null, e: AuditEntry, tx?: Tx): Promis
  * plain SQL (group operations, imports) so that the row commits or rolls back with its change.
  */
 export async function auditSql(q: Pick<pg.Pool, 'query'>, userId: string | null, e: AuditEntry): Promise<void> {
-  await q.query(AUDIT_INSERT_SQL, [
-    userId,
-    e.action,
-    e.entity ?? null,
-    e.entityId ?? null,
-    e.organisationId ?? null,
-    e.rowCount ?? null,
-    e.outcome ?? 'OK',
-    e.details === undefined ? null : JSON.stringify(e.details),
-  ]);
+  await q.query(
+    prepared(AUDIT_INSERT_SQL, [
+      userId,
+      e.action,
+      e.entity ?? null,
+      e.entityId ?? null,
+      e.organisationId ?? null,
+      e.rowCount ?? null,
+      e.outcome ?? 'OK',
+      e.details === undefined ? null : JSON.stringify(e.details),
+    ]),
+  );
 }
 
 /** Audit rows about organisations of a subtree (all rows for the whole union when `path` is the root's). */

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { db, sqlPool, type Tx } from '../../db';
+import { db, prepared, sqlPool, type Tx } from '../../db';
 import { today } from '../../lib/dates';
 import type { Actor } from '../../policy/actor';
 
@@ -23,23 +23,22 @@ interface ActorRow {
   }[];
 }
 
-/**
- * The signed-in user with the assignments in force today (at an active organisation). Read on every request, so
- * one statement on the primary (a role just taken away must not linger), not three ORM queries.
- */
-export async function loadActor(userId: string, via: Actor['via']): Promise<Actor | null> {
-  const { rows } = await sqlPool()
-    .query<ActorRow>(
-      `SELECT u.id, u.login, u."fullName", u.active, u."ndaAcceptedAt" AT TIME ZONE 'UTC' AS "ndaAcceptedAt",
+const ACTOR_SQL = `SELECT u.id, u.login, u."fullName", u.active, u."ndaAcceptedAt" AT TIME ZONE 'UTC' AS "ndaAcceptedAt",
        coalesce((SELECT json_agg(json_build_object('id', ra.id, 'role', ra.role, 'organisationId', ra."organisationId",
                   'orgPath', o.path, 'orgKind', o.kind, 'orgName', coalesce(o."shortName", o.name))
                   ORDER BY ra."createdAt", ra.id)
                  FROM "RoleAssignment" ra JOIN "Organisation" o ON o.id = ra."organisationId"
                  WHERE ra."userId" = u.id AND ra."startsOn" <= $2::date
                    AND (ra."endsOn" IS NULL OR ra."endsOn" >= $2::date) AND o.status = 'ACTIVE'), '[]') AS assignments
-     FROM "User" u WHERE u.id = $1::uuid`,
-      [userId, today()],
-    )
+     FROM "User" u WHERE u.id = $1::uuid`;
+
+/**
+ * The signed-in user with the assignments in force today (at an active organisation). Read on every request, so
+ * one statement on the primary (a role just taken away must not linger), not three ORM queries.
+ */
+export async function loadActor(userId: string, via: Actor['via']): Promise<Actor | null> {
+  const { rows } = await sqlPool()
+    .query<ActorRow>(prepared(ACTOR_SQL, [userId, today()]))
     .catch((e: { code?: string }) => {
       if (e.code === '22P02') return { rows: [] as ActorRow[] }; // not a uuid: no such user
       throw e;

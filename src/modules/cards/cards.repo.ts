@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { db, type Tx } from '../../db';
+import { db, sqlPool, type Tx } from '../../db';
 import type { CardForm, CardOrderStatus, CardStatus, Prisma } from '../../generated/prisma/client';
 import { cardNumberFromSeq } from '../../lib/cardNumber';
 import { toDate } from '../../lib/dates';
@@ -112,22 +112,37 @@ export async function membersForOrder(primaryPath: string, memberIds?: string[])
  * Active members of the primary organisation (and its sub-units) holding no card but a blocked one: the first
  * `limit` by name for the order form, and how many there are (a university has thousands: only a page is loaded).
  */
+/**
+ * The active members of a primary organisation (and its профбюро) with no card in use, by name, the first `limit`
+ * and the count: the card page of every primary chair, so one plain statement (was two ORM queries, ~8 ms).
+ */
+const TO_ORDER_SQL = `SELECT m.id, p."lastName", p."firstName", p."middleName", o.name AS "orgName",
+    o."shortName" AS "orgShortName", count(*) OVER ()::int AS total
+  FROM "Organisation" o JOIN "Member" m ON m."organisationId" = o.id AND m.status = 'ACTIVE'
+    JOIN "Person" p ON p.id = m."personId"
+  WHERE o.path LIKE $1 || '%'
+    AND NOT EXISTS (SELECT 1 FROM "Card" c WHERE c."memberId" = m.id AND c.status <> 'BLOCKED')
+  ORDER BY p."lastNameKey", p."firstName", m.id
+  LIMIT $2::int`;
+
 export async function membersToOrder(primaryPath: string, limit: number) {
-  const where = {
-    status: 'ACTIVE' as const,
-    organisation: { path: { startsWith: primaryPath } },
-    cards: { none: { status: { not: 'BLOCKED' as const } } },
-  } satisfies Prisma.MemberWhereInput;
-  const [items, total] = await Promise.all([
-    db().member.findMany({
-      where,
-      include: { person: true, organisation: { select: { name: true, shortName: true } } },
-      orderBy: [{ person: { lastNameKey: 'asc' } }, { person: { firstName: 'asc' } }],
-      take: limit,
-    }),
-    db().member.count({ where }),
-  ]);
-  return { items, total };
+  const { rows } = await sqlPool().query<{
+    id: string;
+    lastName: string;
+    firstName: string;
+    middleName: string | null;
+    orgName: string;
+    orgShortName: string | null;
+    total: number;
+  }>(TO_ORDER_SQL, [primaryPath, limit]);
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      person: { lastName: r.lastName, firstName: r.firstName, middleName: r.middleName },
+      organisation: { name: r.orgName, shortName: r.orgShortName },
+    })),
+    total: rows[0]?.total ?? 0,
+  };
 }
 
 const orderInclude = {

@@ -1,5 +1,5 @@
 // The member list: one page of the members registered in a subtree on a date, searched, filtered and sorted.
-import { db, readDb, readPool } from '../../db';
+import { db, prepared, readDb, readPool } from '../../db';
 import type { Category } from '../../generated/prisma/client';
 import { Prisma } from '../../generated/prisma/client';
 import { orgCountsSql } from '../organisations/counts.sql';
@@ -226,7 +226,7 @@ async function listedRows(ids: string[]): Promise<ListedRow[]> {
     lastNameKey: string;
     birthDate: Date;
     card: string | null;
-  }>(LISTED_SQL, [ids]);
+  }>(prepared(LISTED_SQL, [ids]));
   return rows.map((r) => ({
     id: r.id,
     memberId: r.memberId,

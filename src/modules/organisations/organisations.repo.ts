@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { db, sqlPool, type Tx } from '../../db';
+import { db, prepared, sqlPool, type Tx } from '../../db';
 import { Prisma, type OrgKind } from '../../generated/prisma/client';
 import { nameKey } from '../../lib/names';
 import { toDate } from '../../lib/dates';
@@ -53,18 +53,18 @@ const ORG_ROW_SQL = `SELECT id, kind::text AS kind, "parentId", path, "unitId", 
 /** The organisation if the actor may see it at all; otherwise null (the caller answers 404). */
 export async function findVisible(actor: Actor, id: string): Promise<OrgRow | null> {
   if (!isUuid(id)) return null;
-  const org = (await sqlPool().query<OrgRow>(ORG_ROW_SQL, [id])).rows[0];
+  const org = (await sqlPool().query<OrgRow>(prepared(ORG_ROW_SQL, [id]))).rows[0];
   return org && isVisible(actor, org.path) ? org : null;
 }
+
+const ORGS_BY_ID_SQL = `SELECT id, name, "shortName", path, kind::text AS kind, "parentId" FROM "Organisation"
+  WHERE id = ANY($1::uuid[])`;
 
 /** Organisations by id (names, paths, kinds), for lists that mention several. */
 export async function orgsById(ids: string[]) {
   const unique = [...new Set(ids)].filter(isUuid);
   if (!unique.length) return new Map<string, OrgBrief>();
-  const { rows } = await sqlPool().query<OrgBrief>(
-    `SELECT id, name, "shortName", path, kind::text AS kind, "parentId" FROM "Organisation" WHERE id = ANY($1::uuid[])`,
-    [unique],
-  );
+  const { rows } = await sqlPool().query<OrgBrief>(prepared(ORGS_BY_ID_SQL, [unique]));
   return new Map(rows.map((r) => [r.id, r]));
 }
 export interface OrgBrief {

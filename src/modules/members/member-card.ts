@@ -4,12 +4,12 @@ import { fromDate, today } from '../../lib/dates';
 import { fullName } from '../../lib/names';
 import { formatCardNumber } from '../../lib/cardNumber';
 import { isVisible } from '../../policy/actor';
-import { cardsOfMember } from '../cards/cards.repo';
 import { BLOCK_REASONS } from '../cards/cards.service';
 import { CARD_STATUS_LABELS } from '../cards/labels';
-import { ancestors, orgsById, searchVisible } from '../organisations/organisations.repo';
+import { ancestorsFrom, lineVisible, orgsById, pathIds } from '../organisations/organisations.repo';
 import { crumbs } from '../organisations/organisations.presenter';
-import { consentsOf, movementsOf, positionsOf, type MemberFull } from './members.repo';
+import type { MemberFull } from './members.repo';
+import { memberCardExtras } from './member-card.sql';
 import {
   CATEGORY_LABELS,
   CONSENT_LABELS,
@@ -29,14 +29,11 @@ export async function renderCard(
   values: Record<string, unknown> = {},
   status = 200,
 ) {
-  const [movements, consents, positions, cards] = await Promise.all([
-    movementsOf(m.id),
-    consentsOf(m.personId),
-    positionsOf(m.personId),
-    cardsOfMember(m.id),
-  ]);
+  const { movements, consents, positions, cards } = await memberCardExtras(m.id, m.personId);
+  // The movements' organisations and the breadcrumbs' ancestors in one read.
   const names = await orgsById([
-    ...new Set(movements.flatMap((x) => [x.organisationId, x.otherOrganisationId].filter(Boolean) as string[])),
+    ...movements.flatMap((x) => [x.organisationId, x.otherOrganisationId].filter(Boolean) as string[]),
+    ...pathIds(m.organisation.path),
   ]);
   const orgLabel = (id: string | null) => {
     if (!id) return '';
@@ -44,11 +41,7 @@ export async function renderCard(
     return o && ctx.allows('org.view', o.path) ? (o.shortName ?? o.name) : 'другая организация';
   };
   const can = memberAbilities(ctx, m);
-  const positionOrgs = can.positions
-    ? (await searchVisible(ctx.actor, '', undefined, 200)).filter(
-        (o) => m.organisation.path.startsWith(o.path) || o.path.startsWith(m.organisation.path),
-      )
-    : [];
+  const positionOrgs = can.positions ? await lineVisible(ctx.actor, m.organisation.path) : [];
   await renderPage(
     ctx.res,
     'members/card',
@@ -59,7 +52,7 @@ export async function renderCard(
       errors,
       values,
       today: today(),
-      crumbs: crumbs(await ancestors(ctx.actor, m.organisation), undefined),
+      crumbs: crumbs(ancestorsFrom(ctx.actor, m.organisation, names), undefined),
       orgHref: `/orgs/${m.organisationId}`,
       movements: movements.map((x) => ({
         date: x.date,

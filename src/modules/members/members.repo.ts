@@ -4,7 +4,9 @@ import { db, readDb, type Tx } from '../../db';
 import { Prisma, type Category, type MovementKind } from '../../generated/prisma/client';
 import { toDate } from '../../lib/dates';
 import { identityKey, nameKey } from '../../lib/names';
+import { isUuid } from '../../lib/ids';
 import { isVisible, type Actor } from '../../policy/actor';
+import { memberDoc } from './member-card.sql';
 
 const memberInclude = {
   person: true,
@@ -16,7 +18,8 @@ export type MemberFull = Prisma.MemberGetPayload<{ include: typeof memberInclude
 
 /** A member whose organisation the actor can see, else null (404). */
 export async function findMemberVisible(actor: Actor, id: string): Promise<MemberFull | null> {
-  const m = await db().member.findUnique({ where: { id }, include: memberInclude });
+  if (!isUuid(id)) return null;
+  const m = await memberDoc(id); // memberInclude's shape in one plain statement (member-card.sql.ts)
   return m && isVisible(actor, m.organisation.path) ? m : null;
 }
 

@@ -80,7 +80,12 @@ export interface OrgBrief {
 export async function ancestors(actor: Actor, org: Pick<OrgRow, 'path'>) {
   const ids = pathIds(org.path).slice(0, -1);
   if (!ids.length) return [];
-  const byId = await orgsById(ids);
+  return ancestorsFrom(actor, org, await orgsById(ids));
+}
+
+/** The same from organisations already read (orgsById with at least the path's ids): one query less on a page. */
+export function ancestorsFrom(actor: Actor, org: Pick<OrgRow, 'path'>, byId: Map<string, OrgBrief>) {
+  const ids = pathIds(org.path).slice(0, -1);
   return ids
     .map((id) => byId.get(id)!)
     .filter(Boolean)
@@ -124,6 +129,20 @@ export async function rootsOf(actor: Actor) {
 }
 
 /** Search by name within the actor's visible subtree (for pickers: transfer target, role assignment). */
+/**
+ * The active organisations on the line of `path` that the actor may see: its ancestors and its own subtree, by
+ * name (the organisations a member's position may be held in). One plain statement.
+ */
+export async function lineVisible(actor: Actor, path: string, take = 200) {
+  const { rows } = await sqlPool().query<{ id: string; name: string; shortName: string | null; path: string }>(
+    `SELECT id, name, "shortName", path FROM "Organisation"
+     WHERE status = 'ACTIVE' AND (id = ANY($1::uuid[]) OR path LIKE $2 || '%')
+     ORDER BY "nameKey" LIMIT $3::int`,
+    [pathIds(path), path, take],
+  );
+  return rows.filter((o) => isVisible(actor, o.path));
+}
+
 export async function searchVisible(actor: Actor, q: string, kinds: OrgKind[] | undefined, take = 20) {
   const paths = visiblePaths(actor);
   if (!paths.length) return [];

@@ -60,6 +60,16 @@ export function preparingPool(p: pg.Pool): pg.Pool {
   return q;
 }
 
+/**
+ * Rows of a `Prisma.sql` statement through a plain pool, not the ORM's raw query (which still costs the ORM's
+ * request handling on every page). Only for statements whose columns read the same either way: text, uuid,
+ * booleans, and counts that the caller passes through Number() (the driver gives int8 as text, the ORM as bigint).
+ * Dates come back differently (the driver reads a timestamp without time zone as local time): cast them in SQL.
+ */
+export async function sqlRows<T extends pg.QueryResultRow>(p: pg.Pool, q: { text: string; values: unknown[] }) {
+  return (await p.query<T>(q.text, q.values)).rows;
+}
+
 let readClient: PrismaClient | undefined;
 let readPoolRef: pg.Pool | undefined;
 const onPrimary = new AsyncLocalStorage<true>();

@@ -3,7 +3,7 @@
  * every column, enums as text, dates as the same instants; a malformed id is simply not found.
  */
 import { db } from '../../src/db';
-import { findVisible, ancestors } from '../../src/modules/organisations/organisations.repo';
+import { ancestors, childrenPage, findVisible } from '../../src/modules/organisations/organisations.repo';
 import { SYSTEM_ACTOR } from '../../src/policy/actor';
 import { buildOrg } from '../../src/seed/builders.repo';
 import { buildTree, useDb, type Tree } from '../helpers';
@@ -60,5 +60,31 @@ describe('findVisible in plain SQL', () => {
       [t.regionB.id, true],
       [t.terrB1.id, true],
     ]);
+  });
+});
+
+describe('childrenPage in plain SQL', () => {
+  it('equals the ORM’s page of children by name, with the count, the excluded only when asked, past the end too', async () => {
+    const parent = await buildOrg(t.terrA2, 'TERRITORIAL', { name: 'Родитель' });
+    for (const name of ['Яблонька', 'Ёлочка', 'Берёзка', 'Аист']) await buildOrg(parent, 'PRIMARY', { name });
+    const gone = await buildOrg(parent, 'PRIMARY', { name: 'Вишенка' });
+    await db().organisation.update({
+      where: { id: gone.id },
+      data: { status: 'EXCLUDED', excludedAt: new Date('2025-01-01T00:00:00Z') },
+    });
+    const row = (await findVisible(SYSTEM_ACTOR, parent.id))!;
+    const orm = (all: boolean) =>
+      db().organisation.findMany({
+        where: { parentId: parent.id, ...(all ? {} : { status: 'ACTIVE' as const }) },
+        orderBy: { nameKey: 'asc' },
+      });
+    const first = await childrenPage(SYSTEM_ACTOR, row, { page: 1, pageSize: 3 });
+    const second = await childrenPage(SYSTEM_ACTOR, row, { page: 2, pageSize: 3 });
+    expect([...first.items, ...second.items]).toEqual(await orm(false));
+    expect(first.items.map((o) => o.name)).toEqual(['Аист', 'Берёзка', 'Ёлочка']);
+    expect([first.total, second.total]).toEqual([4, 4]);
+    const withExcluded = await childrenPage(SYSTEM_ACTOR, row, { page: 1, pageSize: 10, includeExcluded: true });
+    expect(withExcluded).toEqual({ items: await orm(true), total: 5 });
+    expect(await childrenPage(SYSTEM_ACTOR, row, { page: 9, pageSize: 3 })).toEqual({ items: [], total: 4 });
   });
 });

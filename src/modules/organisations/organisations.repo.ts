@@ -30,25 +30,29 @@ export function perOrgSql(path: string, asOf: string, counts: Prisma.Sql): Prism
 }
 
 /** The organisation's children that existed on the date (also those excluded since), by name. */
-export function childrenOn(orgId: string, asOf: string) {
-  return db().organisation.findMany({
-    where: { parentId: orgId, OR: [{ status: 'ACTIVE' }, { excludedAt: { gt: toDate(asOf) } }] },
-    select: { id: true, name: true, shortName: true, kind: true },
-    orderBy: { nameKey: 'asc' },
-  });
+export async function childrenOn(orgId: string, asOf: string) {
+  const { rows } = await sqlPool().query<{ id: string; name: string; shortName: string | null; kind: OrgKind }>(
+    `SELECT id, name, "shortName", kind::text AS kind FROM "Organisation"
+     WHERE "parentId" = $1::uuid AND (status = 'ACTIVE' OR "excludedAt" > $2::date) ORDER BY "nameKey"`,
+    [orgId, asOf],
+  );
+  return rows;
 }
 
 /**
  * Every column of Organisation as the ORM types it (enums as text, dates as UTC instants): read on nearly every
  * page, so in plain SQL (an ORM query costs its compilation each time; see docs/SCALING.md).
  */
-const ORG_ROW_SQL = `SELECT id, kind::text AS kind, "parentId", path, "unitId", depth, name, "shortName", "nameKey",
+const ORG_COLUMNS = `id, kind::text AS kind, "parentId", path, "unitId", depth, name, "shortName", "nameKey",
     "hasTerritorialRights", "virtualCardsAtOnce", "institutionName", "institutionInn",
     "institutionType"::text AS "institutionType", address, phone, email, "employeesCount", "studentsCount",
     "foundedAt"::timestamp AT TIME ZONE 'UTC' AS "foundedAt", status::text AS status,
     "excludedAt"::timestamp AT TIME ZONE 'UTC' AS "excludedAt", "excludedReason", version,
-    "createdAt" AT TIME ZONE 'UTC' AS "createdAt", "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt"
-  FROM "Organisation" WHERE id = $1::uuid`;
+    "createdAt" AT TIME ZONE 'UTC' AS "createdAt", "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt"`;
+const ORG_ROW_SQL = `SELECT ${ORG_COLUMNS} FROM "Organisation" WHERE id = $1::uuid`;
+/** A page of an organisation's children by name ($2: the excluded too), with their count. */
+const CHILDREN_SQL = `SELECT ${ORG_COLUMNS}, count(*) OVER ()::int AS total FROM "Organisation"
+  WHERE "parentId" = $1::uuid AND ($2 OR status = 'ACTIVE') ORDER BY "nameKey", id LIMIT $3::int OFFSET $4::int`;
 
 /** The organisation if the actor may see it at all; otherwise null (the caller answers 404). */
 export async function findVisible(actor: Actor, id: string): Promise<OrgRow | null> {
@@ -104,20 +108,23 @@ export async function childrenPage(
   parent: OrgRow,
   opts: { page: number; pageSize: number; includeExcluded?: boolean },
 ) {
-  const where: Prisma.OrganisationWhereInput = {
-    parentId: parent.id,
-    ...(opts.includeExcluded ? {} : { status: 'ACTIVE' }),
-  };
   if (!isVisible(actor, parent.path)) return { items: [], total: 0 };
-  const [items, total] = await Promise.all([
-    db().organisation.findMany({
-      where,
-      orderBy: [{ nameKey: 'asc' }],
-      skip: (opts.page - 1) * opts.pageSize,
-      take: opts.pageSize,
-    }),
-    db().organisation.count({ where }),
-  ]);
+  const all = !!opts.includeExcluded;
+  const { rows } = await sqlPool().query<OrgRow & { total?: number }>(
+    prepared(CHILDREN_SQL, [parent.id, all, opts.pageSize, (opts.page - 1) * opts.pageSize]),
+  );
+  // Past the last page the window has no row to carry the count: count apart (rare).
+  const total =
+    rows[0]?.total ??
+    (opts.page > 1
+      ? (
+          await sqlPool().query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM "Organisation" WHERE "parentId" = $1::uuid AND ($2 OR status = 'ACTIVE')`,
+            [parent.id, all],
+          )
+        ).rows[0].n
+      : 0);
+  const items = rows.map(({ total: _t, ...o }) => o);
   return { items, total };
 }
 

@@ -1,6 +1,6 @@
 import { childrenOn } from './organisations.repo';
 import { SUBTREE_SUMMARY_SQL } from './summary.sql';
-import { readDb } from '../../db';
+import { readPool, sqlRows } from '../../db';
 import { readSnapshot, registerSnapshots, snapshotApplies, writeSnapshot } from './snapshots';
 
 export interface CategoryCounts {
@@ -28,19 +28,18 @@ const zero = (): CategoryCounts => ({ WORKING: 0, STUDENT: 0, PENSIONER: 0, tota
  */
 async function liveSummary(org: { id: string; path: string }, asOf: string, opts: { emptyList?: number } = {}) {
   // A dashboard may lag a little: the replica when there is one.
-  const rows = await readDb().$queryRaw<
-    {
-      part: string;
-      child: string;
-      name: string | null;
-      w: bigint | null;
-      s: bigint | null;
-      p: bigint | null;
-      n: bigint | null;
-      total: bigint | null;
-      empty: bigint | null;
-    }[]
-  >(SUBTREE_SUMMARY_SQL(org, asOf, opts.emptyList ?? 0));
+  // Counts come as text through the plain pool; each is read through Number() below.
+  const rows = await sqlRows<{
+    part: string;
+    child: string;
+    name: string | null;
+    w: string | null;
+    s: string | null;
+    p: string | null;
+    n: string | null;
+    total: string | null;
+    empty: string | null;
+  }>(readPool(), SUBTREE_SUMMARY_SQL(org, asOf, opts.emptyList ?? 0));
   const children = await childrenOn(org.id, asOf);
   const total = zero();
   const byChild = new Map<string, SummaryRow>(

@@ -1,5 +1,5 @@
 import { Prisma } from '../../generated/prisma/client';
-import { db } from '../../db';
+import { db, sqlPool, sqlRows } from '../../db';
 
 /** Transfer requests waiting for a decision from this organisation's subtree (members registered there). */
 const PENDING_TRANSFERS_SQL = (path: string) => Prisma.sql`
@@ -49,16 +49,14 @@ export interface TodoCounts {
 }
 
 export async function todoCounts(org: { id: string; path: string }): Promise<TodoCounts> {
-  const [r] = await db().$queryRaw<
-    {
-      returned: bigint;
-      returnedCampaign: string | null;
-      toAccept: bigint;
-      orders: bigint;
-      applications: bigint;
-      transfers: bigint;
-    }[]
-  >(TODO_SQL(org));
+  const [r] = await sqlRows<{
+    returned: bigint | string;
+    returnedCampaign: string | null;
+    toAccept: bigint | string;
+    orders: bigint | string;
+    applications: bigint | string;
+    transfers: bigint | string;
+  }>(sqlPool(), TODO_SQL(org));
   return {
     returned: Number(r.returned),
     returnedCampaign: r.returnedCampaign,

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client';
@@ -68,6 +68,22 @@ export function preparingPool(p: pg.Pool): pg.Pool {
  */
 export async function sqlRows<T extends pg.QueryResultRow>(p: pg.Pool, q: { text: string; values: unknown[] }) {
   return (await p.query<T>(q.text, q.values)).rows;
+}
+
+const appKeys = new Map<string, string>();
+
+/**
+ * A secret key of the installation by name (QR signing, sign-in codes, stand-in ids): made at random on first use
+ * and kept in AppSecret, so that every process and every restart uses the same one; read once per process.
+ */
+export async function appKey(name: string): Promise<string> {
+  const known = appKeys.get(name);
+  if (known) return known;
+  const value = randomBytes(32).toString('base64url');
+  await db().appSecret.upsert({ where: { name }, create: { name, value }, update: {} });
+  const kept = (await db().appSecret.findUniqueOrThrow({ where: { name } })).value;
+  appKeys.set(name, kept);
+  return kept;
 }
 
 let readClient: PrismaClient | undefined;

@@ -52,7 +52,7 @@ describe('members API', () => {
   });
 
   it('does not name the other organisation when the caller cannot see it', async () => {
-    await buildMember({
+    const there = await buildMember({
       org: t.primB1,
       lastName: 'Кузнецова',
       firstName: 'Вера',
@@ -66,6 +66,16 @@ describe('members API', () => {
     expect(res.status).toBe(409);
     expect(res.body.error.existing.organisationId).toBeUndefined();
     expect(JSON.stringify(res.body)).not.toContain('Б1');
+    // The member id the contract keeps is a stand-in outside the caller's scope, the real one inside it.
+    expect(res.body.error.existing.memberId).not.toBe(there.memberId);
+    expect(JSON.stringify(res.body)).not.toContain(there.memberId);
+    const central = await bearer((await userWith('CHAIR', t.central)).id);
+    const inside = await api()
+      .post(`/api/v1/orgs/${t.primA1.id}/members`)
+      .set('Authorization', central)
+      .send(body({ lastName: 'Кузнецова', firstName: 'Вера', middleName: 'Ивановна', birthDate: '1970-05-05' }));
+    expect(inside.status).toBe(409);
+    expect(inside.body.error.existing).toMatchObject({ memberId: there.memberId, organisationId: t.primB1.id });
   });
 
   it('refuses registration without consent to processing with 422', async () => {

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { db, sqlPool, type Tx } from '../../db';
+import { appKey, db, sqlPool, type Tx } from '../../db';
 import type { CardForm, CardOrderStatus, CardStatus, Prisma } from '../../generated/prisma/client';
 import { cardNumberFromSeq } from '../../lib/cardNumber';
 import { toDate } from '../../lib/dates';
@@ -35,11 +35,7 @@ export async function nextCardNumbers(tx: Tx, n: number): Promise<string[]> {
 
 /** The key that signs QR codes, made on first use and kept in the database. */
 export async function cardSigningKey(): Promise<string> {
-  const found = await db().appSecret.findUnique({ where: { name: 'card-signing' } });
-  if (found) return found.value;
-  const value = crypto.randomBytes(32).toString('base64url');
-  await db().appSecret.upsert({ where: { name: 'card-signing' }, create: { name: 'card-signing', value }, update: {} });
-  return (await db().appSecret.findUniqueOrThrow({ where: { name: 'card-signing' } })).value;
+  return appKey('card-signing');
 }
 
 export async function insertCards(

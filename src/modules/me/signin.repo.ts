@@ -1,17 +1,10 @@
-import crypto from 'node:crypto';
 import { Prisma } from '../../generated/prisma/client';
-import { db } from '../../db';
+import { appKey, db } from '../../db';
 import type { Contact } from './contacts';
 
 /** The key for code and contact HMACs, made on first use and kept in the database (like the card-signing key). */
-let cachedKey: string | undefined;
 export async function memberCodeKey(): Promise<string> {
-  if (cachedKey) return cachedKey;
-  const name = 'member-code';
-  const value = crypto.randomBytes(32).toString('base64url');
-  await db().appSecret.upsert({ where: { name }, create: { name, value }, update: {} });
-  cachedKey = (await db().appSecret.findUniqueOrThrow({ where: { name } })).value;
-  return cachedKey;
+  return appKey('member-code');
 }
 
 /**

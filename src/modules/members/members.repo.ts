@@ -1,6 +1,7 @@
 // Members, people, registrations, movements, consents and positions read and written one by one.
 // The member list (listMembers and its SQL) is in list.repo.ts.
-import { db, readDb, type Tx } from '../../db';
+import crypto from 'node:crypto';
+import { appKey, db, readDb, type Tx } from '../../db';
 import { Prisma, type Category, type MovementKind } from '../../generated/prisma/client';
 import { toDate } from '../../lib/dates';
 import { identityKey, nameKey } from '../../lib/names';
@@ -244,4 +245,17 @@ export async function membersForExport(ids: string[]) {
     include: { person: true, organisation: { select: { name: true, shortName: true } } },
     orderBy: [{ person: { lastNameKey: 'asc' } }],
   });
+}
+
+/**
+ * A stand-in for the id of a member outside the caller's scope (members.service duplicateError): an HMAC of the id
+ * shaped as a UUID of version 8 (RFC 9562, «custom»), stable for the same member, never the id of any row.
+ */
+export async function memberStandIn(memberId: string): Promise<string> {
+  const h = crypto
+    .createHmac('sha256', await appKey('member-stand-in'))
+    .update(`member:${memberId}`)
+    .digest('hex');
+  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

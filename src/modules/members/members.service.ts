@@ -26,6 +26,7 @@ import {
   updatePerson,
   type MemberFull,
   type PersonData,
+  memberStandIn,
 } from './members.repo';
 
 export const CONSENT_TEXT_VERSION = '2026-01';
@@ -37,12 +38,18 @@ export interface NewMember extends PersonData {
   consents: { processing: boolean; bonusProgramme?: boolean; messaging?: boolean };
 }
 
-/** The duplicate as the caller may see it: the organisation only when it is inside their scope. */
-export function duplicateError(
+/**
+ * The duplicate as the caller may see it: the organisation and the member's id only when they are inside the
+ * caller's scope. Outside it, `memberId` (which the API contract always carries) is a stand-in: the same for the
+ * same member, UUID-shaped, and no id of anything in the registry, so it names no one and opens nothing (a transfer
+ * from another organisation is asked for by the person's identity, see transfers.service.ts).
+ */
+export async function duplicateError(
   actor: Actor,
   existing: { memberId: string; organisation: { id: string; name: string; shortName: string | null; path: string } },
 ) {
   const visible = isVisible(actor, existing.organisation.path);
+  const memberId = visible ? existing.memberId : await memberStandIn(existing.memberId);
   return new AppError(
     'DUPLICATE_PERSON',
     visible
@@ -51,7 +58,7 @@ export function duplicateError(
     undefined,
     {
       existing: {
-        memberId: existing.memberId,
+        memberId,
         ...(visible
           ? {
               organisationId: existing.organisation.id,
@@ -114,7 +121,7 @@ export async function createMember(actor: Actor, org: OrgRow, input: NewMember):
       if (bySnils && bySnils.id !== existing?.id) throw snilsConflict();
       assertNotDepersonalised(existing ?? bySnils);
       if (existing?.members.length)
-        throw duplicateError(actor, {
+        throw await duplicateError(actor, {
           memberId: existing.members[0].id,
           organisation: existing.members[0].organisation,
         });
@@ -155,7 +162,7 @@ export async function createMember(actor: Actor, org: OrgRow, input: NewMember):
     if (isDuplicateRace(e)) {
       const existing = await findExistingPerson(undefined, input);
       if (existing?.members.length)
-        throw duplicateError(actor, {
+        throw await duplicateError(actor, {
           memberId: existing.members[0].id,
           organisation: existing.members[0].organisation,
         });

@@ -128,9 +128,9 @@ describe('a member’s side never shows or changes another member', () => {
         if (res.status >= 500 || leaks.length) found.push(`${r.method} ${url} ${res.status}: ${leaks.join(', ')}`);
         // Where a page redirects (a form sent), the page it leads to with its confirmation is checked too.
         if (res.status === 303 && res.headers.location?.startsWith('/me')) {
-          const next = await agent.get(res.headers.location as string).redirects(0);
+          const next = await agent.get(res.headers.location).redirects(0);
           const more = leaksIn(answerText(next), v);
-          if (more.length) found.push(`${r.method} ${url} → ${res.headers.location as string}: ${more.join(', ')}`);
+          if (more.length) found.push(`${r.method} ${url} → ${res.headers.location}: ${more.join(', ')}`);
         }
       }
     }

@@ -67,6 +67,7 @@ async function main() {
         joinedAt: '2024-09-01',
       },
     },
+    select: { id: true }, // not the file back (the ORM's adapter returns a bytea as an array of numbers)
   });
   if (PG_STATS) {
     await db().$executeRawUnsafe('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');

@@ -1,4 +1,5 @@
-import { db, type Tx } from '../../db';
+import { db, sqlPool, type Tx } from '../../db';
+import { isUuid } from '../../lib/ids';
 import { Prisma } from '../../generated/prisma/client';
 import type { DocumentKind } from '../../generated/prisma/enums';
 import { foldYo, numberKey, type SearchQuery } from './library.input';
@@ -187,16 +188,34 @@ export async function insertVersion(
     },
     select: { id: true },
   });
-  await tx.documentFile.create({ data: { versionId: row.id, data: new Uint8Array(v.data) } });
+  // Nothing read back: the ORM's adapter would hand the file back as an array of numbers (one per byte).
+  await tx.documentFile.create({
+    data: { versionId: row.id, data: new Uint8Array(v.data) },
+    select: { versionId: true },
+  });
   return row;
 }
 
+/**
+ * A version's file with its bytes, through the plain driver (a Buffer as stored). The ORM's driver adapter hands a
+ * bytea back as an array of numbers, one per byte: a 20 MB document cost seconds of the event loop and ~300 MB.
+ */
 export async function fileOf(documentId: string, version: number) {
-  const v = await db().documentVersion.findUnique({
-    where: { documentId_version: { documentId, version } },
-    select: { id: true, version: true, fileName: true, mime: true, size: true, file: { select: { data: true } } },
-  });
-  return v?.file ? { ...v, data: Buffer.from(v.file.data) } : null;
+  if (!isUuid(documentId) || !Number.isSafeInteger(version)) return null;
+  const { rows } = await sqlPool().query<{
+    id: string;
+    version: number;
+    fileName: string;
+    mime: string;
+    size: number;
+    data: Buffer;
+  }>(
+    `SELECT v.id, v.version, v."fileName", v.mime, v.size, f.data
+     FROM "DocumentVersion" v JOIN "DocumentFile" f ON f."versionId" = v.id
+     WHERE v."documentId" = $1::uuid AND v.version = $2::int`,
+    [documentId, version],
+  );
+  return rows[0] ?? null;
 }
 
 export async function insertDownload(tx: Tx, documentId: string, version: number, userId: string) {

@@ -1,5 +1,5 @@
 // The member list: one page of the members registered in a subtree on a date, searched, filtered and sorted.
-import { db, prepared, readDb, readPool } from '../../db';
+import { prepared, readPool, sqlPool, sqlRows } from '../../db';
 import type { Category } from '../../generated/prisma/client';
 import { Prisma } from '../../generated/prisma/client';
 import { orgCountsSql } from '../organisations/counts.sql';
@@ -28,16 +28,20 @@ function prefixEnd(prefix: string): string {
 /** Whether the subtree at `path` is the whole registry (the only root): then a search needs no scope filter. */
 async function wholeRegistry(path: string): Promise<boolean> {
   if (path.split('/').length !== 3) return false;
-  const roots = await db().$queryRaw<
-    { path: string }[]
-  >`SELECT path FROM "Organisation" WHERE "parentId" IS NULL LIMIT 2`;
+  const roots = await sqlRows<{ path: string }>(
+    sqlPool(),
+    Prisma.sql`SELECT path FROM "Organisation" WHERE "parentId" IS NULL LIMIT 2`,
+  );
   return roots.length === 1 && roots[0].path === path;
 }
 
 /** The planner's estimate of all registrations (the walk's cost scale); null before the first ANALYZE. */
 async function registrationsEstimate(): Promise<number | null> {
-  const [{ n }] = await db().$queryRaw<{ n: number }[]>`
-    SELECT reltuples::float8 AS n FROM pg_class WHERE oid = '"Registration"'::regclass`;
+  const [{ n }] = await sqlRows<{ n: number }>(
+    sqlPool(),
+    Prisma.sql`
+    SELECT reltuples::float8 AS n FROM pg_class WHERE oid = '"Registration"'::regclass`,
+  );
   return n > 0 ? n : null;
 }
 
@@ -54,8 +58,7 @@ async function registrationsEstimate(): Promise<number | null> {
  * Everything the user typed is bound as a parameter.
  */
 export async function listMembers(path: string, q: ListQuery & { asOf: string }, walkFrom?: number) {
-  // Lists and searches may lag a little behind the primary: the replica when there is one (see readDb).
-  const db = readDb;
+  // Lists and searches may lag a little behind the primary: the replica when there is one (see readPool).
   const search = q.q?.trim();
   const byCard = !!search && /^\d[\d\s]*$/.test(search);
   const cardPrefix = byCard ? search.replace(/\s/g, '') : null;
@@ -102,13 +105,17 @@ export async function listMembers(path: string, q: ListQuery & { asOf: string },
     if (wholeList && depth <= 2) {
       // The per-organisation counters: equal to counting the registrations valid on the date (counts.sql.ts).
       const column = { WORKING: Prisma.sql`w`, STUDENT: Prisma.sql`s`, PENSIONER: Prisma.sql`p` };
-      const [{ n }] = await db().$queryRaw<{ n: bigint | null }[]>`
-        SELECT sum(${q.category ? column[q.category] : Prisma.sql`n`})::bigint AS n FROM (${orgCountsSql(path, q.asOf)}) c`;
+      const [{ n }] = await sqlRows<{ n: string | null }>(
+        readPool(),
+        Prisma.sql`
+        SELECT sum(${q.category ? column[q.category] : Prisma.sql`n`})::bigint AS n FROM (${orgCountsSql(path, q.asOf)}) c`,
+      );
       return Number(n ?? 0);
     }
-    const [{ n }] = await db().$queryRaw<
-      { n: bigint }[]
-    >`SELECT count(*) AS n FROM ${regFrom} WHERE ${regWhere} ${regNameWhere}`;
+    const [{ n }] = await sqlRows<{ n: string }>(
+      readPool(),
+      Prisma.sql`SELECT count(*) AS n FROM ${regFrom} WHERE ${regWhere} ${regNameWhere}`,
+    );
     return Number(n);
   };
   let total: number;
@@ -122,9 +129,12 @@ export async function listMembers(path: string, q: ListQuery & { asOf: string },
         ${q.category ? Prisma.sql`AND r.category = ${q.category}::"Category"` : Prisma.empty}
         ${(await wholeRegistry(path)) ? Prisma.empty : Prisma.sql`AND r."organisationId" IN (SELECT id FROM "Organisation" WHERE path LIKE ${path} || '%')`}`;
     const [hits, [{ n }]] = await Promise.all([
-      db().$queryRaw<{ id: string }[]>`SELECT r.id::text AS id ${named}
+      sqlRows<{ id: string }>(
+        readPool(),
+        Prisma.sql`SELECT r.id::text AS id ${named}
         ORDER BY r."lastNameKey" COLLATE "C" ${dir}, r."firstName" COLLATE "C" ${dir}, r."middleName" COLLATE "C" ${dir}, r."memberId" ASC ${limit}`,
-      db().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n ${named}`,
+      ),
+      sqlRows<{ n: string }>(readPool(), Prisma.sql`SELECT count(*) AS n ${named}`),
     ]);
     page = hits;
     total = Number(n);
@@ -141,21 +151,27 @@ export async function listMembers(path: string, q: ListQuery & { asOf: string },
     //   planner sees its size and walks the index; an id array from a subquery it takes for a few rows and sorts
     //   the whole region instead);
     // - a territorial or primary organisation: its registrations on the date sorted (11,000 in ~30 ms).
-    page = await db().$queryRaw<{ id: string }[]>`SELECT r.id::text AS id FROM ${regFrom}
+    page = await sqlRows<{ id: string }>(
+      readPool(),
+      Prisma.sql`SELECT r.id::text AS id FROM ${regFrom}
       WHERE ${(await wholeRegistry(path)) ? Prisma.sql`true` : Prisma.sql`o.path LIKE ${path} || '%'`}
         AND r."validFrom" <= ${q.asOf}::date AND (r."validTo" IS NULL OR r."validTo" > ${q.asOf}::date)
         ${q.category ? Prisma.sql`AND r.category = ${q.category}::"Category"` : Prisma.empty}
       ORDER BY r."lastNameKey" COLLATE "C" ${dir}, r."firstName" COLLATE "C" ${dir}, r."middleName" COLLATE "C" ${dir},
-        r."memberId" ${limit}`;
+        r."memberId" ${limit}`,
+    );
     total = await count();
   } else if (walkFrom === undefined && namePrefix && depth <= 1) {
-    const hits = await db().$queryRaw<{ id: string; total: bigint }[]>`
+    const hits = await sqlRows<{ id: string; total: string }>(
+      readPool(),
+      Prisma.sql`
       WITH named AS MATERIALIZED (SELECT p.id, p."lastNameKey", p."firstName", p."middleName", p."birthDate"
         FROM "Person" p WHERE true ${nameWhere})
       SELECT r.id::text AS id, count(*) OVER () AS total
       FROM named p JOIN "Member" m ON m."personId" = p.id JOIN "Registration" r ON r."memberId" = m.id
         JOIN "Organisation" o ON o.id = r."organisationId"
-      WHERE ${regWhere} ORDER BY ${order} ${limit}`;
+      WHERE ${regWhere} ORDER BY ${order} ${limit}`,
+    );
     page = hits;
     total = hits.length ? Number(hits[0].total) : q.page > 1 ? await count() : 0;
   } else {
@@ -171,13 +187,15 @@ export async function listMembers(path: string, q: ListQuery & { asOf: string },
       total === 0
         ? []
         : walk
-          ? await db().$queryRaw<
-              { id: string }[]
-            >`SELECT r.id::text AS id FROM ${regFrom} ${people} WHERE ${regWhere} ${nameWhere} ORDER BY ${order} ${limit}`
-          : await db().$queryRaw<
-              { id: string }[]
-            >`WITH hit AS MATERIALIZED (SELECT r.id, r."memberId" FROM ${regFrom} WHERE ${regWhere} ${regNameWhere})
-        SELECT r.id::text AS id FROM hit r ${people} WHERE true ${nameWhere} ORDER BY ${order} ${limit}`;
+          ? await sqlRows<{ id: string }>(
+              readPool(),
+              Prisma.sql`SELECT r.id::text AS id FROM ${regFrom} ${people} WHERE ${regWhere} ${nameWhere} ORDER BY ${order} ${limit}`,
+            )
+          : await sqlRows<{ id: string }>(
+              readPool(),
+              Prisma.sql`WITH hit AS MATERIALIZED (SELECT r.id, r."memberId" FROM ${regFrom} WHERE ${regWhere} ${regNameWhere})
+        SELECT r.id::text AS id FROM hit r ${people} WHERE true ${nameWhere} ORDER BY ${order} ${limit}`,
+            );
   }
   const found = await listedRows(page.map((x) => x.id));
   const byId = new Map(found.map((r) => [r.id, r]));

@@ -150,45 +150,65 @@ export async function findOrder(id: string): Promise<OrderFull | null> {
   return db().cardOrder.findUnique({ where: { id }, include: orderInclude });
 }
 
-/** Orders of primary organisations inside `path`, or held by an organisation inside it. */
+/**
+ * Card orders as the ORM reads them, with the count of their cards (`_count.cards`): every column, the status as
+ * text, the times as the same UTC instants. In plain SQL because the card page of every chair reads them, and the
+ * subtree as a path prefix (the ORM form listed every organisation id of the subtree: 78,000 for the union).
+ */
+const ORDER_COLUMNS = `k.id, k.number, k."organisationId", k."holderId", k.status::text AS status, k.comment, k."batchId",
+    k."createdById", k."submittedAt" AT TIME ZONE 'UTC' AS "submittedAt", k."updatedAt" AT TIME ZONE 'UTC' AS "updatedAt",
+    k.version, (SELECT count(*) FROM "Card" c WHERE c."orderId" = k.id)::int AS "cardCount"`;
+
+/** Orders of primary (and higher) organisations inside the path, newest number first, with their count. */
+const SUBTREE_ORDERS_SQL = `SELECT ${ORDER_COLUMNS}, count(*) OVER ()::int AS total
+  FROM "CardOrder" k JOIN "Organisation" o ON o.id = k."organisationId"
+  WHERE o.path LIKE $1 || '%' AND o.kind IN ('PRIMARY', 'CENTRAL', 'REGIONAL', 'TERRITORIAL')
+    AND ($2::text IS NULL OR k.status = $2::"CardOrderStatus")
+  ORDER BY k.number DESC LIMIT $3::int OFFSET $4::int`;
+
+/** Orders of lower organisations waiting at this one (to forward, return or pass the cards down). */
+const HELD_ORDERS_SQL = `SELECT ${ORDER_COLUMNS} FROM "CardOrder" k
+  WHERE k."holderId" = $1::uuid AND k.status IN ('SUBMITTED', 'FORWARDED', 'DELIVERED') AND k."organisationId" <> $1::uuid
+  ORDER BY k.number ASC LIMIT 200`;
+
+interface OrderRow {
+  id: string;
+  number: number;
+  organisationId: string;
+  holderId: string;
+  status: CardOrderStatus;
+  comment: string | null;
+  batchId: string | null;
+  createdById: string | null;
+  submittedAt: Date;
+  updatedAt: Date;
+  version: number;
+  cardCount: number;
+  total?: number;
+}
+
+function orderOf({ cardCount, total: _total, ...o }: OrderRow) {
+  return { ...o, _count: { cards: cardCount } };
+}
+
+/** Orders of the organisations inside `path` (primary and above, as the hub lists them), a page with the count. */
 export async function ordersInSubtree(
   path: string,
   status: CardOrderStatus | undefined,
   page: number,
   pageSize: number,
 ) {
-  const where = await subtreeOrderWhere(path, status);
-  const [items, total] = await Promise.all([
-    db().cardOrder.findMany({
-      where,
-      orderBy: { number: 'desc' },
-      skip: (page - 1) * pageSize,
-      take: pageSize,
-      include: { _count: { select: { cards: true } } },
-    }),
-    db().cardOrder.count({ where }),
-  ]);
-  return { items, total };
+  const q = (p: number) =>
+    sqlPool().query<OrderRow>(SUBTREE_ORDERS_SQL, [path, status ?? null, pageSize, (p - 1) * pageSize]);
+  const { rows } = await q(page);
+  // Past the last page the window has no row to carry the count: the first page's count (rare).
+  const total = rows[0]?.total ?? (page > 1 ? ((await q(1)).rows[0]?.total ?? 0) : 0);
+  return { items: rows.map(orderOf), total };
 }
 
 /** Orders of lower organisations waiting at this one: to forward, return or pass the cards down. */
 export async function ordersHeldBy(orgId: string) {
-  return db().cardOrder.findMany({
-    where: { holderId: orgId, status: { in: ['SUBMITTED', 'FORWARDED', 'DELIVERED'] }, organisationId: { not: orgId } },
-    orderBy: { number: 'asc' },
-    take: 200,
-    include: { _count: { select: { cards: true } } },
-  });
-}
-
-async function subtreeOrderWhere(path: string, status?: CardOrderStatus): Promise<Prisma.CardOrderWhereInput> {
-  const ids = (
-    await db().organisation.findMany({
-      where: { path: { startsWith: path }, kind: { in: ['PRIMARY', 'CENTRAL', 'REGIONAL', 'TERRITORIAL'] } },
-      select: { id: true },
-    })
-  ).map((o) => o.id);
-  return { organisationId: { in: ids }, ...(status ? { status } : {}) };
+  return (await sqlPool().query<OrderRow>(HELD_ORDERS_SQL, [orgId])).rows.map(orderOf);
 }
 
 export async function cardsOfMember(memberId: string) {

@@ -26,10 +26,9 @@ export interface Values {
   email: string;
 }
 
-export function valuesOf(
-  s: Side,
-  person: Pick<Values, 'lastName' | 'firstName' | 'middleName' | 'birthDate' | 'email' | 'login'>,
-): Values {
+type Person = Pick<Values, 'lastName' | 'firstName' | 'middleName' | 'birthDate' | 'email' | 'login'>;
+
+export function valuesOf(s: Side, person: Person): Values {
   return {
     lastName: person.lastName,
     firstName: person.firstName,
@@ -51,15 +50,37 @@ export function valuesOf(
   };
 }
 
-/** Every value a body built from `v` may carry: what the answer may echo. */
-export const sentOf = (v: Values): string[] => Object.values(v);
+/** A person no side has: the names that go with ids, so that a side's name in an answer was never typed. */
+export const NOBODY: Person = {
+  lastName: 'Пробная',
+  firstName: 'Проба',
+  middleName: 'Пробовна',
+  birthDate: '1991-01-01',
+  email: 'proba@example.org',
+  login: 'proba-probe',
+};
+
+/** `v` with another person's names, birth date, e-mail and login. */
+export const withPerson = (v: Values, p: Person): Values => ({
+  ...v,
+  lastName: p.lastName,
+  firstName: p.firstName,
+  middleName: p.middleName,
+  birthDate: p.birthDate,
+  email: p.email,
+  login: p.login,
+});
 
 /** The value a field of this name takes (strings only; the caller wraps it for arrays). */
 function byName(key: string, v: Values, format: string | undefined): string {
   const k = key.toLowerCase();
   if (format === 'email' || k.includes('email')) return v.email;
   if (format === 'datetime' || /^(closes|opens|starts|ends|expires)at$/.test(k)) return '2030-01-01T00:00:00.000Z';
+  if (/^expires|deadline/.test(k)) return '2030-01-01';
   if (format === 'date' || /date$|^date|at$/.test(k)) return '2020-01-01';
+  if (k === 'phone') return '+7 900 000-00-00';
+  if (k === 'snils') return '112-233-445 95';
+  if (k.endsWith('inn')) return '7701234567';
   if (k === 'login') return v.login;
   if (k === 'birthdate') return v.birthDate;
   if (k === 'middlename') return v.middleName;
@@ -145,26 +166,49 @@ function build(def: Def, key: string, v: Values): unknown {
 export function apiBody(schema: unknown, v: Values): Record<string, unknown> {
   const def = (schema as { _zod?: { def: Def } } | undefined)?._zod?.def;
   const built = def ? build(def, '', v) : undefined;
-  return built && typeof built === 'object' && !Array.isArray(built) ? (built as Record<string, unknown>) : formBody(v);
+  return built && typeof built === 'object' && !Array.isArray(built)
+    ? (built as Record<string, unknown>)
+    : formBody(v, 'ids');
 }
 
-/** The usual form fields of the pages, each with the value its name asks for. */
-export function formBody(v: Values): Record<string, string> {
+/**
+ * The usual form fields of the pages. `ids`: the side's ids and card number (the text fields neutral), so that a
+ * name of the side in the answer is a leak; `person`: the side's person typed in (names, birth date, e-mail, login:
+ * the new member form's duplicate check and «transfer here»), no ids, so that an id of the side is a leak.
+ */
+export function formBody(v: Values, part: 'ids' | 'person'): Record<string, string> {
   const day = (iso: string) => iso.split('-').reverse().join('.');
-  return {
-    // The new member form (its duplicate check and «transfer here») with the side's person typed in.
-    middleName: v.middleName,
-    birthDate: day(v.birthDate),
+  const common = {
     joinedAt: '01.01.2020',
     date: '01.01.2020',
     transferDate: '01.01.2020',
+    startDate: '01.01.2020',
+    startsOn: '01.01.2020',
+    expiresAt: '01.01.2030',
     category: 'WORKING',
+    channel: 'EMAIL',
     consentProcessing: 'on',
-    org: v.orgId,
-    orgId: v.orgId,
-    organisationId: v.orgId,
-    toOrgId: v.orgId,
-    parentId: v.orgId,
+    // The second step of an irreversible action (src/http/confirm.ts): the probe acts, it does not stop at «Проверьте».
+    confirmed: 'yes',
+  };
+  if (part === 'person') {
+    const text = { q: v.lastName, title: v.lastName, name: v.lastName, fullName: v.lastName, subject: v.lastName };
+    return {
+      ...common,
+      ...text,
+      text: v.lastName,
+      lastName: v.lastName,
+      firstName: v.firstName,
+      middleName: v.middleName,
+      birthDate: day(v.birthDate),
+      email: v.email,
+      login: v.login,
+    };
+  }
+  const ids = { org: v.orgId, orgId: v.orgId, organisationId: v.orgId, toOrgId: v.orgId, parentId: v.orgId };
+  return {
+    ...common,
+    ...ids,
     memberId: v.memberId,
     memberIds: v.memberId,
     member: v.memberId,
@@ -172,19 +216,25 @@ export function formBody(v: Values): Record<string, string> {
     cardNumber: v.cardNumber,
     card: v.cardNumber,
     cardId: v.cardId,
+    cardIds: v.cardId,
     userId: v.userId,
     user: v.userId,
-    q: v.lastName,
-    lastName: v.lastName,
-    firstName: v.firstName,
-    title: v.lastName,
-    name: v.lastName,
-    fullName: v.lastName,
-    subject: v.lastName,
-    text: v.lastName,
-    email: v.email,
-    login: v.login,
-    // The second step of an irreversible action (src/http/confirm.ts): the probe acts, it does not stop at «Проверьте».
-    confirmed: 'yes',
+    orderId: v.orderId,
+    orderIds: v.orderId,
+    attachmentId: v.documentId,
+    by: v.documentId,
+    eventId: v.eventId,
+    surveyId: v.surveyId,
+    q: 'Проба',
+    title: 'Проба',
+    text: 'Проба',
   };
+}
+
+/** Every text a body carries (nested fields and lists included): what the answer may echo. */
+export function sentIn(body: unknown): string[] {
+  if (typeof body === 'string') return [body];
+  if (Array.isArray(body)) return body.flatMap(sentIn);
+  if (body && typeof body === 'object') return Object.values(body).flatMap(sentIn);
+  return [];
 }

@@ -15,7 +15,7 @@ import { ROUTES, type RouteDef } from '../../src/http/route';
 import { db } from '../../src/db';
 import { buildWorld, WHO, type Side, type Who, type World } from './leak-fixtures';
 import { collect, leaksIn, NO_SUCH_ID, textOf, urlsFor } from './leak-probe';
-import { apiBody, formBody, sentOf, valuesOf, type Values } from './leak-body';
+import { apiBody, formBody, NOBODY, sentIn, valuesOf, withPerson, type Values } from './leak-body';
 import { snapshotOf } from './leak-snapshot';
 
 useDb();
@@ -70,27 +70,34 @@ const writes = () =>
     .filter((r) => r.method !== 'get' && r.action !== 'member-self' && !SKIPPED.has(`${r.kind} ${r.path}`))
     .sort((a, b) => Number(LAST.test(a.path)) - Number(LAST.test(b.path)));
 
-/** Routes that take a file (multipart): their fields go with a small file. */
+/** Routes that take a file (multipart): their fields go with a small file (a list with the side's person). */
 const UPLOAD = /\/(documents|imports|report-templates|versions|supersede)$/;
-const FILE = Buffer.from('Фамилия;Имя;Дата рождения\nУтечкина;Секретина;01.01.1990\n', 'utf8');
+const fileOf = (v: Values) => `Фамилия;Имя;Дата рождения\n${v.lastName};${v.firstName};01.01.1990\n`;
 
 interface Answer {
   status: number;
   text: string;
   location: string;
+  /** The texts the request carried: the answer may echo them. */
+  sent: string[];
 }
 
-async function send(who: Who, r: RouteDef, url: string, v: Values): Promise<Answer> {
+/** Pages get the ids and the person in two requests (see formBody); the API its schema's fields each time. */
+type Part = 'ids' | 'person';
+
+async function send(who: Who, r: RouteDef, url: string, v: Values, part: Part = 'ids'): Promise<Answer> {
   const actor = w.actors[who];
   const full = r.kind === 'api' ? `/api/v1${url}` : url;
-  const fields = r.kind === 'api' ? apiBody(r.body, v) : { ...formBody(v), _csrf: csrf[who] };
+  const fields = r.kind === 'api' ? apiBody(r.body, v) : { ...formBody(v, part), _csrf: csrf[who] };
+  const sent = sentIn(fields);
   let req: request.Test =
     r.kind === 'api'
       ? api()[r.method](full).set('Authorization', actor.auth)
       : actor.agent[r.method](full).redirects(0);
   if (UPLOAD.test(r.path)) {
     for (const [k, val] of Object.entries(fields)) if (typeof val === 'string') req = req.field(k, val);
-    req = req.attach('file', FILE, 'spisok.csv');
+    req = req.attach('file', Buffer.from(fileOf(v), 'utf8'), 'spisok.csv');
+    sent.push(v.lastName, v.firstName);
   } else req = r.kind === 'api' ? req.send(fields) : req.type('form').send(fields);
   const res = await req.buffer(true).parse(collect);
   let text = await textOf(res);
@@ -98,7 +105,17 @@ async function send(who: Who, r: RouteDef, url: string, v: Values): Promise<Answ
   // The page a redirect leads to (its flash is shown there), followed once.
   if (r.kind === 'page' && res.status >= 300 && res.status < 400 && location.startsWith('/'))
     text += `\n${await textOf(await actor.agent.get(location).redirects(0).buffer(true).parse(collect))}`;
-  return { status: res.status, text, location };
+  return { status: res.status, text, location, sent };
+}
+
+/** One probe with A's ids in the path: a 500 or anything of B not sent is a failure. */
+async function probeOwn(who: Who, r: RouteDef, url: string, v: Values, part: Part, variant: string) {
+  const a = await send(who, r, url, v, part);
+  probes++;
+  const name = `${who} ${r.method.toUpperCase()} ${r.kind} ${r.path} (${variant} in body)`;
+  const out = a.status >= 500 ? [`${name}: status ${a.status}`] : [];
+  const leaks = leaksIn(a.text, [...a.sent, ...allowedIds(r, a)], w.bIds);
+  return leaks.length > 0 ? [...out, `${name}: ${leaks.join(', ')}`] : out;
 }
 
 /** Side A with the actor's own organisation first: the organisation its probes name in the path. */
@@ -143,24 +160,40 @@ describe('no write of side A answers with, or acts on, anything of the sibling r
             );
             if (none.status !== a.status) failures.push(`${name}: status ${a.status} ${a.location}`);
           }
-          const leaks = leaksIn(a.text, sentOf(aValues), w.bIds);
+          const leaks = leaksIn(a.text, a.sent, w.bIds);
           if (leaks.length > 0) failures.push(`${name}: ${leaks.join(', ')}`);
         }
       }
     expect(failures).toEqual([]);
   }, 600_000);
 
-  it('A’s ids in the path, B’s ids, names and card number in every field: nothing of B beyond what was sent', async () => {
+  // The ids first, with a person no one is (so a name of B in an answer was never typed), then B's person typed in
+  // (which renames or creates records of A under B's names: after all the id probes, so those answers stay clean).
+  it('A’s ids in the path, B’s ids and card number in every field: nothing of B beyond what was sent', async () => {
     const own: string[] = [];
     for (const who of WHO)
       for (const r of writes()) {
-        const url = r.path.includes(':') ? urlsFor(r.path, ownSide(who), { fallback: true })[0] : r.path;
-        const a = await send(who, r, url, bValues);
-        probes++;
-        const name = `${who} ${r.method.toUpperCase()} ${r.kind} ${r.path} (B in body)`;
-        if (a.status >= 500) own.push(`${name}: status ${a.status}`);
-        const leaks = leaksIn(a.text, [...sentOf(bValues), ...allowedIds(r, a)], w.bIds);
-        if (leaks.length > 0) own.push(`${name}: ${leaks.join(', ')}`);
+        const mine = ownSide(who);
+        const url = r.path.includes(':') ? urlsFor(r.path, mine, { fallback: true })[0] : r.path;
+        // All of B's ids, then the actor's own organisation with B's records (a member of B in A's list).
+        const ids = withPerson(bValues, NOBODY);
+        for (const [variant, values] of [
+          ['B ids', ids],
+          ['own org, B records', { ...ids, orgId: mine.ids.org[0] }],
+        ] as const)
+          own.push(...(await probeOwn(who, r, url, values, 'ids', variant)));
+      }
+    expect(own).toEqual([]);
+  }, 600_000);
+
+  it('A’s ids in the path, B’s person typed in (names, birth date, e-mail): nothing of B beyond what was sent', async () => {
+    const own: string[] = [];
+    for (const who of WHO)
+      for (const r of writes()) {
+        const mine = ownSide(who);
+        const url = r.path.includes(':') ? urlsFor(r.path, mine, { fallback: true })[0] : r.path;
+        const values = withPerson(valuesOf(mine, NOBODY), bValues);
+        own.push(...(await probeOwn(who, r, url, values, 'person', 'B person')));
       }
     expect(own).toEqual([]);
   }, 600_000);

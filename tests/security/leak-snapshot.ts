@@ -10,6 +10,9 @@ import type { Side } from './leak-fixtures';
  * and B's users ($4). A row of A that points into B (a check-in with B's card at A's event, a transfer request
  * from B) is B's too: it is selected through B's member.
  */
+const B_ITEMS = `SELECT id FROM "Announcement" WHERE "organisationId" = ANY($1::uuid[])
+  UNION SELECT id FROM "Document" WHERE "organisationId" = ANY($1::uuid[])
+  UNION SELECT id FROM "Survey" WHERE "organisationId" = ANY($1::uuid[])`;
 const B_ROWS: Record<string, string> = {
   Organisation: `SELECT * FROM "Organisation" WHERE id = ANY($1::uuid[])`,
   Member: `SELECT * FROM "Member" WHERE "organisationId" = ANY($1::uuid[]) OR id = ANY($2::uuid[])`,
@@ -38,6 +41,17 @@ const B_ROWS: Record<string, string> = {
   Report: `SELECT * FROM "Report" WHERE "organisationId" = ANY($1::uuid[])`,
   TransferRequest: `SELECT * FROM "TransferRequest" WHERE "memberId" = ANY($2::uuid[]) OR "fromOrgId" = ANY($1::uuid[]) OR "toOrgId" = ANY($1::uuid[])`,
   VirtualCardRequest: `SELECT * FROM "VirtualCardRequest" WHERE "organisationId" = ANY($1::uuid[]) OR "memberId" = ANY($2::uuid[])`,
+  // What reaches B's people from elsewhere: deliveries, mail, audiences, reads, answers.
+  MessageDelivery: `SELECT * FROM "MessageDelivery" WHERE "personId" = ANY($3::uuid[])`,
+  Outbox: `SELECT * FROM "Outbox" WHERE "recipientId" = ANY($3::uuid[]) OR "recipientId" = ANY($4::uuid[])`,
+  AudienceMember: `SELECT * FROM "AudienceMember" WHERE "organisationId" = ANY($1::uuid[]) OR "userId" = ANY($4::uuid[])
+    OR "itemId" IN (${B_ITEMS})`,
+  AnnouncementRead: `SELECT * FROM "AnnouncementRead" WHERE "userId" = ANY($4::uuid[]) OR "announcementId" IN (${B_ITEMS})`,
+  AnnouncementVersion: `SELECT * FROM "AnnouncementVersion" WHERE "announcementId" IN (${B_ITEMS})`,
+  DocumentVersion: `SELECT * FROM "DocumentVersion" WHERE "documentId" IN (${B_ITEMS})`,
+  DocumentDownload: `SELECT * FROM "DocumentDownload" WHERE "userId" = ANY($4::uuid[]) OR "documentId" IN (${B_ITEMS})`,
+  SurveyRespondent: `SELECT * FROM "SurveyRespondent" WHERE "userId" = ANY($4::uuid[]) OR "surveyId" IN (${B_ITEMS})`,
+  SurveyResponse: `SELECT * FROM "SurveyResponse" WHERE "userId" = ANY($4::uuid[]) OR "surveyId" IN (${B_ITEMS})`,
   CorrectionRequest: `SELECT * FROM "CorrectionRequest" WHERE "organisationId" = ANY($1::uuid[]) OR "personId" = ANY($3::uuid[])`,
 };
 

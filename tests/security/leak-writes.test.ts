@@ -128,6 +128,8 @@ function ownSide(who: Who): Side {
 const REFUSED = new Set([400, 403, 404, 422, 429]);
 const failures: string[] = [];
 let probes = 0;
+/** Routes probed with B's ids in the path (the others have no id of a side in it). */
+const withBPath = new Set<string>();
 const started = Date.now();
 
 /**
@@ -148,6 +150,7 @@ describe('no write of side A answers with, or acts on, anything of the sibling r
         if ((r.path.match(/:/g) ?? []).length > 1)
           urls.push(urlsFor(r.path, B, { fallback: true, mixed: ownSide(who) })[0]);
         for (const url of urls.filter((u) => u && !urlsFor(r.path, A, { fallback: true }).includes(u))) {
+          withBPath.add(`${r.kind} ${r.method} ${r.path}`);
           const a = await send(who, r, url, aValues);
           probes++;
           const name = `${who} ${r.method.toUpperCase()} ${r.kind} ${url} (B in path)`;
@@ -215,8 +218,10 @@ describe('no write of side A answers with, or acts on, anything of the sibling r
 
   it('the sweep covered every write route', () => {
     console.log(
-      `leak-writes: ${writes().length} routes, ${probes} probes, ${Math.round((Date.now() - started) / 1000)} s`,
+      `leak-writes: ${writes().length} routes (${withBPath.size} with B in the path), ${probes} probes, ` +
+        `${Math.round((Date.now() - started) / 1000)} s`,
     );
     expect(writes().length).toBeGreaterThan(100);
+    expect(withBPath.size).toBeGreaterThan(80);
   });
 });

@@ -26,7 +26,12 @@ export function uploadFile(opts: { csrf: boolean; maxBytes?: number; tooLarge?: 
             : new AppError('BAD_REQUEST', 'Файл не принят: нужен один файл в поле «file»'),
         );
       }
-      if (opts.csrf) return requireCsrf(req, res, next);
+      if (opts.csrf)
+        return requireCsrf(req, res, (e?: unknown) => {
+          // Seen by the route (src/http/route.ts): this multipart body's token was checked.
+          if (!e) res.locals.csrfChecked = true;
+          next(e);
+        });
       next();
     });
   };

@@ -4,7 +4,8 @@
  * survey with an answer, message, import, join application, campaign report, user). Side B's names are
  * distinctive («Утечкина», «Тайнинская …») so that any of them in any answer is a leak.
  */
-import { api, bearer, userWith } from '../helpers';
+import type request from 'supertest';
+import { api, bearer, loginAs, userWith } from '../helpers';
 import { db } from '../../src/db';
 import { buildMember, buildOrg, buildUser, type BuiltOrg } from '../../src/seed/builders.repo';
 import { pdfWithText } from '../../src/seed/library.files';
@@ -12,6 +13,7 @@ import { SYSTEM_ACTOR } from '../../src/policy/actor';
 import { createAnnouncement } from '../../src/modules/announcements/announcements.service';
 import { insertCampaign, loadShippedTemplates } from '../../src/modules/reports/reports.repo';
 import { submitOrder, virtualCard } from '../cards/support';
+import { addPosition } from '../reports/support';
 
 export type Kind =
   | 'org'
@@ -26,7 +28,14 @@ export type Kind =
   | 'import'
   | 'user'
   | 'role'
-  | 'campaign';
+  | 'campaign'
+  | 'application'
+  | 'transfer'
+  | 'position'
+  | 'question'
+  | 'cardRequest'
+  | 'correction'
+  | 'token';
 
 export interface Side {
   region: BuiltOrg;
@@ -134,7 +143,7 @@ export async function buildSide(central: BuiltOrg, n: Names, campaignId: string)
       status: 'DONE',
     },
   });
-  await db().joinApplication.create({
+  const application = await db().joinApplication.create({
     data: {
       organisationId: prim.id,
       lastName: `${n.lastName}о`,
@@ -150,6 +159,17 @@ export async function buildSide(central: BuiltOrg, n: Names, campaignId: string)
       status: 'SUBMITTED',
     },
   });
+  const position = await db().position.create({
+    data: { personId: m.personId, organisationId: prim.id, kind: 'STAFF', startDate: new Date('2020-01-01') },
+  });
+  const question = await db().surveyQuestion.findFirstOrThrow({ where: { surveyId: survey } });
+  const cardRequest = await db().virtualCardRequest.create({
+    data: { memberId: other.memberId, organisationId: prim.id },
+  });
+  const correction = await db().correctionRequest.create({
+    data: { personId: m.personId, organisationId: prim.id, field: 'other', proposed: `${n.word} поправка` },
+  });
+  const token = await db().apiToken.findFirstOrThrow({ where: { userId: chair.id } });
   return {
     region,
     terr,
@@ -168,6 +188,13 @@ export async function buildSide(central: BuiltOrg, n: Names, campaignId: string)
       user: [staff.id, chair.id],
       role: [role.id],
       campaign: [campaignId],
+      application: [application.id],
+      transfer: [],
+      position: [position.id],
+      question: [question.id],
+      cardRequest: [cardRequest.id],
+      correction: [correction.id],
+      token: [token.id],
     },
     memberId: m.memberId,
     personId: m.personId,
@@ -179,4 +206,93 @@ export async function buildSide(central: BuiltOrg, n: Names, campaignId: string)
 export async function buildCampaign(): Promise<string> {
   await loadShippedTemplates();
   return (await insertCampaign({ title: 'Сводный отчёт', reportDate: '2099-01-01', deadline: '2099-03-01' })).id;
+}
+
+/** The four actors of side A the sweeps ask as: a primary's chair, a territorial chair, a regional viewer and registrar. */
+export type Who = 'primChair' | 'terrChair' | 'viewer' | 'registrar';
+export const WHO: Who[] = ['primChair', 'terrChair', 'viewer', 'registrar'];
+
+export interface World {
+  A: Side;
+  B: Side;
+  /** Every id of side B (and of the cross links into B), searched for in every answer. */
+  bIds: string[];
+  actors: Record<Who, { agent: request.Agent; auth: string; userId: string }>;
+}
+
+/** Sides A and B under one central organisation, the records of A that point into B, and A's four actors. */
+export async function buildWorld(): Promise<World> {
+  const central = await buildOrg(null, 'CENTRAL', { name: 'Общий Совет' });
+  const campaign = await buildCampaign();
+  const stamp = Date.now().toString(36);
+  const A = await buildSide(
+    central,
+    {
+      region: 'Своя региональная',
+      terr: 'Своя районная',
+      prim: 'ППО своей школы',
+      lastName: 'Своякова',
+      firstName: 'Ольга',
+      middleName: 'Ивановна',
+      user: 'Свояков Регистратор',
+      login: `svoy-${stamp}`,
+      word: 'Своё',
+    },
+    campaign,
+  );
+  const B = await buildSide(
+    central,
+    {
+      region: 'Тайнинская региональная',
+      terr: 'Тайнинская районная',
+      prim: 'ППО Тайнинской школы',
+      lastName: 'Утечкина',
+      firstName: 'Секретина',
+      middleName: 'Тайновна',
+      user: 'Утечкин Регистратор',
+      login: `utechkin-${stamp}`,
+      word: 'Тайнинское',
+    },
+    campaign,
+  );
+  // Records of A that point into B.
+  const holder = await buildMember({ org: A.prim, lastName: 'Совместителева' });
+  await addPosition(holder.personId, B.prim, 'CHAIR', '2020-01-01');
+  A.ids.member.push(holder.memberId);
+  const both = await buildUser({
+    fullName: 'Двойнов Общий',
+    roles: [
+      { role: 'VIEWER', org: A.prim },
+      { role: 'CHAIR', org: B.prim },
+    ],
+  });
+  A.ids.user.push(both.id);
+  // A's outgoing request shows the name A typed to ask for it (a neutral one here), never B's organisation.
+  // Deciding it is B's business: it counts among B's records.
+  const asked = await buildMember({ org: B.prim, lastName: 'Переводимова' });
+  B.ids.member.push(asked.memberId);
+  const transfer = await db().transferRequest.create({
+    data: { memberId: asked.memberId, fromOrgId: B.prim.id, toOrgId: A.prim.id, date: new Date('2030-01-01') },
+  });
+  B.ids.transfer.push(transfer.id);
+  await api()
+    .post(`/api/v1/events/${A.ids.event[0]}/checkins`)
+    .set('Authorization', A.chairAuth)
+    .send({ cardNumber: B.cardNumber });
+  const posOrg = await db().position.findMany({ where: { organisationId: B.prim.id }, select: { id: true } });
+  const bIds = [...Object.values(B.ids).flat(), B.personId, B.cardNumber, ...posOrg.map((p) => p.id)].filter(
+    (id) => !B.ids.campaign.includes(id),
+  );
+  const at: Record<Who, [Parameters<typeof userWith>[0], { id: string }]> = {
+    primChair: ['CHAIR', A.prim],
+    terrChair: ['CHAIR', A.terr],
+    viewer: ['VIEWER', A.region],
+    registrar: ['REGISTRAR', A.region],
+  };
+  const actors = {} as World['actors'];
+  for (const who of Object.keys(at) as Who[]) {
+    const u = await userWith(at[who][0], at[who][1]);
+    actors[who] = { agent: await loginAs(u.login), auth: await bearer(u.id), userId: u.id };
+  }
+  return { A, B, bIds: [...new Set(bIds)], actors };
 }

@@ -182,7 +182,8 @@ export async function unversioned(tx: Tx, id: string): Promise<MemberFull> {
 
 /** The member as the caller last read it (`version`), its version bumped; STALE_VERSION when it has changed since. */
 export async function lockedMember(tx: Tx, id: string, version: number): Promise<MemberFull> {
-  if (!(await bumpVersion(tx, id, version))) throw new AppError('STALE_VERSION');
+  // A form sent without its version (or with a mangled one) cannot prove it saw the current record: stale, not a 500.
+  if (!Number.isInteger(version) || !(await bumpVersion(tx, id, version))) throw new AppError('STALE_VERSION');
   return loadMember(tx, id);
 }
 

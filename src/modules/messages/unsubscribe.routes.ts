@@ -53,6 +53,8 @@ export function unsubscribePages(): RouteDef[] {
       kind: 'page',
       action: 'public',
       params: tokenParams,
+      // One-click (RFC 8058) comes from a mail service, without a session: the signed token is the authorisation.
+      csrf: false,
       // The body (List-Unsubscribe=One-Click) is not needed: the signed token is.
       before: [express.urlencoded({ extended: false, limit: '2kb', parameterLimit: 5 })],
       async handler(ctx) {

@@ -161,14 +161,15 @@ export async function listMembers(path: string, q: ListQuery & { asOf: string },
     //   index; it stops after the page (a region of 50,000 in 4 million: ~4,000 entries). The scope as a join (the
     //   planner sees its size and walks the index; an id array from a subquery it takes for a few rows and sorts
     //   the whole region instead);
-    // - a territorial or primary organisation: its organisations' ids as a list. A large one walks the name index
+    // - a primary organisation: its registrations on the date sorted (a join by path, as for a region);
+    // - a territorial organisation: its organisations' ids as a list. A large one walks the name index
     //   checking the list inside it (the organisation id is in the index): 11,000 members in 4 million ~6 ms, where
     //   the join by path cost a lookup per entry (~90 ms); a small one sorts its registrations (1,500: ~5 ms).
     const dateAndCategory = Prisma.sql`r."validFrom" <= ${q.asOf}::date AND (r."validTo" IS NULL OR r."validTo" > ${q.asOf}::date)
         ${q.category ? Prisma.sql`AND r.category = ${q.category}::"Category"` : Prisma.empty}`;
     const byNameOrder = Prisma.sql`ORDER BY r."lastNameKey" COLLATE "C" ${dir}, r."firstName" COLLATE "C" ${dir},
         r."middleName" COLLATE "C" ${dir}, r."memberId" ${limit}`;
-    if (depth >= 2) {
+    if (depth === 2) {
       // Walk the index while it reaches the page within WALK_ROWS_SCOPED entries (a large territorial organisation),
       // else sort the scope's registrations (a small one: walking for 1,500 members read ~150,000 entries, 48 ms).
       total = await count();

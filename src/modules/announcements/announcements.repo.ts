@@ -3,7 +3,7 @@ import { Prisma } from '../../generated/prisma/client';
 import { toDate, today } from '../../lib/dates';
 import type { Actor } from '../../policy/actor';
 import { audienceColumns, type Audience } from '../audience/audience.input';
-import { feedSql, memberNewsSql, visibleToUserSql } from './announcements.sql';
+import { feedSql, memberNewsSql, unreadSql, visibleToUserSql } from './announcements.sql';
 
 export type AnnouncementRow = Prisma.AnnouncementGetPayload<object>;
 
@@ -63,48 +63,17 @@ export async function feed(
   };
 }
 
-/**
- * The unread count and first few for the navigation of every page: the same rule as visibleToUserSql (the
- * audience evaluated for each assignment in force) in one fixed text, the assignments passed as arrays, so that it
- * runs as a named statement (db.ts `prepared`) instead of being parsed and planned on every page.
- */
-const UNREAD_SQL = `WITH asg AS (
-    SELECT t.role::"Role" AS role, t.kind::"OrgKind" AS kind, string_to_array(trim(both '/' from t.path), '/')::uuid[] AS ids
-    FROM unnest($2::text[], $3::text[], $4::text[]) AS t(role, kind, path))
-  SELECT a.id, a.title, a.important, a."publishedAt" AT TIME ZONE 'UTC' AS "publishedAt", count(*) OVER ()::int AS total
-  FROM "Announcement" a
-  WHERE a.status = 'PUBLISHED' AND a."publishOn" <= $1::date AND (a."expiresOn" IS NULL OR a."expiresOn" >= $1::date)
-    AND NOT a."audienceMembers"
-    AND EXISTS (SELECT 1 FROM asg WHERE a."organisationId" = ANY(asg.ids)
-      AND (coalesce(cardinality(a."audienceRoles"), 0) = 0 OR asg.role = ANY(a."audienceRoles"))
-      AND (coalesce(cardinality(a."audienceKinds"), 0) = 0 OR asg.kind = ANY(a."audienceKinds"))
-      AND (coalesce(cardinality(a."audienceOrgIds"), 0) = 0 OR a."audienceOrgIds" && asg.ids))
-    AND ((a."reminderOfId" IS NULL AND NOT a."frozenOnly") OR EXISTS (
-      SELECT 1 FROM "AudienceMember" m WHERE m."itemType" = 'ANNOUNCEMENT' AND m."itemId" = a.id AND m."userId" = $5::uuid))
-    AND NOT EXISTS (SELECT 1 FROM "AnnouncementRead" r WHERE r."announcementId" = a.id AND r."userId" = $5::uuid)
-  ORDER BY a.important DESC, a."publishedAt" DESC, a.id
-  LIMIT $6::int`;
-
 /** How many announcements the user has not read, and the first few of them (important first). */
 export async function unreadSummary(actor: Actor, take = 5) {
   if (actor.kind !== 'user' || !actor.assignments.length) return { count: 0, items: [] };
-  const as = actor.assignments;
+  const q = unreadSql(actor, today(), take);
   const { rows } = await sqlPool().query<{
     id: string;
     title: string;
     important: boolean;
     publishedAt: Date;
     total: number;
-  }>(
-    prepared(UNREAD_SQL, [
-      today(),
-      as.map((a) => a.role),
-      as.map((a) => a.orgKind),
-      as.map((a) => a.orgPath),
-      actor.userId,
-      take,
-    ]),
-  );
+  }>(prepared(q.text, q.values));
   return {
     count: rows[0]?.total ?? 0,
     items: rows.map((r) => ({ id: r.id, title: r.title, important: r.important, publishedAt: r.publishedAt })),

@@ -31,6 +31,21 @@ export function feedSql(actor: Actor, day: string, q: { unreadOnly: boolean; tak
     LIMIT ${q.take}::int OFFSET ${q.skip}::int`;
 }
 
+/**
+ * The unread count and the first few unread (important first) for the navigation of every page. Its text is the
+ * same for every user (the audience's assignments are arrays), so it runs as a named statement; the time comes as
+ * a UTC instant for the plain driver.
+ */
+export function unreadSql(actor: Actor, day: string, take: number): Prisma.Sql {
+  return Prisma.sql`
+    SELECT a.id, a.title, a.important, a."publishedAt" AT TIME ZONE 'UTC' AS "publishedAt", count(*) OVER ()::int AS total
+    FROM "Announcement" a
+    WHERE ${visibleToUserSql(actor, day)}
+      AND NOT EXISTS (SELECT 1 FROM "AnnouncementRead" r WHERE r."announcementId" = a.id AND r."userId" = ${actor.userId}::uuid)
+    ORDER BY a.important DESC, a."publishedAt" DESC, a.id
+    LIMIT ${take}::int`;
+}
+
 /** Union news for a member registered at `orgPath`: members-only announcements published above, newest first. */
 export function memberNewsSql(orgPath: string, day: string, q: { take: number; skip: number }): Prisma.Sql {
   return Prisma.sql`

@@ -35,14 +35,17 @@ export function audienceVisibleSql(alias: string, actor: Actor): Prisma.Sql {
     col(alias, 'audienceOrgIds'),
     col(alias, 'audienceMembers'),
   ];
-  const perAssignment = actor.assignments.map((a) => {
-    const ids = pathIdList(a.orgPath);
-    return Prisma.sql`(${org} = ANY(${ids}::uuid[])
-      AND (coalesce(cardinality(${roles}), 0) = 0 OR ${a.role}::"Role" = ANY(${roles}))
-      AND (coalesce(cardinality(${kinds}), 0) = 0 OR ${a.orgKind}::"OrgKind" = ANY(${kinds}))
-      AND (coalesce(cardinality(${orgIds}), 0) = 0 OR ${orgIds} && ${ids}::uuid[]))`;
-  });
-  return Prisma.sql`(NOT ${members} AND (${Prisma.join(perAssignment, ' OR ')}))`;
+  // The assignments as three arrays (role, kind, path), so that the text is the same for every user however many
+  // assignments they hold: the statements built on it can run as named statements (db.ts `prepared`).
+  const as = actor.assignments;
+  return Prisma.sql`(NOT ${members} AND EXISTS (
+    SELECT 1 FROM unnest(${as.map((a) => a.role)}::text[], ${as.map((a) => a.orgKind)}::text[],
+                         ${as.map((a) => a.orgPath)}::text[]) AS asg(role, kind, path)
+      CROSS JOIN LATERAL (SELECT string_to_array(trim(both '/' from asg.path), '/')::uuid[] AS ids) up
+    WHERE ${org} = ANY(up.ids)
+      AND (coalesce(cardinality(${roles}), 0) = 0 OR asg.role::"Role" = ANY(${roles}))
+      AND (coalesce(cardinality(${kinds}), 0) = 0 OR asg.kind::"OrgKind" = ANY(${kinds}))
+      AND (coalesce(cardinality(${orgIds}), 0) = 0 OR ${orgIds} && up.ids)))`;
 }
 
 /**

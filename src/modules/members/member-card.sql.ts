@@ -13,97 +13,45 @@ function obj(alias: string, fields: string[]): string {
   return `json_build_object(${fields.map((f) => `'${f}', ${alias}."${f}"`).join(', ')})`;
 }
 
+// prettier-ignore
 const MEMBER = [
-  'id',
-  'personId',
-  'organisationId',
-  'category',
-  'joinedAt',
-  'status',
-  'exitedAt',
-  'exitKind',
-  'exitNote',
-  'externalId',
-  'version',
-  'createdAt',
-  'updatedAt',
+  'id', 'personId', 'organisationId', 'category', 'joinedAt', 'status', 'exitedAt', 'exitKind', 'exitNote',
+  'externalId', 'version', 'createdAt', 'updatedAt',
 ];
+// prettier-ignore
 const PERSON = [
-  'id',
-  'lastName',
-  'firstName',
-  'middleName',
-  'birthDate',
-  'gender',
-  'phone',
-  'email',
-  'snils',
-  'lastNameKey',
-  'identityKey',
-  'depersonalisedAt',
-  'version',
-  'createdAt',
-  'updatedAt',
+  'id', 'lastName', 'firstName', 'middleName', 'birthDate', 'gender', 'phone', 'email', 'snils',
+  'lastNameKey', 'identityKey', 'depersonalisedAt', 'version', 'createdAt', 'updatedAt',
 ];
 const ORG = ['id', 'name', 'shortName', 'path', 'kind', 'status'];
 // The card periods (datemultirange) are not in the ORM's model: left out as the ORM leaves them.
+// prettier-ignore
 const REGISTRATION = [
-  'id',
-  'memberId',
-  'organisationId',
-  'category',
-  'validFrom',
-  'validTo',
-  'startKind',
-  'endKind',
-  'gender',
-  'birthDate',
-  'lastNameKey',
-  'firstName',
-  'middleName',
+  'id', 'memberId', 'organisationId', 'category', 'validFrom', 'validTo', 'startKind', 'endKind', 'gender',
+  'birthDate', 'lastNameKey', 'firstName', 'middleName',
 ];
+// prettier-ignore
 const CARD = [
-  'id',
-  'number',
-  'memberId',
-  'form',
-  'status',
-  'printedName',
-  'orderId',
-  'batchId',
-  'replacesId',
-  'issuedAt',
-  'blockedAt',
-  'blockReason',
-  'createdAt',
-  'updatedAt',
+  'id', 'number', 'memberId', 'form', 'status', 'printedName', 'orderId', 'batchId', 'replacesId',
+  'issuedAt', 'blockedAt', 'blockReason', 'createdAt', 'updatedAt',
 ];
-const CARD_EVENT = ['id', 'cardId', 'status', 'date', 'note', 'userId', 'createdAt'];
+// prettier-ignore
+const CARD_EVENT = [
+  'id', 'cardId', 'status', 'date', 'note', 'userId', 'createdAt',
+];
+// prettier-ignore
 const MOVEMENT = [
-  'id',
-  'memberId',
-  'kind',
-  'date',
-  'organisationId',
-  'otherOrganisationId',
-  'note',
-  'createdById',
+  'id', 'memberId', 'kind', 'date', 'organisationId', 'otherOrganisationId', 'note', 'createdById',
   'createdAt',
 ];
-const CONSENT = ['id', 'personId', 'kind', 'givenAt', 'withdrawnAt', 'textVersion', 'createdAt'];
+// prettier-ignore
+const CONSENT = [
+  'id', 'personId', 'kind', 'givenAt', 'withdrawnAt', 'textVersion', 'createdAt',
+];
+// prettier-ignore
 const POSITION = [
-  'id',
-  'personId',
-  'organisationId',
-  'kind',
-  'title',
-  'startDate',
-  'endDate',
-  'isPaid',
-  'isElected',
-  'createdAt',
-  'gender',
-  'birthDate',
+  'id', 'personId', 'organisationId', 'kind', 'title', 'startDate', 'endDate', 'isPaid', 'isElected',
+  'createdAt', 'gender', 'birthDate',
 ];
 
 /** The member with person, organisation, registrations (newest first) and the card in use (as memberInclude). */
@@ -153,8 +101,8 @@ const DATE_FIELDS = new Set([
  * Dates back to the ORM's instants: a `date` column comes as 2026-12-03 (midnight UTC), a timestamp without time
  * zone as 2026-12-03T10:00:00.123 (UTC, as the ORM stores it).
  */
-function revive(_key: string, v: unknown): unknown {
-  if (typeof v === 'string' && DATE_FIELDS.has(_key) && /^\d{4}-\d\d-\d\d/.test(v))
+function revive(key: string, v: unknown): unknown {
+  if (typeof v === 'string' && DATE_FIELDS.has(key) && /^\d{4}-\d\d-\d\d/.test(v))
     return new Date(v.length === 10 ? `${v}T00:00:00Z` : `${v}Z`);
   return v;
 }

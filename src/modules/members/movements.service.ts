@@ -93,7 +93,6 @@ export async function transferMember(
   target: OrgRow,
   date: string,
 ) {
-  assertHoldsMembers(target, 'toOrgId');
   return db().$transaction((tx) => transferMemberTx(tx, actor, member, version, target, date));
 }
 
